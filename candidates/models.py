@@ -1,0 +1,522 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+# Départements of Occitanie, to tell the candidates who come from other regions.
+OCCITANIE_DEPARTMENTS = frozenset({"09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"})
+
+
+def is_in_occitanie(postcode: str) -> bool:
+    return bool(postcode) and postcode[:2] in OCCITANIE_DEPARTMENTS
+
+
+def _private_storage():
+    return storages["private"]
+
+
+def cv_upload_to(instance, filename: str) -> str:
+    # A random name: the stored path says nothing about the person.
+    return f"cv/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+
+
+class Campaign(models.Model):
+    """A Talents Occitanie communication campaign in a large French city."""
+
+    class Channel(models.TextChoices):
+        SOCIAL = "social", _("Réseaux sociaux")
+        DISPLAY = "display", _("Affichage")
+        RADIO = "radio", _("Radio")
+        PRESS = "press", _("Presse")
+        EVENT = "event", _("Salon ou événement")
+        PARTNER = "partner", _("Partenaire")
+        SEARCH = "search", _("Moteur de recherche")
+        OTHER = "other", _("Autre")
+
+    name = models.CharField(_("nom"), max_length=150)
+    code = models.SlugField(_("code de suivi"), max_length=40, unique=True,
+                            help_text=_("Utilisé dans les liens : ?utm_campaign=<code> ou /c/<code>/."))
+    city = models.CharField(_("ville ciblée"), max_length=80)
+    channel = models.CharField(_("canal"), max_length=20, choices=Channel.choices)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    budget = models.DecimalField(_("budget (€)"), max_digits=10, decimal_places=2, default=0)
+    funders = models.ManyToManyField(
+        "companies.Partner", through="CampaignFunding", blank=True, verbose_name=_("financeurs")
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("campagne Talents Occitanie")
+        verbose_name_plural = _("campagnes Talents Occitanie")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="campaign_dates_ordered",
+                                   violation_error_message=_("La fin doit suivre le début.")),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("La fin doit suivre le début.")})
+
+
+class CampaignFunding(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="fundings",
+                                 verbose_name=_("campagne"))
+    partner = models.ForeignKey("companies.Partner", on_delete=models.PROTECT, verbose_name=_("financeur"))
+    amount = models.DecimalField(_("montant (€)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("financement")
+        verbose_name_plural = _("financements")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "partner"], name="funding_once_per_partner"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.campaign}"
+
+
+class Candidate(models.Model):
+    class Profile(models.TextChoices):
+        RETRAINING = "retraining", _("En reconversion professionnelle")
+        YOUNG_GRADUATE = "young_graduate", _("Jeune diplômé·e")
+        EXPERIENCED = "experienced", _("Professionnel·le expérimenté·e du numérique")
+        JOB_SEEKER = "job_seeker", _("Demandeur·se d'emploi inscrit·e à France Travail")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("Sans diplôme")
+        CAP = "cap", _("CAP / BEP")
+        BAC = "bac", _("Bac")
+        BAC2 = "bac2", _("Bac +2")
+        BAC3 = "bac3", _("Bac +3")
+        BAC5 = "bac5", _("Bac +5")
+        DOCTORATE = "doctorate", _("Doctorat")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Femme")
+        MALE = "male", _("Homme")
+        OTHER = "other", _("Autre")
+        UNDISCLOSED = "undisclosed", _("Je préfère ne pas répondre")
+
+    class Stage(models.TextChoices):
+        REGISTERED = "registered", _("Inscrit·e")
+        QUALIFIED = "qualified", _("Qualifié·e")
+        ORIENTED = "oriented", _("Orienté·e")
+        IN_RECRUITMENT = "in_recruitment", _("En recrutement")
+        HIRED = "hired", _("Recruté·e")
+        WITHDRAWN = "withdrawn", _("Sorti·e du dispositif")
+
+    class Contract(models.TextChoices):
+        ANY = "any", _("Indifférent")
+        CDI = "cdi", _("CDI")
+        CDD = "cdd", _("CDD")
+        APPRENTICESHIP = "apprenticeship", _("Alternance")
+        INTERNSHIP = "internship", _("Stage")
+        FREELANCE = "freelance", _("Freelance")
+
+    class Experience(models.TextChoices):
+        NONE = "none", _("Aucune dans le numérique")
+        JUNIOR = "junior", _("1 à 3 ans")
+        CONFIRMED = "confirmed", _("3 à 7 ans")
+        SENIOR = "senior", _("Plus de 7 ans")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(_("prénom"), max_length=80)
+    last_name = models.CharField(_("nom"), max_length=80)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    phone = PhoneNumberField(_("téléphone"), blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=80, blank=True)
+    profile = models.CharField(_("profil"), max_length=20, choices=Profile.choices, db_index=True)
+    education = models.CharField(_("niveau d'études"), max_length=10, choices=Education.choices, blank=True)
+    experience = models.CharField(_("expérience dans le numérique"), max_length=10,
+                                  choices=Experience.choices, default=Experience.NONE)
+    desired_job_families = models.ManyToManyField(
+        "companies.JobFamily", blank=True, related_name="candidates", verbose_name=_("métiers recherchés")
+    )
+    skills = models.ManyToManyField("companies.Skill", blank=True, related_name="candidates",
+                                    verbose_name=_("compétences"))
+    mobility_toulouse = models.BooleanField(_("mobile sur Toulouse"), default=False)
+    mobility_montpellier = models.BooleanField(_("mobile sur Montpellier"), default=False)
+    mobility_occitanie = models.BooleanField(_("mobile ailleurs en Occitanie"), default=False)
+    mobility_remote = models.BooleanField(_("ouvert·e au télétravail complet"), default=False)
+    contract_wanted = models.CharField(_("contrat recherché"), max_length=20, choices=Contract.choices,
+                                       default=Contract.ANY)
+    available_from = models.DateField(_("disponible à partir du"), null=True, blank=True)
+    cv = models.FileField(_("CV"), upload_to=cv_upload_to, storage=_private_storage, blank=True)
+    gender = models.CharField(_("genre (facultatif)"), max_length=12, choices=Gender.choices, blank=True)
+    stage = models.CharField(_("étape"), max_length=20, choices=Stage.choices, default=Stage.REGISTERED)
+    shown_to_recruiters = models.BooleanField(
+        _("accepte d'être présenté·e aux recruteurs"), default=False,
+        help_text=_("Reflète le dernier consentement donné ou retiré."),
+    )
+    from_other_region = models.BooleanField(_("vient d'une autre région"), default=False, db_index=True)
+    source_campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="candidates", verbose_name=_("campagne d'origine"))
+    utm_source = models.CharField(_("source (utm_source)"), max_length=80, blank=True)
+    utm_medium = models.CharField(_("support (utm_medium)"), max_length=80, blank=True)
+    utm_campaign = models.CharField(_("campagne (utm_campaign)"), max_length=80, blank=True)
+    confirmed_at = models.DateTimeField(_("e-mail confirmé le"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("dernière activité"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié·e le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("candidat·e")
+        verbose_name_plural = _("candidat·es")
+        constraints = [
+            # One person, one record, whatever the case of the address they typed.
+            models.UniqueConstraint(Lower("email"), name="candidate_email_ci_unique",
+                                    violation_error_message=_("Un·e candidat·e utilise déjà cet e-mail.")),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "-created_at"], name="candidate_stage_created_idx"),
+            models.Index(fields=["-created_at"], name="candidate_created_idx"),
+            models.Index(fields=["last_activity_at"], name="candidate_activity_idx"),
+            models.Index(fields=["confirmed_at"], name="candidate_confirmed_idx"),
+            models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or str(self.public_id)
+
+    def save(self, *args, **kwargs):
+        self.from_other_region = bool(self.postcode) and not is_in_occitanie(self.postcode)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+
+class Consent(models.Model):
+    """One consent given or withdrawn, with the wording the person saw."""
+
+    class Kind(models.TextChoices):
+        PROCESSING = "processing", _("Traitement de la candidature")
+        SHOWN_TO_RECRUITERS = "shown", _("Présentation aux recruteurs")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Formulaire en ligne")
+        PHONE = "phone", _("Oralement, au téléphone")
+        DESK = "desk", _("Sur place")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents",
+                                  verbose_name=_("candidat·e"))
+    kind = models.CharField(_("objet"), max_length=12, choices=Kind.choices)
+    wording_version = models.CharField(_("version du texte"), max_length=20)
+    channel = models.CharField(_("recueilli"), max_length=8, choices=Channel.choices, default=Channel.WEB)
+    given_at = models.DateTimeField(_("donné le"))
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recueilli par"))
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "kind"], condition=Q(withdrawn_at__isnull=True),
+                                    name="one_active_consent_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.wording_version}"
+
+
+class Qualification(models.Model):
+    class Level(models.TextChoices):
+        READY = "ready", _("Prêt·e à l'emploi")
+        SHORT_TRAINING = "short_training", _("Formation courte nécessaire")
+        LONG_TRAINING = "long_training", _("Formation longue nécessaire")
+        NOT_YET = "not_yet", _("Projet à mûrir")
+
+    candidate = models.OneToOneField(Candidate, on_delete=models.CASCADE, related_name="qualification",
+                                     verbose_name=_("candidat·e"))
+    level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
+    motivation = models.PositiveSmallIntegerField(_("motivation (1 à 5)"), choices=[(i, str(i)) for i in range(1, 6)])
+    training_needed = models.CharField(_("formation à prévoir"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Restez factuel·le : pas d'appréciation "
+                                                                 "sur la personne (recommandation CNIL)."))
+    qualified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("qualifié·e par"))
+    qualified_at = models.DateTimeField(_("qualifié·e le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        constraints = [models.CheckConstraint(condition=Q(motivation__gte=1) & Q(motivation__lte=5),
+                                              name="qualification_motivation_range")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} – {self.get_level_display()}"
+
+
+class StageChange(models.Model):
+    """One step of a candidate's pipeline: who moved them, when, from where to where."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="stage_changes",
+                                  verbose_name=_("candidat·e"))
+    from_stage = models.CharField(_("de"), max_length=20, choices=Candidate.Stage.choices, blank=True)
+    to_stage = models.CharField(_("vers"), max_length=20, choices=Candidate.Stage.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("par"))
+    changed_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("changement d'étape")
+        verbose_name_plural = _("changements d'étape")
+        indexes = [models.Index(fields=["to_stage", "changed_at"], name="stagechange_to_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: {self.from_stage or '∅'} → {self.to_stage}"
+
+
+class Orientation(models.Model):
+    """A coordinator's decision to point a candidate to a company, or one of its postings."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposée")
+        TO_CONTACT = "to_contact", _("À contacter")
+        INTERVIEW = "interview", _("Entretien")
+        OFFER = "offer", _("Proposition")
+        HIRED = "hired", _("Recruté·e")
+        DECLINED = "declined", _("Sans suite")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="orientations",
+                                  verbose_name=_("candidat·e"))
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="orientations",
+                                verbose_name=_("entreprise"))
+    posting = models.ForeignKey("companies.JobPosting", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="orientations", verbose_name=_("offre"))
+    session = models.ForeignKey("events.Session", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="orientations", verbose_name=_("session"))
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    outcome = models.TextField(_("suite donnée"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("par"))
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("orientation")
+        verbose_name_plural = _("orientations")
+        indexes = [models.Index(fields=["company", "status"], name="orientation_company_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "posting"], condition=Q(posting__isnull=False),
+                                    name="orientation_once_per_posting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.posting or self.company}"
+
+    def clean(self) -> None:
+        if self.posting_id and self.company_id and self.posting.company_id != self.company_id:
+            raise ValidationError({"posting": _("Cette offre appartient à une autre entreprise.")})
+
+
+class JobInterest(models.Model):
+    """A candidate's "I'm interested" on a posting, then the recruiter's follow-up."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Nouveau")
+        TO_CONTACT = "to_contact", _("À contacter")
+        INTERVIEW = "interview", _("Entretien")
+        OFFER = "offer", _("Proposition")
+        HIRED = "hired", _("Recruté·e")
+        DECLINED = "declined", _("Sans suite")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="interests",
+                                  verbose_name=_("candidat·e"))
+    posting = models.ForeignKey("companies.JobPosting", on_delete=models.CASCADE, related_name="interests",
+                                verbose_name=_("offre"))
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.NEW)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("intérêt pour une offre")
+        verbose_name_plural = _("intérêts pour des offres")
+        constraints = [models.UniqueConstraint(fields=["candidate", "posting"], name="interest_once")]
+        indexes = [models.Index(fields=["posting", "status"], name="interest_posting_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} ♥ {self.posting}"
+
+
+class HotlineCall(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Entrant")
+        OUTBOUND = "out", _("Sortant")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Téléphone")
+        EMAIL = "email", _("E-mail")
+        VISIT = "visit", _("Visite")
+
+    class Topic(models.TextChoices):
+        JOB_SEARCH = "job_search", _("Recherche d'emploi")
+        TRAINING = "training", _("Reconversion et formation")
+        SESSION = "session", _("Une session")
+        RELOCATION = "relocation", _("Installation en Occitanie")
+        COMPANY = "company", _("Contact entreprise")
+        OTHER = "other", _("Autre")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="calls", verbose_name=_("candidat·e"))
+    caller_name = models.CharField(_("nom de l'appelant"), max_length=160, blank=True)
+    caller_contact = models.CharField(_("téléphone ou e-mail de l'appelant"), max_length=254, blank=True)
+    direction = models.CharField(_("sens"), max_length=3, choices=Direction.choices, default=Direction.INBOUND)
+    channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices, default=Channel.PHONE)
+    topic = models.CharField(_("sujet"), max_length=12, choices=Topic.choices)
+    summary = models.TextField(_("résumé"), help_text=_("Restez factuel·le (recommandation CNIL)."))
+    follow_up_due = models.DateField(_("relance le"), null=True, blank=True)
+    follow_up_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="follow_ups", verbose_name=_("relance par"))
+    follow_up_done_at = models.DateTimeField(_("relance faite le"), null=True, blank=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("noté par"))
+    created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("appel hotline")
+        verbose_name_plural = _("appels hotline")
+        indexes = [
+            models.Index(fields=["follow_up_owner", "follow_up_due"], condition=Q(follow_up_done_at__isnull=True),
+                         name="call_open_follow_up_idx"),
+            models.Index(fields=["topic", "created_at"], name="call_topic_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(follow_up_due__isnull=True) | Q(follow_up_owner__isnull=False),
+                                   name="call_follow_up_has_owner",
+                                   violation_error_message=_("Une relance doit avoir un responsable.")),
+        ]
+
+    def __str__(self) -> str:
+        who = self.candidate or self.caller_name or _("appelant inconnu")
+        return f"{self.get_topic_display()} – {who}"
+
+
+class CallbackRequest(models.Model):
+    """A call-back asked for on the public contact page; it waits in the hotline queue."""
+
+    class Slot(models.TextChoices):
+        MORNING = "morning", _("Le matin (9 h – 12 h)")
+        AFTERNOON = "afternoon", _("L'après-midi (14 h – 17 h)")
+        ANY = "any", _("Indifférent")
+
+    name = models.CharField(_("nom"), max_length=160)
+    phone = PhoneNumberField(_("téléphone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_time = models.CharField(_("moment préféré"), max_length=10, choices=Slot.choices, default=Slot.ANY)
+    topic = models.CharField(_("sujet"), max_length=12, choices=HotlineCall.Topic.choices)
+    message = models.TextField(_("message"), blank=True)
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="callback_requests", verbose_name=_("candidat·e"))
+    handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("traitée par"))
+    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("demande de rappel")
+        verbose_name_plural = _("demandes de rappel")
+        constraints = [
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="callback_has_contact",
+                                   violation_error_message=_("Indiquez un téléphone ou un e-mail.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.get_topic_display()}"
+
+
+class RelocationRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ouverte")
+        IN_PROGRESS = "in_progress", _("En cours")
+        DONE = "done", _("Terminée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="relocation_requests",
+                                  verbose_name=_("candidat·e"))
+    need_housing = models.BooleanField(_("logement"), default=False)
+    need_partner_job = models.BooleanField(_("emploi du conjoint"), default=False)
+    need_schools = models.BooleanField(_("scolarité des enfants"), default=False)
+    need_transport = models.BooleanField(_("transports"), default=False)
+    need_other = models.CharField(_("autre besoin"), max_length=200, blank=True)
+    target_city = models.CharField(_("ville visée"), max_length=80)
+    target_date = models.DateField(_("date d'arrivée visée"), null=True, blank=True)
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.OPEN,
+                              db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("suivie par"))
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("demande d'aide à l'installation")
+        verbose_name_plural = _("demandes d'aide à l'installation")
+
+    def __str__(self) -> str:
+        return f"{self.candidate} → {self.target_city}"
+
+
+class Match(models.Model):
+    """A stored score of how well a candidate fits a published posting, with its explanation."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="matches",
+                                  verbose_name=_("candidat·e"))
+    posting = models.ForeignKey("companies.JobPosting", on_delete=models.CASCADE, related_name="matches",
+                                verbose_name=_("offre"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    explanation = models.JSONField(_("explication"), default=dict)
+    computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name = _("rapprochement")
+        verbose_name_plural = _("rapprochements")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "posting"], name="match_once"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="match_score_range"),
+        ]
+        indexes = [
+            models.Index(fields=["posting", "-score"], name="match_posting_score_idx"),
+            models.Index(fields=["candidate", "-score"], name="match_candidate_score_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} ~ {self.posting}: {self.score}"

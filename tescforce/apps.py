@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TescforceConfig(AppConfig):
+    name = "tescforce"
+    verbose_name = _("Pilotage")
+
+    def ready(self) -> None:
+        from .schedule import sync_beat_schedule
+
+        post_migrate.connect(sync_beat_schedule, sender=self)

@@ -1,0 +1,71 @@
+"""Who sees which rows: a recruiter only ever sees their own company's objects.
+
+Every queryset shown to staff goes through `scope_queryset`; for a recruiter, a model that is not
+listed in SCOPE_PATHS yields nothing (the safe default).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from . import roles
+
+# Lookup path from each model to the company that owns it ("" means the company itself).
+SCOPE_PATHS = {
+    "companies.company": "pk",
+    "companies.companysite": "company",
+    "companies.recruiter": "company",
+    "companies.jobposting": "company",
+    "events.sessioncompany": "company",
+    "candidates.jobinterest": "posting__company",
+    "candidates.orientation": "company",
+    "candidates.match": "posting__company",
+}
+# Reference and public data a recruiter may read whole.
+UNSCOPED_FOR_RECRUITERS = {
+    "companies.skill", "companies.jobfamily", "events.session", "events.edition", "events.programme",
+}
+
+
+def recruiter_company_id(user) -> int | None:
+    """Return the company id a user is limited to, or None when they see everything.
+
+    A user in the Recruteurs group with no recruiter profile is limited to company 0 (nothing).
+    """
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    group_names = {g.name for g in user.groups.all()}
+    if roles.COORDINATORS in group_names:
+        return None
+    recruiter = getattr(user, "recruiter", None)
+    if recruiter is not None:
+        return recruiter.company_id
+    if roles.RECRUITERS in group_names:
+        return 0
+    return None
+
+
+def visible_candidates_q(company_id: int) -> Q:
+    """Candidates a company's recruiters may see: consenting, and oriented, interested or matched."""
+    from candidates.models import JobInterest, Match, Orientation
+
+    return Q(shown_to_recruiters=True, anonymised_at__isnull=True) & (
+        Q(Exists(Orientation.objects.filter(candidate=OuterRef("pk"), company_id=company_id)))
+        | Q(Exists(JobInterest.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id,
+                                              confirmed_at__isnull=False)))
+        | Q(Exists(Match.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id)))
+    )
+
+
+def scope_queryset(qs: QuerySet, user) -> QuerySet:
+    """Return the part of `qs` that `user` may see."""
+    company_id = recruiter_company_id(user)
+    if company_id is None:
+        return qs
+    label = qs.model._meta.label_lower
+    if label in UNSCOPED_FOR_RECRUITERS:
+        return qs
+    if label == "candidates.candidate":
+        return qs.filter(visible_candidates_q(company_id))
+    path = SCOPE_PATHS.get(label)
+    if path is None:
+        return qs.none()
+    return qs.filter(**{path if path == "pk" else f"{path}_id": company_id})

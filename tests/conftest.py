@@ -1,0 +1,85 @@
+import os
+
+import pytest
+from django.conf import settings as django_settings
+
+from tescforce import roles
+
+from . import factories
+
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+
+
+def pytest_runtest_setup(item):
+    # Tests of PostgreSQL features skip on SQLite, but CI sets REQUIRE_POSTGRES=1 to make that a failure.
+    if item.get_closest_marker("postgres") and not django_settings.USING_POSTGRES:
+        if REQUIRE_POSTGRES:
+            pytest.fail("This test needs PostgreSQL and REQUIRE_POSTGRES=1 is set.")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.RATELIMIT_ENABLE = False
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "private", "base_url": None}}}
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(username="coordinatrice", groups=[roles.COORDINATORS])
+
+
+@pytest.fixture
+def hotline_agent(db):
+    return factories.UserFactory(username="hotline", groups=[roles.HOTLINE])
+
+
+@pytest.fixture
+def prospecting_officer(db):
+    return factories.UserFactory(username="prospection", groups=[roles.PROSPECTING])
+
+
+@pytest.fixture
+def company_a(db):
+    return factories.CompanyFactory(name="Alpha Numérique", slug="alpha")
+
+
+@pytest.fixture
+def company_b(db):
+    return factories.CompanyFactory(name="Bêta Logiciels", slug="beta")
+
+
+@pytest.fixture
+def recruiter_a(company_a):
+    return factories.RecruiterFactory(company=company_a, user__username="recruteur-a").user
+
+
+@pytest.fixture
+def recruiter_b(company_b):
+    return factories.RecruiterFactory(company=company_b, user__username="recruteur-b").user
+
+
+@pytest.fixture
+def candidate(db):
+    return factories.CandidateFactory(first_name="Hélène", last_name="Dupont", email="helene@example.org")
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a function that logs the given user in and returns the test client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
