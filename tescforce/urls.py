@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("", include("candidates.urls")),
+    path("", include("candidates.hotline_urls")),
     path("", include("companies.urls")),
     path("", include("events.urls")),
     path("", include("showroom.urls")),
