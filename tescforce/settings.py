@@ -5,6 +5,7 @@ SQLite in `var/`, Celery tasks run in-process, e-mails printed to the console.
 """
 
 import sys
+import warnings
 from pathlib import Path
 
 import environ
@@ -22,32 +23,68 @@ def _fail(message: str) -> None:
     sys.exit(f"Configuration error: {message}")
 
 
-try:
-    DEBUG = env.bool("DEBUG", default=True)
-    SECRET_KEY = env.str("SECRET_KEY", default="")
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
-    CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-    REDIS_URL = env.str("REDIS_URL", default="")
-    EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-    MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-    PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-    STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-    DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-    BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
-    DB_CONN_MAX_AGE = env.int("DB_CONN_MAX_AGE", default=60)
-    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tesc Force <no-reply@tescforce.example>")
-    SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-    LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-except (environ.ImproperlyConfigured, ValueError) as exc:
-    _fail(str(exc))
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _bool(name: str, default: bool) -> bool:
+    # Strict: a typo such as DEBUG=Flase must not silently mean False.
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in _TRUE | _FALSE:
+        _fail(f"{name} must be true or false, not {raw!r}.")
+    return raw in _TRUE
+
+
+def _read(name: str, cast: str, **kwargs):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # django-environ warns before failing; we say it once
+            return getattr(env, cast)(name, **kwargs)
+    except (environ.ImproperlyConfigured, ValueError) as exc:
+        _fail(f"{name} is malformed: {exc}.")
+
+
+DEBUG = _bool("DEBUG", default=True)
+SECRET_KEY = _read("SECRET_KEY", "str", default="")
+ALLOWED_HOSTS = _read("ALLOWED_HOSTS", "list", default=["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", "list", default=[])
+DATABASE_URL = _read("DATABASE_URL", "str", default="")
+DATABASES = {"default": _read("DATABASE_URL", "db", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+REDIS_URL = _read("REDIS_URL", "str", default="")
+EMAIL_CONFIG = _read("EMAIL_URL", "email_url", default="consolemail://")
+MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(_read("PRIVATE_MEDIA_ROOT", "str", default=str(VAR_DIR / "private")))
+STATIC_ROOT = Path(_read("STATIC_ROOT", "str", default=str(VAR_DIR / "static")))
+DEMO_MODE = _bool("DEMO_MODE", default=DEBUG)
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+BEHIND_PROXY = _bool("BEHIND_PROXY", default=False)
+DB_CONN_MAX_AGE = _read("DB_CONN_MAX_AGE", "int", default=60)
+DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", "str", default="Tesc Force <no-reply@tescforce.example>")
+SITE_URL = _read("SITE_URL", "str", default="http://127.0.0.1:8000").rstrip("/")
+LOG_LEVEL = _read("LOG_LEVEL", "str", default="INFO").upper()
+
+if DATABASES["default"].get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    _fail("DATABASE_URL must start with postgres:// or sqlite:///.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DATABASES["default"].get("NAME"):
+    _fail("DATABASE_URL must name a database, e.g. postgres://user:password@host:5432/tescforce.")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
+    _fail("REDIS_URL must start with redis:// or rediss://.")
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    _fail("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        _fail(f"CSRF_TRUSTED_ORIGINS entries must start with https:// (got {_origin!r}).")
 
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
+    # Production: no embedded default may stand in for a real service.
+    if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         _fail("SECRET_KEY must be set to a random string of 50 characters or more when DEBUG=False.")
     if not ALLOWED_HOSTS:
         _fail("ALLOWED_HOSTS must list the site's host names when DEBUG=False.")
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        _fail("DATABASE_URL must point at PostgreSQL (postgres://…) when DEBUG=False.")
+    if not REDIS_URL:
+        _fail("REDIS_URL must be set when DEBUG=False (Celery broker and shared cache).")
 if not SECRET_KEY:
     SECRET_KEY = "django-insecure-embedded-default-for-local-use-only"  # noqa: S105
 
