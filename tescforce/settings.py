@@ -49,7 +49,10 @@ SECRET_KEY = _read("SECRET_KEY", "str", default="")
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", "list", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", "list", default=[])
 DATABASE_URL = _read("DATABASE_URL", "str", default="")
-DATABASES = {"default": _read("DATABASE_URL", "db", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # an unknown scheme is reported just below, in one line
+    # An empty DATABASE_URL means unset: the embedded SQLite database.
+    DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 REDIS_URL = _read("REDIS_URL", "str", default="")
 EMAIL_CONFIG = _read("EMAIL_URL", "email_url", default="consolemail://")
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
@@ -196,7 +199,7 @@ STORAGES = {
     },
 }
 # Uploads larger than this are refused by the app; the reverse proxy should allow a little more.
-MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
+MAX_UPLOAD_SIZE = _read("MAX_UPLOAD_SIZE", "int", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 vars().update(EMAIL_CONFIG)
@@ -208,7 +211,7 @@ else:
     # The embedded default has no shared cache; rate limits then hold per process only.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_ENABLE = _bool("RATELIMIT_ENABLE", default=True)
 
 # Celery: with no broker, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -238,11 +241,11 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_AGE = _read("SESSION_COOKIE_AGE", "int", default=8 * 3600)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", "int", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 if BEHIND_PROXY:
