@@ -446,6 +446,10 @@ class CallbackRequest(models.Model):
     handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("traitée par"))
+    call = models.OneToOneField(HotlineCall, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="callback_request", verbose_name=_("appel qui l'a traitée"))
+    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    acknowledged_at = models.DateTimeField(_("accusé de réception envoyé le"), null=True, blank=True)
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -456,6 +460,8 @@ class CallbackRequest(models.Model):
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="callback_has_contact",
                                    violation_error_message=_("Indiquez un téléphone ou un e-mail.")),
         ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(handled_at__isnull=True),
+                                name="callback_queue_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} – {self.get_topic_display()}"
@@ -468,6 +474,10 @@ class RelocationRequest(models.Model):
         DONE = "done", _("Terminée")
         CANCELLED = "cancelled", _("Annulée")
 
+    class Origin(models.TextChoices):
+        STAFF = "staff", _("Saisie par l'équipe")
+        SPACE = "space", _("Demandée depuis Mon espace")
+
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="relocation_requests",
                                   verbose_name=_("candidat·e"))
     need_housing = models.BooleanField(_("logement"), default=False)
@@ -479,7 +489,9 @@ class RelocationRequest(models.Model):
     target_date = models.DateField(_("date d'arrivée visée"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.OPEN,
                               db_index=True)
-    notes = models.TextField(_("notes"), blank=True)
+    message = models.TextField(_("message de la personne"), blank=True)
+    origin = models.CharField(_("origine"), max_length=8, choices=Origin.choices, default=Origin.STAFF)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Restez factuel·le (recommandation CNIL)."))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("suivie par"))
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
@@ -489,9 +501,33 @@ class RelocationRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("demande d'aide à l'installation")
         verbose_name_plural = _("demandes d'aide à l'installation")
+        constraints = [
+            # A double submit or two agents at once must not open two requests for the same move.
+            models.UniqueConstraint(fields=["candidate"], condition=Q(status__in=["open", "in_progress"]),
+                                    name="relocation_one_active_per_candidate",
+                                    violation_error_message=_("Une demande est déjà en cours pour cette personne.")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} → {self.target_city}"
+
+
+class HotlineDigestSent(models.Model):
+    """The daily follow-up digest sent to one owner, written in the same transaction as the sending."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("destinataire"))
+    day = models.DateField(_("jour"))
+    items = models.PositiveIntegerField(_("relances listées"), default=0)
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("récapitulatif des relances envoyé")
+        verbose_name_plural = _("récapitulatifs des relances envoyés")
+        constraints = [models.UniqueConstraint(fields=["owner", "day"], name="hotline_digest_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} – {self.day}"
 
 
 class Match(models.Model):
