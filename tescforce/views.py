@@ -1,13 +1,20 @@
-from django.contrib.admin.views.decorators import staff_member_required
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from companies.models import JobPosting
 from events.models import Session
 from showroom.models import UseCase
 
+from . import dashboard as figures_module
+from . import roles
 from .facts import REGION_FACTS
+from .forms import DashboardFilterForm
 
 
 def healthz(request):
@@ -22,8 +29,6 @@ def healthz(request):
 
 
 def home(request):
-    from django.utils import timezone
-
     context = {
         "facts": REGION_FACTS,
         "postings": JobPosting.objects.filter(status=JobPosting.Status.PUBLISHED)
@@ -43,6 +48,54 @@ def legal(request):
     return render(request, "pages/legal.html")
 
 
-@staff_member_required
+def _dashboard_parts(user) -> tuple[bool, bool]:
+    """Return (talent side, business side) the user may see."""
+    if user.is_superuser:
+        return True, True
+    names = {g.name for g in user.groups.all()}
+    return roles.COORDINATORS in names, roles.COORDINATORS in names or roles.PROSPECTING in names
+
+
+@login_required
 def dashboard(request):
-    return render(request, "staff/dashboard.html")
+    talent, business = _dashboard_parts(request.user)
+    if not (talent or business):
+        raise PermissionDenied
+    form = DashboardFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        filters = figures_module.Filters(year=timezone.localdate().year)
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        filters = figures_module.Filters(
+            year=form.year_value() if form.is_bound else timezone.localdate().year,
+            edition=data.get("edition") if talent else None,
+            city=data.get("city", "") if talent else "",
+            campaign=data.get("campaign") if talent else None,
+            prospecting_campaign=data.get("prospecting_campaign"),
+        )
+    figures, computed_at = figures_module.build(filters, talent=talent, business=business,
+                                                fresh=request.GET.get("fresh") == "1")
+    export = request.GET.get("export")
+    if export:
+        figure = next((f for f in figures if f.key == export), None)
+        if figure is None:
+            raise Http404
+        return _csv(figure, filters.year)
+    query = request.GET.copy()
+    query.pop("export", None)
+    query.pop("fresh", None)
+    return render(request, "staff/dashboard.html", {
+        "form": form, "figures": figures, "computed_at": computed_at, "filters": filters,
+        "talent": talent, "business": business, "querystring": query.urlencode(),
+    })
+
+
+def _csv(figure, year: int) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tescforce-{figure.key}-{year}.csv"'
+    response.write("\ufeff")  # so that spreadsheet software reads the accents right
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(c) for c in figure.columns])
+    for row in figure.rows:
+        writer.writerow(["" if v is None else str(v) for v in row])
+    return response

@@ -189,3 +189,16 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     prospect = factory.SubFactory(ProspectFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Campaign"
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Campagne {n}")
+    code = factory.Sequence(lambda n: f"campagne-{n}")
+    city = "Paris"
+    channel = "social"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))

@@ -1,0 +1,350 @@
+"""The coordinators' figures: every one a database aggregate, shaped as a table the page,
+its chart and its CSV download all read from.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Campaign, Candidate, HotlineCall, JobInterest, Orientation, RelocationRequest, StageChange
+from events.models import Edition, Registration, Session, SessionCompany
+from prospecting.models import Meeting, Prospect, ProspectingCampaign, Settlement
+
+from .models import YearTarget
+
+CACHE_SECONDS = 300
+CITIES = ("Toulouse", "Montpellier")
+FUNNEL = ("registered", "qualified", "oriented", "hired")
+PIPELINE_ORDER = ("registered", "qualified", "oriented", "in_recruitment", "hired")
+
+
+@dataclass
+class Filters:
+    year: int
+    edition: Edition | None = None
+    city: str = ""
+    campaign: Campaign | None = None
+    prospecting_campaign: ProspectingCampaign | None = None
+
+    def cache_key(self, part: str) -> str:
+        return ":".join(
+            str(x) for x in ("dashboard", part, self.year, self.edition and self.edition.pk, self.city,
+                             self.campaign and self.campaign.pk,
+                             self.prospecting_campaign and self.prospecting_campaign.pk)
+        )
+
+
+@dataclass
+class Figure:
+    """One table of figures; `chart` says how the page draws it ("bars", "progress" or None)."""
+
+    key: str
+    title: str
+    columns: list
+    rows: list = field(default_factory=list)
+    chart: str | None = "bars"
+    note: str = ""
+
+    @property
+    def max_value(self) -> float:
+        values = [r[1] for r in self.rows if isinstance(r[1], int | float)]
+        return max(values, default=0) or 1
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def _month_label(value) -> str:
+    return f"{value:%Y-%m}" if value else "—"
+
+
+def target_for(year: int) -> YearTarget:
+    """Return the year's targets, the article's defaults when none were set."""
+    return YearTarget.objects.filter(year=year).first() or YearTarget(year=year)
+
+
+# ---- talent side -------------------------------------------------------------------------------
+
+def _candidates(f: Filters):
+    """Candidates registered in the year; edition and city keep those booked on matching sessions.
+
+    Without an edition, the city filter also keeps the candidates who live in that city.
+    """
+    start, end = _year_bounds(f.year)
+    qs = Candidate.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
+    if f.campaign:
+        qs = qs.filter(source_campaign=f.campaign)
+    bookings = Registration.objects.all()
+    if f.edition:
+        bookings = bookings.filter(session__edition=f.edition)
+    if f.city:
+        bookings = bookings.filter(session__city=f.city)
+    if f.edition:
+        qs = qs.filter(pk__in=bookings.values("candidate"))
+    elif f.city:
+        qs = qs.filter(Q(city__iexact=f.city) | Q(pk__in=bookings.values("candidate")))
+    return qs
+
+
+def _sessions(f: Filters):
+    start, end = _year_bounds(f.year)
+    qs = Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if f.edition:
+        qs = qs.filter(edition=f.edition)
+    if f.city:
+        qs = qs.filter(city=f.city)
+    return qs
+
+
+def talent_figures(f: Filters) -> list[Figure]:
+    candidates = _candidates(f)
+    ids = candidates.values("pk")
+    figures = []
+
+    monthly = (candidates.annotate(month=TruncMonth("created_at")).values("month")
+               .annotate(n=Count("pk", distinct=True)).order_by("month"))
+    figures.append(Figure("registrations_by_month", _("Inscriptions par mois"), [_("Mois"), _("Inscriptions")],
+                          [(_month_label(r["month"]), r["n"]) for r in monthly]))
+
+    by_campaign = (candidates.values("source_campaign__name").annotate(n=Count("pk", distinct=True))
+                   .order_by("-n", "source_campaign__name"))
+    figures.append(Figure("registrations_by_campaign", _("Inscriptions par campagne d'origine"),
+                          [_("Campagne"), _("Inscriptions")],
+                          [(r["source_campaign__name"] or _("Sans campagne"), r["n"]) for r in by_campaign]))
+
+    profile = Candidate.objects.filter(pk__in=ids).aggregate(
+        total=Count("pk"),
+        retraining=Count("pk", filter=Q(profile=Candidate.Profile.RETRAINING)),
+        women=Count("pk", filter=Q(gender=Candidate.Gender.FEMALE)),
+        young=Count("pk", filter=Q(profile=Candidate.Profile.YOUNG_GRADUATE)),
+        other_regions=Count("pk", filter=Q(from_other_region=True)),
+    )
+    figures.append(Figure("registrations_by_profile", _("Publics visés"),
+                          [_("Public"), _("Candidats"), _("Part (%)")], [
+        (_("Personnes en reconversion"), profile["retraining"], _rate(profile["retraining"], profile["total"])),
+        (_("Femmes"), profile["women"], _rate(profile["women"], profile["total"])),
+        (_("Jeunes diplômé·es"), profile["young"], _rate(profile["young"], profile["total"])),
+        (_("Venus d'autres régions"), profile["other_regions"], _rate(profile["other_regions"], profile["total"])),
+    ]))
+
+    # A candidate reached a stage if they stand at it or beyond, or their history went through it
+    # (a withdrawn candidate counts for the stages they had reached).
+    reached = {"registered": profile["total"]}
+    for stage in FUNNEL[1:]:
+        beyond = PIPELINE_ORDER[PIPELINE_ORDER.index(stage):]
+        reached[stage] = (Candidate.objects.filter(pk__in=ids)
+                          .filter(Q(stage__in=beyond) | Q(stage_changes__to_stage=stage))
+                          .values("pk").distinct().count())
+    medians = median_days_in_stage(ids_queryset=ids)
+    rows, previous = [], None
+    for stage in FUNNEL:
+        rows.append((Candidate.Stage(stage).label, reached[stage],
+                     _rate(reached[stage], previous) if previous is not None else None, medians.get(stage)))
+        previous = reached[stage]
+    figures.append(Figure("pipeline_funnel", _("Parcours : de l'inscription au recrutement"),
+                          [_("Étape"), _("Candidats"), _("Conversion depuis l'étape précédente (%)"),
+                           _("Durée médiane dans l'étape (jours)")], rows))
+
+    sessions = (_sessions(f).annotate(
+        booked=Count("registrations", filter=Q(registrations__status__in=["confirmed", "attended", "no_show"])),
+        attended=Count("registrations", filter=Q(registrations__status="attended")),
+        no_show=Count("registrations", filter=Q(registrations__status="no_show")),
+    ).order_by("starts_at").values("title", "city", "starts_at", "capacity", "booked", "attended", "no_show"))
+    figures.append(Figure("sessions_fill", _("Remplissage et présence par session"),
+                          [_("Session"), _("Taux de remplissage (%)"), _("Places"), _("Inscrits"), _("Présents"),
+                           _("Taux de présence (%)")],
+                          [(f"{s['title']} – {s['city']} ({timezone.localtime(s['starts_at']):%d/%m})",
+                            _rate(s["booked"], s["capacity"]) or 0, s["capacity"], s["booked"], s["attended"],
+                            _rate(s["attended"], s["attended"] + s["no_show"])) for s in sessions]))
+
+    start, end = _year_bounds(f.year)
+    hires_orient = (Orientation.objects.filter(status=Orientation.Status.HIRED, updated_at__gte=start,
+                                               updated_at__lt=end, candidate__in=ids)
+                    .values("company__name").annotate(n=Count("candidate", distinct=True)))
+    hires_interest = (JobInterest.objects.filter(status=JobInterest.Status.HIRED, updated_at__gte=start,
+                                                 updated_at__lt=end, candidate__in=ids)
+                      .values("posting__company__name").annotate(n=Count("candidate", distinct=True)))
+    hires: dict[str, int] = {}
+    for r in hires_orient:
+        hires[r["company__name"]] = hires.get(r["company__name"], 0) + r["n"]
+    for r in hires_interest:
+        name = r["posting__company__name"]
+        hires[name] = hires.get(name, 0) + r["n"]
+    figures.append(Figure("hires_by_company", _("Recrutements par entreprise"), [_("Entreprise"), _("Recrutements")],
+                          sorted(hires.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+    calls = HotlineCall.objects.filter(created_at__gte=start, created_at__lt=end)
+    by_topic = calls.values("topic").annotate(n=Count("pk")).order_by("-n")
+    figures.append(Figure("calls_by_topic", _("Appels à la hotline par sujet"), [_("Sujet"), _("Appels")],
+                          [(HotlineCall.Topic(r["topic"]).label, r["n"]) for r in by_topic]))
+    overdue = HotlineCall.objects.filter(follow_up_done_at__isnull=True,
+                                         follow_up_due__lt=timezone.localdate()).count()
+    figures.append(Figure("follow_ups_overdue", _("Relances en retard"), [_("Relances"), _("Nombre")],
+                          [(_("En retard à ce jour"), overdue)], chart=None))
+
+    reloc = RelocationRequest.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        housing=Count("pk", filter=Q(need_housing=True)), partner=Count("pk", filter=Q(need_partner_job=True)),
+        schools=Count("pk", filter=Q(need_schools=True)), transport=Count("pk", filter=Q(need_transport=True)),
+        other=Count("pk", filter=~Q(need_other="")),
+    )
+    figures.append(Figure("relocation_by_need", _("Demandes d'aide à l'installation par besoin"),
+                          [_("Besoin"), _("Demandes")], [
+                              (_("Logement"), reloc["housing"]), (_("Emploi du conjoint"), reloc["partner"]),
+                              (_("Scolarité"), reloc["schools"]), (_("Transports"), reloc["transport"]),
+                              (_("Autre"), reloc["other"])]))
+    return figures
+
+
+def median_days_in_stage(*, ids_queryset) -> dict[str, float]:
+    """Return, per stage, the median number of days candidates stayed in it before the next change.
+
+    The stay in a stage runs from the change that entered it to the next change of the same candidate;
+    the median is taken in SQL (ORDER BY … LIMIT/OFFSET), which works on PostgreSQL and SQLite alike.
+    """
+    sub_sql, sub_params = ids_queryset.query.sql_with_params()
+    table = StageChange._meta.db_table
+    if connection.vendor == "postgresql":
+        duration = "EXTRACT(EPOCH FROM (next_at - changed_at)) / 86400.0"
+    else:
+        duration = "julianday(next_at) - julianday(changed_at)"
+    sql = f"""
+        WITH steps AS (
+            SELECT to_stage, changed_at,
+                   LEAD(changed_at) OVER (PARTITION BY candidate_id ORDER BY changed_at, id) AS next_at
+            FROM {table} WHERE candidate_id IN ({sub_sql})
+        ), stays AS (
+            SELECT to_stage, {duration} AS days FROM steps WHERE next_at IS NOT NULL
+        ), ranked AS (
+            SELECT to_stage, days,
+                   ROW_NUMBER() OVER (PARTITION BY to_stage ORDER BY days) AS rn,
+                   COUNT(*) OVER (PARTITION BY to_stage) AS n
+            FROM stays
+        )
+        SELECT to_stage, AVG(days) FROM ranked
+        WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+        GROUP BY to_stage
+    """  # noqa: S608 - table name from the model, values bound as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sub_params)
+        return {stage: round(float(days), 1) for stage, days in cursor.fetchall()}
+
+
+# ---- business side -----------------------------------------------------------------------------
+
+def _meetings(f: Filters):
+    start, end = _year_bounds(f.year)
+    qs = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if f.prospecting_campaign:
+        qs = qs.filter(campaign=f.prospecting_campaign)
+    return qs
+
+
+def business_figures(f: Filters) -> list[Figure]:
+    meetings = _meetings(f)
+    target = target_for(f.year)
+    figures = []
+    monthly = dict(meetings.annotate(month=TruncMonth("starts_at")).values("month").annotate(n=Count("pk"))
+                   .values_list("month", "n"))
+    by_month = {(m.year, m.month): n for m, n in monthly.items() if m}
+    rows, cumulative = [], 0
+    for month in range(1, 13):
+        cumulative += by_month.get((f.year, month), 0)
+        rows.append((f"{f.year}-{month:02d}", by_month.get((f.year, month), 0), cumulative,
+                     round(target.meetings * month / 12)))
+    figures.append(Figure("meetings_by_month", _("Rendez-vous par mois, cumul et rythme de l'objectif"),
+                          [_("Mois"), _("Rendez-vous"), _("Cumul"), _("Rythme de l'objectif")], rows))
+
+    by_country = meetings.values("prospect__country").annotate(n=Count("pk")).order_by("-n", "prospect__country")
+    from django_countries import countries
+
+    figures.append(Figure("meetings_by_country", _("Rendez-vous par pays"), [_("Pays"), _("Rendez-vous")],
+                          [(countries.name(r["prospect__country"]) or r["prospect__country"], r["n"])
+                           for r in by_country]))
+    by_campaign = meetings.values("campaign__name").annotate(n=Count("pk")).order_by("-n", "campaign__name")
+    figures.append(Figure("meetings_by_campaign", _("Rendez-vous par campagne"), [_("Campagne"), _("Rendez-vous")],
+                          [(r["campaign__name"] or _("Hors campagne"), r["n"]) for r in by_campaign]))
+    by_officer = (meetings.values("officer__first_name", "officer__last_name", "officer__username")
+                  .annotate(n=Count("pk")).order_by("-n", "officer__username"))
+    figures.append(Figure("meetings_by_officer", _("Rendez-vous par chargé·e de prospection"),
+                          [_("Chargé·e"), _("Rendez-vous")],
+                          [((f"{r['officer__first_name']} {r['officer__last_name']}".strip()
+                             or r["officer__username"] or _("Non attribué")), r["n"]) for r in by_officer]))
+    shown = (meetings.filter(use_cases_shown__isnull=False).values("use_cases_shown__title")
+             .annotate(n=Count("pk")).order_by("-n", "use_cases_shown__title")[:10])
+    figures.append(Figure("use_cases_shown", _("Cas d'usage les plus présentés"), [_("Cas d'usage"), _("Rendez-vous")],
+                          [(r["use_cases_shown__title"], r["n"]) for r in shown]))
+
+    prospects = Prospect.objects.all()
+    if f.prospecting_campaign:
+        prospects = prospects.filter(campaign=f.prospecting_campaign)
+    stages = dict(prospects.values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    figures.append(Figure("prospect_stages", _("Entreprises prospectées par étape"), [_("Étape"), _("Entreprises")],
+                          [(label, stages.get(value, 0)) for value, label in Prospect.Stage.choices]))
+    settlements = Settlement.objects.filter(settled_on__year=f.year).select_related("prospect").order_by("settled_on")
+    if f.prospecting_campaign:
+        settlements = settlements.filter(prospect__campaign=f.prospecting_campaign)
+    figures.append(Figure("settlements", _("Implantations et emplois prévus"),
+                          [_("Entreprise"), _("Emplois prévus"), _("Pays"), _("Site"), _("Date")],
+                          [(s.prospect.name, s.jobs_planned, s.prospect.country.name, s.site_city,
+                            s.settled_on.isoformat()) for s in settlements]))
+    return figures
+
+
+# ---- targets -----------------------------------------------------------------------------------
+
+def target_figure(f: Filters, *, talent: bool, business: bool) -> Figure:
+    target = target_for(f.year)
+    rows = []
+    if talent:
+        candidates = _candidates(f).count()
+        sessions = _sessions(f).count()
+        companies = SessionCompany.objects.filter(session__in=_sessions(f)).values("company").distinct().count()
+        hires = _candidates(f).filter(stage=Candidate.Stage.HIRED).count()
+        rows += [
+            (_("Candidats"), candidates, target.candidates, _rate(candidates, target.candidates)),
+            (_("Sessions"), sessions, target.sessions, _rate(sessions, target.sessions)),
+            (_("Entreprises mobilisées"), companies, target.companies, _rate(companies, target.companies)),
+            (_("Recrutements"), hires, target.hires, _rate(hires, target.hires)),
+        ]
+    if business:
+        meetings = _meetings(f).count()
+        settled = Settlement.objects.filter(settled_on__year=f.year).count()
+        rows += [
+            (_("Rendez-vous de prospection"), meetings, target.meetings, _rate(meetings, target.meetings)),
+            (_("Implantations"), settled, target.settlements, _rate(settled, target.settlements)),
+        ]
+    return Figure("targets", _("Objectifs de l'année"), [_("Indicateur"), _("Réalisé"), _("Objectif"),
+                                                          _("Avancement (%)")], rows, chart="progress")
+
+
+def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> tuple[list[Figure], dt.datetime]:
+    """Return the figures for these filters and when they were computed (cached a few minutes)."""
+    key = f.cache_key(f"{int(talent)}{int(business)}")
+    cached = None if fresh else cache.get(key)
+    if cached:
+        return cached
+    figures = [target_figure(f, talent=talent, business=business)]
+    if talent:
+        figures += talent_figures(f)
+    if business:
+        figures += business_figures(f)
+    result = (figures, timezone.now())
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+def jobs_planned(year: int) -> int:
+    return Settlement.objects.filter(settled_on__year=year).aggregate(n=Sum("jobs_planned"))["n"] or 0
+

@@ -1,0 +1,223 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from django_countries import countries
+
+from candidates.models import Candidate, HotlineCall, Orientation, RelocationRequest, StageChange
+from events.models import Registration, SessionCompany
+from prospecting.models import Meeting, Prospect, Settlement
+from tescforce.dashboard import Filters, build, median_days_in_stage
+from tescforce.models import YearTarget
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+YEAR = timezone.localdate().year
+
+
+def _at(month: int, day: int = 10) -> dt.datetime:
+    return dt.datetime(YEAR, month, day, 12, tzinfo=dt.UTC)
+
+
+def _figure(figures, key):
+    return next(f for f in figures if f.key == key)
+
+
+@pytest.fixture
+def dataset(coordinator, prospecting_officer):
+    """Six candidates, two sessions, three meetings: every figure below is counted by hand."""
+    campaign = factories.CampaignFactory(name="Paris 2026", code="paris")
+    people = [
+        ("retraining", "female", "31000", "hired", None),
+        ("retraining", "male", "75011", "oriented", campaign),
+        ("young_graduate", "female", "34000", "qualified", None),
+        ("job_seeker", "undisclosed", "69001", "registered", campaign),
+        ("experienced", "", "31400", "withdrawn", None),
+        ("young_graduate", "female", "31000", "registered", None),
+    ]
+    candidates = []
+    for i, (profile, gender, postcode, stage, source) in enumerate(people):
+        c = factories.CandidateFactory(profile=profile, gender=gender, postcode=postcode, stage=stage,
+                                       source_campaign=source)
+        Candidate.objects.filter(pk=c.pk).update(created_at=_at(1 + i))
+        candidates.append(c)
+    # History: the hired one stayed registered 10 days, qualified 4, oriented 20, then was hired.
+    hired = candidates[0]
+    for to_stage, day in (("registered", 1), ("qualified", 11), ("oriented", 15), ("hired", 35)):
+        change = StageChange.objects.create(candidate=hired, from_stage="", to_stage=to_stage)
+        StageChange.objects.filter(pk=change.pk).update(changed_at=_at(1, 1) + dt.timedelta(days=day - 1))
+    # The withdrawn one had been qualified for 6 days, the oriented one qualified for 2.
+    for cand, qualified_for in ((candidates[4], 6), (candidates[1], 2)):
+        q = StageChange.objects.create(candidate=cand, to_stage="qualified")
+        nxt = StageChange.objects.create(candidate=cand, to_stage="withdrawn" if cand.stage == "withdrawn"
+                                         else "oriented")
+        StageChange.objects.filter(pk=q.pk).update(changed_at=_at(3, 1))
+        StageChange.objects.filter(pk=nxt.pk).update(changed_at=_at(3, 1) + dt.timedelta(days=qualified_for))
+    company = factories.CompanyFactory(name="Gamma")
+    Orientation.objects.create(candidate=hired, company=company, status=Orientation.Status.HIRED)
+    Orientation.objects.create(candidate=candidates[1], company=company)
+
+    toulouse = factories.SessionFactory(city="Toulouse", capacity=4, starts_at=_at(3),
+                                        ends_at=_at(3) + dt.timedelta(hours=2))
+    montpellier = factories.SessionFactory(city="Montpellier", capacity=10, starts_at=_at(4),
+                                           ends_at=_at(4) + dt.timedelta(hours=2))
+    SessionCompany.objects.create(session=toulouse, company=company)
+    for cand, status in ((candidates[0], "attended"), (candidates[1], "attended"), (candidates[2], "no_show")):
+        Registration.objects.create(session=toulouse, candidate=cand, status=status)
+    Registration.objects.create(session=montpellier, candidate=candidates[3], status="confirmed")
+    Registration.objects.create(session=montpellier, candidate=candidates[5], status="cancelled")
+
+    HotlineCall.objects.create(candidate=hired, topic="relocation", summary="Logement")
+    HotlineCall.objects.create(topic="relocation", summary="Écoles")
+    HotlineCall.objects.create(topic="session", summary="Horaires", follow_up_owner=coordinator,
+                               follow_up_due=timezone.localdate() - dt.timedelta(days=1))
+    RelocationRequest.objects.create(candidate=hired, target_city="Toulouse", need_housing=True, need_schools=True)
+
+    taiwan = Prospect.objects.create(name="Formosa IoT", country="TW")
+    texas = Prospect.objects.create(name="Lone Star SAP", country="US", stage="settled")
+    for prospect, month in ((taiwan, 2), (taiwan, 5), (texas, 5)):
+        Meeting.objects.create(prospect=prospect, starts_at=_at(month), officer=prospecting_officer)
+    Settlement.objects.create(prospect=texas, settled_on=dt.date(YEAR, 6, 1), site_city="Toulouse", jobs_planned=12)
+    YearTarget.objects.update_or_create(year=YEAR, defaults={"candidates": 12, "meetings": 24, "hires": 2})
+    return candidates
+
+
+def test_targets_show_done_against_target(dataset):
+    figures, _ = build(Filters(year=YEAR), talent=True, business=True, fresh=True)
+    rows = {str(r[0]): r[1:] for r in _figure(figures, "targets").rows}
+    assert rows["Candidats"] == (6, 12, 50.0)
+    assert rows["Sessions"] == (2, 8, 25.0)
+    assert rows["Entreprises mobilisées"] == (1, 40, 2.5)
+    assert rows["Recrutements"] == (1, 2, 50.0)
+    assert rows["Rendez-vous de prospection"] == (3, 24, 12.5)
+    assert rows["Implantations"] == (1, 3, 33.3)
+
+
+def test_profiles_and_campaigns_are_counted(dataset):
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    profiles = {str(r[0]): (r[1], r[2]) for r in _figure(figures, "registrations_by_profile").rows}
+    assert profiles["Personnes en reconversion"] == (2, 33.3)
+    assert profiles["Femmes"] == (3, 50.0)
+    assert profiles["Jeunes diplômé·es"] == (2, 33.3)
+    assert profiles["Venus d'autres régions"] == (2, 33.3)  # Paris and Lyon postcodes
+    campaigns = dict((str(a), b) for a, b in _figure(figures, "registrations_by_campaign").rows)
+    assert campaigns == {"Paris 2026": 2, "Sans campagne": 4}
+    months = dict(_figure(figures, "registrations_by_month").rows)
+    assert months == {f"{YEAR}-{m:02d}": 1 for m in range(1, 7)}
+
+
+def test_funnel_counts_conversion_and_median_stays(dataset):
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    funnel = [r[1:] for r in _figure(figures, "pipeline_funnel").rows]
+    # registered 6; qualified: hired, oriented, qualified, withdrawn(history) = 4; oriented: 2; hired: 1
+    assert [r[0] for r in funnel] == [6, 4, 2, 1]
+    assert [r[1] for r in funnel] == [None, 66.7, 50.0, 50.0]
+    # Stays in "qualified": 4, 6 and 2 days → median 4; "oriented": 20 days; "registered": 10 days.
+    assert funnel[1][2] == 4.0
+    assert funnel[2][2] == 20.0
+    assert funnel[0][2] == 10.0
+
+
+def test_median_of_even_count_is_the_mean_of_the_middle_two(dataset):
+    ids = Candidate.objects.filter(pk__in=[dataset[1].pk, dataset[4].pk]).values("pk")
+    assert median_days_in_stage(ids_queryset=ids)["qualified"] == 4.0
+
+
+def test_sessions_hotline_relocation_and_hires(dataset):
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    sessions = _figure(figures, "sessions_fill").rows
+    assert [r[1:] for r in sessions] == [(75.0, 4, 3, 2, 66.7), (10.0, 10, 1, 0, None)]
+    assert dict((str(a), b) for a, b in _figure(figures, "calls_by_topic").rows) == {
+        "Installation en Occitanie": 2, "Une session": 1}
+    assert _figure(figures, "follow_ups_overdue").rows[0][1] == 1
+    needs = dict((str(a), b) for a, b in _figure(figures, "relocation_by_need").rows)
+    assert needs["Logement"] == 1 and needs["Scolarité"] == 1 and needs["Transports"] == 0
+    assert _figure(figures, "hires_by_company").rows == [("Gamma", 1)]
+
+
+def test_city_filter_keeps_one_city(dataset):
+    figures, _ = build(Filters(year=YEAR, city="Montpellier"), talent=True, business=False, fresh=True)
+    assert len(_figure(figures, "sessions_fill").rows) == 1
+    assert _figure(figures, "sessions_fill").rows[0][2] == 10
+
+
+def test_business_side(dataset):
+    figures, _ = build(Filters(year=YEAR), talent=False, business=True, fresh=True)
+    months = {r[0]: r[1:] for r in _figure(figures, "meetings_by_month").rows}
+    assert months[f"{YEAR}-02"] == (1, 1, 4)
+    assert months[f"{YEAR}-05"] == (2, 3, 10)
+    assert months[f"{YEAR}-12"] == (0, 3, 24)
+    assert dict(_figure(figures, "meetings_by_country").rows) == {countries.name("TW"): 2, countries.name("US"): 1}
+    stages = dict((str(a), b) for a, b in _figure(figures, "prospect_stages").rows)
+    assert stages["Implantée"] == 1 and stages["Identifiée"] == 1
+    assert _figure(figures, "settlements").rows[0][:2] == ("Lone Star SAP", 12)
+
+
+def test_erased_candidates_still_count(dataset):
+    Candidate.objects.filter(pk=dataset[0].pk).update(first_name="", last_name="", email="erased@invalid",
+                                                      anonymised_at=timezone.now())
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    assert _figure(figures, "targets").rows[0][1] == 6
+
+
+def test_empty_year_renders(client_for, coordinator):
+    response = client_for(coordinator).get("/pilotage/", {"year": 2031})
+    assert response.status_code == 200
+    assert "Aucune donnée pour ces filtres." in response.content.decode()
+
+
+def test_page_and_csv_agree(client_for, coordinator, dataset):
+    client = client_for(coordinator)
+    page = client.get("/pilotage/", {"year": YEAR})
+    assert page.status_code == 200
+    response = client.get("/pilotage/", {"year": YEAR, "export": "sessions_fill"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    figures, _ = build(Filters(year=YEAR), talent=True, business=True)
+    table = _figure(figures, "sessions_fill")
+    assert rows[0] == [str(c) for c in table.columns]
+    assert rows[1:] == [["" if v is None else str(v) for v in r] for r in table.rows]
+    for row in rows[1:]:
+        assert row[0] in page.content.decode()
+
+
+def test_unknown_export_is_404(client_for, coordinator):
+    assert client_for(coordinator).get("/pilotage/", {"export": "nope"}).status_code == 404
+
+
+def test_bad_filters_fall_back_to_defaults(client_for, coordinator):
+    response = client_for(coordinator).get("/pilotage/", {"year": "abc", "edition": "999999"})
+    assert response.status_code == 200
+
+
+def test_recruiter_and_hotline_cannot_open_dashboard(client_for, recruiter_a, hotline_agent):
+    assert client_for(recruiter_a).get("/pilotage/").status_code == 403
+    assert client_for(hotline_agent).get("/pilotage/").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/pilotage/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_prospecting_officer_sees_only_business_side(client_for, prospecting_officer, dataset):
+    response = client_for(prospecting_officer).get("/pilotage/", {"year": YEAR})
+    keys = {f.key for f in response.context["figures"]}
+    assert "meetings_by_month" in keys
+    assert not keys & {"pipeline_funnel", "registrations_by_profile", "calls_by_topic", "sessions_fill"}
+    assert client_for(prospecting_officer).get("/pilotage/", {"export": "pipeline_funnel"}).status_code == 404
+
+
+def test_query_count_does_not_grow_with_rows(client_for, coordinator, dataset, django_assert_max_num_queries):
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(45):
+        client.get("/pilotage/", {"year": YEAR, "fresh": "1"})
+    for _ in range(20):
+        c = factories.CandidateFactory(stage="qualified")
+        StageChange.objects.create(candidate=c, to_stage="qualified")
+    with django_assert_max_num_queries(45):
+        client.get("/pilotage/", {"year": YEAR, "fresh": "1"})
