@@ -8,6 +8,7 @@ from tescforce import roles
 from . import factories
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 
 
 def pytest_runtest_setup(item):
@@ -16,6 +17,11 @@ def pytest_runtest_setup(item):
         if REQUIRE_POSTGRES:
             pytest.fail("This test needs PostgreSQL and REQUIRE_POSTGRES=1 is set.")
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    # Same for a real Celery worker: it needs Redis, and CI sets REQUIRE_REDIS=1.
+    if item.get_closest_marker("celery_worker") and not django_settings.REDIS_URL:
+        if REQUIRE_REDIS:
+            pytest.fail("This test needs Redis and REQUIRE_REDIS=1 is set.")
+        pytest.skip("needs Redis (set REDIS_URL)")
 
 
 @pytest.fixture(autouse=True)
