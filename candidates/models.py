@@ -170,6 +170,7 @@ class Candidate(models.Model):
     utm_source = models.CharField(_("source (utm_source)"), max_length=80, blank=True)
     utm_medium = models.CharField(_("support (utm_medium)"), max_length=80, blank=True)
     utm_campaign = models.CharField(_("campagne (utm_campaign)"), max_length=80, blank=True)
+    language = models.CharField(_("langue"), max_length=5, choices=settings.LANGUAGES, default="fr")
     confirmed_at = models.DateTimeField(_("e-mail confirmé le"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("dernière activité"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
@@ -194,10 +195,13 @@ class Candidate(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return str(_("Candidat·e anonymisé·e n°%(pk)s") % {"pk": self.pk})
         return f"{self.first_name} {self.last_name}".strip() or str(self.public_id)
 
     def save(self, *args, **kwargs):
-        self.from_other_region = bool(self.postcode) and not is_in_occitanie(self.postcode)
+        if not self.anonymised_at:
+            self.from_other_region = bool(self.postcode) and not is_in_occitanie(self.postcode)
         super().save(*args, **kwargs)
 
     @property
@@ -211,6 +215,30 @@ class Candidate(models.Model):
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
+
+
+class Erasure(models.Model):
+    """The trace of one erasure, with no personal data: which row, why, by whom, when."""
+
+    class Reason(models.TextChoices):
+        REQUEST = "request", _("Demande de la personne")
+        RETENTION = "retention", _("Inactivité de plus de 2 ans")
+        STAFF = "staff", _("Décision de l'équipe")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="erasures", verbose_name=_("candidat·e"))
+    reason = models.CharField(_("motif"), max_length=10, choices=Reason.choices)
+    erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("par"))
+    erased_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = _("effacement")
+        verbose_name_plural = _("effacements")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} – {self.erased_at:%Y-%m-%d}"
 
 
 class Consent(models.Model):
