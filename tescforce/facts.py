@@ -7,6 +7,6 @@ REGION_FACTS = [
     {"value": "2 000", "label": _("entreprises du secteur : ESN, éditeurs, conseil en technologies")},
     {"value": "8 000", "label": _("recrutements prévus par an")},
     {"value": "2 000", "label": _("candidats manquent chaque année")},
-    {"value": "+5,9 %", "label": _("croissance du marché en 2023 (+7,2 % en 2022)")},
+    {"value": "+5,9 %", "label": _("croissance du marché en 2023, après +7,2 en 2022")},
     {"value": "174", "label": _("rendez-vous de prospection internationale en 2022 (objectif : 400)")},
 ]

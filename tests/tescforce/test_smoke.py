@@ -30,3 +30,12 @@ def test_root_redirects_to_french(client):
 def test_roles_exist_with_permissions():
     for name in (roles.COORDINATORS, roles.HOTLINE, roles.RECRUITERS, roles.PROSPECTING):
         assert Group.objects.get(name=name).permissions.exists()
+
+
+@pytest.mark.django_db
+def test_english_pages_are_translated(client):
+    english = client.get("/en/").content.decode()
+    assert "Skip to content" in english
+    assert "Making Occitanie a major Tech Valley" in english
+    french = client.get("/fr/").content.decode()
+    assert "Aller au contenu" in french
