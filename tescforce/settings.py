@@ -258,3 +258,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Hotline: each follow-up owner's digest, every morning (sent once per owner and day).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["hotline-follow-up-digest"] = {"task": "candidates.hotline_tasks.hotline_digest_dispatch",
+                                                    "schedule": crontab(minute="30", hour="7")}
