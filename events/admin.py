@@ -1,0 +1,435 @@
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company, JobPosting
+from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+
+from . import selectors, services
+from .models import (
+    Edition,
+    Programme,
+    Registration,
+    ReminderSent,
+    Session,
+    SessionCompany,
+    SessionPartner,
+    SurveyResponse,
+)
+from .services import BookingError
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["partners"]
+
+
+class SessionForm(forms.ModelForm):
+    """Refuses a capacity below the seats already confirmed, saying how many would go."""
+
+    class Meta:
+        model = Session
+        fields = ["capacity"]  # the admin adds the fields it shows
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        error = services.session_capacity_error(session=self.instance, capacity=capacity)
+        if error:
+            raise forms.ValidationError(error)
+        return capacity
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    form = SessionForm
+    extra = 0
+    fields = ["title", "city", "venue", "address", "postcode", "format", "starts_at", "ends_at", "capacity",
+              "registration_opens_at", "registration_closes_at", "is_published"]
+    show_change_link = True
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "year", "starts_on", "ends_on", "target_candidates", "session_count"]
+    list_filter = ["programme", "year"]
+    search_fields = ["name", "programme__name"]
+    date_hierarchy = "starts_on"
+    inlines = [SessionInline]
+    readonly_fields = ["figures"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_sessions=Count("sessions"))
+
+    @admin.display(description=_("sessions"), ordering="n_sessions")
+    def session_count(self, obj):
+        return obj.n_sessions
+
+    @admin.display(description=_("chiffres"))
+    def figures(self, obj):
+        if obj.pk is None:
+            return "—"
+        f = selectors.edition_figures(edition=obj)
+        return format_html(
+            "{} : {} · {} : {} · {} : {} · {} : {} · {} : {}",
+            _("sessions"), f["sessions"], _("candidats rencontrés"), f["candidates_met"],
+            _("entreprises"), f["companies"], _("partenaires"), f["partners"], _("orientations"), f["orientations"])
+
+
+class SessionCompanyInline(ScopedInline):
+    model = SessionCompany
+    autocomplete_fields = ["company"]
+    filter_horizontal = ["recruiters", "postings"]
+    fields = ["company", "recruiters", "postings", "interview_slots"]
+
+
+class SessionPartnerInline(admin.TabularInline):
+    model = SessionPartner
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    fields = ["candidate", "status", "walk_in", "checked_in_at", "outcome", "created_at"]
+    readonly_fields = ["candidate", "status", "walk_in", "checked_in_at", "outcome", "created_at"]
+    show_change_link = True
+    can_delete = False
+    ordering = ["status", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # bookings go through the booking rules, from the registration admin
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("candidate")
+
+
+class SurveyInline(admin.TabularInline):
+    model = SurveyResponse
+    fk_name = "registration"
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(ScopedModelAdmin):
+    form = SessionForm
+    list_display = ["title", "city", "format", "starts_at", "capacity", "confirmed", "waitlisted", "free",
+                    "attendance", "is_published", "sheet_links"]
+    list_filter = ["edition", "city", "format", "is_published"]
+    search_fields = ["title", "city", "venue"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["edition"]
+    list_select_related = ["edition"]
+    inlines = [SessionCompanyInline, SessionPartnerInline, RegistrationInline]
+    readonly_fields = ["figures", "survey_answers"]
+    fieldsets = [
+        (None, {"fields": ["edition", "title", "format", "is_published"]}),
+        (_("Lieu"), {"fields": ["city", "venue", "address", "postcode", "online_url"]}),
+        (_("Dates et places"), {"fields": ["starts_at", "ends_at", "capacity", "registration_opens_at",
+                                           "registration_closes_at"]}),
+        (_("Programme"), {"fields": ["programme_text"]}),
+        (_("Chiffres"), {"fields": ["figures", "survey_answers"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.with_figures(super().get_queryset(request))
+
+    @admin.display(description=_("confirmées"), ordering="n_seats")
+    def confirmed(self, obj):
+        return obj.n_seats
+
+    @admin.display(description=_("en attente"), ordering="n_waitlisted")
+    def waitlisted(self, obj):
+        return obj.n_waitlisted
+
+    @admin.display(description=_("libres"), ordering="seats_left")
+    def free(self, obj):
+        return obj.seats_left
+
+    @admin.display(description=_("taux de présence"))
+    def attendance(self, obj):
+        rate = selectors.attendance_rate(obj.n_attended, obj.n_no_show)
+        return "—" if rate is None else f"{rate:.0%}"
+
+    @admin.display(description=_("émargement"))
+    def sheet_links(self, obj):
+        return format_html('<a href="{}">{}</a> · <a href="{}">CSV</a>',
+                           reverse("admin:events_session_sheet", args=[obj.pk]), _("imprimer"),
+                           reverse("admin:events_session_sheet_csv", args=[obj.pk]))
+
+    @admin.display(description=_("chiffres de la session"))
+    def figures(self, obj):
+        if obj.pk is None:
+            return "—"
+        f = selectors.session_figures(session=obj)
+        rate = "—" if f["attendance_rate"] is None else f"{f['attendance_rate']:.0%}"
+        return format_html(
+            "{} : {} / {} · {} : {} · {} : {} ({} : {}) · {} : {} · {} : {} · {} : {}<br>"
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            _("places confirmées"), f["confirmed"], obj.capacity, _("en attente"), f["waitlisted"],
+            _("présents"), f["candidates_met"], _("sur place"), f["walk_ins"], _("taux de présence"), rate,
+            _("entreprises"), f["companies"], _("orientations"), f["orientations"],
+            reverse("admin:events_session_sheet", args=[obj.pk]), _("Feuille d'émargement"),
+            reverse("admin:events_session_sheet_csv", args=[obj.pk]), _("Émargement (CSV)"),
+            reverse("staff:events_staff:checkin", args=[obj.pk]), _("Accueil du jour"))
+
+    @admin.display(description=_("avis des participants"))
+    def survey_answers(self, obj):
+        if obj.pk is None:
+            return "—"
+        answers = SurveyResponse.objects.filter(registration__session=obj).order_by("-created_at")
+        if not answers:
+            return _("Aucune réponse pour le moment.")
+        from django.db.models import Avg
+
+        avg = answers.aggregate(avg=Avg("rating"))["avg"]
+        url = reverse("admin:events_surveyresponse_changelist") + f"?registration__session__id__exact={obj.pk}"
+        return format_html('{} : {} · {} : {:.1f}/5 · <a href="{}">{}</a>', _("réponses"), answers.count(),
+                           _("note moyenne"), avg, url, _("voir les réponses"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            moved = services.session_fill_from_waitlist(session=obj)
+            if moved:
+                messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {
+                    "n": moved})
+
+    def get_urls(self):
+        urls = [
+            path("<int:pk>/emargement/", self.admin_site.admin_view(self.sheet_view), name="events_session_sheet"),
+            path("<int:pk>/emargement.csv", self.admin_site.admin_view(self.sheet_csv_view),
+                 name="events_session_sheet_csv"),
+        ]
+        return urls + super().get_urls()
+
+    def _sheet_rows(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        session = get_object_or_404(self.get_queryset(request), pk=pk)
+        rows = (session.registrations.filter(status__in=services.SEAT_STATUSES)
+                .select_related("candidate").order_by("candidate__last_name", "candidate__first_name"))
+        return session, rows
+
+    def sheet_view(self, request, pk):
+        session, rows = self._sheet_rows(request, pk)
+        return render(request, "events/attendance_sheet.html", {
+            **self.admin_site.each_context(request), "session": session, "rows": rows,
+            "printed_at": timezone.now()})
+
+    def sheet_csv_view(self, request, pk):
+        session, rows = self._sheet_rows(request, pk)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="emargement-session-{session.pk}.csv"'
+        response.write("\ufeff")  # so that spreadsheet software reads the accents right
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Nom"), _("Prénom"), _("E-mail"), _("Téléphone"), _("Statut"), _("Sur place"),
+                         _("Arrivé·e à"), _("Signature")])
+        for r in rows:
+            c = r.candidate
+            arrived = timezone.localtime(r.checked_in_at).strftime("%H:%M") if r.checked_in_at else ""
+            writer.writerow([_safe(c.last_name), _safe(c.first_name), _safe(c.email), str(c.phone or ""),
+                             r.get_status_display(), _("oui") if r.walk_in else "", arrived, ""])
+        return response
+
+
+def _safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@admin.register(SessionCompany)
+class SessionCompanyAdmin(ScopedModelAdmin):
+    """Recruiters sign their company up for a session here, and name who comes and which jobs."""
+
+    list_display = ["company", "session", "interview_slots"]
+    list_filter = ["session__edition", "session__city"]
+    search_fields = ["company__name", "session__title"]
+    autocomplete_fields = ["company", "session"]
+    filter_horizontal = ["recruiters", "postings"]
+    list_select_related = ["company", "session"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        from tescforce.scoping import recruiter_company_id
+
+        company_id = recruiter_company_id(request.user)
+        if company_id:
+            initial["company"] = company_id
+        return initial
+
+
+class RegistrationAdminForm(forms.ModelForm):
+    orient_companies = forms.ModelMultipleChoiceField(
+        label=_("orienter vers les entreprises"), queryset=Company.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    orient_postings = forms.ModelMultipleChoiceField(
+        label=_("orienter vers les offres"), queryset=JobPosting.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Registration
+        fields = ["session", "candidate", "outcome", "outcome_notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        session = self.instance.session if self.instance.pk else None
+        if session is not None:
+            self.fields["orient_companies"].queryset = Company.objects.filter(
+                session_participations__session=session).order_by("name")
+            self.fields["orient_postings"].queryset = JobPosting.objects.filter(
+                sessioncompany__session=session).select_related("company").order_by("company__name", "title")
+        else:
+            del self.fields["orient_companies"], self.fields["orient_postings"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        outcome = data.get("outcome")
+        if outcome and self.instance.status != Registration.Status.ATTENDED:
+            self.add_error("outcome", _("Seules les personnes présentes ont un résultat."))
+        if (data.get("orient_companies") or data.get("orient_postings")) and outcome != Registration.Outcome.ORIENTED:
+            self.add_error("outcome", _("Choisissez « Orienté·e » pour enregistrer des orientations."))
+        return data
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
+    list_display = ["candidate", "session", "status", "walk_in", "waitlist_position", "outcome", "created_at"]
+    list_filter = ["status", "outcome", "walk_in", "session__edition", "session__city"]
+    search_fields = ["candidate__last_name", "candidate__first_name", "candidate__email", "session__title"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["session"]
+    raw_id_fields = ["candidate"]
+    list_select_related = ["candidate", "session"]
+    readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "orientations"]
+    inlines = [SurveyInline]
+    actions = ["cancel_registrations", "check_in_registrations"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["session", "candidate"],
+                            "description": _("La réservation suit les règles des places : liste d'attente si la "
+                                             "session est complète.")})]
+        return [
+            (None, {"fields": ["session", "candidate", "status", "walk_in", "created_at", "cancelled_at",
+                               "checked_in_at"]}),
+            (_("Résultat"), {"fields": ["outcome", "outcome_notes", "orient_companies", "orient_postings",
+                                        "orientations"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["session", "candidate"] if obj is not None else fields
+
+    @admin.display(description=_("rang d'attente"))
+    def waitlist_position(self, obj):
+        return selectors.waitlist_position(obj) or ""
+
+    @admin.display(description=_("orientations de cette session"))
+    def orientations(self, obj):
+        from candidates.models import Orientation
+
+        items = Orientation.objects.filter(candidate=obj.candidate, session=obj.session).select_related(
+            "company", "posting")
+        return ", ".join(str(o.posting or o.company) for o in items) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            try:
+                registration = services.registration_book(session=obj.session, candidate=obj.candidate)
+            except BookingError as exc:
+                # Shown after the redirect; the booking was not made.
+                messages.error(request, exc.message)
+                obj.pk = Registration.objects.filter(session=obj.session, candidate=obj.candidate).values_list(
+                    "pk", flat=True).first()
+                return
+            obj.pk = registration.pk
+            obj.status = registration.status
+            return
+        data = form.cleaned_data
+        services.registration_record_outcome(
+            registration=obj, outcome=data.get("outcome", ""), notes=data.get("outcome_notes", ""),
+            companies=list(data.get("orient_companies") or []), postings=list(data.get("orient_postings") or []),
+            by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        if form.instance.pk:
+            super().save_related(request, form, formsets, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(reverse("admin:events_registration_changelist"))
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description=_("Annuler les inscriptions (la liste d'attente avance)"),
+                  permissions=["change"])
+    def cancel_registrations(self, request, queryset):
+        done = 0
+        for registration in queryset:
+            try:
+                services.registration_cancel(registration=registration, by_staff=True)
+                done += 1
+            except BookingError as exc:
+                messages.warning(request, f"{registration} : {exc.message}")
+        messages.success(request, _("%(n)s inscription(s) annulée(s).") % {"n": done})
+
+    @admin.action(description=_("Pointer présent·es"), permissions=["change"])
+    def check_in_registrations(self, request, queryset):
+        done = 0
+        for registration in queryset:
+            try:
+                services.registration_check_in(registration=registration)
+                done += 1
+            except BookingError as exc:
+                messages.warning(request, f"{registration} : {exc.message}")
+        messages.success(request, _("%(n)s personne(s) pointée(s).") % {"n": done})
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "session", "registration", "recruiter", "sent_at"]
+    list_filter = ["kind", "session__edition"]
+    date_hierarchy = "sent_at"
+    list_select_related = ["session", "registration__candidate", "recruiter__user"]
+    raw_id_fields = ["session", "registration", "recruiter"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ["registration", "session", "rating", "useful", "created_at"]
+    list_filter = ["rating", "useful", "registration__session__edition", "registration__session"]
+    search_fields = ["comment", "registration__session__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["registration__session", "registration__candidate"]
+    readonly_fields = ["registration", "rating", "useful", "comment", "created_at"]
+
+    @admin.display(description=_("session"), ordering="registration__session__starts_at")
+    def session(self, obj):
+        return obj.registration.session
+
+    def has_add_permission(self, request):
+        return False

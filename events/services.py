@@ -1,0 +1,388 @@
+"""Writes of the events app: bookings, waitlist, check-in, outcomes and one-time messages.
+
+Seats are decided in the database: every write that changes who holds a seat locks the session row
+(`select_for_update`) first, so bookings, cancellations and promotions of one session run one at a time.
+"""
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Candidate, Consent, Orientation
+
+from .models import Registration, ReminderSent, Session
+
+logger = logging.getLogger(__name__)
+
+# Statuses that hold one of the session's seats.
+SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
+# Statuses a cancellation applies to.
+ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+DESK_CONSENT_VERSION = "accueil-2026"
+
+
+class BookingError(Exception):
+    """A booking, cancellation or check-in that cannot be done; the message is for the person."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def seats_taken(session: Session) -> int:
+    """Return the seats held by booked candidates (walk-ins come on top of the capacity)."""
+    return session.registrations.filter(status__in=SEAT_STATUSES, walk_in=False).count()
+
+
+def _lock(session_id: int) -> Session:
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
+def _check_open(session: Session, now: dt.datetime) -> None:
+    if not session.is_published:
+        raise BookingError(_("Cette session n'est pas ouverte aux inscriptions."))
+    if session.starts_at <= now:
+        raise BookingError(_("Cette session a déjà eu lieu ou a commencé."))
+    if session.registration_opens_at and now < session.registration_opens_at:
+        raise BookingError(_("Les inscriptions à cette session ne sont pas encore ouvertes."))
+    if session.registration_closes_at and now >= session.registration_closes_at:
+        raise BookingError(_("Les inscriptions à cette session sont closes."))
+
+
+def _enqueue_mail(registration_id: int, kind: str) -> None:
+    from .tasks import send_registration_email
+
+    transaction.on_commit(lambda: send_registration_email.delay(registration_id, kind))
+
+
+def registration_book(*, session: Session, candidate: Candidate) -> Registration:
+    """Book a seat, or a waitlist place when the session is full; booking twice returns the first booking."""
+    if candidate.anonymised_at is not None:
+        raise BookingError(_("Ce compte a été supprimé."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(session.pk)
+        existing = Registration.objects.filter(session=locked, candidate=candidate).first()
+        if existing is not None and existing.status != Registration.Status.CANCELLED:
+            return existing
+        _check_open(locked, now)
+        status = (Registration.Status.CONFIRMED if seats_taken(locked) < locked.capacity
+                  else Registration.Status.WAITLISTED)
+        if existing is not None:
+            # A cancelled booking comes back at the end of the queue.
+            Registration.objects.filter(pk=existing.pk).update(status=status, created_at=now, cancelled_at=None)
+            existing.refresh_from_db()
+            registration = existing
+        else:
+            try:
+                with transaction.atomic():
+                    registration = Registration.objects.create(session=locked, candidate=candidate, status=status)
+            except IntegrityError:
+                # Only reachable if the row appeared outside the session lock: give that booking back.
+                return Registration.objects.get(session=locked, candidate=candidate)
+        _enqueue_mail(registration.pk, status)
+    return registration
+
+
+def _promote_waitlisted(session: Session, free: int) -> list[int]:
+    """Move the first `free` waitlisted candidates to confirmed; the caller holds the session lock."""
+    if free <= 0 or session.starts_at <= timezone.now():
+        return []
+    ids = list(
+        session.registrations.filter(status=Registration.Status.WAITLISTED, candidate__anonymised_at__isnull=True)
+        .order_by("created_at", "id").values_list("pk", flat=True)[:free]
+    )
+    if ids:
+        Registration.objects.filter(pk__in=ids, status=Registration.Status.WAITLISTED).update(
+            status=Registration.Status.CONFIRMED)
+        for pk in ids:
+            _enqueue_mail(pk, "promoted")
+    return ids
+
+
+def registration_cancel(*, registration: Registration, by_staff: bool = False) -> Registration:
+    """Cancel a booking; a freed seat goes to the first waitlisted candidate in the same transaction."""
+    with transaction.atomic():
+        session = _lock(registration.session_id)
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            return current
+        if current.status not in ACTIVE_STATUSES:
+            raise BookingError(_("Cette inscription ne peut plus être annulée."))
+        if not by_staff and session.starts_at <= timezone.now():
+            raise BookingError(_("Cette session a déjà eu lieu ou a commencé."))
+        held_seat = current.status == Registration.Status.CONFIRMED
+        current.status = Registration.Status.CANCELLED
+        current.cancelled_at = timezone.now()
+        current.save(update_fields=["status", "cancelled_at"])
+        if held_seat:
+            _promote_waitlisted(session, session.capacity - seats_taken(session))
+    return current
+
+
+def session_fill_from_waitlist(*, session: Session) -> int:
+    """Give every free seat to the waitlist, in order (after a capacity increase); return how many moved."""
+    with transaction.atomic():
+        locked = _lock(session.pk)
+        return len(_promote_waitlisted(locked, locked.capacity - seats_taken(locked)))
+
+
+def session_capacity_error(*, session: Session, capacity: int | None):
+    """Return the message refusing `capacity`, or None when it is acceptable."""
+    if capacity is None:
+        return None
+    if capacity < 1:
+        return _("Une session compte au moins une place.")
+    if session.pk is None:
+        return None
+    taken = seats_taken(session)
+    if capacity < taken:
+        return _("%(taken)s places sont déjà confirmées : il faudrait annuler %(excess)s inscription(s) "
+                 "avant de réduire la capacité à %(capacity)s.") % {
+            "taken": taken, "excess": taken - capacity, "capacity": capacity}
+    return None
+
+
+def session_set_capacity(*, session: Session, capacity: int) -> Session:
+    """Change the capacity under the session lock; refuse going below the confirmed seats."""
+    with transaction.atomic():
+        locked = _lock(session.pk)
+        error = session_capacity_error(session=locked, capacity=capacity)
+        if error:
+            raise BookingError(error)
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity"])
+        _promote_waitlisted(locked, capacity - seats_taken(locked))
+    return locked
+
+
+def registration_check_in(*, registration: Registration) -> Registration:
+    """Mark a booked candidate present (idempotent); a waitlisted person who came is let in too."""
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if current.status == Registration.Status.ATTENDED:
+            return current
+        if current.status == Registration.Status.CANCELLED:
+            raise BookingError(_("Cette inscription a été annulée : enregistrez la personne sur place."))
+        if current.status == Registration.Status.WAITLISTED:
+            # In the room without a seat of their own: counted like a walk-in.
+            current.walk_in = True
+        current.status = Registration.Status.ATTENDED
+        current.checked_in_at = timezone.now()
+        current.save(update_fields=["status", "checked_in_at", "walk_in"])
+    return current
+
+
+def registration_undo_check_in(*, registration: Registration) -> Registration:
+    """Undo a check-in tapped by mistake."""
+    updated = Registration.objects.filter(pk=registration.pk, status=Registration.Status.ATTENDED,
+                                          walk_in=False).update(status=Registration.Status.CONFIRMED,
+                                                                checked_in_at=None)
+    registration.refresh_from_db()
+    if not updated and registration.status == Registration.Status.ATTENDED:
+        raise BookingError(_("Une personne inscrite sur place ne peut pas être dépointée."))
+    return registration
+
+
+def candidate_find_or_create_at_desk(*, first_name: str, last_name: str, email: str, profile: str,
+                                     recorded_by) -> Candidate:
+    """Return the candidate with this e-mail, or create one whose consent was given at the desk."""
+    email = email.strip()
+    existing = Candidate.objects.filter(email__iexact=email, anonymised_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            candidate = Candidate.objects.create(first_name=first_name.strip(), last_name=last_name.strip(),
+                                                 email=email, profile=profile, confirmed_at=now)
+            Consent.objects.create(candidate=candidate, kind=Consent.Kind.PROCESSING,
+                                   wording_version=DESK_CONSENT_VERSION, channel=Consent.Channel.DESK,
+                                   given_at=now, recorded_by=recorded_by)
+    except IntegrityError:
+        # Same e-mail typed at two desks at once.
+        return Candidate.objects.get(email__iexact=email)
+    return candidate
+
+
+def registration_walk_in(*, session: Session, candidate: Candidate) -> Registration:
+    """Register and check in someone who came without a seat.
+
+    Walk-ins are let in even when the session is full: the person is already in the room and the
+    capacity is what we promise in advance. They do not take a booked seat (walk_in=True).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(session.pk)
+        if locked.ends_at + dt.timedelta(hours=6) < now:
+            raise BookingError(_("Cette session est terminée."))
+        registration, created = Registration.objects.get_or_create(
+            session=locked, candidate=candidate,
+            defaults={"status": Registration.Status.ATTENDED, "walk_in": True, "checked_in_at": now})
+        if created or registration.status == Registration.Status.ATTENDED:
+            return registration
+        if registration.status in (Registration.Status.CANCELLED, Registration.Status.WAITLISTED):
+            registration.walk_in = True
+        registration.status = Registration.Status.ATTENDED
+        registration.checked_in_at = now
+        registration.save(update_fields=["status", "walk_in", "checked_in_at"])
+    return registration
+
+
+def _candidate_move(candidate: Candidate, to_stage: str, by) -> None:
+    """Feed the candidate pipeline through the candidates app when it offers the move."""
+    from candidates import services as candidate_services
+
+    order = [Candidate.Stage.REGISTERED, Candidate.Stage.QUALIFIED, Candidate.Stage.ORIENTED]
+    if candidate.stage not in order or order.index(candidate.stage) >= order.index(to_stage):
+        return  # never move anyone backwards, nor out of recruitment
+    move = getattr(candidate_services, "candidate_move", None)
+    if move is None:
+        Candidate.objects.filter(pk=candidate.pk).update(stage=to_stage)
+        return
+    try:
+        move(candidate=candidate, to_stage=to_stage, by=by, comment=str(_("Résultat d'une session Numéric Emploi")))
+    except Exception as exc:  # the candidates app refuses transitions with its own error
+        if exc.__class__.__name__.endswith("Error"):
+            logger.info("pipeline move refused for candidate %s: %s", candidate.pk, exc)
+            return
+        raise
+
+
+def registration_record_outcome(*, registration: Registration, outcome: str, notes: str = "",
+                                 companies=(), postings=(), by=None) -> Registration:
+    """Record what came of the meeting; orientations are stored in candidates.Orientation with the session."""
+    if outcome and registration.status not in (Registration.Status.ATTENDED,):
+        raise BookingError(_("Seules les personnes présentes ont un résultat."))
+    if (companies or postings) and outcome != Registration.Outcome.ORIENTED:
+        raise BookingError(_("Choisissez « Orienté·e » pour enregistrer des orientations."))
+    with transaction.atomic():
+        registration.outcome = outcome
+        registration.outcome_notes = notes
+        registration.save(update_fields=["outcome", "outcome_notes"])
+        candidate = registration.candidate
+        for posting in postings:
+            Orientation.objects.get_or_create(candidate=candidate, posting=posting,
+                                              defaults={"company_id": posting.company_id,
+                                                        "session": registration.session, "created_by": by})
+        posting_companies = {p.company_id for p in postings}
+        for company in companies:
+            if company.pk in posting_companies:
+                continue
+            Orientation.objects.get_or_create(candidate=candidate, company=company, posting=None,
+                                              session=registration.session, defaults={"created_by": by})
+        if outcome == Registration.Outcome.QUALIFIED:
+            _candidate_move(candidate, Candidate.Stage.QUALIFIED, by)
+        elif outcome == Registration.Outcome.ORIENTED:
+            _candidate_move(candidate, Candidate.Stage.QUALIFIED, by)
+            candidate.refresh_from_db(fields=["stage"])
+            _candidate_move(candidate, Candidate.Stage.ORIENTED, by)
+    return registration
+
+
+def session_mark_no_shows(*, session: Session) -> int:
+    """After the session, confirmed candidates who never checked in become no-shows."""
+    if session.ends_at > timezone.now():
+        return 0
+    return session.registrations.filter(status=Registration.Status.CONFIRMED).update(
+        status=Registration.Status.NO_SHOW)
+
+
+# One-time messages -------------------------------------------------------------------------------
+
+REMINDER_OFFSETS = {ReminderSent.Kind.D7: dt.timedelta(days=7), ReminderSent.Kind.D1: dt.timedelta(days=1)}
+# Surveys and no-show messages are not sent for sessions that ended longer ago than this.
+AFTER_SESSION_WINDOW = dt.timedelta(days=7)
+
+
+def reminder_send_once(*, kind: str, registration: Registration | None = None, recruiter=None,
+                       session: Session | None = None) -> bool:
+    """Record and send one message in one transaction; return False when it had already gone.
+
+    The row is inserted first: a concurrent run waits on the unique index and then skips. If the
+    send fails, the exception rolls the row back so that a retry sends it.
+    """
+    from . import emails
+
+    session = session or registration.session
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(session=session, kind=kind, registration=registration, recruiter=recruiter)
+            if registration is not None:
+                emails.send_candidate_message(registration=registration, kind=kind)
+            else:
+                emails.send_recruiter_reminder(recruiter=recruiter, session=session, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _due_candidate_reminders(now: dt.datetime):
+    for kind, offset in REMINDER_OFFSETS.items():
+        later = REMINDER_OFFSETS[ReminderSent.Kind.D1] if kind == ReminderSent.Kind.D7 else dt.timedelta(0)
+        yield kind, (
+            Registration.objects.filter(
+                status=Registration.Status.CONFIRMED, candidate__anonymised_at__isnull=True,
+                session__is_published=True, session__starts_at__gt=now + later,
+                session__starts_at__lte=now + offset,
+                # Booked inside the window: the confirmation has just told them.
+                created_at__lt=F("session__starts_at") - offset,
+            ).exclude(reminders__kind=kind).select_related("session", "candidate")
+        )
+
+
+def reminders_send_due(*, now: dt.datetime | None = None) -> int:
+    """Send every reminder that is due and not yet sent; return how many went out."""
+    from companies.models import Recruiter
+
+    now = now or timezone.now()
+    sent = 0
+    for kind, registrations in _due_candidate_reminders(now):
+        for registration in registrations:
+            sent += reminder_send_once(kind=kind, registration=registration)
+    for kind, offset in REMINDER_OFFSETS.items():
+        later = REMINDER_OFFSETS[ReminderSent.Kind.D1] if kind == ReminderSent.Kind.D7 else dt.timedelta(0)
+        sessions = Session.objects.filter(is_published=True, starts_at__gt=now + later, starts_at__lte=now + offset)
+        for session in sessions:
+            recruiters = (Recruiter.objects.filter(sessioncompany__session=session).select_related("user")
+                          .exclude(user__email="").distinct())
+            for recruiter in recruiters:
+                if ReminderSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
+                    continue
+                sent += reminder_send_once(kind=kind, recruiter=recruiter, session=session)
+    return sent
+
+
+def after_session_send_due(*, now: dt.datetime | None = None) -> int:
+    """After a session: mark no-shows, then survey the attendees and write to the no-shows, once each."""
+    now = now or timezone.now()
+    sent = 0
+    ended = Session.objects.filter(ends_at__lte=now, ends_at__gt=now - AFTER_SESSION_WINDOW)
+    for session in ended:
+        session_mark_no_shows(session=session)
+        for status, kind in ((Registration.Status.ATTENDED, ReminderSent.Kind.SURVEY),
+                             (Registration.Status.NO_SHOW, ReminderSent.Kind.NO_SHOW)):
+            registrations = (session.registrations.filter(status=status, candidate__anonymised_at__isnull=True)
+                             .exclude(reminders__kind=kind).select_related("candidate", "session"))
+            for registration in registrations:
+                sent += reminder_send_once(kind=kind, registration=registration, session=session)
+    return sent
+
+
+def survey_submit(*, registration: Registration, rating: int, useful: bool, comment: str):
+    """Store the satisfaction answer; answering twice keeps the first answer."""
+    from .models import SurveyResponse
+
+    if registration.status != Registration.Status.ATTENDED:
+        raise BookingError(_("Ce questionnaire est réservé aux personnes présentes."))
+    try:
+        with transaction.atomic():
+            return SurveyResponse.objects.create(registration=registration, rating=rating, useful=useful,
+                                                 comment=comment)
+    except IntegrityError:
+        raise BookingError(_("Vous avez déjà répondu à ce questionnaire. Merci !")) from None
+

@@ -1,24 +1,219 @@
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core import signing
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from candidates.models import Candidate
+from candidates.tokens import read_token
+
+from . import ical, selectors, services
+from .forms import BookingForm, SessionCityFilter, SurveyForm
+from .links import read_link_token
 from .models import Registration, Session
+from .services import BookingError
 
 
-def _upcoming():
-    return (
-        Session.objects.filter(is_published=True, ends_at__gte=timezone.now())
-        .annotate(confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)))
-        .select_related("edition")
-        .order_by("starts_at")
-    )
+def _bad_link(request, status=400):
+    return render(request, "events/link_invalid.html", status=status)
 
 
+@require_GET
 def session_list(request):
-    return render(request, "events/session_list.html", {"sessions": _upcoming()})
+    cities = selectors.session_cities()
+    form = SessionCityFilter(request.GET or None, cities=cities)
+    city = form.cleaned_data["city"] if form.is_valid() else ""
+    return render(request, "events/session_list.html", {
+        "sessions": selectors.session_upcoming(city=city), "form": form, "city": city})
 
 
+def _public_session(pk: int) -> Session:
+    return get_object_or_404(selectors.session_upcoming(), pk=pk)
+
+
+@require_GET
 def session_detail(request, pk):
-    session = get_object_or_404(_upcoming(), pk=pk)
-    companies = session.companies.order_by("name")
-    return render(request, "events/session_detail.html", {"session": session, "companies": companies})
+    session = _public_session(pk)
+    participations = (session.company_participations.select_related("company")
+                      .prefetch_related("postings").order_by("company__name"))
+    return render(request, "events/session_detail.html", {
+        "session": session, "participations": participations, "form": BookingForm(),
+        "partners": session.partner_participations.select_related("partner").order_by("partner__name")})
+
+
+def _registration_url(session: Session) -> str | None:
+    """Return the registration page carrying the pending booking, if the candidates app serves one."""
+    try:
+        url = reverse("candidates:register")
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode({'action': 'book_session', 'session': session.pk})}"
+
+
+@require_POST
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def session_book(request, pk):
+    session = _public_session(pk)
+    if getattr(request, "limited", False):
+        messages.error(request, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+        return redirect(session)
+    form = BookingForm(request.POST)
+    if not form.is_valid():
+        participations = session.company_participations.select_related("company").order_by("company__name")
+        return render(request, "events/session_detail.html", {
+            "session": session, "participations": participations, "form": form}, status=400)
+    if not form.is_spam():
+        candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
+                                             confirmed_at__isnull=False).first()
+        if candidate is not None:
+            from .tasks import send_booking_link
+
+            language = translation.get_language()
+            transaction.on_commit(lambda: send_booking_link.delay(candidate.pk, session.pk, language))
+    # The same answer whether the address is known or not.
+    return redirect(reverse("events:book_sent", kwargs={"pk": session.pk}))
+
+
+@require_GET
+def book_sent(request, pk):
+    session = _public_session(pk)
+    return render(request, "events/book_sent.html", {
+        "session": session, "registration_url": _registration_url(session)})
+
+
+def _candidate_from_action(token: str) -> tuple[Candidate, dict]:
+    public_id, data = read_token(token, purpose="action")
+    candidate = Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True).first()
+    if candidate is None or data.get("action") != "book_session" or not isinstance(data.get("session"), int):
+        raise signing.BadSignature("unknown candidate or action")
+    return candidate, data
+
+
+@require_http_methods(["GET", "POST"])
+def book_confirm(request, token):
+    # GET only shows a button: mail scanners open links, and a booking must be a person's act.
+    try:
+        candidate, data = _candidate_from_action(token)
+    except signing.BadSignature:
+        return _bad_link(request)
+    session = get_object_or_404(Session, pk=data["session"], is_published=True)
+    if request.method == "GET":
+        return render(request, "events/book_confirm.html", {"session": session, "candidate": candidate})
+    try:
+        registration = services.registration_book(session=session, candidate=candidate)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("events:session_list"))
+    return render(request, "events/book_done.html", {
+        "session": session, "registration": registration,
+        "position": selectors.waitlist_position(registration)})
+
+
+def book_session_pending(candidate, data: dict) -> str:
+    """Run a booking asked for before registration, once the e-mail is confirmed."""
+    session = Session.objects.filter(pk=data.get("session"), is_published=True).first()
+    if session is None:
+        raise BookingError(_("Cette session n'existe plus."))
+    registration = services.registration_book(session=session, candidate=candidate)
+    if registration.status == Registration.Status.WAITLISTED:
+        return _("La session « %(title)s » est complète : vous êtes sur liste d'attente, en position %(pos)s.") % {
+            "title": session.title, "pos": selectors.waitlist_position(registration)}
+    return _("Votre place est réservée pour « %(title)s ».") % {"title": session.title}
+
+
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request, token):
+    try:
+        registration_id = read_link_token(token, purpose="cancel")
+    except signing.BadSignature:
+        return _bad_link(request)
+    registration = Registration.objects.select_related("session", "candidate").filter(
+        pk=registration_id, candidate__anonymised_at__isnull=True).first()
+    if registration is None:
+        return _bad_link(request, status=404)
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration)
+        except BookingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Votre réservation est annulée. Merci d'avoir libéré votre place."))
+        registration.refresh_from_db()
+    return render(request, "events/booking_cancel.html", {"registration": registration,
+                                                          "session": registration.session})
+
+
+@require_POST
+def space_cancel(request):
+    """Cancel a booking from "Mon espace": the space token says who is asking."""
+    try:
+        public_id, _data = read_token(request.POST.get("token", ""), purpose="space")
+    except signing.BadSignature:
+        return _bad_link(request)
+    registration = Registration.objects.filter(
+        pk=request.POST.get("registration") if str(request.POST.get("registration", "")).isdigit() else None,
+        candidate__public_id=public_id, candidate__anonymised_at__isnull=True).first()
+    if registration is None:
+        return _bad_link(request, status=404)
+    try:
+        services.registration_cancel(registration=registration)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Votre réservation est annulée. Merci d'avoir libéré votre place."))
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return redirect(next_url)
+    return redirect(reverse("events:session_list"))
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+def session_ics(request, pk):
+    session = get_object_or_404(Session, pk=pk, is_published=True)
+    return _ics_response(ical.sessions_calendar([session]), f"session-{session.pk}.ics")
+
+
+@require_GET
+def sessions_feed(request):
+    sessions = Session.objects.filter(is_published=True, starts_at__gt=timezone.now()).order_by("starts_at")
+    return _ics_response(ical.sessions_calendar(sessions, name=_("Sessions Numéric Emploi")),
+                         "sessions-numeric-emploi.ics")
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def survey(request, token):
+    try:
+        registration_id = read_link_token(token, purpose="survey")
+    except signing.BadSignature:
+        return _bad_link(request)
+    registration = get_object_or_404(Registration.objects.select_related("session"), pk=registration_id,
+                                     status=Registration.Status.ATTENDED, candidate__anonymised_at__isnull=True)
+    if hasattr(registration, "survey"):
+        return render(request, "events/survey_done.html", {"session": registration.session})
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.add_error(None, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.survey_submit(registration=registration, **form.cleaned_data)
+        except BookingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, "events/survey_done.html", {"session": registration.session})
+    return render(request, "events/survey.html", {"form": form, "session": registration.session},
+                  status=400 if form.errors else 200)

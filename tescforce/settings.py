@@ -259,6 +259,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Events: J-7/J-1 reminders and after-session messages, each recorded once in the database.
+CELERY_BEAT_SCHEDULE["events-due-reminders"] = {"task": "events.tasks.send_due_reminders", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["events-after-session"] = {"task": "events.tasks.send_after_session_messages",
+                                                "schedule": 900.0}
+
 # Hotline: each follow-up owner's digest, every morning (sent once per owner and day).
 from celery.schedules import crontab  # noqa: E402
 

@@ -1,0 +1,100 @@
+"""The e-mails of the events app. Sending raises on failure so that callers roll back and retry."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from candidates.tokens import make_token
+
+from . import ical
+from .links import make_link_token
+from .models import Registration, ReminderSent, Session
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None) -> None:
+    body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    if attach_session is not None:
+        message.attach(f"session-{attach_session.pk}.ics",
+                       ical.sessions_calendar([attach_session]), "text/calendar; charset=utf-8; method=PUBLISH")
+    message.send(fail_silently=False)
+
+
+def _upcoming_sessions(exclude: Session, limit: int = 3):
+    return Session.objects.filter(is_published=True, starts_at__gt=timezone.now()).exclude(pk=exclude.pk)[:limit]
+
+
+def send_registration_email(*, registration: Registration, kind: str) -> None:
+    """Tell the candidate their booking is confirmed, waitlisted, or confirmed from the waitlist."""
+    from .selectors import waitlist_position
+
+    with translation.override(settings.LANGUAGE_CODE):
+        session = registration.session
+        subjects = {
+            "confirmed": _("Votre place est réservée : %(title)s"),
+            "waitlisted": _("Vous êtes sur liste d'attente : %(title)s"),
+            "promoted": _("Une place s'est libérée : %(title)s"),
+        }
+        context = {
+            "kind": kind, "registration": registration, "session": session,
+            "position": waitlist_position(registration) if kind == "waitlisted" else None,
+            "session_url": _absolute(session.get_absolute_url()),
+            "cancel_url": _absolute(reverse("events:booking_cancel", kwargs={
+                "token": make_link_token(purpose="cancel", registration_id=registration.pk)})),
+        }
+        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration.txt",
+              context=context, to=registration.candidate.email,
+              attach_session=session if kind in ("confirmed", "promoted") else None)
+
+
+def send_candidate_message(*, registration: Registration, kind: str) -> None:
+    """Send a reminder (J-7, J-1), the satisfaction survey or the no-show message."""
+    with translation.override(settings.LANGUAGE_CODE):
+        session = registration.session
+        subjects = {
+            ReminderSent.Kind.D7: _("Dans une semaine : %(title)s"),
+            ReminderSent.Kind.D1: _("Demain : %(title)s"),
+            ReminderSent.Kind.SURVEY: _("Votre avis sur %(title)s"),
+            ReminderSent.Kind.NO_SHOW: _("Nous vous avons manqué·e : %(title)s"),
+        }
+        context = {"kind": kind, "registration": registration, "session": session,
+                   "session_url": _absolute(session.get_absolute_url())}
+        if kind == ReminderSent.Kind.SURVEY:
+            context["survey_url"] = _absolute(reverse("events:survey", kwargs={
+                "token": make_link_token(purpose="survey", registration_id=registration.pk)}))
+        elif kind == ReminderSent.Kind.NO_SHOW:
+            context["next_sessions"] = [(s, _absolute(s.get_absolute_url())) for s in _upcoming_sessions(session)]
+            context["list_url"] = _absolute(reverse("events:session_list"))
+        else:
+            context["cancel_url"] = _absolute(reverse("events:booking_cancel", kwargs={
+                "token": make_link_token(purpose="cancel", registration_id=registration.pk)}))
+        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/candidate_message.txt",
+              context=context, to=registration.candidate.email)
+
+
+def send_recruiter_reminder(*, recruiter, session: Session, kind: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        when = _("dans une semaine") if kind == ReminderSent.Kind.D7 else _("demain")
+        context = {"session": session, "when": when, "recruiter": recruiter,
+                   "session_url": _absolute(session.get_absolute_url())}
+        _send(subject=_("Session %(when)s : %(title)s") % {"when": when, "title": session.title},
+              template="events/email/recruiter_reminder.txt", context=context, to=recruiter.user.email,
+              attach_session=session)
+
+
+def send_booking_link(*, candidate, session: Session, language: str) -> None:
+    """Send a known candidate the signed link that books their seat."""
+    with translation.override(language):
+        token = make_token(candidate_public_id=str(candidate.public_id), purpose="action",
+                           data={"action": "book_session", "session": session.pk})
+        context = {"session": session, "candidate": candidate,
+                   "book_url": _absolute(reverse("events:book_confirm", kwargs={"token": token}))}
+        _send(subject=_("Confirmez votre réservation : %(title)s") % {"title": session.title},
+              template="events/email/booking_link.txt", context=context, to=candidate.email)

@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Candidate
+
+from .models import SurveyResponse
+
+
+class HoneypotMixin(forms.Form):
+    # Hidden from people by CSS and aria-hidden; robots fill it in.
+    website = forms.CharField(label=_("Ne pas remplir"), required=False)
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class BookingForm(HoneypotMixin):
+    email = forms.EmailField(label=_("Votre e-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class SessionCityFilter(forms.Form):
+    city = forms.ChoiceField(label=_("Ville"), required=False)
+
+    def __init__(self, *args, cities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("Toutes les villes"))] + [(c, c) for c in cities]
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = SurveyResponse
+        fields = ["rating", "useful", "comment"]
+        widgets = {"rating": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+
+    def clean_comment(self):
+        return self.cleaned_data["comment"][:2000]
+
+
+class WalkInForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=80)
+    last_name = forms.CharField(label=_("Nom"), max_length=80)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    profile = forms.ChoiceField(label=_("Profil"), choices=Candidate.Profile.choices,
+                                initial=Candidate.Profile.RETRAINING)
+    consent = forms.BooleanField(
+        label=_("La personne accepte que ses données soient traitées pour l'accompagner vers l'emploi."))

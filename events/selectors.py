@@ -1,0 +1,90 @@
+"""Reads of the events app: upcoming sessions with their free seats, waitlist positions, figures."""
+
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from candidates.models import Orientation
+
+from .models import Edition, Registration, Session
+
+SEAT_FILTER = Q(registrations__status__in=("confirmed", "attended", "no_show"), registrations__walk_in=False)
+
+
+def with_figures(qs: QuerySet) -> QuerySet:
+    """Annotate sessions with confirmed, waitlisted, attended, no_show, seats_left."""
+    return qs.annotate(
+        n_seats=Count("registrations", filter=SEAT_FILTER),
+        n_confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
+        n_waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        n_attended=Count("registrations", filter=Q(registrations__status=Registration.Status.ATTENDED)),
+        n_no_show=Count("registrations", filter=Q(registrations__status=Registration.Status.NO_SHOW)),
+    ).annotate(seats_left=Greatest(F("capacity") - F("n_seats"), Value(0), output_field=IntegerField()))
+
+
+def session_upcoming(*, city: str = "") -> QuerySet:
+    """Return the published sessions still to come, soonest first, with their free seats."""
+    qs = Session.objects.filter(is_published=True, starts_at__gt=timezone.now())
+    if city:
+        qs = qs.filter(city__iexact=city)
+    return with_figures(qs.select_related("edition__programme")).order_by("starts_at", "pk")
+
+
+def session_cities() -> list[str]:
+    return list(Session.objects.filter(is_published=True, starts_at__gt=timezone.now())
+                .order_by("city").values_list("city", flat=True).distinct())
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """Return the 1-based place in the waitlist, derived from booking order."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return Registration.objects.filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk),
+        session_id=registration.session_id, status=Registration.Status.WAITLISTED,
+    ).count() + 1
+
+
+def attendance_rate(attended: int, no_show: int) -> float | None:
+    total = attended + no_show
+    return None if total == 0 else attended / total
+
+
+def candidate_bookings(*, candidate) -> QuerySet:
+    """Return a candidate's bookings still to come and the recent ones, soonest first."""
+    return (Registration.objects.filter(candidate=candidate)
+            .exclude(status=Registration.Status.CANCELLED, session__starts_at__lt=timezone.now())
+            .select_related("session").order_by("session__starts_at"))
+
+
+def session_figures(*, session: Session) -> dict:
+    """Per-session figures the dashboard reads: candidates met, companies, partners, orientations."""
+    regs = session.registrations
+    attended = regs.filter(status=Registration.Status.ATTENDED).count()
+    no_show = regs.filter(status=Registration.Status.NO_SHOW).count()
+    return {
+        "confirmed": regs.filter(status__in=("confirmed", "attended", "no_show"), walk_in=False).count(),
+        "waitlisted": regs.filter(status=Registration.Status.WAITLISTED).count(),
+        "candidates_met": attended,
+        "walk_ins": regs.filter(walk_in=True, status=Registration.Status.ATTENDED).count(),
+        "attendance_rate": attendance_rate(attended, no_show),
+        "companies": session.company_participations.count(),
+        "partners": session.partner_participations.count(),
+        "orientations": Orientation.objects.filter(session=session).count(),
+    }
+
+
+def edition_figures(*, edition: Edition) -> dict:
+    """Per-edition figures: sessions, distinct candidates met, companies, partners, orientations."""
+    sessions = Session.objects.filter(edition=edition)
+    return {
+        "sessions": sessions.count(),
+        "candidates_met": Registration.objects.filter(session__edition=edition,
+                                                      status=Registration.Status.ATTENDED)
+        .values("candidate").distinct().count(),
+        "companies": sessions.values("company_participations__company").exclude(
+            company_participations__company=None).distinct().count(),
+        "partners": sessions.values("partner_participations__partner").exclude(
+            partner_participations__partner=None).distinct().count(),
+        "orientations": Orientation.objects.filter(session__edition=edition).count(),
+    }

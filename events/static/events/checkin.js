@@ -1,0 +1,67 @@
+// Check-in desk: filter the list as you type, and mark people present without reloading.
+(function () {
+  "use strict";
+  var root = document.getElementById("checkin");
+  if (!root) { return; }
+  var search = document.getElementById("checkin-search");
+  var items = Array.prototype.slice.call(document.querySelectorAll("#checkin-list li[data-name]"));
+  var none = document.getElementById("checkin-none");
+
+  function normalise(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  items.forEach(function (li) { li.dataset.key = normalise(li.dataset.name); });
+
+  function filter() {
+    var words = normalise(search.value).split(/\s+/).filter(Boolean);
+    var shown = 0;
+    items.forEach(function (li) {
+      var match = words.every(function (w) { return li.dataset.key.indexOf(w) !== -1; });
+      li.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    if (none) { none.hidden = shown !== 0; }
+  }
+  if (search) { search.addEventListener("input", filter); }
+
+  function showCounts(counts) {
+    Object.keys(counts).forEach(function (key) {
+      var el = root.querySelector('[data-count="' + key + '"]');
+      if (el) { el.textContent = counts[key]; }
+    });
+  }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-mark")) { return; }
+    event.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {method: "POST", body: new FormData(form), headers: {"Accept": "application/json"},
+                        credentials: "same-origin"})
+      .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+      .then(function (result) {
+        var ok = result[0], data = result[1];
+        if (!ok) { button.disabled = false; window.alert(data.error || "Erreur"); return; }
+        var badge = form.parentElement.querySelector("[data-status]");
+        if (badge) {
+          badge.textContent = data.status_label;
+          badge.className = "badge text-bg-" + (data.status === "attended" ? "success" : "secondary");
+        }
+        showCounts(data.counts);
+        // The undo button comes back with the next full page load; the row now reads "present".
+        form.hidden = data.status === "attended";
+        button.disabled = false;
+      })
+      .catch(function () { form.submit(); });
+  });
+
+  // Live count: other desks check people in too.
+  var stateUrl = root.dataset.stateUrl;
+  window.setInterval(function () {
+    fetch(stateUrl, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { showCounts(data.counts); } })
+      .catch(function () {});
+  }, 15000);
+}());
