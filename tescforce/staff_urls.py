@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("hotline/", include("candidates.staff_urls")),
     path("sessions/", include("events.staff_urls")),
+    path("prospection/", include("prospecting.staff_urls")),
 ]
