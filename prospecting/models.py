@@ -1,3 +1,6 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -120,6 +123,7 @@ class Meeting(models.Model):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="meetings", verbose_name=_("chargé·e de prospection"))
     starts_at = models.DateTimeField(_("date et heure"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=60)
     timezone = TimeZoneField(_("fuseau horaire du rendez-vous"), default="Europe/Paris")
     is_online = models.BooleanField(_("en ligne"), default=False)
     place = models.CharField(_("lieu"), max_length=200, blank=True)
@@ -147,6 +151,10 @@ class Meeting(models.Model):
             models.Index(fields=["starts_at"], name="meeting_start_idx"),
             models.Index(fields=["officer", "starts_at"], name="meeting_officer_idx"),
             models.Index(fields=["campaign", "starts_at"], name="meeting_campaign_idx"),
+            models.Index(fields=["next_step_owner", "next_step_due"], name="meeting_next_step_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="meeting_duration_positive"),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +176,17 @@ class Meeting(models.Model):
 
     @property
     def local_starts_at(self):
+        """Return the start in the meeting's own time zone."""
         return self.starts_at.astimezone(self.timezone)
+
+    @property
+    def paris_starts_at(self):
+        """Return the start in Paris time, the consortium's reference."""
+        return timezone.localtime(self.starts_at, ZoneInfo("Europe/Paris"))
+
+    @property
+    def ends_at(self):
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
 
 
 class Settlement(models.Model):
@@ -213,3 +231,44 @@ class ExportLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} ↔ {self.prospect.name}"
+
+
+class ProspectStageChange(models.Model):
+    """One move of a prospect along the pipeline, written by `prospect_move`."""
+
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="stage_changes",
+                                 verbose_name=_("entreprise"))
+    from_stage = models.CharField(_("de"), max_length=14, choices=Prospect.Stage.choices)
+    to_stage = models.CharField(_("vers"), max_length=14, choices=Prospect.Stage.choices)
+    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("par"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("changement d'étape")
+        verbose_name_plural = _("changements d'étape")
+
+    def __str__(self) -> str:
+        return f"{self.prospect.name}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class ReminderSent(models.Model):
+    """The daily reminder an owner got; the unique row makes the send happen once per owner and day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("destinataire"))
+    day = models.DateField(_("jour"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    next_steps = models.PositiveSmallIntegerField(_("prochaines étapes"), default=0)
+    meetings_to_complete = models.PositiveSmallIntegerField(_("rendez-vous à compléter"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("rappel quotidien envoyé")
+        verbose_name_plural = _("rappels quotidiens envoyés")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="prospecting_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.day}"

@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class Sector(models.Model):
@@ -94,13 +95,16 @@ class ContactRequest(models.Model):
     name = models.CharField(_("nom"), max_length=160)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=160)
-    country = models.CharField(_("pays"), max_length=80, blank=True)
+    country = CountryField(_("pays"), blank=True)
     message = models.TextField(_("message"))
+    language = models.CharField(_("langue"), max_length=5, default="fr")
     handled = models.BooleanField(_("traitée"), default=False)
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("accusé de réception envoyé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["handled", "created_at"], name="contactrequest_queue_idx")]
         verbose_name = _("demande de mise en relation")
         verbose_name_plural = _("demandes de mise en relation")
 

@@ -1,0 +1,66 @@
+"""Writes of the showroom."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .images import ImageRejected, image_reencode
+from .models import ContactRequest, UseCase, UseCaseImage
+
+
+class ShowroomError(Exception):
+    """A showroom rule was broken; the message is translatable and shown to the person."""
+
+
+def contact_request_create(
+    *, use_case: UseCase, name: str, email: str, organisation: str, message: str, country: str = "",
+    language: str = "fr",
+) -> ContactRequest:
+    """Record a visitor's request to meet the companies behind a use case and acknowledge it by e-mail."""
+    if not use_case.is_published:
+        raise ShowroomError(_("Ce cas d'usage n'est pas publié."))
+    request = ContactRequest.objects.create(
+        use_case=use_case, name=name.strip(), email=email.strip(), organisation=organisation.strip(),
+        message=message.strip(), country=country, language=language[:2],
+    )
+    from .tasks import acknowledge_contact_request
+
+    transaction.on_commit(lambda: acknowledge_contact_request.delay(request.pk))
+    return request
+
+
+def contact_request_acknowledge(*, contact_request_id: int) -> bool:
+    """Send the acknowledgement e-mail once; return False when it was already sent.
+
+    The stamp and the send share one transaction: if the send fails the stamp is rolled back and a
+    retry sends again; once committed, no retry sends twice.
+    """
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with transaction.atomic():
+        claimed = ContactRequest.objects.filter(pk=contact_request_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now())
+        if not claimed:
+            return False
+        request = ContactRequest.objects.select_related("use_case").get(pk=contact_request_id)
+        with translation.override(request.language or "fr"):
+            context = {"contact_request": request, "use_case": request.use_case}
+            subject = render_to_string("showroom/email/contact_ack_subject.txt", context).strip()
+            body = render_to_string("showroom/email/contact_ack_body.txt", context)
+        send_mail(subject, body, None, [request.email])
+    return True
+
+
+def contact_request_mark_handled(*, contact_request: ContactRequest) -> None:
+    ContactRequest.objects.filter(pk=contact_request.pk).update(handled=True)
+
+
+def use_case_image_add(*, use_case: UseCase, upload, alt_text: str, position: int = 0) -> UseCaseImage:
+    """Store a re-encoded copy of `upload` (no metadata, bounded size) as an image of the use case."""
+    try:
+        clean = image_reencode(upload)
+    except ImageRejected as exc:
+        raise ShowroomError(str(exc)) from exc
+    return UseCaseImage.objects.create(use_case=use_case, image=clean, alt_text=alt_text, position=position)

@@ -1,17 +1,80 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
-from .models import UseCase
+from . import services
+from .filters import UseCaseFilter
+from .forms import ContactRequestForm
+from .selectors import published_use_cases, related_use_cases
+from .sheets import render_pdf, sheet_context
+
+PAGE_SIZE = 12
 
 
-def _published():
-    return UseCase.objects.filter(is_published=True).select_related("sector")
+def _get_published(slug: str):
+    return get_object_or_404(
+        published_use_cases().prefetch_related("technologies", "companies", "images"), slug=slug)
 
 
 def usecase_list(request):
-    return render(request, "showroom/usecase_list.html", {"use_cases": _published().prefetch_related("technologies")})
+    filterset = UseCaseFilter(request.GET or None, queryset=published_use_cases().prefetch_related("technologies"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(request, "showroom/usecase_list.html", {
+        "filter": filterset, "page": page, "use_cases": page.object_list, "querystring": querystring.urlencode(),
+        "is_filtered": any(v for k, v in request.GET.items() if k != "page"),
+    })
 
 
 def usecase_detail(request, slug):
-    use_case = get_object_or_404(_published().prefetch_related("technologies", "companies", "images"), slug=slug)
-    related = _published().filter(sector=use_case.sector).exclude(pk=use_case.pk)[:3]
-    return render(request, "showroom/usecase_detail.html", {"use_case": use_case, "related": related})
+    use_case = _get_published(slug)
+    return render(request, "showroom/usecase_detail.html", {
+        "use_case": use_case, "related": related_use_cases(use_case), "form": ContactRequestForm(),
+    })
+
+
+def usecase_sheet(request, slug):
+    use_case = _get_published(slug)
+    context = sheet_context([use_case], title=use_case.title)
+    context |= {"back_url": use_case.get_absolute_url(), "pdf_url": request.path + "pdf/"}
+    return render(request, "showroom/sheet.html", context)
+
+
+def usecase_sheet_pdf(request, slug):
+    use_case = _get_published(slug)
+    pdf = render_pdf([use_case], language=translation.get_language(), title=use_case.title)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tescforce-{use_case.slug}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+def usecase_contact(request, slug):
+    use_case = _get_published(slug)
+    form = ContactRequestForm(request.POST or None)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            messages.error(request, _("Vous avez envoyé plusieurs demandes en peu de temps. Réessayez dans une heure."))
+            return render(request, "showroom/contact.html", {"use_case": use_case, "form": form}, status=429)
+        if form.is_valid():
+            if not form.is_spam():
+                try:
+                    services.contact_request_create(
+                        use_case=use_case, language=translation.get_language(),
+                        **{k: form.cleaned_data[k] for k in ("name", "email", "organisation", "message", "country")},
+                    )
+                except services.ShowroomError as exc:
+                    messages.error(request, str(exc))
+                    return redirect(use_case)
+            messages.success(request, _("Merci : votre demande est transmise à notre équipe, qui vous répondra "
+                                        "sous cinq jours ouvrés. Un accusé de réception vous a été envoyé."))
+            return redirect(use_case)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "showroom/contact.html", {"use_case": use_case, "form": form}, status=status)

@@ -1,0 +1,28 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+
+from .models import Sector, Technology, UseCase
+from .selectors import use_case_search
+
+
+class UseCaseFilter(django_filters.FilterSet):
+    """Catalogue filters; values are slugs so that links read well and work in both languages."""
+
+    q = django_filters.CharFilter(label=_("Rechercher"), method="search", max_length=200)
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Secteur"), queryset=Sector.objects.all(), to_field_name="slug", empty_label=_("Tous les secteurs"))
+    technology = django_filters.ModelChoiceFilter(
+        label=_("Technologie"), field_name="technologies", queryset=Technology.objects.all(), to_field_name="slug",
+        empty_label=_("Toutes les technologies"))
+    company = django_filters.ModelChoiceFilter(
+        label=_("Entreprise"), field_name="companies", to_field_name="slug", empty_label=_("Toutes les entreprises"),
+        queryset=Company.objects.filter(use_cases__is_published=True).distinct().order_by("name"))
+
+    class Meta:
+        model = UseCase
+        fields = ["q", "sector", "technology", "company"]
+
+    def search(self, queryset, name, value):
+        return use_case_search(queryset, value)
