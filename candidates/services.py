@@ -1,0 +1,478 @@
+"""Every write on candidates, their consents, their pipeline and their erasure."""
+
+import datetime as dt
+import logging
+import uuid
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import pending, wording
+from .models import (
+    CallbackRequest,
+    Campaign,
+    Candidate,
+    Consent,
+    Erasure,
+    HotlineCall,
+    JobInterest,
+    Match,
+    Orientation,
+    Qualification,
+    RelocationRequest,
+    StageChange,
+)
+
+logger = logging.getLogger(__name__)
+
+UNCONFIRMED_TTL = dt.timedelta(days=7)
+# CNIL: a candidate's data is kept at most two years after the last contact.
+RETENTION = dt.timedelta(days=2 * 365)
+
+Stage = Candidate.Stage
+# Where each stage may go next; anything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    Stage.REGISTERED: {Stage.QUALIFIED, Stage.WITHDRAWN},
+    Stage.QUALIFIED: {Stage.ORIENTED, Stage.WITHDRAWN},
+    Stage.ORIENTED: {Stage.IN_RECRUITMENT, Stage.HIRED, Stage.QUALIFIED, Stage.WITHDRAWN},
+    Stage.IN_RECRUITMENT: {Stage.HIRED, Stage.ORIENTED, Stage.WITHDRAWN},
+    Stage.HIRED: set(),
+    Stage.WITHDRAWN: {Stage.REGISTERED},
+}
+
+PROFILE_FIELDS = (
+    "first_name", "last_name", "phone", "postcode", "city", "profile", "education", "experience",
+    "mobility_toulouse", "mobility_montpellier", "mobility_occitanie", "mobility_remote", "contract_wanted",
+    "available_from", "gender",
+)
+
+
+class CandidateError(Exception):
+    """A refused operation on a candidate, with a message for the person who asked."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def _enqueue_email(*, candidate: Candidate, kind: str, language: str, action: dict | None = None) -> None:
+    from .tasks import send_candidate_email
+
+    candidate_id = candidate.pk
+    transaction.on_commit(lambda: send_candidate_email.delay(candidate_id=candidate_id, kind=kind,
+                                                             language=language, action=action))
+
+
+def _find_by_email(email: str) -> Candidate | None:
+    return Candidate.objects.filter(email__iexact=email.strip(), anonymised_at__isnull=True).first()
+
+
+def campaign_for_attribution(attribution: dict[str, str]) -> Campaign | None:
+    code = (attribution or {}).get("utm_campaign", "").strip()
+    if not code:
+        return None
+    return Campaign.objects.filter(code__iexact=code).first()
+
+
+# --- registration and double opt-in -------------------------------------------------------------
+
+def candidate_register(
+    *,
+    data: dict[str, Any],
+    skills=(),
+    job_families=(),
+    cv=None,
+    shown_to_recruiters: bool = False,
+    language: str = "fr",
+    attribution: dict[str, str] | None = None,
+    action: dict | None = None,
+) -> Candidate | None:
+    """Create a pending candidate and send the confirmation link; return None when the address is known.
+
+    A known address is never updated from an anonymous form: its owner gets their "Mon espace" link
+    (or a fresh confirmation link if they never confirmed), so a stranger learns nothing.
+    """
+    email = data["email"].strip()
+    existing = _find_by_email(email)
+    if existing is not None:
+        _send_to_known(existing, language=language, action=action)
+        return None
+    attribution = attribution or {}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            candidate = Candidate(email=email, language=language, **{f: data.get(f) for f in PROFILE_FIELDS
+                                                                      if f in data})
+            for field in ("phone", "postcode", "city", "education", "gender"):
+                if getattr(candidate, field) is None:
+                    setattr(candidate, field, "")
+            candidate.shown_to_recruiters = bool(shown_to_recruiters)
+            candidate.source_campaign = campaign_for_attribution(attribution)
+            for key in ("utm_source", "utm_medium", "utm_campaign"):
+                setattr(candidate, key, (attribution.get(key) or "")[:80])
+            if cv:
+                candidate.cv = cv
+            candidate.save()
+            candidate.skills.set(skills)
+            candidate.desired_job_families.set(job_families)
+            kinds = [Consent.Kind.PROCESSING] + ([Consent.Kind.SHOWN_TO_RECRUITERS] if shown_to_recruiters else [])
+            Consent.objects.bulk_create([
+                Consent(candidate=candidate, kind=kind, wording_version=wording.VERSIONS[kind], given_at=now)
+                for kind in kinds
+            ])
+            StageChange.objects.create(candidate=candidate, from_stage="", to_stage=Stage.REGISTERED)
+    except IntegrityError:
+        # The same address registered at the same moment: the database kept one.
+        existing = _find_by_email(email)
+        if existing is not None:
+            _send_to_known(existing, language=language, action=action)
+        return None
+    _enqueue_email(candidate=candidate, kind="confirm", language=language, action=action)
+    return candidate
+
+
+def _send_to_known(candidate: Candidate, *, language: str, action: dict | None) -> None:
+    kind = "already" if candidate.is_confirmed else "confirm"
+    _enqueue_email(candidate=candidate, kind=kind, language=language, action=action)
+
+
+def candidate_confirm(*, candidate: Candidate) -> bool:
+    """Mark the e-mail confirmed; return True the first time only (a conditional UPDATE decides)."""
+    now = timezone.now()
+    updated = Candidate.objects.filter(pk=candidate.pk, confirmed_at__isnull=True,
+                                       anonymised_at__isnull=True).update(confirmed_at=now, last_activity_at=now)
+    candidate.refresh_from_db()
+    return updated == 1
+
+
+def candidate_touch(*, candidate: Candidate) -> None:
+    """Record that the candidate did something (retention counts two years from the last activity)."""
+    now = timezone.now()
+    Candidate.objects.filter(pk=candidate.pk).update(last_activity_at=now)
+    candidate.last_activity_at = now
+
+
+def candidate_request_space_link(*, email: str, language: str) -> None:
+    """Send the "Mon espace" link when the address is known; do nothing visible otherwise."""
+    candidate = _find_by_email(email)
+    if candidate is None:
+        return
+    kind = "space" if candidate.is_confirmed else "confirm"
+    _enqueue_email(candidate=candidate, kind=kind, language=language)
+
+
+def pending_action_run(*, candidate: Candidate, action: dict | None) -> tuple[bool, str]:
+    """Run a pending action for a confirmed candidate; return (succeeded, message for the visitor)."""
+    if not action:
+        return False, ""
+    cleaned = pending.clean_action(action.get("name"), action.get("id"))
+    handler = pending.get_handler(cleaned["name"]) if cleaned else None
+    if handler is None:
+        return False, str(_("Cette demande n'est plus disponible."))
+    try:
+        with transaction.atomic():
+            message = handler(candidate, {"id": cleaned["id"]})
+    except Exception as exc:  # noqa: BLE001 - a handler's failure must not undo the confirmation
+        if _is_domain_error(exc):
+            return False, str(exc)
+        logger.exception("pending action %s failed", cleaned["name"])
+        return False, str(_("Votre demande n'a pas pu être traitée. Réessayez depuis le site."))
+    candidate_touch(candidate=candidate)
+    return True, str(message or "")
+
+
+def _is_domain_error(exc: Exception) -> bool:
+    # The apps' translatable errors (BookingError, CandidateError…) carry a message meant for people.
+    from django.core.exceptions import ValidationError
+
+    root = type(exc).__module__.split(".")[0]
+    return isinstance(exc, ValidationError | CandidateError) or root in {
+        "candidates", "companies", "events", "showroom", "prospecting"}
+
+
+# --- Mon espace -----------------------------------------------------------------------------------
+
+def candidate_update_profile(*, candidate: Candidate, data: dict[str, Any], skills=None,
+                             job_families=None) -> Candidate:
+    """Save the fields the candidate may edit themselves."""
+    if candidate.is_anonymised:
+        raise CandidateError(_("Ce compte a été effacé."))
+    for field in PROFILE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(candidate, field, "" if value is None and field != "available_from" else value)
+    candidate.last_activity_at = timezone.now()
+    candidate.save()
+    if skills is not None:
+        candidate.skills.set(skills)
+    if job_families is not None:
+        candidate.desired_job_families.set(job_families)
+    return candidate
+
+
+def candidate_replace_cv(*, candidate: Candidate, cv) -> Candidate:
+    """Store a new CV and delete the old file once the change is committed."""
+    old_name = candidate.cv.name if candidate.cv else ""
+    storage = candidate.cv.storage
+    candidate.cv = cv
+    candidate.last_activity_at = timezone.now()
+    candidate.save(update_fields=["cv", "last_activity_at", "updated_at"])
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return candidate
+
+
+def consent_give(*, candidate: Candidate, kind: str, channel: str = Consent.Channel.WEB,
+                 by=None) -> Consent:
+    """Record a consent with the current wording; giving one already active returns it."""
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.is_anonymised:
+            raise CandidateError(_("Ce compte a été effacé."))
+        consent = Consent.objects.filter(candidate=locked, kind=kind, withdrawn_at__isnull=True).first()
+        if consent is None:
+            consent = Consent.objects.create(candidate=locked, kind=kind, wording_version=wording.VERSIONS[kind],
+                                             channel=channel, given_at=timezone.now(), recorded_by=by)
+        if kind == Consent.Kind.SHOWN_TO_RECRUITERS:
+            Candidate.objects.filter(pk=locked.pk).update(shown_to_recruiters=True, last_activity_at=timezone.now())
+    candidate.refresh_from_db()
+    return consent
+
+
+def consent_withdraw(*, candidate: Candidate, kind: str) -> int:
+    """Withdraw the active consent of `kind`; return how many rows changed (0 or 1)."""
+    now = timezone.now()
+    with transaction.atomic():
+        changed = Consent.objects.filter(candidate=candidate, kind=kind, withdrawn_at__isnull=True).update(
+            withdrawn_at=now)
+        if kind == Consent.Kind.SHOWN_TO_RECRUITERS:
+            Candidate.objects.filter(pk=candidate.pk).update(shown_to_recruiters=False, last_activity_at=now)
+    candidate.refresh_from_db()
+    return changed
+
+
+# --- pipeline -------------------------------------------------------------------------------------
+
+def candidate_move(*, candidate: Candidate, to_stage: str, by=None, comment: str = "") -> StageChange:
+    """Move the candidate to `to_stage` and record who did it; refuse transitions that make no sense."""
+    if to_stage not in Stage.values:
+        raise CandidateError(_("Étape inconnue : %(stage)s.") % {"stage": to_stage})
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        _check_move(locked, to_stage)
+        from_stage = locked.stage
+        Candidate.objects.filter(pk=locked.pk).update(stage=to_stage, updated_at=timezone.now())
+        change = StageChange.objects.create(candidate=locked, from_stage=from_stage, to_stage=to_stage,
+                                            changed_by=by, comment=comment or "")
+    candidate.stage = to_stage
+    return change
+
+
+def _check_move(candidate: Candidate, to_stage: str) -> None:
+    labels = dict(Stage.choices)
+    if candidate.is_anonymised:
+        raise CandidateError(_("Ce compte a été effacé."))
+    if not candidate.is_confirmed:
+        raise CandidateError(_("%(name)s n'a pas encore confirmé son e-mail.") % {"name": candidate})
+    if candidate.stage == to_stage:
+        raise CandidateError(_("%(name)s est déjà à l'étape « %(stage)s ».")
+                             % {"name": candidate, "stage": labels[to_stage]})
+    if to_stage not in TRANSITIONS[candidate.stage]:
+        raise CandidateError(_("Impossible de passer %(name)s de « %(from)s » à « %(to)s ».")
+                             % {"name": candidate, "from": labels[candidate.stage], "to": labels[to_stage]})
+    if to_stage == Stage.QUALIFIED and not Qualification.objects.filter(candidate=candidate).exists():
+        raise CandidateError(_("Remplissez d'abord la qualification de %(name)s.") % {"name": candidate})
+    if to_stage in (Stage.ORIENTED, Stage.IN_RECRUITMENT) and not candidate.orientations.exists():
+        raise CandidateError(_("Orientez d'abord %(name)s vers une entreprise.") % {"name": candidate})
+
+
+def candidate_qualify(*, candidate: Candidate, level: str, motivation: int, training_needed: str = "",
+                      notes: str = "", by=None) -> Qualification:
+    """Save the qualification and move a registered candidate to "qualified"."""
+    if candidate.is_anonymised:
+        raise CandidateError(_("Ce compte a été effacé."))
+    if not candidate.is_confirmed:
+        raise CandidateError(_("%(name)s n'a pas encore confirmé son e-mail.") % {"name": candidate})
+    with transaction.atomic():
+        qualification, _created = Qualification.objects.update_or_create(
+            candidate=candidate,
+            defaults={"level": level, "motivation": motivation, "training_needed": training_needed or "",
+                      "notes": notes or "", "qualified_by": by},
+        )
+        candidate.refresh_from_db(fields=["stage"])
+        if candidate.stage == Stage.REGISTERED:
+            candidate_move(candidate=candidate, to_stage=Stage.QUALIFIED, by=by)
+    return qualification
+
+
+def orientation_create(*, candidate: Candidate, company=None, posting=None, session=None, by=None,
+                       comment: str = "") -> Orientation:
+    """Orient a qualified candidate to a company or one of its postings, and move them to "oriented"."""
+    if posting is not None:
+        if company is not None and posting.company_id != company.pk:
+            raise CandidateError(_("Cette offre appartient à une autre entreprise."))
+        company = posting.company
+    if company is None:
+        raise CandidateError(_("Choisissez une entreprise ou une offre."))
+    if candidate.is_anonymised:
+        raise CandidateError(_("Ce compte a été effacé."))
+    if not candidate.shown_to_recruiters:
+        raise CandidateError(_("%(name)s n'a pas accepté d'être présenté·e aux recruteurs.") % {"name": candidate})
+    if candidate.stage not in (Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT):
+        raise CandidateError(_("Qualifiez d'abord %(name)s avant de l'orienter.") % {"name": candidate})
+    try:
+        with transaction.atomic():
+            orientation = Orientation.objects.create(candidate=candidate, company=company, posting=posting,
+                                                     session=session, created_by=by)
+            if candidate.stage == Stage.QUALIFIED:
+                candidate_move(candidate=candidate, to_stage=Stage.ORIENTED, by=by, comment=comment)
+    except IntegrityError as exc:
+        raise CandidateError(_("%(name)s est déjà orienté·e vers cette offre.") % {"name": candidate}) from exc
+    return orientation
+
+
+def orientation_set_status(*, orientation: Orientation, status: str, outcome: str | None = None,
+                           by=None) -> Orientation:
+    """Change an orientation's status and keep the candidate's pipeline in step."""
+    if status not in Orientation.Status.values:
+        raise CandidateError(_("Statut inconnu."))
+    with transaction.atomic():
+        orientation.status = status
+        if outcome is not None:
+            orientation.outcome = outcome
+        orientation.save(update_fields=["status", "outcome", "updated_at"])
+        candidate = Candidate.objects.select_for_update().get(pk=orientation.candidate_id)
+        target = {
+            Orientation.Status.INTERVIEW: Stage.IN_RECRUITMENT,
+            Orientation.Status.OFFER: Stage.IN_RECRUITMENT,
+            Orientation.Status.HIRED: Stage.HIRED,
+        }.get(status)
+        if target and candidate.stage != target and target in TRANSITIONS[candidate.stage]:
+            candidate_move(candidate=candidate, to_stage=target, by=by)
+    return orientation
+
+
+def candidate_withdraw(*, candidate: Candidate, by=None, comment: str = "") -> StageChange:
+    return candidate_move(candidate=candidate, to_stage=Stage.WITHDRAWN, by=by, comment=comment)
+
+
+# --- erasure and retention ------------------------------------------------------------------------
+
+def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUEST, by=None) -> bool:
+    """Anonymise every personal field and free-text note about the candidate; keep the anonymous row.
+
+    The row stays so that the dashboard's counts hold (stage, profile, dates, campaign, region).
+    Return False when the candidate was already anonymised.
+    """
+    from events.models import Registration, SurveyResponse
+
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.is_anonymised:
+            return False
+        now = timezone.now()
+        email = locked.email
+        phone = str(locked.phone) if locked.phone else ""
+        cv_name = locked.cv.name if locked.cv else ""
+        cv_storage = locked.cv.storage
+        Candidate.objects.filter(pk=locked.pk).update(
+            first_name="", last_name="", email=f"erased-{uuid.uuid4().hex}@anonymised.invalid", phone="",
+            # The département alone is kept: enough for the regional figures, not enough to find anyone.
+            postcode=locked.postcode[:2], city="", available_from=None, cv="", shown_to_recruiters=False,
+            anonymised_at=now, updated_at=now,
+        )
+        locked.skills.clear()
+        locked.desired_job_families.clear()
+        Consent.objects.filter(candidate=locked, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        Qualification.objects.filter(candidate=locked).update(notes="", training_needed="")
+        StageChange.objects.filter(candidate=locked).update(comment="")
+        Orientation.objects.filter(candidate=locked).update(outcome="")
+        HotlineCall.objects.filter(candidate=locked).update(summary="", caller_name="", caller_contact="")
+        contact_q = Q(caller_contact__iexact=email) | (Q(caller_contact=phone) if phone else Q(pk__in=[]))
+        HotlineCall.objects.filter(candidate__isnull=True).filter(contact_q).update(
+            summary="", caller_name="", caller_contact="")
+        callback_q = Q(candidate=locked) | Q(email__iexact=email) | (Q(phone=phone) if phone else Q(pk__in=[]))
+        CallbackRequest.objects.filter(callback_q).delete()
+        RelocationRequest.objects.filter(candidate=locked).update(notes="", message="", need_other="")
+        Registration.objects.filter(candidate=locked).update(outcome_notes="")
+        SurveyResponse.objects.filter(registration__candidate=locked).update(comment="")
+        Match.objects.filter(candidate=locked).delete()
+        _scrub_admin_log(locked)
+        _purge_history(locked)
+        Erasure.objects.create(candidate=locked, reason=reason, erased_by=by)
+        if cv_name:
+            transaction.on_commit(lambda: cv_storage.delete(cv_name))
+    logger.info("candidate erased", extra={"candidate_pk": locked.pk, "reason": str(reason)})
+    candidate.refresh_from_db()
+    return True
+
+
+def _scrub_admin_log(candidate: Candidate) -> None:
+    # The admin's log keeps each object's name at the time of the change.
+    from events.models import Registration
+
+    related = {
+        Candidate: [candidate.pk],
+        Consent: list(candidate.consents.values_list("pk", flat=True)),
+        Qualification: list(Qualification.objects.filter(candidate=candidate).values_list("pk", flat=True)),
+        StageChange: list(candidate.stage_changes.values_list("pk", flat=True)),
+        Orientation: list(candidate.orientations.values_list("pk", flat=True)),
+        JobInterest: list(candidate.interests.values_list("pk", flat=True)),
+        HotlineCall: list(candidate.calls.values_list("pk", flat=True)),
+        RelocationRequest: list(candidate.relocation_requests.values_list("pk", flat=True)),
+        Registration: list(Registration.objects.filter(candidate=candidate).values_list("pk", flat=True)),
+    }
+    placeholder = str(_("[anonymisé]"))
+    for model, pks in related.items():
+        if not pks:
+            continue
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                object_id__in=[str(pk) for pk in pks]).update(object_repr=placeholder,
+                                                                                change_message="")
+
+
+def _purge_history(candidate: Candidate) -> None:
+    # Audit history (django-simple-history), when a model keeps one, would still hold the old values.
+    for model, lookup in ((Candidate, "id"), (Consent, "candidate_id"), (Qualification, "candidate_id"),
+                          (Orientation, "candidate_id"), (HotlineCall, "candidate_id"),
+                          (RelocationRequest, "candidate_id")):
+        history = getattr(model, "history", None)
+        if history is not None:
+            history.filter(**{lookup: candidate.pk}).delete()
+
+
+def candidates_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Delete registrations never confirmed within 7 days; return how many."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_TTL
+    stale = Candidate.objects.filter(confirmed_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
+    count = 0
+    for candidate in stale.only("pk", "cv").iterator(chunk_size=500):
+        with transaction.atomic():
+            deleted, _rows = Candidate.objects.filter(pk=candidate.pk, confirmed_at__isnull=True).delete()
+            if deleted and candidate.cv:
+                name, storage = candidate.cv.name, candidate.cv.storage
+                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        count += 1 if deleted else 0
+    if count:
+        logger.info("unconfirmed registrations purged", extra={"count": count})
+    return count
+
+
+def candidates_anonymise_inactive(*, now: dt.datetime | None = None) -> int:
+    """Anonymise candidates with no activity for two years; return how many were touched."""
+    cutoff = (now or timezone.now()) - RETENTION
+    ids = list(Candidate.objects.filter(anonymised_at__isnull=True, last_activity_at__lt=cutoff)
+               .values_list("pk", flat=True))
+    count = 0
+    for candidate in Candidate.objects.filter(pk__in=ids).iterator(chunk_size=200):
+        count += candidate_erase(candidate=candidate, reason=Erasure.Reason.RETENTION)
+    logger.info("inactive candidates anonymised", extra={"count": count})
+    return count

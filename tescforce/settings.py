@@ -269,3 +269,13 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE["hotline-follow-up-digest"] = {"task": "candidates.hotline_tasks.hotline_digest_dispatch",
                                                     "schedule": crontab(minute="30", hour="7")}
+
+# Candidates: purge unconfirmed registrations (7 days) and anonymise the inactive (2 years, CNIL), nightly.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["candidates-purge-unconfirmed"] = {
+    "task": "candidates.tasks.purge_unconfirmed_candidates", "schedule": crontab(minute="10", hour="3")}
+CELERY_BEAT_SCHEDULE["candidates-anonymise-inactive"] = {
+    "task": "candidates.tasks.anonymise_inactive_candidates", "schedule": crontab(minute="20", hour="3")}
+# Remember the Talents Occitanie campaign (utm_* parameters) a visitor came through, for the visit.
+MIDDLEWARE.append("candidates.middleware.CampaignAttributionMiddleware")

@@ -1,0 +1,247 @@
+"""Public candidate pages: registration with double opt-in, campaign links and "Mon espace"."""
+
+import json
+
+from django.contrib import messages
+from django.core import signing
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from . import pending, selectors, services, space, tokens
+from .forms import CvForm, EraseForm, LinkRequestForm, ProfileForm, RegistrationForm
+from .middleware import attribution, remember_attribution
+from .models import Campaign, Candidate, Consent, Erasure
+
+REGISTER_RATE = "20/h"
+LINK_RATE = "10/h"
+
+
+def _too_many(request, form, template, context=None):
+    form.add_error(None, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+    return render(request, template, {"form": form, **(context or {})}, status=429)
+
+
+def _candidate_from_token(token: str, purpose: str) -> tuple[Candidate | None, dict]:
+    try:
+        public_id, data = tokens.read_token(token, purpose=purpose)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None, {}
+    candidate = Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True).first()
+    return candidate, data
+
+
+def _invalid_link(request):
+    return render(request, "candidates/link_invalid.html", status=400)
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+@ratelimit(key="ip", rate=REGISTER_RATE, method="POST", block=False)
+def register(request):
+    if request.method == "POST":
+        form = RegistrationForm(request.POST, request.FILES)
+        if getattr(request, "limited", False):
+            return _too_many(request, form, "candidates/register.html")
+        if form.is_bot:
+            return redirect("candidates:register_done")
+        if form.is_valid():
+            data = form.cleaned_data
+            services.candidate_register(
+                data=data, skills=data["skills"], job_families=data["desired_job_families"], cv=data.get("cv"),
+                shown_to_recruiters=data["consent_shown"], language=translation.get_language() or "fr",
+                attribution=attribution(request), action=form.pending_action,
+            )
+            return redirect("candidates:register_done")
+    else:
+        action = pending.clean_action(request.GET.get("action"), request.GET.get("id"))
+        initial = {"action": action["name"], "action_id": action["id"]} if action else {}
+        form = RegistrationForm(initial=initial)
+    action_name = form["action"].value()
+    return render(request, "candidates/register.html", {
+        "form": form, "action_label": pending.get_label(action_name) if action_name else None,
+    })
+
+
+def register_done(request):
+    return render(request, "candidates/check_email.html", {"kind": "register"})
+
+
+def campaign_link(request, code: str):
+    """A campaign's short link: remember the campaign for the visit, then show the registration form."""
+    campaign = Campaign.objects.filter(code__iexact=code).first()
+    if campaign is not None:
+        remember_attribution(request, {"utm_campaign": campaign.code, "utm_source": "short_link"})
+    return redirect("candidates:register")
+
+
+def confirm(request, token: str):
+    candidate, data = _candidate_from_token(token, "confirm")
+    if candidate is None:
+        return _invalid_link(request)
+    if request.method != "POST":
+        return render(request, "candidates/confirm.html", {"token": token})
+    first_time = services.candidate_confirm(candidate=candidate)
+    space.sign_in(request, candidate)
+    action_ok, action_message = (False, "")
+    if first_time:
+        action_ok, action_message = services.pending_action_run(candidate=candidate, action=data.get("a"))
+    return render(request, "candidates/confirmed.html", {
+        "first_time": first_time, "action_ok": action_ok, "action_message": action_message,
+    })
+
+
+def action_confirm(request, token: str):
+    """A known candidate confirms an action they asked for (book a seat, show interest…)."""
+    candidate, data = _candidate_from_token(token, "action")
+    if candidate is None or not candidate.is_confirmed or not data.get("a"):
+        return _invalid_link(request)
+    action = pending.clean_action(data["a"].get("name"), data["a"].get("id"))
+    if request.method != "POST":
+        return render(request, "candidates/action_confirm.html", {
+            "token": token, "action_label": pending.get_label(action["name"]) if action else None})
+    ok, message = services.pending_action_run(candidate=candidate, action=data["a"])
+    space.sign_in(request, candidate)
+    return render(request, "candidates/confirmed.html", {
+        "first_time": False, "action_ok": ok, "action_message": message, "action_only": True})
+
+
+# --- Mon espace -----------------------------------------------------------------------------------
+
+@ratelimit(key="ip", rate=LINK_RATE, method="POST", block=False)
+def space_request(request):
+    if request.method == "POST":
+        form = LinkRequestForm(request.POST)
+        if getattr(request, "limited", False):
+            return _too_many(request, form, "candidates/space/request.html")
+        if form.is_bot:
+            return redirect("candidates:space_sent")
+        if form.is_valid():
+            services.candidate_request_space_link(email=form.cleaned_data["email"],
+                                                  language=translation.get_language() or "fr")
+            return redirect("candidates:space_sent")
+    else:
+        if space.get_space_candidate(request) is not None:
+            return redirect("candidates:space_home")
+        form = LinkRequestForm()
+    return render(request, "candidates/space/request.html", {"form": form})
+
+
+def space_sent(request):
+    return render(request, "candidates/check_email.html", {"kind": "space"})
+
+
+def space_enter(request, token: str):
+    candidate, _data = _candidate_from_token(token, "space")
+    if candidate is None or not candidate.is_confirmed:
+        return _invalid_link(request)
+    space.sign_in(request, candidate)
+    services.candidate_touch(candidate=candidate)
+    # The token leaves the address bar at once, so it never leaks through a Referer header.
+    return redirect("candidates:space_home")
+
+
+@space.space_required
+def space_home(request, *, candidate):
+    sections = []
+    for section in space.sections():
+        context = {"candidate": candidate}
+        if section.get_context is not None:
+            context.update(section.get_context(request, candidate) or {})
+        sections.append(render_to_string(section.template_name, context, request=request))
+    consents = {c.kind: c for c in candidate.consents.filter(withdrawn_at__isnull=True)}
+    return render(request, "candidates/space/home.html", {
+        "candidate": candidate,
+        "bookings": selectors.space_bookings(candidate=candidate),
+        "interests": selectors.space_interests(candidate=candidate),
+        "registration_actions": space.row_actions("registration"),
+        "interest_actions": space.row_actions("interest"),
+        "sections": sections,
+        "processing_consent": consents.get(Consent.Kind.PROCESSING),
+        "shown_consent": consents.get(Consent.Kind.SHOWN_TO_RECRUITERS),
+        "cv_form": CvForm(),
+    })
+
+
+@space.space_required
+def space_profile(request, *, candidate):
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=candidate)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.candidate_update_profile(candidate=candidate, data=data, skills=data["skills"],
+                                              job_families=data["desired_job_families"])
+            messages.success(request, _("Votre profil est enregistré."))
+            return redirect("candidates:space_home")
+    else:
+        form = ProfileForm(instance=candidate)
+    return render(request, "candidates/space/profile.html", {"form": form, "candidate": candidate})
+
+
+@require_POST
+@space.space_required
+def space_cv(request, *, candidate):
+    form = CvForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.candidate_replace_cv(candidate=candidate, cv=form.cleaned_data["cv"])
+        messages.success(request, _("Votre nouveau CV est enregistré."))
+    else:
+        for error in form.errors.get("cv", []):
+            messages.error(request, error)
+    return redirect("candidates:space_home")
+
+
+@space.space_required
+def space_cv_download(request, *, candidate):
+    if not candidate.cv:
+        raise Http404
+    response = FileResponse(candidate.cv.open("rb"), as_attachment=True, filename="cv.pdf",
+                            content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@space.space_required
+def space_consents(request, *, candidate):
+    choice = request.POST.get("shown")
+    if choice == "withdraw":
+        services.consent_withdraw(candidate=candidate, kind=Consent.Kind.SHOWN_TO_RECRUITERS)
+        messages.success(request, _("Les recruteurs ne verront plus votre profil."))
+    elif choice == "give":
+        services.consent_give(candidate=candidate, kind=Consent.Kind.SHOWN_TO_RECRUITERS)
+        messages.success(request, _("Votre profil pourra être présenté aux recruteurs."))
+    return redirect("candidates:space_home")
+
+
+@space.space_required
+def space_export(request, *, candidate):
+    data = selectors.candidate_export_data(candidate=candidate)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2, default=str),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-tescforce.json"'
+    return response
+
+
+@space.space_required
+def space_erase(request, *, candidate):
+    if request.method == "POST":
+        form = EraseForm(request.POST)
+        if form.is_valid():
+            services.candidate_erase(candidate=candidate, reason=Erasure.Reason.REQUEST)
+            request.session.flush()
+            return render(request, "candidates/space/erased.html")
+    else:
+        form = EraseForm()
+    return render(request, "candidates/space/erase.html", {"form": form, "candidate": candidate})
+
+
+@require_POST
+def space_logout(request):
+    space.sign_out(request)
+    messages.info(request, _("Vous avez quitté votre espace."))
+    return redirect("candidates:space_request")
