@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import hotline_views as views
+
 app_name = "hotline"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("contact/", views.contact, name="contact"),
+    path("contact/merci/", views.contact_thanks, name="contact_thanks"),
+    path("contact/installation/merci/", views.relocation_thanks, name="relocation_thanks"),
+    path("contact/installation/<str:token>/", views.relocation_space, name="relocation_space"),
+]
