@@ -313,6 +313,16 @@ def candidate_qualify(*, candidate: Candidate, level: str, motivation: int, trai
     return qualification
 
 
+def orientation_check(*, candidate: Candidate) -> None:
+    """Raise CandidateError unless the candidate may be oriented to a company now."""
+    if candidate.is_anonymised:
+        raise CandidateError(_("Ce compte a été effacé."))
+    if not candidate.shown_to_recruiters:
+        raise CandidateError(_("%(name)s n'a pas accepté d'être présenté·e aux recruteurs.") % {"name": candidate})
+    if candidate.stage not in (Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT):
+        raise CandidateError(_("Qualifiez d'abord %(name)s avant de l'orienter.") % {"name": candidate})
+
+
 def orientation_create(*, candidate: Candidate, company=None, posting=None, session=None, by=None,
                        comment: str = "") -> Orientation:
     """Orient a qualified candidate to a company or one of its postings, and move them to "oriented"."""
@@ -322,18 +332,12 @@ def orientation_create(*, candidate: Candidate, company=None, posting=None, sess
         company = posting.company
     if company is None:
         raise CandidateError(_("Choisissez une entreprise ou une offre."))
-    if candidate.is_anonymised:
-        raise CandidateError(_("Ce compte a été effacé."))
-    if not candidate.shown_to_recruiters:
-        raise CandidateError(_("%(name)s n'a pas accepté d'être présenté·e aux recruteurs.") % {"name": candidate})
-    if candidate.stage not in (Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT):
-        raise CandidateError(_("Qualifiez d'abord %(name)s avant de l'orienter.") % {"name": candidate})
+    orientation_check(candidate=candidate)
     try:
         with transaction.atomic():
             orientation = Orientation.objects.create(candidate=candidate, company=company, posting=posting,
                                                      session=session, created_by=by)
-            if candidate.stage == Stage.QUALIFIED:
-                candidate_move(candidate=candidate, to_stage=Stage.ORIENTED, by=by, comment=comment)
+            orientation_sync_pipeline(orientation=orientation, by=by, comment=comment)
     except IntegrityError as exc:
         raise CandidateError(_("%(name)s est déjà orienté·e vers cette offre.") % {"name": candidate}) from exc
     return orientation
@@ -349,15 +353,25 @@ def orientation_set_status(*, orientation: Orientation, status: str, outcome: st
         if outcome is not None:
             orientation.outcome = outcome
         orientation.save(update_fields=["status", "outcome", "updated_at"])
-        candidate = Candidate.objects.select_for_update().get(pk=orientation.candidate_id)
-        target = {
-            Orientation.Status.INTERVIEW: Stage.IN_RECRUITMENT,
-            Orientation.Status.OFFER: Stage.IN_RECRUITMENT,
-            Orientation.Status.HIRED: Stage.HIRED,
-        }.get(status)
-        if target and candidate.stage != target and target in TRANSITIONS[candidate.stage]:
-            candidate_move(candidate=candidate, to_stage=target, by=by)
+        orientation_sync_pipeline(orientation=orientation, by=by)
     return orientation
+
+
+def orientation_sync_pipeline(*, orientation: Orientation, by=None, comment: str = "") -> None:
+    """Move the candidate along when an orientation is made or progresses (never backwards)."""
+    target = {
+        Orientation.Status.PROPOSED: Stage.ORIENTED,
+        Orientation.Status.TO_CONTACT: Stage.ORIENTED,
+        Orientation.Status.INTERVIEW: Stage.IN_RECRUITMENT,
+        Orientation.Status.OFFER: Stage.IN_RECRUITMENT,
+        Orientation.Status.HIRED: Stage.HIRED,
+    }.get(orientation.status)
+    order = [Stage.REGISTERED, Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT, Stage.HIRED]
+    with transaction.atomic():
+        candidate = Candidate.objects.select_for_update().get(pk=orientation.candidate_id)
+        if (target and candidate.stage in order and order.index(candidate.stage) < order.index(target)
+                and target in TRANSITIONS[candidate.stage]):
+            candidate_move(candidate=candidate, to_stage=target, by=by, comment=comment)
 
 
 def candidate_withdraw(*, candidate: Candidate, by=None, comment: str = "") -> StageChange:
