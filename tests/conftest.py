@@ -89,3 +89,29 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _data_migrations_after_flush(request):
+    # A transactional test (live server, real concurrency) ends with a flush that empties the rows the
+    # data migrations made: roles and reference data. Put them back for the next such test.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from tescforce.reference_data import load_reference_data
+
+    if Group.objects.exists():
+        return
+    # sync_roles flips models_module to run create_permissions on migration states; restore it here.
+    saved = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        roles.sync_roles(apps)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = saved[config.label]
+    load_reference_data(apps)

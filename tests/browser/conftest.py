@@ -1,0 +1,136 @@
+"""Real-browser harness: headless Debian Chromium through pytest-playwright, against the live test server.
+
+A journey is a short test taking the `journey` (or `phone_journey`) fixture:
+
+    def test_visitor_reads_the_job_board(journey):
+        journey.open("/fr/")
+        journey.page.get_by_role("link", name="Offres d'emploi").click()
+        journey.step("job board")
+        expect(journey.page.get_by_role("heading", level=1)).to_contain_text("Offres")
+
+Each `step()` takes a screenshot; the screenshots (and one at the moment of failure) are kept in
+test-results/browser/<test>/ only when the test fails. `journey.login(user)` opens a staff session.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# live_server runs the app in a thread while the test, inside Playwright's event loop, uses the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BROWSER_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BROWSER_DIR.parents[1] / "test-results" / "browser"
+CHROMIUM = shutil.which("chromium")
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Without Chromium the browser tests skip locally; CI sets REQUIRE_BROWSER=1 to make that a failure.
+    if item.get_closest_marker("browser") and not CHROMIUM:
+        if REQUIRE_BROWSER:
+            pytest.fail("This test needs Chromium (Debian package `chromium`) and REQUIRE_BROWSER=1 is set.")
+        pytest.skip("needs Chromium (apt-get install chromium)")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium, never a downloaded browser.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+
+
+class Journey:
+    """A person's visit: open pages, log in, and keep a screenshot of every step."""
+
+    def __init__(self, page, base_url: str, folder: Path):
+        self.page = page
+        self.base_url = base_url
+        self.folder = folder
+        self.count = 0
+        page.set_default_timeout(10_000)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def open(self, path: str, label: str | None = None):
+        self.page.goto(self.url(path))
+        self.step(label or path)
+        return self.page
+
+    def step(self, label: str) -> None:
+        self.count += 1
+        name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "step"
+        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+
+    def login(self, user) -> None:
+        """Give the browser a logged-in staff session for `user` (the admin login form has its own test)."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base_url}])
+
+
+def _journey(request, page, live_server):
+    folder = RESULTS_DIR / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])[:120]
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    journey = Journey(page, live_server.url, folder)
+    yield journey
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        # The page may be gone; the step screenshots remain.
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(folder / "failure.png"), full_page=True)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def journey(request, page, live_server):
+    """A desktop-sized visit against the live server (French browser)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    yield from _journey(request, page, live_server)
+
+
+@pytest.fixture
+def phone_page(browser, browser_context_args):
+    context = browser.new_context(**{**browser_context_args, **PHONE})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_journey(request, phone_page, live_server):
+    """The same on a phone-sized touch screen."""
+    yield from _journey(request, phone_page, live_server)

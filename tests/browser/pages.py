@@ -1,0 +1,106 @@
+"""The pages a browser test can open: every public page (found in the URL configuration) and the staff pages.
+
+A page whose URL needs an argument gets it from a builder below that creates the object with the
+factories; add one when a new page with an argument lands.
+"""
+
+from collections.abc import Callable
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
+
+from tescforce import roles
+from tests import factories
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}:{entry.name}" if namespace else entry.name, bool(entry.pattern.converters)
+
+
+def _routes(staff: bool) -> list[tuple[str, bool]]:
+    routes = []
+    for entry in get_resolver().url_patterns:
+        localized = isinstance(entry, URLResolver) and isinstance(entry.pattern, LocalePrefixPattern)
+        if localized and not staff:
+            routes += _walk(entry.url_patterns)
+        elif staff and isinstance(entry, URLResolver) and str(entry.pattern) == "pilotage/":
+            routes += _walk([entry])
+    return routes
+
+
+def _posting():
+    company = factories.CompanyFactory(name="Occitanie Logiciels", slug="occitanie-logiciels",
+                                       description="Éditeur de logiciels pour les collectivités.")
+    return factories.JobPostingFactory(company=company, title="Développeuse Python", slug="developpeuse-python")
+
+
+def _session():
+    return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse")
+
+
+def _usecase():
+    return factories.UseCaseFactory(title="Jumeau numérique d'atelier", slug="jumeau-numerique")
+
+
+def _registration_token(purpose: str, **fields) -> str:
+    from events.links import make_link_token
+
+    registration = factories.RegistrationFactory(session=_session(), **fields)
+    return make_link_token(purpose=purpose, registration_id=registration.pk)
+
+
+def _booking_token() -> str:
+    from candidates.tokens import make_token
+
+    candidate = factories.CandidateFactory()
+    return make_token(candidate_public_id=candidate.public_id, purpose="action",
+                      data={"action": "book_session", "session": _session().pk})
+
+
+# Pages whose URL takes arguments: how to make the object and the arguments.
+BUILDERS: dict[str, Callable[[], dict]] = {
+    "companies:posting_detail": lambda: {"slug": _posting().slug},
+    "companies:company_detail": lambda: {"slug": _posting().company.slug},
+    "events:session_detail": lambda: {"pk": _session().pk},
+    "events:session_ics": lambda: {"pk": _session().pk},
+    "events:session_book": lambda: {"pk": _session().pk},
+    "events:book_sent": lambda: {"pk": _session().pk},
+    "events:book_confirm": lambda: {"token": _booking_token()},
+    "events:booking_cancel": lambda: {"token": _registration_token("cancel")},
+    "events:survey": lambda: {"token": _registration_token("survey", status="attended")},
+    "showroom:usecase_detail": lambda: {"slug": _usecase().slug},
+    "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
+}
+
+# Staff pages checked like the public ones (logged in as a coordinator); add new staff tools here.
+STAFF_PAGES = ["staff:dashboard", "staff:events_staff:desk_sessions", "staff:events_staff:checkin"]
+
+
+def public_pages() -> list[str]:
+    return sorted({name for name, _has_args in _routes(staff=False)})
+
+
+def has_arguments(name: str) -> bool:
+    return dict(_routes(staff=False) + _routes(staff=True))[name]
+
+
+def page_path(name: str, language: str) -> str | None:
+    """Create what the page needs and return its path in `language`, or None if no builder knows it."""
+    kwargs = {}
+    if has_arguments(name):
+        if name not in BUILDERS:
+            return None
+        kwargs = BUILDERS[name]()
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def staff_user():
+    """A coordinator: the role that sees every staff page."""
+    return factories.UserFactory(username="coordinatrice", groups=[roles.COORDINATORS])
