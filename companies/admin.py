@@ -1,0 +1,326 @@
+"""The recruiters' and coordinators' back office for companies and job postings.
+
+Every admin here goes through tescforce.admin_mixins, so a recruiter only ever meets their own
+company's rows: in changelists, change pages, autocompletes, raw-id popups and actions.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from tescforce.admin_mixins import ScopedAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.scoping import recruiter_company_id
+
+from . import selectors
+from .forms import CompanyAdminForm, JobPostingAdminForm, ShortlistStatusForm
+from .models import Company, CompanySite, JobFamily, JobPosting, Partner, Recruiter, Skill
+from .services import (
+    CompaniesError,
+    job_posting_duplicate,
+    job_posting_save,
+    job_posting_set_status,
+    shortlist_set_status,
+)
+
+# Django 6 will assume https for scheme-less URLs; say so now (and silence the transition warning).
+URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _is_changelist(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name and match.url_name.endswith("_changelist"))
+
+
+class CompanySiteInline(ScopedInline):
+    model = CompanySite
+    fields = ("city", "address", "postcode", "headcount", "is_headquarters")
+
+
+@admin.register(Company)
+class CompanyAdmin(ScopedAdminMixin, TranslationAdmin):
+    form = CompanyAdminForm
+    formfield_overrides = URL_OVERRIDES
+    inlines = [CompanySiteInline]
+    list_display = ("name", "kind", "size", "city", "is_member", "openings_col", "interested_col", "oriented_col",
+                    "hired_col")
+    list_filter = ("kind", "size", "is_member")
+    search_fields = ("name", "siret", "city")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "siret", "kind", "size", "website", "logo")}),
+        (_("Siège"), {"fields": ("city", "postcode")}),
+        (_("Présentation"), {"fields": ("description",)}),
+        (_("Adhésion"), {"fields": ("is_member", "member_since")}),
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return selectors.company_figures(qs) if _is_changelist(request) else qs
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self.is_recruiter(request) else {"slug": ("name",)}
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.is_recruiter(request):
+            return ("slug", "is_member", "member_since")
+        return ()
+
+    def get_list_filter(self, request):
+        return () if self.is_recruiter(request) else self.list_filter
+
+    @admin.display(description=_("postes ouverts"), ordering="fig_openings")
+    def openings_col(self, obj):
+        return obj.fig_openings
+
+    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
+    def interested_col(self, obj):
+        return obj.fig_interested
+
+    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
+    def oriented_col(self, obj):
+        return obj.fig_oriented
+
+    @admin.display(description=_("recruté·es"), ordering="fig_hired")
+    def hired_col(self, obj):
+        return obj.fig_hired
+
+
+@admin.register(Recruiter)
+class RecruiterAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "company", "job_title", "email")
+    list_select_related = ("user", "company")
+    search_fields = ("user__first_name", "user__last_name", "user__email", "company__name")
+    autocomplete_fields = ("company",)
+    raw_id_fields = ("user",)
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    def get_list_filter(self, request):
+        return () if self.is_recruiter(request) else ("company__is_member",)
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedModelAdmin):
+    formfield_overrides = URL_OVERRIDES
+    list_display = ("name", "kind", "city", "contact_name", "contact_email")
+    list_filter = ("kind",)
+    search_fields = ("name", "city", "contact_name")
+
+
+@admin.register(Skill)
+class SkillAdmin(ScopedModelAdmin):
+    list_display = ("name", "category")
+    list_filter = ("category",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("related",)
+
+
+@admin.register(JobFamily)
+class JobFamilyAdmin(ScopedModelAdmin):
+    """The ROME reference: shipped with the code, read-only here."""
+
+    list_display = ("code", "label")
+    search_fields = ("code", "label")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobPosting)
+class JobPostingAdmin(ScopedModelAdmin):
+    form = JobPostingAdminForm
+    change_form_template = "companies/admin/jobposting_change_form.html"
+    list_display = ("title", "company", "status", "city", "contract", "published_at", "closes_on",
+                    "interested_col", "oriented_col")
+    list_select_related = ("company",)
+    list_filter = ("status", "contract", "remote", "open_to_retraining", "job_family")
+    search_fields = ("title", "company__name", "city")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("company", "job_family", "skills_required", "skills_nice")
+    readonly_fields = ("slug", "published_at", "created_by", "created_at", "updated_at")
+    actions = ["duplicate", "publish", "mark_filled", "close"]
+    fieldsets = (
+        (None, {"fields": ("company", "title", "job_family", "status")}),
+        (_("Le poste"), {"fields": ("description", "contract", "level", "openings", "start_date")}),
+        (_("Lieu"), {"fields": ("city", "postcode", "remote")}),
+        (_("Compétences"), {"fields": ("skills_required", "skills_nice")}),
+        (_("Conditions"), {"fields": ("salary_min", "salary_max", "open_to_retraining")}),
+        (_("Dates"), {"fields": ("closes_on", "published_at")}),
+        (_("Suivi"), {"fields": ("slug", "created_by", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    # --- who sees and edits what ---
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return selectors.posting_figures(qs) if _is_changelist(request) else qs
+
+    def _forced_company(self, request) -> Company | None:
+        """The recruiter's own company (None for coordinators, who choose)."""
+        company_id = recruiter_company_id(request.user)
+        if company_id is None:
+            return None
+        company = Company.objects.filter(pk=company_id).first()
+        if company is None:
+            raise PermissionDenied
+        return company
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and recruiter_company_id(request.user) != 0
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        return tuple(f for f in fields if f != "company") if self.is_recruiter(request) else fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        company = self._forced_company(request)
+        if company is not None and "company" in form.base_fields:
+            field = form.base_fields["company"]
+            field.disabled = True
+            field.initial = company.pk
+            field.help_text = _("Vos offres sont publiées au nom de votre entreprise.")
+        return form
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        company = self._forced_company(request)
+        if company is not None:
+            initial["company"] = company.pk
+        return initial
+
+    def get_list_filter(self, request):
+        if self.is_recruiter(request):
+            return self.list_filter
+        return (*self.list_filter, ("company", admin.RelatedOnlyFieldListFilter))
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if self.is_recruiter(request):
+            columns.remove("company")
+        if request.user.has_perm("candidates.view_jobinterest"):
+            columns.append("shortlist_link")
+        return columns
+
+    def save_model(self, request, obj, form, change):
+        try:
+            job_posting_save(posting=obj, by=request.user, company=self._forced_company(request))
+        except CompaniesError as exc:
+            messages.error(request, str(exc))
+
+    # --- columns ---
+
+    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
+    def interested_col(self, obj):
+        return obj.fig_interested
+
+    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
+    def oriented_col(self, obj):
+        return obj.fig_oriented
+
+    @admin.display(description=_("candidat·es"))
+    def shortlist_link(self, obj):
+        url = reverse("admin:companies_jobposting_shortlist", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Voir la liste"))
+
+    # --- actions ---
+
+    @admin.action(description=_("Dupliquer en brouillon"), permissions=["add"])
+    def duplicate(self, request, queryset: QuerySet[JobPosting]):
+        copies = [job_posting_duplicate(posting=p, by=request.user) for p in queryset.select_related(None)]
+        self.message_user(request, ngettext("%(n)d offre dupliquée en brouillon.",
+                                            "%(n)d offres dupliquées en brouillon.", len(copies)) % {"n": len(copies)})
+        if len(copies) == 1:
+            return HttpResponseRedirect(reverse("admin:companies_jobposting_change", args=[copies[0].pk]))
+        return None
+
+    def _move(self, request, queryset, status):
+        done, refused = 0, []
+        for posting in queryset:
+            try:
+                job_posting_set_status(posting=posting, status=status, by=request.user)
+                done += 1
+            except CompaniesError as exc:
+                refused.append(f"{posting.title} : {exc}")
+        if done:
+            self.message_user(request, ngettext("%(n)d offre mise à jour.", "%(n)d offres mises à jour.", done)
+                              % {"n": done})
+        for line in refused:
+            self.message_user(request, line, level=messages.ERROR)
+
+    @admin.action(description=_("Publier"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, JobPosting.Status.PUBLISHED)
+
+    @admin.action(description=_("Marquer comme pourvues"), permissions=["change"])
+    def mark_filled(self, request, queryset):
+        self._move(request, queryset, JobPosting.Status.FILLED)
+
+    @admin.action(description=_("Clore"), permissions=["change"])
+    def close(self, request, queryset):
+        self._move(request, queryset, JobPosting.Status.CLOSED)
+
+    # --- the shortlist page ---
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/shortlist/", self.admin_site.admin_view(self.shortlist_view),
+                 name="companies_jobposting_shortlist"),
+            *super().get_urls(),
+        ]
+
+    def shortlist_view(self, request, object_id):
+        """Candidates interested in or oriented to one posting, with the status the recruiter sets."""
+        if not request.user.has_perm("candidates.view_jobinterest"):
+            raise PermissionDenied
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        form = None
+        if request.method == "POST":
+            if not request.user.has_perm("candidates.change_jobinterest"):
+                raise PermissionDenied
+            form = ShortlistStatusForm(request.POST)
+            if form.is_valid():
+                rows = {row.candidate.pk: row for row in selectors.shortlist(posting=posting)}
+                row = rows.get(form.cleaned_data["candidate"])
+                if row is None:
+                    messages.error(request, _("Cette personne ne figure pas parmi les candidat·es de cette offre."))
+                else:
+                    try:
+                        shortlist_set_status(posting=posting, candidate=row.candidate,
+                                             status=form.cleaned_data["status"], by=request.user)
+                        messages.success(request, _("Statut de %(name)s mis à jour.") % {"name": row.candidate})
+                    except CompaniesError as exc:
+                        messages.error(request, str(exc))
+                return HttpResponseRedirect(request.path)
+            messages.error(request, _("Choisissez un statut dans la liste."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "posting": posting,
+            "rows": selectors.shortlist(posting=posting),
+            "status_choices": ShortlistStatusForm().fields["status"].choices,
+            "can_change": request.user.has_perm("candidates.change_jobinterest"),
+            "title": _("Candidat·es pour « %(title)s »") % {"title": posting.title},
+            "has_view_permission": True,
+            "original": posting,
+        }
+        return TemplateResponse(request, "companies/admin/shortlist.html", context)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -230,6 +231,9 @@ class JobPosting(models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    # Title, company, skills and description, kept up to date by companies.search (PostgreSQL only;
+    # its GIN index is created by a PostgreSQL-only migration).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -240,6 +244,7 @@ class JobPosting(models.Model):
             models.Index(fields=["status", "city"], name="posting_status_city_idx"),
             models.Index(fields=["status", "contract"], name="posting_status_contract_idx"),
             models.Index(fields=["company", "status"], name="posting_company_status_idx"),
+            models.Index(fields=["status", "closes_on"], name="posting_status_closes_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -271,4 +276,7 @@ class JobPosting(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        """Return True while candidates can still show interest."""
+        return self.status == self.Status.PUBLISHED and (
+            self.closes_on is None or self.closes_on >= timezone.localdate()
+        )

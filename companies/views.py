@@ -1,27 +1,171 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
+from candidates.models import Candidate
+from candidates.tokens import read_token
+
+from . import selectors, services
+from .filters import JobPostingFilter
+from .forms import InterestForm
 from .models import Company, JobPosting
+from .structured_data import job_posting_json_ld
+
+PAGE_SIZE = 20
 
 
-def _published():
-    return JobPosting.objects.filter(status=JobPosting.Status.PUBLISHED)
+def _active_filters(filterset: JobPostingFilter, params) -> list[dict]:
+    """One entry per filter in use, with the URL of the same list without it (to widen a search)."""
+    cleaned = getattr(filterset.form, "cleaned_data", {}) if filterset.is_bound else {}
+    active = []
+    for name, value in cleaned.items():
+        if value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            display = dict(field.choices).get(value, value)
+        else:
+            display = value
+        rest = params.copy()
+        rest.pop(name, None)
+        rest.pop("page", None)
+        active.append({"name": name, "label": field.label, "value": display,
+                       "without": "?" + rest.urlencode() if rest else "?"})
+    return active
 
 
+@require_GET
 def posting_list(request):
-    postings = _published().select_related("company", "job_family").order_by("-published_at", "-id")
-    page = Paginator(postings, 20).get_page(request.GET.get("page"))
-    return render(request, "companies/posting_list.html", {"page": page})
+    filterset = JobPostingFilter(request.GET or None, queryset=selectors.board_postings())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The shareable state of the list: every non-empty parameter but the page number.
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    for key in [k for k in kept if not any(kept.getlist(k))]:
+        del kept[key]
+    return render(request, "companies/posting_list.html", {
+        "filter": filterset,
+        "page": page,
+        "active_filters": _active_filters(filterset, kept),
+        "querystring": kept.urlencode(),
+    })
 
 
+def _registration_url(posting: JobPosting) -> str | None:
+    """The registration page carrying the pending interest (see candidates/pending.py)."""
+    try:
+        url = reverse("candidates:register")
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode({'action': 'job_interest', 'id': posting.pk})}"
+
+
+def _public_posting(slug: str) -> JobPosting:
+    return get_object_or_404(
+        JobPosting.objects.exclude(status=JobPosting.Status.DRAFT)
+        .select_related("company", "job_family")
+        .prefetch_related("skills_required", "skills_nice"),
+        slug=slug,
+    )
+
+
+def _detail(request, posting: JobPosting, form: InterestForm, status: int = 200):
+    json_ld = job_posting_json_ld(posting, request) if posting.is_open else None
+    return render(request, "companies/posting_detail.html", {
+        "posting": posting, "company": posting.company, "form": form, "json_ld": json_ld,
+    }, status=status)
+
+
+@require_GET
 def posting_detail(request, slug):
-    posting = get_object_or_404(_published().select_related("company", "job_family"), slug=slug)
-    return render(request, "companies/posting_detail.html", {"posting": posting})
+    posting = _public_posting(slug)
+    return _detail(request, posting, InterestForm())
 
 
+@require_POST
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def posting_interest(request, slug):
+    posting = _public_posting(slug)
+    if getattr(request, "limited", False):
+        messages.error(request, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+        return redirect(posting)
+    if not posting.is_open:
+        messages.error(request, _("Cette offre n'est plus ouverte."))
+        return redirect(posting)
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, posting, form, status=400)
+    if not form.is_spam():
+        services.job_interest_request(posting=posting, email=form.cleaned_data["email"],
+                                      language=translation.get_language())
+    # The same answer whether the address is known or not.
+    return redirect(reverse("companies:interest_sent", kwargs={"slug": posting.slug}))
+
+
+@require_GET
+def interest_sent(request, slug):
+    posting = _public_posting(slug)
+    return render(request, "companies/interest_sent.html", {
+        "posting": posting, "registration_url": _registration_url(posting)})
+
+
+def _interest_from_token(token: str) -> tuple[Candidate, JobPosting]:
+    public_id, data = read_token(token, purpose="action")
+    if data.get("action") != "job_interest" or not isinstance(data.get("posting"), int):
+        raise signing.BadSignature("not a job interest")
+    candidate = Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True,
+                                         confirmed_at__isnull=False).first()
+    posting = JobPosting.objects.select_related("company").filter(pk=data["posting"]).first()
+    if candidate is None or posting is None:
+        raise signing.BadSignature("unknown candidate or posting")
+    return candidate, posting
+
+
+@require_http_methods(["GET", "POST"])
+def interest_confirm(request, token):
+    # GET only shows a button: mail scanners open links, and showing interest must be the person's act.
+    try:
+        candidate, posting = _interest_from_token(token)
+    except (signing.BadSignature, ValueError):
+        return render(request, "companies/link_invalid.html", status=400)
+    if request.method == "GET":
+        return render(request, "companies/interest_confirm.html", {"posting": posting, "candidate": candidate})
+    try:
+        with transaction.atomic():
+            services.job_interest_create(candidate=candidate, posting=posting)
+    except services.CompaniesError as exc:
+        messages.error(request, str(exc))
+        return redirect(posting if posting.status != JobPosting.Status.DRAFT else reverse("companies:posting_list"))
+    return render(request, "companies/interest_done.html", {"posting": posting, "candidate": candidate})
+
+
+def job_interest_pending(candidate, data: dict) -> str:
+    """Record an interest asked for before registration, once the e-mail is confirmed."""
+    raw = data.get("id", data.get("posting"))
+    posting = JobPosting.objects.select_related("company").filter(
+        pk=int(raw) if str(raw).isdigit() else None).first()
+    if posting is None:
+        raise services.CompaniesError(_("Cette offre n'existe plus."))
+    services.job_interest_create(candidate=candidate, posting=posting)
+    return _("Votre intérêt pour l'offre « %(title)s » (%(company)s) est transmis.") % {
+        "title": posting.title, "company": posting.company.name}
+
+
+@require_GET
 def company_detail(request, slug):
     company = get_object_or_404(Company, slug=slug)
-    postings = company.postings.filter(status=JobPosting.Status.PUBLISHED).order_by("-published_at")
-    use_cases = company.use_cases.filter(is_published=True)
-    return render(request, "companies/company_detail.html",
-                  {"company": company, "postings": postings, "use_cases": use_cases})
+    return render(request, "companies/company_detail.html", {
+        "company": company,
+        "postings": selectors.company_open_postings(company),
+        "use_cases": company.use_cases.filter(is_published=True).select_related("sector").order_by("position", "title"),
+        "sites": company.sites.order_by("-is_headquarters", "city"),
+    })

@@ -1,0 +1,65 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .models import Company, JobFamily, JobPosting, Skill
+from .selectors import posting_cities
+
+YES = "1"
+
+
+class JobPostingFilter(django_filters.FilterSet):
+    """The public board's filters; every value lives in the URL so a filtered list can be shared."""
+
+    q = django_filters.CharFilter(
+        label=_("Mots-clés"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ex. : développeur Python, cybersécurité")}),
+    )
+    city = django_filters.ChoiceFilter(label=_("Ville"), choices=[], empty_label=_("Toutes les villes"))
+    contract = django_filters.ChoiceFilter(
+        label=_("Contrat"), choices=JobPosting.Contract.choices, empty_label=_("Tous les contrats")
+    )
+    job_family = django_filters.ModelChoiceFilter(
+        label=_("Métier"), queryset=JobFamily.objects.all(), empty_label=_("Tous les métiers")
+    )
+    skill = django_filters.ModelChoiceFilter(
+        label=_("Compétence"), queryset=Skill.objects.only("id", "name"), method="filter_skill",
+        empty_label=_("Toutes les compétences"),
+    )
+    remote = django_filters.ChoiceFilter(
+        label=_("Télétravail"), choices=JobPosting.Remote.choices, empty_label=_("Indifférent")
+    )
+    retraining = django_filters.ChoiceFilter(
+        label=_("Ouverte aux personnes en reconversion"), choices=[(YES, _("Oui"))], method="filter_retraining",
+        empty_label=_("Indifférent"),
+    )
+    # Reached from a company page or a posting card; shown as an active filter, not as a long list.
+    company = django_filters.ModelChoiceFilter(
+        label=_("Entreprise"), queryset=Company.objects.only("id", "name", "slug"), to_field_name="slug",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = JobPosting
+        fields = ["q", "city", "contract", "job_family", "skill", "remote", "retraining", "company"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cities = posting_cities()
+        wanted = self.data.get("city") if self.data else None
+        if wanted and wanted not in cities:
+            cities.append(wanted)  # a shared link to a city with no posting left: say "none", not "invalid"
+        self.filters["city"].extra["choices"] = [(c, c) for c in cities]
+
+    def filter_search(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_skill(self, queryset, name, value):
+        through_req = JobPosting.skills_required.through.objects.filter(jobposting_id=OuterRef("pk"), skill=value)
+        through_nice = JobPosting.skills_nice.through.objects.filter(jobposting_id=OuterRef("pk"), skill=value)
+        return queryset.filter(Exists(through_req) | Exists(through_nice))
+
+    def filter_retraining(self, queryset, name, value):
+        return queryset.filter(open_to_retraining=True) if value == YES else queryset

@@ -1,0 +1,80 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret as siret_number
+
+from .models import Company, JobPosting
+from .services import SHORTLIST_STATUSES, transition_allowed
+
+MAX_LOGO_SIZE = 2 * 1024 * 1024
+
+
+class InterestForm(forms.Form):
+    """"I'm interested": just the e-mail; the rest happens through the e-mailed link or registration."""
+
+    email = forms.EmailField(label=_("Votre adresse e-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    # Honeypot: hidden from people by CSS, filled in by robots.
+    website = forms.CharField(label=_("Ne remplissez pas ce champ"), required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class CompanyAdminForm(forms.ModelForm):
+    siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
+                            help_text=_("14 chiffres ; les espaces sont acceptés."))
+
+    class Meta:
+        model = Company
+        # The admin's fieldsets decide the fields shown (translated ones included).
+        fields = ("name", "slug", "siret", "kind", "size", "website", "logo", "city", "postcode", "description",
+                  "is_member", "member_since")
+
+    def clean_siret(self):
+        value = self.cleaned_data.get("siret") or ""
+        value = siret_number.compact(value)
+        return value or None
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > MAX_LOGO_SIZE:
+            raise forms.ValidationError(_("Le logo dépasse 2 Mo."))
+        return logo
+
+
+class JobPostingAdminForm(forms.ModelForm):
+    class Meta:
+        model = JobPosting
+        fields = ("company", "title", "job_family", "status", "description", "contract", "level", "openings",
+                  "start_date", "city", "postcode", "remote", "skills_required", "skills_nice", "salary_min",
+                  "salary_max", "open_to_retraining", "closes_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        current = self.instance.status if self.instance.pk else JobPosting.Status.DRAFT
+        if status and not transition_allowed(from_status=current, to_status=status):
+            self.add_error("status", _("Une offre « %(from)s » ne peut pas passer à « %(to)s ».") % {
+                "from": JobPosting.Status(current).label, "to": JobPosting.Status(status).label})
+        closes_on = cleaned.get("closes_on")
+        if closes_on and status == JobPosting.Status.PUBLISHED:
+            published_on = (timezone.localdate(self.instance.published_at) if self.instance.published_at
+                            else timezone.localdate())
+            if closes_on < published_on:
+                self.add_error("closes_on", _("La date de clôture ne peut pas précéder la date de publication."))
+            elif current != JobPosting.Status.PUBLISHED and closes_on < timezone.localdate():
+                self.add_error("closes_on", _("La date de clôture est passée : changez-la avant de publier."))
+        return cleaned
+
+
+class ShortlistStatusForm(forms.Form):
+    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Statut"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from candidates.models import JobInterest
+
+        self.fields["status"].choices = [(s, JobInterest.Status(s).label) for s in SHORTLIST_STATUSES]
