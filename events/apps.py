@@ -7,9 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Sessions Numéric Emploi")
 
     def ready(self) -> None:
-        from candidates import pending
+        from candidates import pending, space
 
         from .views import book_session_pending
 
         # A newcomer's "Book a seat" runs once their e-mail is confirmed.
-        pending.register("book_session", book_session_pending)
+        pending.register("book_session", book_session_pending, label=_("Réserver une place à la session"))
+        # "Mon espace" shows a cancel button on each booking still active.
+        space.register_row_action("registration", "events/space_cancel_button.html")

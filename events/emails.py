@@ -27,6 +27,10 @@ def _send(*, subject: str, template: str, context: dict, to: str, attach_session
     message.send(fail_silently=False)
 
 
+def _language(candidate) -> str:
+    return getattr(candidate, "language", "") or settings.LANGUAGE_CODE
+
+
 def _upcoming_sessions(exclude: Session, limit: int = 3):
     return Session.objects.filter(is_published=True, starts_at__gt=timezone.now()).exclude(pk=exclude.pk)[:limit]
 
@@ -35,7 +39,7 @@ def send_registration_email(*, registration: Registration, kind: str) -> None:
     """Tell the candidate their booking is confirmed, waitlisted, or confirmed from the waitlist."""
     from .selectors import waitlist_position
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_language(registration.candidate)):
         session = registration.session
         subjects = {
             "confirmed": _("Votre place est réservée : %(title)s"),
@@ -56,7 +60,7 @@ def send_registration_email(*, registration: Registration, kind: str) -> None:
 
 def send_candidate_message(*, registration: Registration, kind: str) -> None:
     """Send a reminder (J-7, J-1), the satisfaction survey or the no-show message."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(_language(registration.candidate)):
         session = registration.session
         subjects = {
             ReminderSent.Kind.D7: _("Dans une semaine : %(title)s"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from candidates import wording
 from candidates.models import Candidate
 
 from .models import SurveyResponse
@@ -43,5 +44,5 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     profile = forms.ChoiceField(label=_("Profil"), choices=Candidate.Profile.choices,
                                 initial=Candidate.Profile.RETRAINING)
-    consent = forms.BooleanField(
-        label=_("La personne accepte que ses données soient traitées pour l'accompagner vers l'emploi."))
+    consent = forms.BooleanField(label=wording.PROCESSING_TEXT,
+                                 help_text=_("Lisez ce texte à la personne : son accord est enregistré."))

@@ -5,7 +5,6 @@ Seats are decided in the database: every write that changes who holds a seat loc
 """
 
 import datetime as dt
-import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,13 +15,10 @@ from candidates.models import Candidate, Consent, Orientation
 
 from .models import Registration, ReminderSent, Session
 
-logger = logging.getLogger(__name__)
-
 # Statuses that hold one of the session's seats.
 SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
 # Statuses a cancellation applies to.
 ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
-DESK_CONSENT_VERSION = "accueil-2026"
 
 
 class BookingError(Exception):
@@ -195,14 +191,18 @@ def candidate_find_or_create_at_desk(*, first_name: str, last_name: str, email: 
     existing = Candidate.objects.filter(email__iexact=email, anonymised_at__isnull=True).first()
     if existing is not None:
         return existing
-    now = timezone.now()
+    from candidates.models import StageChange
+    from candidates.services import consent_give
+
     try:
         with transaction.atomic():
             candidate = Candidate.objects.create(first_name=first_name.strip(), last_name=last_name.strip(),
-                                                 email=email, profile=profile, confirmed_at=now)
-            Consent.objects.create(candidate=candidate, kind=Consent.Kind.PROCESSING,
-                                   wording_version=DESK_CONSENT_VERSION, channel=Consent.Channel.DESK,
-                                   given_at=now, recorded_by=recorded_by)
+                                                 email=email, profile=profile, confirmed_at=timezone.now())
+            StageChange.objects.create(candidate=candidate, from_stage="", to_stage=Candidate.Stage.REGISTERED,
+                                       changed_by=recorded_by)
+            # The agent reads the consent text aloud; it is recorded with its version, channel "desk".
+            consent_give(candidate=candidate, kind=Consent.Kind.PROCESSING, channel=Consent.Channel.DESK,
+                         by=recorded_by)
     except IntegrityError:
         # Same e-mail typed at two desks at once.
         return Candidate.objects.get(email__iexact=email)
@@ -233,55 +233,48 @@ def registration_walk_in(*, session: Session, candidate: Candidate) -> Registrat
     return registration
 
 
-def _candidate_move(candidate: Candidate, to_stage: str, by) -> None:
-    """Feed the candidate pipeline through the candidates app when it offers the move."""
-    from candidates import services as candidate_services
-
-    order = [Candidate.Stage.REGISTERED, Candidate.Stage.QUALIFIED, Candidate.Stage.ORIENTED]
-    if candidate.stage not in order or order.index(candidate.stage) >= order.index(to_stage):
-        return  # never move anyone backwards, nor out of recruitment
-    move = getattr(candidate_services, "candidate_move", None)
-    if move is None:
-        Candidate.objects.filter(pk=candidate.pk).update(stage=to_stage)
-        return
-    try:
-        move(candidate=candidate, to_stage=to_stage, by=by, comment=str(_("Résultat d'une session Numéric Emploi")))
-    except Exception as exc:  # the candidates app refuses transitions with its own error
-        if exc.__class__.__name__.endswith("Error"):
-            logger.info("pipeline move refused for candidate %s: %s", candidate.pk, exc)
-            return
-        raise
-
-
 def registration_record_outcome(*, registration: Registration, outcome: str, notes: str = "",
-                                 companies=(), postings=(), by=None) -> Registration:
-    """Record what came of the meeting; orientations are stored in candidates.Orientation with the session."""
-    if outcome and registration.status not in (Registration.Status.ATTENDED,):
+                                 companies=(), postings=(), by=None) -> list[str]:
+    """Record what came of the meeting and feed the candidate pipeline.
+
+    Qualifying and orienting go through the candidates app's own rules (a qualification form, the
+    consent to be shown to recruiters); what it refuses is returned as messages for the coordinator.
+    """
+    from candidates import services as candidate_services
+    from candidates.services import CandidateError
+
+    if outcome and registration.status != Registration.Status.ATTENDED:
         raise BookingError(_("Seules les personnes présentes ont un résultat."))
     if (companies or postings) and outcome != Registration.Outcome.ORIENTED:
         raise BookingError(_("Choisissez « Orienté·e » pour enregistrer des orientations."))
+    refusals: list[str] = []
     with transaction.atomic():
         registration.outcome = outcome
         registration.outcome_notes = notes
         registration.save(update_fields=["outcome", "outcome_notes"])
-        candidate = registration.candidate
-        for posting in postings:
-            Orientation.objects.get_or_create(candidate=candidate, posting=posting,
-                                              defaults={"company_id": posting.company_id,
-                                                        "session": registration.session, "created_by": by})
+        candidate = Candidate.objects.get(pk=registration.candidate_id)
+        comment = str(_("Session « %(title)s »") % {"title": registration.session.title})
+        if outcome in (Registration.Outcome.QUALIFIED, Registration.Outcome.ORIENTED) \
+                and candidate.stage == Candidate.Stage.REGISTERED:
+            try:
+                candidate_services.candidate_move(candidate=candidate, to_stage=Candidate.Stage.QUALIFIED, by=by,
+                                                  comment=comment)
+            except CandidateError as exc:
+                refusals.append(str(exc.message))
+        targets = [{"posting": p} for p in postings if not Orientation.objects.filter(
+            candidate=candidate, posting=p).exists()]
         posting_companies = {p.company_id for p in postings}
-        for company in companies:
-            if company.pk in posting_companies:
-                continue
-            Orientation.objects.get_or_create(candidate=candidate, company=company, posting=None,
-                                              session=registration.session, defaults={"created_by": by})
-        if outcome == Registration.Outcome.QUALIFIED:
-            _candidate_move(candidate, Candidate.Stage.QUALIFIED, by)
-        elif outcome == Registration.Outcome.ORIENTED:
-            _candidate_move(candidate, Candidate.Stage.QUALIFIED, by)
-            candidate.refresh_from_db(fields=["stage"])
-            _candidate_move(candidate, Candidate.Stage.ORIENTED, by)
-    return registration
+        targets += [{"company": c} for c in companies if c.pk not in posting_companies
+                    and not Orientation.objects.filter(candidate=candidate, company=c,
+                                                       session=registration.session).exists()]
+        for target in targets:
+            try:
+                candidate_services.orientation_create(candidate=candidate, session=registration.session, by=by,
+                                                      comment=comment, **target)
+            except CandidateError as exc:
+                refusals.append(str(exc.message))
+    registration.refresh_from_db()
+    return list(dict.fromkeys(refusals))
 
 
 def session_mark_no_shows(*, session: Session) -> int:

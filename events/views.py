@@ -55,7 +55,7 @@ def _registration_url(session: Session) -> str | None:
         url = reverse("candidates:register")
     except NoReverseMatch:
         return None
-    return f"{url}?{urlencode({'action': 'book_session', 'session': session.pk})}"
+    return f"{url}?{urlencode({'action': 'book_session', 'id': session.pk})}"
 
 
 @require_POST
@@ -118,8 +118,9 @@ def book_confirm(request, token):
 
 
 def book_session_pending(candidate, data: dict) -> str:
-    """Run a booking asked for before registration, once the e-mail is confirmed."""
-    session = Session.objects.filter(pk=data.get("session"), is_published=True).first()
+    """Run a booking asked for before registration, once the e-mail is confirmed (data: {"id": "<pk>"})."""
+    ident = str(data.get("id", ""))
+    session = Session.objects.filter(pk=int(ident), is_published=True).first() if ident.isdigit() else None
     if session is None:
         raise BookingError(_("Cette session n'existe plus."))
     registration = services.registration_book(session=session, candidate=candidate)
@@ -151,16 +152,29 @@ def booking_cancel(request, token):
                                                           "session": registration.session})
 
 
-@require_POST
-def space_cancel(request):
-    """Cancel a booking from "Mon espace": the space token says who is asking."""
+def _space_candidate(request):
+    """The candidate signed in to "Mon espace", or the one a signed space token names."""
+    from candidates.space import get_space_candidate
+
+    candidate = get_space_candidate(request)
+    if candidate is not None:
+        return candidate
     try:
         public_id, _data = read_token(request.POST.get("token", ""), purpose="space")
     except signing.BadSignature:
-        return _bad_link(request)
-    registration = Registration.objects.filter(
-        pk=request.POST.get("registration") if str(request.POST.get("registration", "")).isdigit() else None,
-        candidate__public_id=public_id, candidate__anonymised_at__isnull=True).first()
+        return None
+    return Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True).first()
+
+
+@require_POST
+def space_cancel(request):
+    """Cancel a booking from "Mon espace"; only the signed-in candidate's own bookings."""
+    candidate = _space_candidate(request)
+    if candidate is None:
+        return _bad_link(request, status=403)
+    ident = str(request.POST.get("registration", ""))
+    registration = Registration.objects.filter(pk=int(ident), candidate=candidate).first() if ident.isdigit() \
+        else None
     if registration is None:
         return _bad_link(request, status=404)
     try:
@@ -172,7 +186,10 @@ def space_cancel(request):
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         return redirect(next_url)
-    return redirect(reverse("events:session_list"))
+    try:
+        return redirect(reverse("candidates:space_home"))
+    except NoReverseMatch:
+        return redirect(reverse("events:session_list"))
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
