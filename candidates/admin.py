@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 
 from companies.models import Company, JobPosting
+from tescforce import roles
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from tescforce.scoping import recruiter_company_id
 
@@ -582,4 +583,13 @@ class ErasureAdmin(ViewOnlyAdmin):
     list_display = ("erased_at", "reason", "candidate_id", "erased_by")
     list_filter = ("reason", "erased_at")
     date_hierarchy = "erased_at"
+
+    # The erasure log is for coordinators only; no group permission is needed for it.
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return user.is_active and user.is_staff and (
+            user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists())
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
 
