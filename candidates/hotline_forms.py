@@ -108,7 +108,7 @@ class NewCandidateForm(forms.Form):
     phone = PhoneNumberField(label=_("Téléphone"), required=False, region="FR")
     profile = forms.ChoiceField(label=_("Profil"), choices=[("", "---------"), *Candidate.Profile.choices],
                                 required=False)
-    language = forms.ChoiceField(label=_("Langue de la personne"), initial="fr",
+    language = forms.ChoiceField(label=_("Langue de la personne"), initial="fr", required=False,
                                  choices=Candidate._meta.get_field("language").choices)
     consent_processing = forms.BooleanField(label=_("La personne a donné oralement son accord au texte ci-dessous"),
                                             help_text=wording.PROCESSING_TEXT, required=False)
@@ -134,7 +134,7 @@ class NewCandidateForm(forms.Form):
         data = self.cleaned_data
         return {
             "first_name": data["first_name"], "last_name": data["last_name"], "email": data.get("email") or "",
-            "phone": data.get("phone") or "", "profile": data["profile"], "language": data["language"],
+            "phone": data.get("phone") or "", "profile": data["profile"], "language": data.get("language") or "fr",
             "shown_to_recruiters": bool(data.get("consent_shown")),
         }
 

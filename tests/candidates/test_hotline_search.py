@@ -6,7 +6,8 @@ from candidates import hotline_selectors as selectors
 from candidates.models import HotlineCall
 from tests import factories
 
-PHONE_FORMATS = ["+33 6 12 34 56 78", "0612345678", "06.12.34.56.78", "0033612345678", "06 12 34", "+33 (0)6 12 34 56 78"]
+PHONE_FORMATS = ["+33 6 12 34 56 78", "0612345678", "06.12.34.56.78", "0033612345678", "06 12 34",
+                 "+33 (0)6 12 34 56 78"]
 
 
 def test_query_normalisation_folds_accents_and_phone_formats():
