@@ -241,7 +241,7 @@ def test_action(monkeypatch):
 
     def handler(candidate, data):
         calls.append((candidate.pk, data))
-        return "Place réservée pour la session %s." % data["id"]
+        return f"Place réservée pour la session {data['id']}."
 
     monkeypatch.setitem(pending._HANDLERS, "book_test", handler)
     monkeypatch.setitem(pending._LABELS, "book_test", "Réserver une place de test")
