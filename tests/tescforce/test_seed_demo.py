@@ -91,7 +91,7 @@ def test_demo_recruiter_sees_only_their_company_in_the_admin(seeded, client):
     assert client.get(f"/admin/companies/jobposting/{other.pk}/change/").status_code in (302, 403, 404)
 
 
-def test_demo_companies_are_fictional_with_valid_sirets(seeded):
+def _check_demo_companies_are_fictional_with_valid_sirets():
     companies = Company.objects.all()
     assert all(siret.is_valid(c.siret) for c in companies)
     assert all(c.description_fr.startswith(data.DEMO_MARK) and c.description_en for c in companies)
@@ -99,7 +99,7 @@ def test_demo_companies_are_fictional_with_valid_sirets(seeded):
     assert companies.filter(is_member=True).exists()
 
 
-def test_the_three_companies_of_the_article_are_settled_in_toulouse(seeded):
+def _check_the_three_companies_of_the_article_are_settled_in_toulouse():
     for name, country in (("Cognitus", "US"), ("Ubiik", "TW"), ("Wattnow", "TN")):
         prospect = Prospect.objects.get(name=name)
         assert prospect.stage == "settled"
@@ -109,7 +109,7 @@ def test_the_three_companies_of_the_article_are_settled_in_toulouse(seeded):
     assert stages == set(Prospect.Stage.values)
 
 
-def test_candidates_history_matches_their_stage(seeded):
+def _check_candidates_history_matches_their_stage():
     assert set(Candidate.objects.values_list("stage", flat=True)) == set(Candidate.Stage.values)
     for candidate in Candidate.objects.prefetch_related("stage_changes"):
         changes = list(candidate.stage_changes.all())
@@ -123,7 +123,7 @@ def test_candidates_history_matches_their_stage(seeded):
     assert StageChange.objects.filter(to_stage="hired").count() == Candidate.objects.filter(stage="hired").count()
 
 
-def test_sessions_are_never_oversold(seeded):
+def _check_sessions_are_never_oversold():
     now = timezone.now()
     sessions = Session.objects.annotate(
         taken=Count("registrations", filter=Q(registrations__status__in=["confirmed", "attended", "no_show"])))
@@ -137,7 +137,7 @@ def test_sessions_are_never_oversold(seeded):
     assert not Registration.objects.filter(status="attended", session__starts_at__gt=now).exists()
 
 
-def test_meetings_have_an_outcome_only_once_held(seeded):
+def _check_meetings_have_an_outcome_only_once_held():
     now = timezone.now()
     assert not Meeting.objects.filter(starts_at__gt=now).exclude(outcome="").exists()
     assert Meeting.objects.filter(starts_at__gt=now).exists()
@@ -146,7 +146,7 @@ def test_meetings_have_an_outcome_only_once_held(seeded):
     assert str(taipei.timezone) == "Asia/Taipei"
 
 
-def test_use_cases_are_bilingual_and_mostly_published(seeded):
+def _check_use_cases_are_bilingual_and_mostly_published():
     assert UseCase.objects.filter(is_published=False).count() == 2
     assert UseCase.objects.filter(is_featured=True).exists()
     for use_case in UseCase.objects.all():
@@ -196,10 +196,21 @@ def test_hotline_and_recruiter_cannot_open_targets_or_periodic_tasks(seeded, cli
         assert client.get("/admin/django_celery_beat/periodictask/").status_code == 403
 
 
-def test_demo_dates_are_relative_to_today(seeded):
+def _check_demo_dates_are_relative_to_today():
     today = timezone.localdate()
     edition = apps.get_model("events", "Edition").objects.get(number=2)
     assert edition.year == edition.starts_on.year
     assert edition.starts_on <= today <= edition.ends_on
     recent = timezone.now() - dt.timedelta(days=90)
     assert JobPosting.objects.filter(status="published", published_at__gte=recent).exists()
+
+
+def test_demo_data_set_is_coherent(seeded):
+    # One seeding for all the read-only checks: loading the data set is the slow part.
+    _check_demo_companies_are_fictional_with_valid_sirets()
+    _check_the_three_companies_of_the_article_are_settled_in_toulouse()
+    _check_candidates_history_matches_their_stage()
+    _check_sessions_are_never_oversold()
+    _check_meetings_have_an_outcome_only_once_held()
+    _check_use_cases_are_bilingual_and_mostly_published()
+    _check_demo_dates_are_relative_to_today()
