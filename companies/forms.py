@@ -25,6 +25,7 @@ class InterestForm(forms.Form):
 class CompanyAdminForm(forms.ModelForm):
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             help_text=_("14 chiffres ; les espaces sont acceptés."))
+    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
 
     class Meta:
         model = Company
