@@ -279,3 +279,7 @@ CELERY_BEAT_SCHEDULE["candidates-anonymise-inactive"] = {
     "task": "candidates.tasks.anonymise_inactive_candidates", "schedule": crontab(minute="20", hour="3")}
 # Remember the Talents Occitanie campaign (utm_* parameters) a visitor came through, for the visit.
 MIDDLEWARE.append("candidates.middleware.CampaignAttributionMiddleware")
+
+# Prospecting: each owner's reminder of next steps due and meetings to complete (once per owner and day).
+CELERY_BEAT_SCHEDULE["prospecting-daily-reminders"] = {
+    "task": "prospecting.tasks.send_daily_reminders", "schedule": crontab(minute="0", hour="7")}
