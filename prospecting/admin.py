@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +26,6 @@ from .models import (
 )
 from .resources import MeetingResource, ProspectResource
 
-EXPORT_FORMATS = [CSV, XLSX]
-
 
 def _team_users():
     """Users who can lead or attend a meeting: coordinators and prospecting officers."""
@@ -38,6 +37,11 @@ def _team_users():
 class TeamUserFieldsMixin:
     team_user_fields: tuple[str, ...] = ()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # a bare "example.com" means https
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.team_user_fields:
             kwargs["queryset"] = _team_users()
@@ -47,6 +51,15 @@ class TeamUserFieldsMixin:
         if db_field.name in self.team_user_fields:
             kwargs["queryset"] = _team_users()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ExportForViewersMixin(ExportMixin):
+    """Only people who may view the rows may export them (django-import-export lets any staff in otherwise)."""
+
+    formats = [CSV, XLSX]
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
 
 class ToCompleteFilter(admin.SimpleListFilter):
@@ -147,10 +160,9 @@ class ExportLeadInline(ScopedInline):
 
 
 @admin.register(Prospect)
-class ProspectAdmin(TeamUserFieldsMixin, ExportMixin, ScopedModelAdmin):
+class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin):
     form = ProspectAdminForm
     resource_classes = [ProspectResource]
-    formats = EXPORT_FORMATS
     team_user_fields = ("owner",)
     list_display = ["name", "country", "city", "sector", "stage", "owner", "meeting_count", "last_meeting"]
     list_filter = ["stage", "country", "sector", "size", "campaign", "owner"]
@@ -229,10 +241,9 @@ class ProspectContactAdmin(ScopedModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TeamUserFieldsMixin, ExportMixin, ScopedModelAdmin):
+class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin):
     form = MeetingAdminForm
     resource_classes = [MeetingResource]
-    formats = EXPORT_FORMATS
     team_user_fields = ("officer", "attendees", "next_step_owner")
     list_display = ["prospect", "country", "local_time", "paris_time", "campaign", "officer", "outcome",
                     "to_complete_flag", "next_step_due"]

@@ -1,0 +1,164 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from prospecting.models import Meeting, Prospect, Settlement
+
+from .. import factories
+from .conftest import Stage, past_meeting
+
+
+def inline_management(response) -> dict:
+    """Return the management-form data of every inline on an admin change page."""
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= {f"{formset.prefix}-TOTAL_FORMS": 0, f"{formset.prefix}-INITIAL_FORMS": 0,
+                 f"{formset.prefix}-MIN_NUM_FORMS": 0, f"{formset.prefix}-MAX_NUM_FORMS": 1000}
+    return data
+
+
+def meeting_data(prospect, **kwargs) -> dict:
+    return {"prospect": prospect.pk, "officer": prospect.owner_id or "", "timezone": "Asia/Taipei",
+            "local_date": "2026-03-10", "local_time": "15:00", "duration_minutes": 60, "place": "Taipei 101",
+            "outcome": "", "next_step": "", "next_step_due": "", **kwargs}
+
+
+@pytest.mark.django_db
+def test_meeting_set_in_taipei_is_stored_in_utc_and_shown_in_paris_time(client_for, prospecting_officer, prospect):
+    client = client_for(prospecting_officer)
+    response = client.post("/admin/prospecting/meeting/add/", meeting_data(prospect, outcome="positive"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == dt.datetime(2026, 3, 10, 7, 0, tzinfo=dt.UTC)  # Taipei is UTC+8
+    assert meeting.paris_starts_at.strftime("%H:%M %Z") == "08:00 CET"
+    page = client.get(f"/admin/prospecting/meeting/{meeting.pk}/change/")
+    form = page.context["adminform"].form
+    assert (str(form.initial["local_date"]), form.initial["local_time"].strftime("%H:%M")) == ("2026-03-10", "15:00")
+    html = page.content.decode()
+    assert 'value="15:00"' in html
+    assert "08:00" in html  # Paris time shown beside it
+    listing = client.get("/admin/prospecting/meeting/").content.decode()
+    assert "10/03/2026 15:00 (Asia/Taipei)" in listing
+
+
+@pytest.mark.django_db
+def test_summer_meeting_in_taipei_follows_paris_summer_time(client_for, prospecting_officer, prospect):
+    response = client_for(prospecting_officer).post(
+        "/admin/prospecting/meeting/add/", meeting_data(prospect, local_date="2026-07-10"))
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == dt.datetime(2026, 7, 10, 7, 0, tzinfo=dt.UTC)
+    assert meeting.paris_starts_at.strftime("%H:%M %Z") == "09:00 CEST"
+
+
+@pytest.mark.django_db
+def test_a_local_time_skipped_by_daylight_saving_is_refused(client_for, prospecting_officer, prospect):
+    response = client_for(prospecting_officer).post("/admin/prospecting/meeting/add/", meeting_data(
+        prospect, timezone="Europe/Paris", local_date="2026-03-29", local_time="02:30"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["local_time"]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_an_outcome_for_a_meeting_to_come(client_for, prospecting_officer, prospect):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    response = client_for(prospecting_officer).post("/admin/prospecting/meeting/add/", meeting_data(
+        prospect, local_date=tomorrow, outcome="positive"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["outcome"]
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("field", "value"), [("timezone", "Mars/Olympus"), ("local_time", "25:61"),
+                                              ("duration_minutes", "-5"), ("local_date", "2026-02-30")])
+def test_admin_meeting_form_rejects_bad_input_field_by_field(client_for, prospecting_officer, prospect, field, value):
+    response = client_for(prospecting_officer).post("/admin/prospecting/meeting/add/",
+                                                    meeting_data(prospect, **{field: value}))
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_past_meeting_without_outcome_shows_as_to_complete(client_for, prospecting_officer, prospect):
+    late = past_meeting(prospect)
+    done = past_meeting(prospect, outcome="negative", place="Hsinchu")
+    upcoming = past_meeting(prospect, starts_at=timezone.now() + dt.timedelta(days=5), place="Kaohsiung")
+    client = client_for(prospecting_officer)
+    listed = client.get("/admin/prospecting/meeting/", {"to_complete": "yes"}).context["cl"].result_list
+    assert list(listed) == [late]
+    others = client.get("/admin/prospecting/meeting/", {"to_complete": "no"}).context["cl"].result_list
+    assert set(others) == {done, upcoming}
+    assert (late.to_complete, done.to_complete, upcoming.to_complete) == (True, False, False)
+
+
+@pytest.mark.django_db
+def test_prospect_is_created_in_the_admin_with_contacts(client_for, prospecting_officer):
+    client = client_for(prospecting_officer)
+    page = client.get("/admin/prospecting/prospect/add/")
+    data = inline_management(page) | {
+        "name": "Wattnow", "country": "TN", "city": "Tunis", "stage": "contacted",
+        "owner": prospecting_officer.pk, "contacts-TOTAL_FORMS": 1,
+        "contacts-0-name": "Amel Ben Ali", "contacts-0-role": "CEO", "contacts-0-email": "amel@wattnow.example"}
+    response = client.post("/admin/prospecting/prospect/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    prospect = Prospect.objects.get(name="Wattnow")
+    assert prospect.stage == Stage.CONTACTED
+    assert str(prospect.contacts.get()) == "Amel Ben Ali (CEO)"
+    assert prospect.stage_changes.get().to_stage == "contacted"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("stage", "reason", "field"), [("settled", "", "stage"), ("meeting_held", "", "stage"),
+                                                       ("lost", "", "lost_reason")])
+def test_admin_refuses_nonsense_stage_moves(client_for, prospecting_officer, prospect, stage, reason, field):
+    client = client_for(prospecting_officer)
+    page = client.get(f"/admin/prospecting/prospect/{prospect.pk}/change/")
+    data = inline_management(page) | {"name": prospect.name, "country": "TW", "stage": stage, "lost_reason": reason,
+                                      "owner": prospecting_officer.pk}
+    response = client.post(f"/admin/prospecting/prospect/{prospect.pk}/change/", data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    prospect.refresh_from_db()
+    assert prospect.stage == Stage.IDENTIFIED
+
+
+@pytest.mark.django_db
+def test_prospect_page_lists_meetings_and_tools(client_for, prospecting_officer, prospect):
+    past_meeting(prospect, timezone="Asia/Taipei", starts_at=dt.datetime(2026, 3, 10, 7, tzinfo=dt.UTC))
+    html = client_for(prospecting_officer).get(f"/admin/prospecting/prospect/{prospect.pk}/change/").content.decode()
+    assert "10/03/2026 15:00 (Asia/Taipei)" in html
+    assert f"/admin/prospecting/meeting/add/?prospect={prospect.pk}" in html
+    assert f"/pilotage/prospection/prospects/{prospect.pk}/fiches/" in html
+
+
+@pytest.mark.django_db
+def test_settlement_recorded_in_the_admin_moves_the_prospect(client_for, prospecting_officer, prospect):
+    client = client_for(prospecting_officer)
+    partner = factories.PartnerFactory(name="Invest in Toulouse")
+    response = client.post("/admin/prospecting/settlement/add/", {
+        "prospect": prospect.pk, "settled_on": "2026-10-01", "site_city": "Toulouse", "jobs_planned": 15,
+        "partners": [partner.pk]})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    settlement = Settlement.objects.get()
+    assert list(settlement.partners.all()) == [partner]
+    prospect.refresh_from_db()
+    assert prospect.stage == Stage.SETTLED
+    again = client.post("/admin/prospecting/settlement/add/", {
+        "prospect": prospect.pk, "settled_on": "2026-10-02", "site_city": "Albi", "jobs_planned": 1})
+    assert again.status_code == 200
+    assert "prospect" in again.context["adminform"].form.errors
+    negative = client.post("/admin/prospecting/settlement/add/", {
+        "prospect": factories.ProspectFactory().pk, "settled_on": "2026-10-02", "site_city": "Albi",
+        "jobs_planned": -3})
+    assert "jobs_planned" in negative.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_campaign_end_before_start_is_refused(client_for, prospecting_officer):
+    response = client_for(prospecting_officer).post("/admin/prospecting/prospectingcampaign/add/", {
+        "name": "CES", "countries": ["US"], "starts_on": "2026-01-10", "ends_on": "2026-01-05", "budget": "100"})
+    assert response.status_code == 200
+    assert "ends_on" in response.context["adminform"].form.errors

@@ -1,0 +1,114 @@
+import pytest
+
+from showroom.models import UseCase
+from showroom.selectors import use_case_search
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "title", "other"), [
+    ("fr", "Jumeau numérique d&#x27;une ligne d&#x27;assemblage", "Digital twin"),
+    ("en", "Digital twin of an assembly line", "Jumeau numérique"),
+])
+def test_catalogue_lists_published_use_cases_in_the_visitor_language(client, catalogue, lang, title, other):
+    response = client.get(f"/{lang}/showroom/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert title in html
+    assert other not in html
+    assert "Projet secret" not in html
+    assert len(response.context["use_cases"]) == 3
+
+
+@pytest.mark.django_db
+def test_catalogue_filters_by_sector_technology_and_company(client, catalogue, company_b):
+    by_sector = client.get("/fr/showroom/", {"sector": "sante"}).context["use_cases"]
+    assert [uc.slug for uc in by_sector] == ["hopital-connecte"]
+    by_tech = client.get("/en/showroom/", {"technology": "ia"}).context["use_cases"]
+    assert {uc.slug for uc in by_tech} == {"jumeau-numerique", "inspection-drone"}
+    by_company = client.get("/fr/showroom/", {"company": company_b.slug}).context["use_cases"]
+    assert [uc.slug for uc in by_company] == ["inspection-drone"]
+    both = client.get("/fr/showroom/", {"sector": "aeronautique", "technology": "iot"}).context["use_cases"]
+    assert [uc.slug for uc in both] == ["jumeau-numerique"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{"sector": "nope"}, {"technology": "' OR 1=1"}, {"company": "x" * 500},
+                                    {"q": "x" * 5000}, {"page": "abc"}, {"page": "999"}])
+def test_catalogue_survives_bad_filters(client, catalogue, params):
+    response = client.get("/en/showroom/", params)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_filter_value_shows_the_error_in_english(client, catalogue):
+    html = client.get("/en/showroom/", {"sector": "nope"}).content.decode()
+    assert "Select a valid choice" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("fr", "capteurs", {"jumeau-numerique"}),
+    ("en", "sensors", {"jumeau-numerique"}),
+    ("en", "drone", {"inspection-drone"}),
+    ("fr", "lits", {"hopital-connecte"}),
+    ("en", "Things", {"jumeau-numerique", "hopital-connecte"}),  # technology names count too
+    ("fr", "objets", {"jumeau-numerique", "hopital-connecte"}),
+    ("en", "capteurs", set()),  # French words do not match the English catalogue
+])
+def test_search_runs_in_the_visitor_language(client, catalogue, lang, query, expected):
+    found = client.get(f"/{lang}/showroom/", {"q": query}).context["use_cases"]
+    assert {uc.slug for uc in found} == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "query", "expected"), [
+    ("en", "predicting sensor", {"jumeau-numerique"}),  # English stemming: predicting ~ predictive
+    ("fr", "capteur prédictif", {"jumeau-numerique"}),  # French stemming: capteur ~ capteurs, prédictif ~ prédictive
+    ("en", "capteur", set()),  # the English configuration does not search the French columns
+    ("fr", "robot", {"jumeau-numerique"}),  # French stemming: robot ~ robots
+    ("fr", "drones hangar", {"inspection-drone"}),
+    ("en", "vibrations -drone", {"jumeau-numerique"}),
+])
+def test_postgres_full_text_search_uses_the_language_configuration(catalogue, language, query, expected):
+    found = use_case_search(UseCase.objects.filter(is_published=True), query, language=language)
+    assert {uc.slug for uc in found} == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_search_ranks_title_matches_first(catalogue):
+    found = list(use_case_search(UseCase.objects.filter(is_published=True), "drone", language="en"))
+    assert found[0].slug == "inspection-drone"
+
+
+@pytest.mark.django_db
+def test_detail_page_shows_related_use_cases_and_companies(client, catalogue, company_a):
+    response = client.get("/en/showroom/jumeau-numerique/")
+    assert response.status_code == 200
+    related = [uc.slug for uc in response.context["related"]]
+    # the drone shares a sector and a technology, the hospital only a technology
+    assert related == ["inspection-drone", "hopital-connecte"]
+    html = response.content.decode()
+    assert "30% fewer stoppages." in html
+    assert company_a.get_absolute_url() in html
+
+
+@pytest.mark.django_db
+def test_draft_use_case_is_not_public(client, catalogue):
+    assert client.get("/fr/showroom/brouillon/").status_code == 404
+    assert client.get("/fr/showroom/brouillon/fiche/pdf/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_english_falls_back_to_french_when_a_translation_is_missing(client, catalogue):
+    UseCase.objects.filter(slug="hopital-connecte").update(title_en="")
+    html = client.get("/en/showroom/").content.decode()
+    assert "Hôpital connecté" in html
+
+
+@pytest.mark.django_db
+def test_home_page_shows_featured_use_cases(client, catalogue):
+    html = client.get("/en/").content.decode()
+    assert "Digital twin of an assembly line" in html
+    assert "Connected hospital" not in html
