@@ -197,8 +197,8 @@ class SessionAdmin(ScopedModelAdmin):
 
         avg = answers.aggregate(avg=Avg("rating"))["avg"]
         url = reverse("admin:events_surveyresponse_changelist") + f"?registration__session__id__exact={obj.pk}"
-        return format_html('{} : {} · {} : {:.1f}/5 · <a href="{}">{}</a>', _("réponses"), answers.count(),
-                           _("note moyenne"), avg, url, _("voir les réponses"))
+        return format_html('{} : {} · {} : {}/5 · <a href="{}">{}</a>', _("réponses"), answers.count(),
+                           _("note moyenne"), f"{avg:.1f}", url, _("voir les réponses"))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -217,7 +217,8 @@ class SessionAdmin(ScopedModelAdmin):
         return urls + super().get_urls()
 
     def _sheet_rows(self, request, pk):
-        if not self.has_view_permission(request):
+        # The sheet names people: only staff who may see registrations.
+        if not request.user.has_perm("events.view_registration"):
             raise PermissionDenied
         session = get_object_or_404(self.get_queryset(request), pk=pk)
         rows = (session.registrations.filter(status__in=services.SEAT_STATUSES)
@@ -333,6 +334,9 @@ class RegistrationAdmin(admin.ModelAdmin):
                                         "orientations"]}),
         ]
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["session", "candidate"] if obj is not None else fields
@@ -363,10 +367,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             obj.status = registration.status
             return
         data = form.cleaned_data
-        services.registration_record_outcome(
+        refusals = services.registration_record_outcome(
             registration=obj, outcome=data.get("outcome", ""), notes=data.get("outcome_notes", ""),
             companies=list(data.get("orient_companies") or []), postings=list(data.get("orient_postings") or []),
             by=request.user)
+        for refusal in refusals:
+            messages.warning(request, refusal)
 
     def save_related(self, request, form, formsets, change):
         if form.instance.pk:
@@ -420,7 +426,7 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(admin.ModelAdmin):
-    list_display = ["registration", "session", "rating", "useful", "created_at"]
+    list_display = ["registration", "session", "rating", "useful", "comment", "created_at"]
     list_filter = ["rating", "useful", "registration__session__edition", "registration__session"]
     search_fields = ["comment", "registration__session__title"]
     date_hierarchy = "created_at"

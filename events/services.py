@@ -243,15 +243,14 @@ def registration_record_outcome(*, registration: Registration, outcome: str, not
     from candidates import services as candidate_services
     from candidates.services import CandidateError
 
-    if outcome and registration.status != Registration.Status.ATTENDED:
-        raise BookingError(_("Seules les personnes présentes ont un résultat."))
     if (companies or postings) and outcome != Registration.Outcome.ORIENTED:
         raise BookingError(_("Choisissez « Orienté·e » pour enregistrer des orientations."))
     refusals: list[str] = []
     with transaction.atomic():
-        registration.outcome = outcome
-        registration.outcome_notes = notes
-        registration.save(update_fields=["outcome", "outcome_notes"])
+        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        if outcome and current.status != Registration.Status.ATTENDED:
+            raise BookingError(_("Seules les personnes présentes ont un résultat."))
+        Registration.objects.filter(pk=registration.pk).update(outcome=outcome, outcome_notes=notes)
         candidate = Candidate.objects.get(pk=registration.candidate_id)
         comment = str(_("Session « %(title)s »") % {"title": registration.session.title})
         if outcome in (Registration.Outcome.QUALIFIED, Registration.Outcome.ORIENTED) \
@@ -370,7 +369,7 @@ def survey_submit(*, registration: Registration, rating: int, useful: bool, comm
     """Store the satisfaction answer; answering twice keeps the first answer."""
     from .models import SurveyResponse
 
-    if registration.status != Registration.Status.ATTENDED:
+    if not Registration.objects.filter(pk=registration.pk, status=Registration.Status.ATTENDED).exists():
         raise BookingError(_("Ce questionnaire est réservé aux personnes présentes."))
     try:
         with transaction.atomic():

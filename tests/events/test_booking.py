@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from candidates.models import Qualification
 from events import selectors, services
 from events.models import Registration
 from events.services import BookingError
@@ -12,7 +13,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_booking_confirms_while_seats_remain_then_waitlists(session, make_candidate, django_capture_on_commit_callbacks):
+def test_booking_confirms_while_seats_remain_then_waitlists(session, make_candidate,
+                                                           django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.registration_book(session=session, candidate=make_candidate())
         second = services.registration_book(session=session, candidate=make_candidate())
@@ -142,17 +144,32 @@ def test_desk_finds_an_existing_candidate_by_email_in_any_case(candidate, coordi
     assert new.consents.get().channel == "desk"
 
 
-def test_outcome_records_orientations_with_the_session_and_moves_the_pipeline(session, candidate, coordinator):
+def test_outcome_records_orientations_with_the_session_and_moves_the_pipeline(session, coordinator):
+    candidate = factories.CandidateFactory(shown_to_recruiters=True)
+    Qualification.objects.create(candidate=candidate, level="ready", motivation=4)
     company = factories.CompanyFactory()
     posting = factories.JobPostingFactory(company=company)
     reg = services.registration_book(session=session, candidate=candidate)
     services.registration_check_in(registration=reg)
-    services.registration_record_outcome(registration=reg, outcome="oriented", postings=[posting],
-                                         companies=[company], by=coordinator)
+    refusals = services.registration_record_outcome(registration=reg, outcome="oriented", postings=[posting],
+                                                    companies=[company], by=coordinator)
+    assert refusals == []
     orientation = candidate.orientations.get()
     assert orientation.session == session and orientation.posting == posting
     candidate.refresh_from_db()
     assert candidate.stage == "oriented"
+    assert list(candidate.stage_changes.values_list("to_stage", flat=True)) == ["qualified", "oriented"]
+
+
+def test_outcome_reports_what_the_pipeline_refuses(session, candidate, coordinator):
+    company = factories.CompanyFactory()
+    reg = services.registration_book(session=session, candidate=candidate)
+    services.registration_check_in(registration=reg)
+    refusals = services.registration_record_outcome(registration=reg, outcome="oriented", companies=[company],
+                                                    by=coordinator)
+    assert len(refusals) == 2  # no qualification form yet, no consent to be shown to recruiters
+    assert Registration.objects.get(pk=reg.pk).outcome == "oriented"
+    assert not candidate.orientations.exists()
 
 
 def test_outcome_is_refused_for_someone_who_did_not_attend(session, candidate):

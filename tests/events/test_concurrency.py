@@ -1,5 +1,6 @@
 """Real parallel transactions on PostgreSQL: the seat count never goes over capacity."""
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,10 +21,8 @@ def _run_in_parallel(jobs, workers=20):
 
     def run(job):
         try:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=30)
-            except threading.BrokenBarrierError:
-                pass
             job()
         except Exception as exc:  # collected, then asserted on
             errors.append(exc)

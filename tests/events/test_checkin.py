@@ -1,0 +1,100 @@
+import pytest
+
+from candidates.models import Candidate
+from events import services
+from events.models import Registration
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(session, suffix=""):
+    return f"/pilotage/sessions/{session.pk}/accueil/{suffix}"
+
+
+def test_anonymous_visitor_is_sent_to_login(client, session):
+    response = client.get(_url(session))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["recruiter_a", "prospecting_officer"])
+def test_recruiters_and_prospecting_officers_are_refused(client_for, session, who, request):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(_url(session)).status_code == 403
+    reg = services.registration_book(session=session, candidate=factories.CandidateFactory())
+    assert client.post(_url(session, f"{reg.pk}/")).status_code == 403
+    assert Registration.objects.get(pk=reg.pk).status == "confirmed"
+
+
+@pytest.mark.parametrize("who", ["hotline_agent", "coordinator"])
+def test_hotline_and_coordinators_see_the_list_with_the_count(client_for, session, who, request):
+    services.registration_book(session=session, candidate=factories.CandidateFactory(last_name="Zorro"))
+    response = client_for(request.getfixturevalue(who)).get(_url(session))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Zorro" in body and "checkin.js" in body
+    assert 'data-count="present">0<' in body
+
+
+def test_search_without_javascript_filters_the_list(client_for, hotline_agent, session):
+    services.registration_book(session=session, candidate=factories.CandidateFactory(last_name="Zorro"))
+    services.registration_book(session=session, candidate=factories.CandidateFactory(last_name="Arnaud"))
+    body = client_for(hotline_agent).get(_url(session) + "?q=zor").content.decode()
+    assert "Zorro" in body and "Arnaud" not in body
+
+
+def test_one_tap_marks_present_and_the_json_answer_carries_the_count(client_for, hotline_agent, session):
+    reg = services.registration_book(session=session, candidate=factories.CandidateFactory())
+    client = client_for(hotline_agent)
+    response = client.post(_url(session, f"{reg.pk}/"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "attended"
+    assert response.json()["counts"]["present"] == 1
+    state = client.get(_url(session, "etat/")).json()
+    assert state["counts"] == {"present": 1, "expected": 1, "walk_ins": 0, "capacity": 2}
+    # Without JavaScript: a plain form post and a redirect back to the list.
+    undo = client.post(_url(session, f"{reg.pk}/"), {"undo": "1"})
+    assert undo.status_code == 302
+    assert Registration.objects.get(pk=reg.pk).status == "confirmed"
+
+
+def test_marking_needs_csrf(hotline_agent, session):
+    from django.test import Client
+
+    reg = services.registration_book(session=session, candidate=factories.CandidateFactory())
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(hotline_agent)
+    assert client.post(_url(session, f"{reg.pk}/")).status_code == 403
+
+
+def test_a_registration_of_another_session_is_404(client_for, hotline_agent, session):
+    other = services.registration_book(session=factories.SessionFactory(), candidate=factories.CandidateFactory())
+    assert client_for(hotline_agent).post(_url(session, f"{other.pk}/")).status_code == 404
+
+
+def test_walk_in_creates_the_candidate_with_a_desk_consent_and_checks_them_in(client_for, hotline_agent, session):
+    for _ in range(2):
+        services.registration_book(session=session, candidate=factories.CandidateFactory())
+    client = client_for(hotline_agent)
+    data = {"first_name": "Inès", "last_name": "Sur-Place", "email": "ines@example.org", "profile": "job_seeker",
+            "consent": "on"}
+    response = client.post(_url(session, "sur-place/"), data)
+    assert response.status_code == 302
+    candidate = Candidate.objects.get(email="ines@example.org")
+    assert candidate.consents.get().channel == "desk"
+    reg = Registration.objects.get(candidate=candidate)
+    assert reg.status == "attended" and reg.walk_in
+    client.post(_url(session, "sur-place/"), {**data, "email": "INES@example.org"})
+    assert Candidate.objects.filter(email__iexact="ines@example.org").count() == 1
+
+
+def test_walk_in_form_errors_are_shown_in_english(client_for, hotline_agent, session):
+    client = client_for(hotline_agent)
+    response = client.post(_url(session, "sur-place/"),
+                           {"first_name": "", "email": "bad"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert not Candidate.objects.exists()
+
+
+def test_desk_sessions_page_links_to_each_check_in(client_for, coordinator, session):
+    assert str(session.pk) in client_for(coordinator).get("/pilotage/sessions/").content.decode()
