@@ -305,11 +305,15 @@ class JobPostingAdmin(ScopedModelAdmin):
                     messages.error(request, _("Cette personne ne figure pas parmi les candidat·es de cette offre."))
                 else:
                     try:
-                        shortlist_set_status(posting=posting, candidate=row.candidate,
-                                             status=form.cleaned_data["status"], by=request.user)
-                        messages.success(request, _("Statut de %(name)s mis à jour.") % {"name": row.candidate})
+                        refusal = shortlist_set_status(posting=posting, candidate=row.candidate,
+                                                       status=form.cleaned_data["status"], by=request.user)
                     except CompaniesError as exc:
                         messages.error(request, str(exc))
+                    else:
+                        messages.success(request, _("Statut de %(name)s mis à jour.") % {"name": row.candidate})
+                        if refusal:
+                            messages.warning(request, _("Le parcours de la personne n'a pas suivi : %(why)s "
+                                                        "L'équipe Tesc Force le mettra à jour.") % {"why": refusal})
                 return HttpResponseRedirect(request.path)
             messages.error(request, _("Choisissez un statut dans la liste."))
         context = {

@@ -9,7 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, JobInterest, Orientation, StageChange
+from candidates.models import Candidate, JobInterest, Orientation
+from candidates.services import CandidateError, candidate_move, orientation_set_status
 
 from .models import Company, JobPosting
 
@@ -186,34 +187,22 @@ def job_interest_request(*, posting: JobPosting, email: str, language: str) -> N
     transaction.on_commit(lambda: send_interest_link.delay(candidate.pk, posting.pk, language))
 
 
-def _move_candidate_to_hired(*, candidate: Candidate, by: AbstractBaseUser | None, comment: str) -> None:
-    """Move the candidate's pipeline to "hired".
+def _move_candidate_to_hired(*, candidate: Candidate, by: AbstractBaseUser | None, comment: str) -> str | None:
+    """Move the candidate's pipeline to "hired" through the candidates app; return why not, if refused.
 
-    Uses the candidates app's `candidate_move` when it exists; until then, writes the stage change
-    here, under a row lock so that two recruiters cannot record it twice.
+    The candidates app decides which moves make sense (e.g. a candidate nobody qualified or oriented
+    cannot jump to "hired"); the recruiter's status is kept anyway and the refusal is shown to them.
     """
+    candidate.refresh_from_db(fields=["stage"])
+    if candidate.stage == Candidate.Stage.HIRED:
+        return None
     try:
-        from candidates.services import candidate_move
-    except ImportError:
-        candidate_move = None
-    if candidate_move is not None:
-        try:
-            candidate_move(candidate=candidate, to_stage=Candidate.Stage.HIRED, by=by, comment=comment)
-        except Exception as exc:  # the candidates app's domain error, shown as ours
-            if exc.__class__.__name__.endswith("Error") and not isinstance(exc, IntegrityError):
-                raise CompaniesError(str(exc)) from exc
-            raise
-        return
-    with transaction.atomic():
-        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        if locked.stage == Candidate.Stage.HIRED:
-            return
-        StageChange.objects.create(
-            candidate=locked, from_stage=locked.stage, to_stage=Candidate.Stage.HIRED,
-            changed_by=by if by is not None and by.is_authenticated else None, comment=comment,
-        )
-        Candidate.objects.filter(pk=locked.pk).update(stage=Candidate.Stage.HIRED, updated_at=timezone.now())
-    candidate.stage = Candidate.Stage.HIRED
+        with transaction.atomic():
+            candidate_move(candidate=candidate, to_stage=Candidate.Stage.HIRED,
+                           by=by if by is not None and by.is_authenticated else None, comment=comment)
+    except CandidateError as exc:
+        return str(exc)
+    return None
 
 
 def _hired_comment(posting: JobPosting) -> str:
@@ -222,34 +211,47 @@ def _hired_comment(posting: JobPosting) -> str:
     }
 
 
-def job_interest_set_status(*, interest: JobInterest, status: str, by: AbstractBaseUser | None) -> JobInterest:
-    """Set the recruiter's follow-up status on an interest; "hired" moves the candidate's pipeline."""
+def job_interest_set_status(*, interest: JobInterest, status: str, by: AbstractBaseUser | None) -> str | None:
+    """Set the recruiter's follow-up status on an interest; "hired" moves the candidate's pipeline.
+
+    Return None, or why the pipeline could not follow (the status is recorded all the same).
+    """
     if status not in SHORTLIST_STATUSES:
         raise CompaniesError(_("Statut inconnu."))
     with transaction.atomic():
         JobInterest.objects.filter(pk=interest.pk).update(status=status, updated_at=timezone.now())
         interest.status = status
         if status == JobInterest.Status.HIRED:
-            _move_candidate_to_hired(candidate=interest.candidate, by=by, comment=_hired_comment(interest.posting))
-    return interest
+            return _move_candidate_to_hired(candidate=interest.candidate, by=by,
+                                            comment=_hired_comment(interest.posting))
+    return None
 
 
 def shortlist_set_status(
     *, posting: JobPosting, candidate: Candidate, status: str, by: AbstractBaseUser | None
-) -> None:
+) -> str | None:
     """Set a shortlisted candidate's status for `posting`, on their interest and on the coordinator's
-    orientation alike; "hired" moves the candidate's pipeline."""
+    orientation alike; the orientation moves the pipeline the candidates app's way, and "hired" moves it
+    to hired. Return None, or why the pipeline could not follow (the status is recorded all the same)."""
     if status not in SHORTLIST_STATUSES:
         raise CompaniesError(_("Statut inconnu."))
+    by = by if by is not None and by.is_authenticated else None
     with transaction.atomic():
-        now = timezone.now()
         touched = JobInterest.objects.filter(
             posting=posting, candidate=candidate, confirmed_at__isnull=False
-        ).update(status=status, updated_at=now)
-        touched += Orientation.objects.filter(posting=posting, candidate=candidate).update(
-            status=status, updated_at=now
-        )
-        if not touched:
+        ).update(status=status, updated_at=timezone.now())
+        orientations = list(Orientation.objects.select_for_update().filter(posting=posting, candidate=candidate))
+        refusal = None
+        for orientation in orientations:
+            try:
+                with transaction.atomic():
+                    orientation_set_status(orientation=orientation, status=status, by=by)
+            except CandidateError as exc:
+                # The pipeline refused to follow: keep the recruiter's status, say why.
+                Orientation.objects.filter(pk=orientation.pk).update(status=status, updated_at=timezone.now())
+                refusal = str(exc)
+        if not touched and not orientations:
             raise CompaniesError(_("Cette personne ne figure pas parmi les candidat·es de cette offre."))
         if status == JobInterest.Status.HIRED:
-            _move_candidate_to_hired(candidate=candidate, by=by, comment=_hired_comment(posting))
+            refusal = _move_candidate_to_hired(candidate=candidate, by=by, comment=_hired_comment(posting)) or refusal
+    return refusal
