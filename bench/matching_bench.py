@@ -1,0 +1,190 @@
+"""Measure the matching engine at regional scale (a benchmark, not a test).
+
+    .venv/bin/python bench/matching_bench.py                  # 10k, 30k, 100k candidates × 10k postings
+    .venv/bin/python bench/matching_bench.py --sizes 10000 --postings 2000
+    DATABASE_URL=postgres://… .venv/bin/python bench/matching_bench.py --write   # also time the writes
+
+The data are synthetic and made in memory with a fixed seed: a skills taxonomy with related skills,
+ROME job families, cities of Occitanie, contracts, levels and dates in realistic proportions.
+With --write, the result of the largest size is written to the Match table of the configured
+PostgreSQL database (the rows need candidates and postings to exist: the script creates them in
+a throw-away schema-compatible way with COPY, inside a transaction it rolls back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from candidates import matching  # noqa: E402
+
+CITIES = (["Toulouse"] * 50 + ["Montpellier"] * 25 + ["Labège", "Blagnac", "Castelnau-le-Lez"] * 3
+          + ["Albi", "Nîmes", "Perpignan", "Rodez", "Tarbes", "Montauban", "Castres", "Béziers", "Sète", "Auch",
+             "Carcassonne", "Narbonne", "Cahors", "Foix", "Mende"])
+CANDIDATE_CITIES = CITIES + ["Paris", "Lyon", "Bordeaux", "Nantes", "Lille", "Marseille", ""] * 3
+N_SKILLS = 220
+N_FAMILIES = 14
+
+
+def make_related(rng: np.random.Generator) -> list[tuple[int, int]]:
+    pairs = set()
+    for s in range(1, N_SKILLS + 1):
+        for t in rng.choice(np.arange(1, N_SKILLS + 1), size=rng.integers(1, 4), replace=False):
+            if t != s:
+                pairs.add((min(s, int(t)), max(s, int(t))))
+    return sorted(pairs)
+
+
+def _skill_sample(rng, size, popularity):
+    return sorted(set(rng.choice(np.arange(1, N_SKILLS + 1), size=size, p=popularity).tolist()))
+
+
+def make_candidates(n: int, rng: np.random.Generator, today: dt.date) -> matching.CandidateRows:
+    popularity = 1 / np.arange(1, N_SKILLS + 1) ** 0.8
+    popularity /= popularity.sum()
+    rows = []
+    for i in range(n):
+        avail = None if rng.random() < 0.4 else today + dt.timedelta(days=int(rng.integers(-60, 240)))
+        rows.append({
+            "id": i + 1,
+            "skills": _skill_sample(rng, int(rng.integers(3, 14)), popularity),
+            "families": sorted(set(rng.integers(1, N_FAMILIES + 1, size=int(rng.integers(0, 4))).tolist())),
+            "city": CANDIDATE_CITIES[int(rng.integers(len(CANDIDATE_CITIES)))],
+            "mobility_toulouse": rng.random() < 0.5, "mobility_montpellier": rng.random() < 0.35,
+            "mobility_occitanie": rng.random() < 0.2, "mobility_remote": rng.random() < 0.5,
+            "contract_wanted": ["any", "any", "cdi", "cdi", "cdd", "apprenticeship", "internship",
+                                "freelance"][int(rng.integers(8))],
+            "experience": ["none", "junior", "confirmed", "senior"][int(rng.integers(4))],
+            "available_from": avail,
+            "profile": ["retraining", "young_graduate", "experienced", "job_seeker"][int(rng.integers(4))],
+        })
+    return matching.CandidateRows.from_dicts(rows)
+
+
+def make_postings(p: int, rng: np.random.Generator, today: dt.date) -> matching.PostingRows:
+    popularity = 1 / np.arange(1, N_SKILLS + 1) ** 0.8
+    popularity /= popularity.sum()
+    rows = []
+    for j in range(p):
+        start = None if rng.random() < 0.3 else today + dt.timedelta(days=int(rng.integers(-30, 200)))
+        rows.append({
+            "id": j + 1,
+            "required": _skill_sample(rng, int(rng.integers(2, 8)), popularity),
+            "nice": _skill_sample(rng, int(rng.integers(0, 5)), popularity),
+            "job_family_id": int(rng.integers(1, N_FAMILIES + 1)),
+            "city": CITIES[int(rng.integers(len(CITIES)))],
+            "remote": ["none", "partial", "partial", "full"][int(rng.integers(4))],
+            "contract": ["cdi", "cdi", "cdi", "cdd", "apprenticeship", "internship", "freelance"][int(rng.integers(7))],
+            "level": ["beginner", "junior", "confirmed", "senior"][int(rng.integers(4))],
+            "start_date": start,
+            "open_to_retraining": rng.random() < 0.4,
+        })
+    return matching.PostingRows.from_dicts(rows)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_size(n: int, postings: matching.PostingRows, related, rng, today, repeats: int) -> dict:
+    cands = make_candidates(n, rng, today)
+    gc.collect()
+    rss_before = peak_rss_mb()
+    times = []
+    top = None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        engine = matching.Engine(cands, postings, related, today=today)
+        t1 = time.perf_counter()
+        top = engine.top_matches()
+        t2 = time.perf_counter()
+        times.append((t1 - t0, t2 - t1))
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    engine.top_matches(cand_index=np.arange(min(n, matching.CHUNK_SIZE)))
+    tracemalloc_peak_chunk = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    # Incremental: one candidate against all postings, one posting against all candidates.
+    inc_c, inc_p, inc_e = [], [], []
+    for _k in range(7):
+        i = int(rng.integers(n))
+        t0 = time.perf_counter()
+        engine.top_matches(cand_index=np.array([i]), want_posting_top=False)
+        inc_c.append(time.perf_counter() - t0)
+        j = int(rng.integers(len(postings)))
+        t0 = time.perf_counter()
+        engine.top_matches(post_index=np.array([j]), want_candidate_top=False)
+        inc_p.append(time.perf_counter() - t0)
+        sel = np.nonzero(top.cand == i)[0]
+        t0 = time.perf_counter()
+        matching.explain(engine, top.cand[sel], top.post[sel])
+        inc_e.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    sample = slice(0, min(len(top.cand), 200_000))
+    matching.explain(engine, top.cand[sample], top.post[sample])
+    explain_rate = (time.perf_counter() - t0) / max(1, sample.stop)
+    return {
+        "candidates": n, "postings": len(postings), "pairs": n * len(postings),
+        "setup_s": statistics.median(t[0] for t in times), "score_topk_s": statistics.median(t[1] for t in times),
+        "rows": len(top.cand), "rows_for_posting": int(top.for_posting.sum()),
+        "rows_for_candidate": int(top.for_candidate.sum()),
+        "peak_rss_mb": max(rss_before, peak_rss_mb()), "chunk_alloc_peak_mb": tracemalloc_peak_chunk,
+        "inc_candidate_ms": 1000 * statistics.median(inc_c), "inc_posting_ms": 1000 * statistics.median(inc_p),
+        "explain_one_candidate_ms": 1000 * statistics.median(inc_e),
+        "explain_all_s": explain_rate * len(top.cand),
+        "top": top, "engine": engine,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--postings", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--chunk", type=int, default=matching.CHUNK_SIZE)
+    parser.add_argument("--write", action="store_true", help="also time writing Match rows to PostgreSQL")
+    args = parser.parse_args()
+    matching.CHUNK_SIZE = args.chunk
+    today = dt.date(2026, 11, 26)
+    rng = np.random.default_rng(2026)
+    related = make_related(rng)
+    postings = make_postings(args.postings, rng, today)
+    print(f"threads: OPENBLAS/OMP={os.environ.get('OPENBLAS_NUM_THREADS') or os.environ.get('OMP_NUM_THREADS')}"
+          f" numpy {np.__version__}")
+    results = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        res = bench_size(n, postings, related, rng, today, args.repeats)
+        results.append(res)
+        print(f"{n:>7} × {res['postings']}: setup {res['setup_s']:.2f} s, score+top-k {res['score_topk_s']:.2f} s, "
+              f"{res['rows']} rows ({res['rows_for_posting']} for postings, {res['rows_for_candidate']} for "
+              f"candidates), peak RSS {res['peak_rss_mb']:.0f} MB, one chunk allocs {res['chunk_alloc_peak_mb']:.0f} "
+              f"MB, incremental: candidate {res['inc_candidate_ms']:.0f} ms, posting {res['inc_posting_ms']:.0f} ms, "
+              f"explain one candidate {res['explain_one_candidate_ms']:.1f} ms, explain all ≈ "
+              f"{res['explain_all_s']:.1f} s", flush=True)
+        if not args.write:
+            res.pop("engine")
+            res.pop("top")
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        print(f"growth {a['candidates']} → {b['candidates']}: pairs ×{b['pairs'] / a['pairs']:.1f}, "
+              f"time ×{b['score_topk_s'] / a['score_topk_s']:.1f}")
+    if args.write:
+        from bench_write import write_bench  # noqa: PLC0415
+
+        write_bench(results[-1])
+
+
+if __name__ == "__main__":
+    main()

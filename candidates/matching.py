@@ -1,0 +1,573 @@
+"""The matching engine: how well a candidate fits a published job posting, as a score in [0, 100].
+
+The score is a sum of whole points, one part per criterion. Every weight lives in `WEIGHTS`:
+
+============================  ======  ==========================================================
+criterion                     points  how the points are earned
+============================  ======  ==========================================================
+required skills               35      35 × covered / required; a skill the candidate has counts 1,
+                                      a *related* skill of the taxonomy (Skill.related) counts 1/2;
+                                      a posting that lists no required skill gives all 35
+nice-to-have skills           10      same rule over the nice-to-have skills
+job family (ROME)             15      15 when the posting's family is one the candidate wants;
+                                      8 when the candidate named none; 0 otherwise
+place                         15      15 for a full-remote posting, or a city the candidate lives in
+                                      or accepts (mobility flags: Toulouse area, Montpellier area,
+                                      elsewhere in Occitanie); 5 when the posting is partly remote and
+                                      the candidate accepts remote work; 0 otherwise
+contract                      8       8 when the contract is the one wanted (or "any"); 0 otherwise
+experience                    10      posting level minus candidate experience, in steps of the
+                                      scale (none/junior/confirmed/senior): ≤ 0 → 10, 1 → 5, 2 → 2,
+                                      3 → 0. Being more experienced than asked costs nothing (it would
+                                      be a proxy for age)
+availability                  4       by calendar month: available by the start month → 4, one month
+                                      later → 2, later → 0. No date means "now"; a start date in the
+                                      past means "as soon as possible"
+openness to retraining        3       a candidate retraining loses these 3 points on a posting that
+                                      is not open to people retraining; everyone else gets them
+============================  ======  ==========================================================
+
+The two skill parts are added, then rounded half up once ("skills", out of 45); the other parts are
+whole points already, so the parts shown in an explanation add up to the score exactly. Only the
+first 40 required and 40 nice-to-have skills of a posting count (the rounding is exact below that).
+
+Never inputs: gender, age, origin, name, postcode, education, campaign, anything not
+about the job — the loaders (matching_selectors) do not even read them.
+
+Ties are broken by id (lower first), so results are deterministic and the incremental path gives
+exactly what a full recompute gives.
+
+The engine is vectorised with NumPy and does one matrix product per chunk of candidates: each
+candidate is a row [skills in half-skills (2 = has it, 1 = has a related one) | points of each
+criterion for each class of posting], each posting a column [points per half-skill | one-hot class
+of each criterion | constant]. The product is the score before rounding; adding ½ + δ and
+truncating gives the rounded score (δ = 2·10⁻⁴ is larger than float32's error and smaller than the
+smallest gap to a rounding boundary, so every path rounds alike). Candidates are scored in chunks:
+the full 100k × 10k matrix would not fit. See docs/matching-performance.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# --- the weights: the one place to change them ---------------------------------------------------
+
+WEIGHTS: dict[str, int] = {
+    "skills_required": 35,
+    "skills_nice": 10,
+    "job_family": 15,
+    "place": 15,
+    "contract": 8,
+    "experience": 10,
+    "availability": 4,
+    "retraining": 3,
+}
+assert sum(WEIGHTS.values()) == 100
+# The parts an explanation shows; "skills" is required + nice-to-have, rounded once.
+COMPONENTS: tuple[str, ...] = ("skills", *tuple(WEIGHTS)[2:])
+MAX_POINTS: dict[str, int] = {"skills": WEIGHTS["skills_required"] + WEIGHTS["skills_nice"],
+                              **{k: WEIGHTS[k] for k in COMPONENTS[1:]}}
+MAX_SKILLS_PER_LIST = 40
+ROUNDING_MARGIN = 2e-4
+
+FAMILY_NO_PREFERENCE = 8  # a candidate who named no job family: half of 15, rounded
+PLACE_PARTIAL_REMOTE = 5  # a partly remote job in a city the candidate did not choose, remote accepted
+EXPERIENCE_BY_GAP = (10, 5, 2, 0)  # index: how many steps short of the posting's level
+AVAILABILITY_BY_MONTHS_LATE = (4, 2)  # 0 months late → 4, 1 month → 2, more → 0
+RELATED_SKILL_CREDIT = 1  # in half-skills: a related skill covers half of a required one
+OWN_SKILL_CREDIT = 2
+
+TOP_PER_POSTING = 50
+TOP_PER_CANDIDATE = 20
+MIN_SCORE = 30  # below this a pair is not a suggestion at all
+CHUNK_SIZE = 4096
+
+EXPERIENCE_RANK = {"none": 0, "junior": 1, "confirmed": 2, "senior": 3}
+LEVEL_RANK = {"beginner": 0, "junior": 1, "confirmed": 2, "senior": 3}
+REMOTE_CODE = {"none": 0, "partial": 1, "full": 2}
+CONTRACTS = ("cdi", "cdd", "apprenticeship", "internship", "freelance")
+CONTRACT_CODE = {c: i for i, c in enumerate(CONTRACTS)}
+ANY_CONTRACT = -1
+
+TOULOUSE, MONTPELLIER = "toulouse", "montpellier"
+# Communes of the two metropolitan areas: a job in Blagnac is "on Toulouse" for a candidate.
+METRO_AREAS = {
+    TOULOUSE: {
+        "toulouse", "blagnac", "colomiers", "labege", "ramonville saint agne", "balma", "l union",
+        "tournefeuille", "castanet tolosan", "saint orens de gameville", "cugnaux", "portet sur garonne",
+        "escalquens", "muret", "beauzelle", "cornebarrieu", "aucamville", "launaguet", "quint fonsegrives",
+    },
+    MONTPELLIER: {
+        "montpellier", "castelnau le lez", "lattes", "perols", "saint jean de vedas", "juvignac", "grabels",
+        "jacou", "le cres", "clapiers", "baillargues", "vendargues", "mauguio", "saint clement de riviere",
+    },
+}
+_METRO_OF = {town: area for area, towns in METRO_AREAS.items() for town in towns}
+
+
+def place_key(city: str) -> str:
+    """Return a comparable key for a city name: the metro area, or the bare lower-case name."""
+    text = unicodedata.normalize("NFKD", city or "").encode("ascii", "ignore").decode().casefold()
+    for char in "-'’_.,":
+        text = text.replace(char, " ")
+    text = " ".join(text.split())
+    if text.startswith("st "):
+        text = "saint " + text[3:]
+    return _METRO_OF.get(text, text)
+
+
+def month_number(day: dt.date | None) -> int:
+    """Return a month count (year × 12 + month), or -1 for no date."""
+    return -1 if day is None else day.year * 12 + day.month - 1
+
+
+# --- input rows ----------------------------------------------------------------------------------
+
+@dataclass
+class CandidateRows:
+    """The job-related facts of candidates, sorted by id, as arrays. Nothing else is loaded."""
+
+    ids: np.ndarray  # int64
+    skills: list[Sequence[int]]
+    families: list[Sequence[int]]
+    city: list[str]
+    mobility: np.ndarray  # bool (n, 4): toulouse, montpellier, elsewhere in Occitanie, remote
+    contract: np.ndarray  # int8, ANY_CONTRACT for "any"
+    experience: np.ndarray  # int8 rank
+    available_month: np.ndarray  # int32, -1 = now
+    retraining: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_dicts(cls, rows: list[dict]) -> CandidateRows:
+        rows = sorted(rows, key=lambda r: r["id"])
+        return cls(
+            ids=np.array([r["id"] for r in rows], dtype=np.int64),
+            skills=[list(r.get("skills", ())) for r in rows],
+            families=[list(r.get("families", ())) for r in rows],
+            city=[r.get("city", "") for r in rows],
+            mobility=np.array([[bool(r.get("mobility_toulouse")), bool(r.get("mobility_montpellier")),
+                                bool(r.get("mobility_occitanie")), bool(r.get("mobility_remote"))] for r in rows],
+                              dtype=bool).reshape(len(rows), 4),
+            contract=np.array([CONTRACT_CODE.get(r.get("contract_wanted", "any"), ANY_CONTRACT) for r in rows],
+                              dtype=np.int8),
+            experience=np.array([EXPERIENCE_RANK.get(r.get("experience", "none"), 0) for r in rows], dtype=np.int8),
+            available_month=np.array([month_number(r.get("available_from")) for r in rows], dtype=np.int32),
+            retraining=np.array([r.get("profile") == "retraining" for r in rows], dtype=bool),
+        )
+
+    def take(self, index: np.ndarray) -> CandidateRows:
+        return CandidateRows(
+            ids=self.ids[index], skills=[self.skills[i] for i in index],
+            families=[self.families[i] for i in index], city=[self.city[i] for i in index],
+            mobility=self.mobility[index], contract=self.contract[index], experience=self.experience[index],
+            available_month=self.available_month[index], retraining=self.retraining[index],
+        )
+
+
+@dataclass
+class PostingRows:
+    """The facts of published postings that matching uses, sorted by id."""
+
+    ids: np.ndarray  # int64
+    required: list[Sequence[int]]
+    nice: list[Sequence[int]]
+    family: np.ndarray  # int64
+    city: list[str]
+    remote: np.ndarray  # int8
+    contract: np.ndarray  # int8
+    level: np.ndarray  # int8
+    start_month: np.ndarray  # int32, -1 = as soon as possible
+    open_to_retraining: np.ndarray  # bool
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_dicts(cls, rows: list[dict]) -> PostingRows:
+        rows = sorted(rows, key=lambda r: r["id"])
+        return cls(
+            ids=np.array([r["id"] for r in rows], dtype=np.int64),
+            required=[list(r.get("required", ())) for r in rows],
+            nice=[list(r.get("nice", ())) for r in rows],
+            family=np.array([r["job_family_id"] for r in rows], dtype=np.int64),
+            city=[r.get("city", "") for r in rows],
+            remote=np.array([REMOTE_CODE.get(r.get("remote", "partial"), 1) for r in rows], dtype=np.int8),
+            contract=np.array([CONTRACT_CODE.get(r.get("contract", "cdi"), 0) for r in rows], dtype=np.int8),
+            level=np.array([LEVEL_RANK.get(r.get("level", "junior"), 1) for r in rows], dtype=np.int8),
+            start_month=np.array([month_number(r.get("start_date")) for r in rows], dtype=np.int32),
+            open_to_retraining=np.array([bool(r.get("open_to_retraining")) for r in rows], dtype=bool),
+        )
+
+    def take(self, index: np.ndarray) -> PostingRows:
+        return PostingRows(
+            ids=self.ids[index], required=[self.required[i] for i in index], nice=[self.nice[i] for i in index],
+            family=self.family[index], city=[self.city[i] for i in index], remote=self.remote[index],
+            contract=self.contract[index], level=self.level[index], start_month=self.start_month[index],
+            open_to_retraining=self.open_to_retraining[index],
+        )
+
+
+# --- the engine ----------------------------------------------------------------------------------
+
+@dataclass
+class TopMatches:
+    """Selected pairs (indices into the engine's rows) with their scores and why they were kept."""
+
+    cand: np.ndarray  # int64 candidate row index
+    post: np.ndarray  # int64 posting row index
+    score: np.ndarray  # uint8
+    for_posting: np.ndarray  # bool: among the posting's best
+    for_candidate: np.ndarray  # bool: among the candidate's best
+
+
+@dataclass
+class Engine:
+    candidates: CandidateRows
+    postings: PostingRows
+    related: Sequence[tuple[int, int]] = ()
+    today: dt.date = field(default_factory=dt.date.today)
+    chunk_size: int = CHUNK_SIZE
+
+    def __post_init__(self) -> None:
+        self._build_skills()
+        self._build_profile_features()
+
+    # Skills: c_eff (n × s) in half-skills; w_skill (s × p) points per half-skill covered.
+    def _build_skills(self) -> None:
+        cands, posts = self.candidates, self.postings
+        self.req_lists = [list(dict.fromkeys(r))[:MAX_SKILLS_PER_LIST] for r in posts.required]
+        self.nice_lists = [[x for x in dict.fromkeys(n) if x not in set(r)][:MAX_SKILLS_PER_LIST]
+                           for n, r in zip(posts.nice, self.req_lists, strict=True)]
+        skill_ids = sorted({s for row in cands.skills for s in row} | {s for row in self.req_lists for s in row}
+                           | {s for row in self.nice_lists for s in row}) or [-1]  # -1: a column nobody has
+        self.skill_col = {s: i for i, s in enumerate(skill_ids)}
+        self.skill_ids = np.array(skill_ids, dtype=np.int64)
+        n_skills = len(skill_ids)
+        neighbours: dict[int, set[int]] = {}
+        for a, b in self.related:
+            if a in self.skill_col and b in self.skill_col and a != b:
+                neighbours.setdefault(self.skill_col[a], set()).add(self.skill_col[b])
+                neighbours.setdefault(self.skill_col[b], set()).add(self.skill_col[a])
+        self.neighbours = neighbours
+        self.c_eff = self._candidate_skill_matrix(cands.skills)
+        p = len(posts)
+        self.n_req = np.array([len(r) for r in self.req_lists], dtype=np.int64)
+        self.n_nice = np.array([len(r) for r in self.nice_lists], dtype=np.int64)
+        w = np.zeros((n_skills, p), dtype=np.float32)
+        req_rate = np.float32(WEIGHTS["skills_required"]) / np.maximum(2 * self.n_req, 1).astype(np.float32)
+        nice_rate = np.float32(WEIGHTS["skills_nice"]) / np.maximum(2 * self.n_nice, 1).astype(np.float32)
+        for j in range(p):
+            w[[self.skill_col[x] for x in self.req_lists[j]], j] = req_rate[j]
+            w[[self.skill_col[x] for x in self.nice_lists[j]], j] = nice_rate[j]
+        self.w_skill = w
+        self.req_cols = [np.array([self.skill_col[x] for x in r], dtype=np.int64) for r in self.req_lists]
+        self.nice_cols = [np.array([self.skill_col[x] for x in r], dtype=np.int64) for r in self.nice_lists]
+
+    def _candidate_skill_matrix(self, skills: list[Sequence[int]]) -> np.ndarray:
+        n_skills = len(self.skill_col)
+        rows, cols = [], []
+        for i, row in enumerate(skills):
+            for s in row:
+                col = self.skill_col.get(s)
+                if col is not None:
+                    rows.append(i)
+                    cols.append(col)
+        own = np.zeros((len(skills), n_skills), dtype=bool)
+        own[np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)] = True
+        c_eff = own.astype(np.float32) * OWN_SKILL_CREDIT
+        if self.neighbours and n_skills:
+            adjacency = np.zeros((n_skills, n_skills), dtype=np.float32)
+            for a, bs in self.neighbours.items():
+                adjacency[a, list(bs)] = 1
+            near = (own.astype(np.float32) @ adjacency) > 0
+            c_eff[near & ~own] = RELATED_SKILL_CREDIT
+        return c_eff
+
+    # Other criteria: one-hot posting classes; candidate rows hold the points for each class.
+    def _build_profile_features(self) -> None:
+        cands, posts = self.candidates, self.postings
+        n, p = len(cands), len(posts)
+        blocks: list[tuple[str, np.ndarray, np.ndarray]] = []  # (component, cand points (n×k), post class (p,))
+
+        family_ids, family_class = np.unique(posts.family, return_inverse=True)
+        fam = np.zeros((n, len(family_ids)), dtype=np.float32)
+        fam_col = {int(f): k for k, f in enumerate(family_ids)}
+        for i, wanted in enumerate(cands.families):
+            if not wanted:
+                fam[i, :] = FAMILY_NO_PREFERENCE
+            else:
+                for f in wanted:
+                    k = fam_col.get(f)
+                    if k is not None:
+                        fam[i, k] = WEIGHTS["job_family"]
+        blocks.append(("job_family", fam, family_class))
+
+        post_place = [("*", 2) if r == 2 else (place_key(c), int(r)) for c, r in zip(posts.city, posts.remote,
+                                                                                        strict=True)]
+        place_classes = sorted(set(post_place))
+        place_class_of = {pc: k for k, pc in enumerate(place_classes)}
+        place_class = np.array([place_class_of[pc] for pc in post_place], dtype=np.int64)
+        cand_keys = np.array([place_key(c) for c in cands.city], dtype=object)
+        mob = cands.mobility
+        place = np.zeros((n, len(place_classes)), dtype=np.float32)
+        for k, (key, remote) in enumerate(place_classes):
+            if remote == 2:
+                place[:, k] = WEIGHTS["place"]
+                continue
+            flag = mob[:, 0] if key == TOULOUSE else mob[:, 1] if key == MONTPELLIER else mob[:, 2]
+            accepted = flag | ((cand_keys == key) & (key != ""))
+            partial = (remote == 1) & mob[:, 3]
+            place[:, k] = np.where(accepted, WEIGHTS["place"], np.where(partial, PLACE_PARTIAL_REMOTE, 0))
+        blocks.append(("place", place, place_class))
+
+        contract = np.where((cands.contract[:, None] == ANY_CONTRACT)
+                            | (cands.contract[:, None] == np.arange(len(CONTRACTS))[None, :]),
+                            WEIGHTS["contract"], 0).astype(np.float32)
+        blocks.append(("contract", contract, posts.contract.astype(np.int64)))
+
+        gap = np.arange(4)[None, :] - cands.experience[:, None].astype(np.int64)
+        experience = np.array(EXPERIENCE_BY_GAP, dtype=np.float32)[np.clip(gap, 0, 3)]
+        blocks.append(("experience", experience, posts.level.astype(np.int64)))
+
+        now = month_number(self.today)
+        start = np.maximum(np.where(posts.start_month < 0, now, posts.start_month), now)
+        months, month_class = np.unique(start, return_inverse=True)
+        avail = np.maximum(np.where(cands.available_month < 0, now, cands.available_month), now)
+        late = avail[:, None].astype(np.int64) - months[None, :].astype(np.int64)
+        by_late = np.array((*AVAILABILITY_BY_MONTHS_LATE, 0), dtype=np.float32)
+        availability = np.where(late <= 0, by_late[0], by_late[np.clip(late, 0, len(by_late) - 1)])
+        blocks.append(("availability", availability.astype(np.float32), month_class.astype(np.int64)))
+
+        full = WEIGHTS["retraining"]
+        retraining = np.stack([np.where(cands.retraining, 0, full), np.full(n, full)], axis=1).astype(np.float32)
+        blocks.append(("retraining", retraining, posts.open_to_retraining.astype(np.int64)))
+
+        # A constant column carries the points of postings that list no skill of a kind, and the
+        # ½ + δ that turns truncation into rounding half up.
+        base = (np.where(self.n_req == 0, WEIGHTS["skills_required"], 0)
+                + np.where(self.n_nice == 0, WEIGHTS["skills_nice"], 0)).astype(np.float32)
+        base += np.float32(0.5 + ROUNDING_MARGIN)
+
+        widths = [b[1].shape[1] for b in blocks]
+        n_skills = self.c_eff.shape[1]
+        offsets = np.cumsum([n_skills, *widths[:-1]]).tolist()
+        self.offsets = dict(zip([b[0] for b in blocks], offsets, strict=True))
+        self.post_class = {b[0]: b[2] for b in blocks}
+        self.cand_matrix = np.ascontiguousarray(np.concatenate(
+            [self.c_eff] + [b[1] for b in blocks] + [np.ones((n, 1), dtype=np.float32)], axis=1))
+        k = self.cand_matrix.shape[1]
+        post_matrix = np.zeros((k, p), dtype=np.float32)
+        post_matrix[:n_skills] = self.w_skill
+        for name, _cand_points, klass in blocks:
+            post_matrix[self.offsets[name] + klass, np.arange(p)] = 1
+        post_matrix[k - 1, :] = base
+        self.post_matrix = np.ascontiguousarray(post_matrix)
+        del self.w_skill
+
+    # Scoring ---------------------------------------------------------------------------------
+
+    def scores(self, cand_index=slice(None), post_index=slice(None)) -> np.ndarray:
+        """Return the uint8 score matrix for the given candidate rows × posting rows."""
+        raw = self.cand_matrix[cand_index] @ self.post_matrix[:, post_index]
+        return raw.astype(np.uint8)  # truncation of x + ½ + δ: see the module's docstring
+
+    def components(self, cand: np.ndarray, post: np.ndarray) -> np.ndarray:
+        """Return the points of each part for the pairs (cand[i], post[i]), in exact integer arithmetic."""
+        cand, post = np.asarray(cand, dtype=np.int64), np.asarray(post, dtype=np.int64)
+        out = np.zeros((len(cand), len(COMPONENTS)), dtype=np.uint8)
+        if not len(cand):
+            return out
+        covered = []
+        for lists in (self.req_cols, self.nice_cols):
+            pad = _padded(lists)[post]
+            vals = np.where(pad >= 0, self.c_eff[cand[:, None], np.maximum(pad, 0)], 0)
+            covered.append(vals.sum(axis=1).astype(np.int64))
+        covered_req, covered_nice = covered
+        out[:, 0] = skill_points(covered_req, self.n_req[post], covered_nice, self.n_nice[post])
+        for k, name in enumerate(COMPONENTS[1:], start=1):
+            out[:, k] = self.cand_matrix[cand, self.offsets[name] + self.post_class[name][post]]
+        return out
+
+    def chunks(self) -> Iterator[slice]:
+        n = len(self.candidates)
+        for start in range(0, n, self.chunk_size):
+            yield slice(start, min(n, start + self.chunk_size))
+
+    def top_matches(self, cand_index: np.ndarray | None = None, post_index: np.ndarray | None = None,
+                    want_posting_top: bool = True, want_candidate_top: bool = True) -> TopMatches:
+        """Return the best postings of each candidate and the best candidates of each posting.
+
+        With `cand_index`, only those candidates are scored (against all postings); with `post_index`,
+        only those postings (against all candidates). Indices must be sorted.
+        """
+        n, p = len(self.candidates), len(self.postings)
+        post_sel = np.arange(p) if post_index is None else np.asarray(post_index, dtype=np.int64)
+        cand_sel = np.arange(n) if cand_index is None else np.asarray(cand_index, dtype=np.int64)
+        posting_top = _PostingTop(len(post_sel), TOP_PER_POSTING)
+        out_c, out_p, out_s = [], [], []
+        for start in range(0, len(cand_sel), self.chunk_size):
+            rows = cand_sel[start:start + self.chunk_size]
+            block = self.scores(rows if cand_index is not None else slice(rows[0], rows[-1] + 1),
+                                post_sel if post_index is not None else slice(None))
+            if want_candidate_top:
+                r, c, s = top_per_row(block, TOP_PER_CANDIDATE)
+                out_c.append(rows[r])
+                out_p.append(post_sel[c])
+                out_s.append(s)
+            if want_posting_top:
+                posting_top.add(block, rows)
+            del block
+        cand_top = (np.concatenate(out_c) if out_c else np.zeros(0, np.int64),
+                    np.concatenate(out_p) if out_p else np.zeros(0, np.int64),
+                    np.concatenate(out_s) if out_s else np.zeros(0, np.uint8))
+        c, prow, s = posting_top.result()
+        return _union(cand_top, (c, post_sel[prow], s), n, p)
+
+
+class _PostingTop:
+    """The running best candidates of each posting, over chunks of candidates seen in id order.
+
+    Keys are score << 32 | (2³² - 1 - candidate index): larger is better, ties go to the lower index.
+    A chunk's entries can only enter a posting's list by beating its current last score strictly
+    (all earlier candidates have lower indices), so after the first chunk only a compare and a small
+    merge are needed.
+    """
+
+    def __init__(self, n_posts: int, k: int):
+        self.k = k
+        self.keys = np.full((n_posts, k), -1, dtype=np.int64)  # sorted descending
+        self.started = False
+
+    def add(self, block: np.ndarray, rows: np.ndarray) -> None:
+        if not self.started:
+            self.started = True
+            r, c, s = top_per_row(np.ascontiguousarray(block.T), self.k)
+            self.keys[r, _rank_within(r)] = (s.astype(np.int64) << 32) | (0xFFFFFFFF - rows[c])
+            return
+        last = self.keys[:, -1]
+        thr = np.where(last < 0, MIN_SCORE - 1, last >> 32).astype(np.uint8)
+        c_local, post = np.nonzero(block > thr[None, :])
+        if not len(post):
+            return
+        new_keys = (block[c_local, post].astype(np.int64) << 32) | (0xFFFFFFFF - rows[c_local])
+        touched = np.unique(post)
+        old_rows = np.repeat(touched, self.k)
+        old_keys = self.keys[touched].ravel()
+        all_post = np.concatenate([old_rows, post])
+        all_keys = np.concatenate([old_keys, new_keys])
+        order = np.lexsort((-all_keys, all_post))
+        all_post, all_keys = all_post[order], all_keys[order]
+        rank = _rank_within(all_post)
+        keep = rank < self.k
+        self.keys[all_post[keep], rank[keep]] = all_keys[keep]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        valid = self.keys >= 0
+        prow = np.nonzero(valid)[0]
+        keys = self.keys[valid]
+        return (0xFFFFFFFF - (keys & 0xFFFFFFFF)).astype(np.int64), prow.astype(np.int64), (keys >> 32).astype(
+            np.uint8)
+
+
+def skill_points(covered_req, n_req, covered_nice, n_nice) -> np.ndarray:
+    """Return floor(35·c/(2n) + 10·d/(2m) + ½) in integers; a list that is empty gives its full weight."""
+    wr, wn = WEIGHTS["skills_required"], WEIGHTS["skills_nice"]
+    c, n, d, m = (np.asarray(x, dtype=np.int64) for x in (covered_req, n_req, covered_nice, n_nice))
+    n1, m1 = np.maximum(n, 1), np.maximum(m, 1)
+    both = (wr * c * m1 + wn * d * n1 + n1 * m1) // (2 * n1 * m1)
+    only_nice = wr + (wn * d + m1) // (2 * m1)
+    only_req = wn + (wr * c + n1) // (2 * n1)
+    return np.where(n > 0, np.where(m > 0, both, only_req), np.where(m > 0, only_nice, wr + wn))
+
+
+def _rank_within(rows: np.ndarray) -> np.ndarray:
+    """For a sorted array of row numbers, return each item's position within its row."""
+    if not len(rows):
+        return rows
+    starts = np.r_[0, np.nonzero(np.diff(rows))[0] + 1]
+    counts = np.diff(np.r_[starts, len(rows)])
+    return np.arange(len(rows)) - np.repeat(starts, counts)
+
+
+def top_per_row(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (row, col, score) of the k best scores of each row (ties: lower column first), ≥ MIN_SCORE.
+
+    Sorted by row, then score descending, then column.
+    """
+    n, m = block.shape
+    if m == 0 or n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
+    if m <= k:
+        thr = np.full(n, MIN_SCORE, dtype=np.uint8)
+    else:
+        thr = np.partition(block, m - k, axis=1)[:, m - k]
+        thr = np.maximum(thr, MIN_SCORE).astype(np.uint8)
+    r, c = np.nonzero(block >= thr[:, None])
+    s = block[r, c]
+    above = s > thr[r]
+    need = k - np.bincount(r[above], minlength=n)
+    tie = ~above
+    keep = above.copy()
+    keep[tie] = _rank_within(r[tie]) < need[r[tie]]
+    r, c, s = r[keep], c[keep], s[keep]
+    order = np.lexsort((c, -s.astype(np.int16), r))
+    return r[order].astype(np.int64), c[order].astype(np.int64), s[order]
+
+
+def _union(cand_top, post_top, n: int, p: int) -> TopMatches:
+    c1, p1, s1 = cand_top
+    c2, p2, s2 = post_top
+    key1 = c1.astype(np.int64) * max(p, 1) + p1
+    key2 = c2.astype(np.int64) * max(p, 1) + p2
+    keys, first = np.unique(np.concatenate([key1, key2]), return_index=True)
+    scores = np.concatenate([s1, s2])[first]
+    return TopMatches(
+        cand=keys // max(p, 1), post=keys % max(p, 1), score=scores.astype(np.uint8),
+        for_posting=np.isin(keys, key2), for_candidate=np.isin(keys, key1),
+    )
+
+
+# --- explanations --------------------------------------------------------------------------------
+
+def _padded(lists: list[np.ndarray]) -> np.ndarray:
+    width = max([len(x) for x in lists] + [1])
+    out = np.full((len(lists), width), -1, dtype=np.int64)
+    for j, cols in enumerate(lists):
+        out[j, :len(cols)] = cols
+    return out
+
+
+def explain(engine: Engine, cand: np.ndarray, post: np.ndarray) -> list[dict]:
+    """Return the stored explanation codes of each pair: points per part and the skills involved.
+
+    Skills are listed by id as covered ("ok"), covered by a related skill ("near") or missing; the
+    readable text is built at display time, in the reader's language (matching_selectors).
+    """
+    cand, post = np.asarray(cand, dtype=np.int64), np.asarray(post, dtype=np.int64)
+    points = engine.components(cand, post).tolist()
+    result = []
+    for kind, lists in (("req", engine.req_cols), ("nice", engine.nice_cols)):
+        pad = _padded(lists)[post]
+        status = np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)], -1).astype(np.int8)
+        ids = np.where(pad >= 0, engine.skill_ids[np.maximum(pad, 0)], -1)
+        if kind == "req":
+            req_status, req_ids = status.tolist(), ids.tolist()
+        else:
+            nice_status, nice_ids = status.tolist(), ids.tolist()
+    for i in range(len(cand)):
+        entry = {"v": 1, "pts": dict(zip(COMPONENTS, points[i], strict=True))}
+        for kind, status, ids in (("req", req_status[i], req_ids[i]), ("nice", nice_status[i], nice_ids[i])):
+            entry[f"{kind}_ok"] = sorted(x for x, st in zip(ids, status, strict=True) if st == OWN_SKILL_CREDIT)
+            entry[f"{kind}_near"] = sorted(x for x, st in zip(ids, status, strict=True)
+                                           if st == RELATED_SKILL_CREDIT)
+            entry[f"{kind}_missing"] = sorted(x for x, st in zip(ids, status, strict=True) if st == 0)
+        result.append(entry)
+    return result

@@ -1,0 +1,211 @@
+"""Reads for matching: the engine's inputs, the shortlists and suggestions, readable explanations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from companies.models import JobPosting, Skill
+from tescforce.scoping import scope_queryset
+
+from . import matching
+from .models import Candidate, Match
+
+Stage = Candidate.Stage
+CANDIDATE_FIELDS = (
+    "id", "city", "mobility_toulouse", "mobility_montpellier", "mobility_occitanie", "mobility_remote",
+    "contract_wanted", "experience", "available_from", "profile",
+)
+POSTING_FIELDS = ("id", "job_family_id", "city", "remote", "contract", "level", "start_date", "open_to_retraining")
+
+
+# --- who takes part ------------------------------------------------------------------------------
+
+def matchable_candidates_q(prefix: str = "") -> Q:
+    """Candidates matching considers: confirmed, not erased, still looking (not withdrawn nor hired)."""
+    return (Q(**{f"{prefix}confirmed_at__isnull": False, f"{prefix}anonymised_at__isnull": True})
+            & ~Q(**{f"{prefix}stage__in": [Stage.WITHDRAWN, Stage.HIRED]}))
+
+
+def matchable_candidates() -> QuerySet[Candidate]:
+    return Candidate.objects.filter(matchable_candidates_q())
+
+
+def matchable_postings() -> QuerySet[JobPosting]:
+    return JobPosting.objects.filter(status=JobPosting.Status.PUBLISHED)
+
+
+# --- the engine's inputs (job-related fields only) -----------------------------------------------
+
+def load_candidate_rows(ids: Iterable[int] | None = None) -> matching.CandidateRows:
+    """Return the job-related facts of matchable candidates (all of them, or those of `ids`)."""
+    qs = matchable_candidates()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    rows = {r["id"]: {**r, "skills": [], "families": []} for r in qs.values(*CANDIDATE_FIELDS).order_by()}
+    skills = Candidate.skills.through.objects.values_list("candidate_id", "skill_id")
+    families = Candidate.desired_job_families.through.objects.values_list("candidate_id", "jobfamily_id")
+    if ids is not None:
+        skills = skills.filter(candidate_id__in=list(rows))
+        families = families.filter(candidate_id__in=list(rows))
+    for cid, sid in skills.order_by():
+        if cid in rows:
+            rows[cid]["skills"].append(sid)
+    for cid, fid in families.order_by():
+        if cid in rows:
+            rows[cid]["families"].append(fid)
+    return matching.CandidateRows.from_dicts(list(rows.values()))
+
+
+def load_posting_rows(ids: Iterable[int] | None = None) -> matching.PostingRows:
+    """Return the facts of published postings that matching uses."""
+    qs = matchable_postings()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    rows = {r["id"]: {**r, "required": [], "nice": []} for r in qs.values(*POSTING_FIELDS).order_by()}
+    for key, through in (("required", JobPosting.skills_required.through), ("nice", JobPosting.skills_nice.through)):
+        pairs = through.objects.values_list("jobposting_id", "skill_id")
+        if ids is not None:
+            pairs = pairs.filter(jobposting_id__in=list(rows))
+        for pid, sid in pairs.order_by():
+            if pid in rows:
+                rows[pid][key].append(sid)
+    for row in rows.values():
+        row["required"].sort()
+        row["nice"].sort()
+    return matching.PostingRows.from_dicts(list(rows.values()))
+
+
+def load_related_skills() -> list[tuple[int, int]]:
+    return list(Skill.related.through.objects.values_list("from_skill_id", "to_skill_id"))
+
+
+# --- what people see -----------------------------------------------------------------------------
+
+def _visible_matches() -> QuerySet[Match]:
+    # Filtered at read time too: a candidate who withdraws or is erased drops out at once.
+    return Match.objects.filter(matchable_candidates_q("candidate__"), posting__status=JobPosting.Status.PUBLISHED)
+
+
+def shortlist_for_posting(posting: JobPosting, user, *, limit: int = 50) -> list[Match]:
+    """Return the best candidates for `posting` that `user` may see: only those who agreed to be shown.
+
+    A recruiter gets nothing for another company's posting (tescforce.scoping).
+    """
+    qs = scope_queryset(_visible_matches().filter(posting=posting), user).filter(
+        candidate__shown_to_recruiters=True)
+    return list(qs.select_related("candidate").order_by("-score", "candidate_id")[:limit])
+
+
+def suggested_candidates(posting: JobPosting, *, limit: int = 50) -> list[Match]:
+    """Return the best candidates for a posting, for coordinators (consent to be shown not required)."""
+    qs = _visible_matches().filter(posting=posting)
+    return list(qs.select_related("candidate").order_by("-score", "candidate_id")[:limit])
+
+
+def suggested_postings(candidate: Candidate, *, limit: int = 20) -> list[Match]:
+    """Return the best published postings for a candidate."""
+    qs = _visible_matches().filter(candidate=candidate)
+    return list(qs.select_related("posting", "posting__company", "posting__job_family")
+                .order_by("-score", "posting_id")[:limit])
+
+
+@dataclass
+class Explanation:
+    score: int
+    parts: list[dict]  # label, points, max
+    matched: list[str]
+    near: list[str]
+    missing: list[str]
+    nice_matched: list[str]
+    nice_missing: list[str]
+    lowered: list[str]
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "skills": _("Compétences"), "job_family": _("Métier recherché"), "place": _("Lieu de travail"),
+        "contract": _("Contrat"), "experience": _("Expérience"), "availability": _("Disponibilité"),
+        "retraining": _("Ouverture à la reconversion"),
+    }
+
+
+def _lowered_messages() -> dict[str, str]:
+    return {
+        "skills": _("des compétences demandées manquent"),
+        "job_family": _("ce métier n'est pas parmi ceux recherchés"),
+        "place": _("le lieu de travail est hors des zones de mobilité indiquées"),
+        "contract": _("le contrat n'est pas celui recherché"),
+        "experience": _("l'offre demande plus d'expérience"),
+        "availability": _("la disponibilité est postérieure à la prise de poste"),
+        "retraining": _("l'offre n'est pas ouverte aux personnes en reconversion"),
+    }
+
+
+def explanations_for(matches: list[Match]) -> dict[int, Explanation]:
+    """Return a readable explanation per match id, in the active language, from the stored codes."""
+    skill_ids = set()
+    for m in matches:
+        for key in ("req_ok", "req_near", "req_missing", "nice_ok", "nice_near", "nice_missing"):
+            skill_ids.update(m.explanation.get(key, ()))
+    names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    labels, lowered_msgs = _labels(), _lowered_messages()
+    result = {}
+    for m in matches:
+        e = m.explanation or {}
+        pts = e.get("pts", {})
+        parts, lowered = [], []
+        for name in matching.COMPONENTS:
+            got, most = pts.get(name, 0), matching.MAX_POINTS[name]
+            parts.append({"code": name, "label": labels[name], "points": got, "max": most})
+            if got < most:
+                lowered.append(_("%(label)s : %(reason)s (−%(lost)s)") % {
+                    "label": labels[name], "reason": lowered_msgs[name], "lost": most - got})
+
+        def named(key, e=e):
+            return sorted(names.get(i, "?") for i in e.get(key, ()))
+
+        result[m.pk] = Explanation(
+            score=m.score, parts=parts, matched=named("req_ok"), near=named("req_near"),
+            missing=named("req_missing"), nice_matched=named("nice_ok") + named("nice_near"),
+            nice_missing=named("nice_missing"), lowered=lowered,
+        )
+    return result
+
+
+def stored_rows(*, candidate_ids=None, posting_ids=None) -> dict[tuple[int, int], tuple[int, bool, bool]]:
+    """Return {(candidate_id, posting_id): (id, for_posting, for_candidate)} of the rows touching those ids.
+
+    With neither argument, every row.
+    """
+    qs = Match.objects.all()
+    if candidate_ids is not None or posting_ids is not None:
+        q = Q(pk__in=[])
+        if candidate_ids:
+            q |= Q(candidate_id__in=list(candidate_ids))
+        if posting_ids:
+            q |= Q(posting_id__in=list(posting_ids))
+        qs = qs.filter(q)
+    return {(c, p): (pk, fp, fc) for pk, c, p, fp, fc in
+            qs.values_list("pk", "candidate_id", "posting_id", "for_posting", "for_candidate").order_by()}
+
+
+def posting_thresholds(posting_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Return, per posting, (how many best candidates it keeps, the lowest of their scores)."""
+    qs = Match.objects.filter(for_posting=True)
+    if posting_ids is not None:
+        qs = qs.filter(posting_id__in=list(posting_ids))
+    return {r["posting_id"]: (r["n"], r["low"]) for r in
+            qs.values("posting_id").annotate(n=Count("id"), low=Min("score")).order_by()}
+
+
+def candidate_thresholds(candidate_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Return, per candidate, (how many best postings it keeps, the lowest of their scores)."""
+    qs = Match.objects.filter(for_candidate=True)
+    if candidate_ids is not None:
+        qs = qs.filter(candidate_id__in=list(candidate_ids))
+    return {r["candidate_id"]: (r["n"], r["low"]) for r in
+            qs.values("candidate_id").annotate(n=Count("id"), low=Min("score")).order_by()}

@@ -1,0 +1,215 @@
+"""Writes for matching: recompute and store the matches, turn a suggestion into an orientation."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from . import matching
+from . import matching_selectors as selectors
+from .models import Match, MatchingRun, Orientation
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2000
+
+
+@dataclass
+class RecomputeResult:
+    written: int
+    deleted: int
+    kept: int
+    seconds: float
+
+
+def _lock() -> MatchingRun:
+    """Lock the engine's state row: writers of matches take turns, so none writes from stale data."""
+    with contextlib.suppress(IntegrityError):  # another worker created it at the same moment
+        MatchingRun.objects.get_or_create(pk=1)
+    return MatchingRun.objects.select_for_update().get(pk=1)
+
+
+def _engine(today: dt.date | None) -> matching.Engine:
+    return matching.Engine(selectors.load_candidate_rows(), selectors.load_posting_rows(),
+                           selectors.load_related_skills(), today=today or timezone.localdate())
+
+
+def matches_recompute_all(*, today: dt.date | None = None) -> RecomputeResult:
+    """Recompute every match from scratch, store the best ones and remove every stale row."""
+    started = time.monotonic()
+    with transaction.atomic():
+        state = _lock()
+        engine = _engine(today)
+        top = engine.top_matches()
+        stored = selectors.stored_rows()
+        result = _store(engine, top, stored=stored, cand_ids=None, post_ids=None, dirty_c=None, dirty_p=None,
+                        started=started)
+        state.last_full_at = timezone.now()
+        state.last_full_seconds = result.seconds
+        state.last_full_rows = result.kept
+        state.save()
+    logger.info("matches recomputed", extra={"kept": result.kept, "deleted": result.deleted,
+                                             "seconds": round(result.seconds, 2)})
+    return result
+
+
+def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | None = None) -> RecomputeResult:
+    """Recompute the matches of candidates and postings that changed, and of those their change affects.
+
+    The result equals a full recompute's: a changed candidate's row is scored again, and so is every
+    posting whose best-candidates list it may enter or leave; likewise for a changed posting.
+    """
+    started = time.monotonic()
+    dirty_c, dirty_p = set(candidate_ids), set(posting_ids)
+    with transaction.atomic():
+        _lock()
+        engine = _engine(today)
+        cand_ids, post_ids = engine.candidates.ids, engine.postings.ids
+        d_idx = _indices(cand_ids, dirty_c)
+        q_idx = _indices(post_ids, dirty_p)
+        before = selectors.stored_rows(candidate_ids=dirty_c, posting_ids=dirty_p)
+
+        affected_p = set(dirty_p) | {p for (c, p), (_pk, fp, _fc) in before.items() if fp and c in dirty_c}
+        if len(d_idx) and len(post_ids):
+            best = engine.scores(d_idx).max(axis=0)
+            thresholds = selectors.posting_thresholds()
+            for j in np.nonzero(best >= matching.MIN_SCORE)[0].tolist():
+                n, low = thresholds.get(int(post_ids[j]), (0, 0))
+                if n < matching.TOP_PER_POSTING or best[j] >= low:
+                    affected_p.add(int(post_ids[j]))
+        affected_c = set(dirty_c) | {c for (c, p), (_pk, _fp, fc) in before.items() if fc and p in dirty_p}
+        if len(q_idx) and len(cand_ids):
+            best = np.zeros(len(cand_ids), dtype=np.uint8)
+            for chunk in engine.chunks():
+                best[chunk] = engine.scores(chunk, q_idx).max(axis=1)
+            candidates = np.nonzero(best >= matching.MIN_SCORE)[0]
+            thresholds = selectors.candidate_thresholds(cand_ids[candidates].tolist())
+            for i in candidates.tolist():
+                n, low = thresholds.get(int(cand_ids[i]), (0, 0))
+                if n < matching.TOP_PER_CANDIDATE or best[i] >= low:
+                    affected_c.add(int(cand_ids[i]))
+
+        a_idx = _indices(cand_ids, affected_c)
+        p_idx = _indices(post_ids, affected_p)
+        by_cand = engine.top_matches(cand_index=a_idx, want_posting_top=False) if len(a_idx) else None
+        by_post = engine.top_matches(post_index=p_idx, want_candidate_top=False) if len(p_idx) else None
+        top = _merge(by_cand, by_post)
+        stored = selectors.stored_rows(candidate_ids=affected_c, posting_ids=affected_p)
+        return _store(engine, top, stored=stored, cand_ids=affected_c, post_ids=affected_p, dirty_c=dirty_c,
+                      dirty_p=dirty_p, started=started)
+
+
+def _indices(ids: np.ndarray, wanted: set[int]) -> np.ndarray:
+    if not wanted or not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    pos = np.searchsorted(ids, sorted(wanted))
+    pos = pos[pos < len(ids)]
+    return np.unique(pos[np.isin(ids[pos], list(wanted))]).astype(np.int64)
+
+
+def _merge(a: matching.TopMatches | None, b: matching.TopMatches | None) -> matching.TopMatches:
+    parts = [x for x in (a, b) if x is not None]
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return matching.TopMatches(empty, empty, empty.astype(np.uint8), empty.astype(bool), empty.astype(bool))
+    return matching.TopMatches(*(np.concatenate([getattr(x, f) for x in parts])
+                                 for f in ("cand", "post", "score", "for_posting", "for_candidate")))
+
+
+def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_ids, post_ids, dirty_c, dirty_p,
+           started: float) -> RecomputeResult:
+    """Write the new best pairs and delete the rows that are no longer kept.
+
+    `cand_ids` / `post_ids`: the candidates and postings whose lists were recomputed (None: all);
+    for the others, the stored flag stands.
+    """
+    ids_c, ids_p = engine.candidates.ids, engine.postings.ids
+    dirty_c, dirty_p = dirty_c or set(), dirty_p or set()
+    new: dict[tuple[int, int], list] = {}
+    for ci, pj, fp, fc in zip(top.cand.tolist(), top.post.tolist(), top.for_posting.tolist(),
+                              top.for_candidate.tolist(), strict=True):
+        entry = new.setdefault((int(ids_c[ci]), int(ids_p[pj])), [ci, pj, False, False])
+        entry[2] |= fp
+        entry[3] |= fc
+    eligible_c, eligible_p = set(ids_c.tolist()), set(ids_p.tolist())
+    full = cand_ids is None
+    kept: dict[tuple[int, int], tuple[bool, bool]] = {}
+    for pair in set(stored) | set(new):
+        c, p = pair
+        if c not in eligible_c or p not in eligible_p:
+            continue
+        entry, old = new.get(pair), stored.get(pair)
+        fp = bool(entry and entry[2]) if full or p in post_ids else bool(old and old[1])
+        fc = bool(entry and entry[3]) if full or c in cand_ids else bool(old and old[2])
+        if fp or fc:
+            kept[pair] = (fp, fc)
+    stale = [old[0] for pair, old in stored.items() if pair not in kept]
+    # Rows of untouched candidates and postings keep their score; only their flags may change.
+    to_write = [pair for pair, flags in kept.items()
+                if full or pair not in stored or (stored[pair][1], stored[pair][2]) != flags
+                or pair[0] in dirty_c or pair[1] in dirty_p]
+    cand_index = np.searchsorted(ids_c, np.array([c for c, _p in to_write], dtype=np.int64))
+    post_index = np.searchsorted(ids_p, np.array([p for _c, p in to_write], dtype=np.int64))
+    explanations = matching.explain(engine, cand_index, post_index) if to_write else []
+    now = timezone.now()
+    rows = [(c, p, sum(e["pts"].values()), e, *kept[(c, p)]) for (c, p), e in zip(to_write, explanations,
+                                                                                 strict=True)]
+    if full and connection.vendor == "postgresql":
+        _write_all_postgres(rows, now)
+    else:
+        for start in range(0, len(stale), BATCH):
+            Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+        for start in range(0, len(rows), BATCH):
+            Match.objects.bulk_create(
+                [Match(candidate_id=c, posting_id=p, score=s, explanation=e, for_posting=fp, for_candidate=fc,
+                       computed_at=now) for c, p, s, e, fp, fc in rows[start:start + BATCH]],
+                update_conflicts=True, unique_fields=["candidate", "posting"],
+                update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
+            )
+    return RecomputeResult(written=len(rows), deleted=len(stale), kept=len(kept),
+                           seconds=time.monotonic() - started)
+
+
+def _write_all_postgres(rows, now) -> None:
+    """Replace the whole table's content in three statements: COPY to a temporary table, upsert, delete."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE match_new (candidate_id bigint, posting_id bigint, score smallint, "
+            "explanation jsonb, for_posting boolean, for_candidate boolean) ON COMMIT DROP")
+        buffer = io.StringIO()
+        for c, p, s, e, fp, fc in rows:
+            text = json.dumps(e, separators=(",", ":")).replace("\\", "\\\\")
+            buffer.write(f"{c}\t{p}\t{s}\t{text}\t{'t' if fp else 'f'}\t{'t' if fc else 'f'}\n")
+        with cursor.cursor.copy("COPY match_new FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
+        table = Match._meta.db_table
+        cursor.execute(
+            f"INSERT INTO {table} (candidate_id, posting_id, score, explanation, for_posting, for_candidate, "  # noqa: S608
+            "computed_at) SELECT candidate_id, posting_id, score, explanation, for_posting, for_candidate, %s "
+            "FROM match_new ON CONFLICT (candidate_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
+            "explanation = EXCLUDED.explanation, for_posting = EXCLUDED.for_posting, "
+            "for_candidate = EXCLUDED.for_candidate, computed_at = EXCLUDED.computed_at", [now])
+        cursor.execute(
+            f"DELETE FROM {table} m WHERE NOT EXISTS (SELECT 1 FROM match_new n "  # noqa: S608
+            "WHERE n.candidate_id = m.candidate_id AND n.posting_id = m.posting_id)")
+
+
+# --- orientation from a suggestion ---------------------------------------------------------------
+
+def orientation_from_match(*, match: Match, by=None) -> Orientation:
+    """Turn a suggestion into an Orientation (status "proposed") through the candidates' own service.
+
+    Raises candidates.services.CandidateError (consent missing, not qualified yet, already oriented).
+    """
+    from .services import orientation_create
+
+    return orientation_create(candidate=match.candidate, posting=match.posting, by=by)

@@ -1,0 +1,81 @@
+"""Recompute matches after a candidate or a posting changes: one task per transaction, on commit.
+
+Connected from candidates.matching_tasks (imported by the worker) and from the app's ready() hook.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.dispatch import receiver
+
+from companies.models import JobPosting
+
+from .models import Candidate, Match, StageChange
+
+_pending: dict[str, set[int]] = {"candidates": set(), "postings": set()}
+
+
+def schedule(*, candidate_ids=(), posting_ids=()) -> None:
+    """Ask for a recompute of these rows once the current transaction commits."""
+    _pending["candidates"].update(candidate_ids)
+    _pending["postings"].update(posting_ids)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    # Several saves in one transaction (a form, its m2m fields) give one task; rows from a rolled-back
+    # transaction may ride along: recomputing them is harmless.
+    candidates, postings = sorted(_pending["candidates"]), sorted(_pending["postings"])
+    _pending["candidates"].clear()
+    _pending["postings"].clear()
+    if candidates or postings:
+        from .matching_tasks import matches_refresh
+
+        matches_refresh.delay(candidate_ids=candidates, posting_ids=postings)
+
+
+@receiver(post_save, sender=Candidate, dispatch_uid="matching_candidate_saved")
+def _candidate_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule(candidate_ids=[instance.pk])
+
+
+@receiver(post_save, sender=StageChange, dispatch_uid="matching_stage_changed")
+def _stage_changed(sender, instance, raw=False, **kwargs):
+    # Stage moves are written with update(), which sends no post_save for the candidate.
+    if not raw:
+        schedule(candidate_ids=[instance.candidate_id])
+
+
+@receiver(post_save, sender=JobPosting, dispatch_uid="matching_posting_saved")
+def _posting_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule(posting_ids=[instance.pk])
+
+
+@receiver(pre_delete, sender=JobPosting, dispatch_uid="matching_posting_deleted")
+def _posting_deleted(sender, instance, **kwargs):
+    # The cascade removes its matches; the candidates who had it among their best need a new list.
+    ids = Match.objects.filter(posting=instance, for_candidate=True).values_list("candidate_id", flat=True)
+    schedule(candidate_ids=list(ids))
+
+
+def _m2m(kind: str):
+    def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if not reverse:
+            schedule(**{kind: [instance.pk]})
+        elif pk_set:
+            schedule(**{kind: list(pk_set)})
+    return handler
+
+
+_candidate_m2m = _m2m("candidate_ids")
+_posting_m2m = _m2m("posting_ids")
+for _through, _handler, _uid in (
+    (Candidate.skills.through, _candidate_m2m, "matching_candidate_skills"),
+    (Candidate.desired_job_families.through, _candidate_m2m, "matching_candidate_families"),
+    (JobPosting.skills_required.through, _posting_m2m, "matching_posting_required"),
+    (JobPosting.skills_nice.through, _posting_m2m, "matching_posting_nice"),
+):
+    m2m_changed.connect(_handler, sender=_through, dispatch_uid=_uid)

@@ -1,0 +1,306 @@
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from candidates import matching, matching_selectors, matching_services
+from candidates.models import Candidate, Match
+from companies.models import JobFamily, JobPosting, Skill
+from tests import factories
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def skills(db):
+    names = ["Python", "Django", "Flask", "SQL", "Docker", "Java", "React"]
+    # Own names: the shipped taxonomy has its own "Python", with its own related skills.
+    made = {n: Skill.objects.create(name=f"T-{n}", slug=f"t-{n.lower()}", category=Skill.Category.LANGUAGE)
+            for n in names}
+    made["Django"].related.add(made["Flask"])
+    return made
+
+
+@pytest.fixture
+def families(db):
+    return {
+        "dev": JobFamily.objects.get_or_create(code="M1805", defaults={"label": "Études et développement"})[0],
+        "ops": JobFamily.objects.get_or_create(code="M1810", defaults={"label": "Production et exploitation"})[0],
+    }
+
+
+def make_posting(skills, family, *, required=("Python", "Django", "SQL"), nice=("Docker",), **fields):
+    defaults = {"city": "Toulouse", "remote": JobPosting.Remote.NONE, "contract": JobPosting.Contract.CDI,
+                "level": JobPosting.Level.JUNIOR, "open_to_retraining": True, "job_family": family}
+    posting = factories.JobPostingFactory(**{**defaults, **fields})
+    posting.skills_required.set([skills[n] for n in required])
+    posting.skills_nice.set([skills[n] for n in nice])
+    return posting
+
+
+def make_candidate(skills, *, skill_names=(), families=(), **fields):
+    defaults = {"city": "Toulouse", "contract_wanted": Candidate.Contract.CDI,
+                "experience": Candidate.Experience.JUNIOR, "profile": Candidate.Profile.RETRAINING}
+    candidate = factories.CandidateFactory(**{**defaults, **fields})
+    candidate.skills.set([skills[n] for n in skill_names])
+    candidate.desired_job_families.set(families)
+    return candidate
+
+
+def recompute():
+    return matching_services.matches_recompute_all(today=TODAY)
+
+
+def snapshot():
+    return {(m.candidate_id, m.posting_id): (m.score, m.for_posting, m.for_candidate, m.explanation)
+            for m in Match.objects.all()}
+
+
+@pytest.mark.django_db
+def test_score_and_explanation_of_a_hand_built_pair(skills, families):
+    posting = make_posting(skills, families["dev"])
+    candidate = make_candidate(skills, skill_names=["Python", "Flask", "SQL"], families=[families["dev"]])
+    recompute()
+    match = Match.objects.get(candidate=candidate, posting=posting)
+    # Skills: Python and SQL held (2 half-skills each), Django covered by its related Flask (1):
+    # floor(35 × 5/6 + 10 × 0/2 + ½) = 29. Then family 15, place 15, contract 8, experience 10,
+    # availability 4, retraining 3.
+    assert match.score == 84
+    assert match.explanation["pts"] == {"skills": 29, "job_family": 15, "place": 15, "contract": 8,
+                                        "experience": 10, "availability": 4, "retraining": 3}
+    assert match.explanation["req_ok"] == sorted([skills["Python"].pk, skills["SQL"].pk])
+    assert match.explanation["req_near"] == [skills["Django"].pk]
+    assert match.explanation["nice_missing"] == [skills["Docker"].pk]
+    text = matching_selectors.explanations_for([match])[match.pk]
+    assert text.matched == ["T-Python", "T-SQL"]
+    assert text.near == ["T-Django"]
+    assert text.nice_missing == ["T-Docker"]
+    assert [line for line in text.lowered if line.startswith("Compétences")]
+    assert sum(part["points"] for part in text.parts) == match.score
+
+
+@pytest.mark.django_db
+def test_what_lowers_the_score_is_explained_per_criterion(skills, families):
+    posting = make_posting(skills, families["dev"], level=JobPosting.Level.CONFIRMED,
+                           start_date=TODAY + dt.timedelta(days=5), open_to_retraining=False)
+    candidate = make_candidate(skills, skill_names=["Python"], city="Montpellier", mobility_remote=True,
+                               contract_wanted=Candidate.Contract.ANY, experience=Candidate.Experience.NONE,
+                               available_from=TODAY + dt.timedelta(days=70))
+    recompute()
+    match = Match.objects.get(candidate=candidate, posting=posting)
+    # Skills floor(35 × 2/6 + ½) = 12; no family named 8; Montpellier, on-site Toulouse job 0; any
+    # contract 8; two steps short 2; two months late 0; retraining on a closed posting 0.
+    assert match.explanation["pts"] == {"skills": 12, "job_family": 8, "place": 0, "contract": 8,
+                                        "experience": 2, "availability": 0, "retraining": 0}
+    assert match.score == 30
+    text = matching_selectors.explanations_for([match])[match.pk]
+    assert text.missing == ["T-Django", "T-SQL"]
+    codes = {part["code"] for part in text.parts if part["points"] < part["max"]}
+    assert codes == {"skills", "job_family", "place", "experience", "availability", "retraining"}
+
+
+@pytest.mark.django_db
+def test_english_explanation(skills, families):
+    from django.utils import translation
+
+    make_posting(skills, families["dev"], city="Albi")
+    make_candidate(skills, skill_names=["Python"], contract_wanted=Candidate.Contract.ANY)
+    recompute()
+    match = Match.objects.get()
+    with translation.override("en"):
+        text = matching_selectors.explanations_for([match])[match.pk]
+    assert any(line.startswith("Place of work") for line in text.lowered)
+
+
+@pytest.mark.django_db
+def test_place_rules(skills, families):
+    on_site_albi = make_posting(skills, families["dev"], city="Albi", required=(), nice=())
+    remote_albi = make_posting(skills, families["dev"], city="Albi", remote=JobPosting.Remote.FULL, required=(),
+                               nice=())
+    partial_blagnac = make_posting(skills, families["dev"], city="Blagnac", remote=JobPosting.Remote.PARTIAL,
+                                   required=(), nice=())
+    toulousain = make_candidate(skills, city="Paris", mobility_toulouse=True)
+    albigeois = make_candidate(skills, city="albi")
+    remote_only = make_candidate(skills, city="Lyon", mobility_remote=True)
+    recompute()
+    place = {(m.candidate_id, m.posting_id): m.explanation["pts"]["place"] for m in Match.objects.all()}
+    assert place[(toulousain.pk, on_site_albi.pk)] == 0
+    assert place[(toulousain.pk, partial_blagnac.pk)] == 15  # Blagnac is in the Toulouse area
+    assert place[(albigeois.pk, on_site_albi.pk)] == 15  # lives there
+    assert place[(remote_only.pk, remote_albi.pk)] == 15
+    assert place[(remote_only.pk, partial_blagnac.pk)] == 5
+    assert place[(remote_only.pk, on_site_albi.pk)] == 0
+
+
+@pytest.mark.django_db
+def test_best_candidates_come_first(skills, families):
+    posting = make_posting(skills, families["dev"])
+    strong = make_candidate(skills, skill_names=["Python", "Django", "SQL", "Docker"], families=[families["dev"]])
+    medium = make_candidate(skills, skill_names=["Python", "SQL"], families=[families["dev"]])
+    weak = make_candidate(skills, skill_names=["Java"], families=[families["ops"]])
+    recompute()
+    ordered = [m.candidate_id for m in matching_selectors.suggested_candidates(posting)]
+    assert ordered[:2] == [strong.pk, medium.pk]
+    assert Match.objects.get(candidate=strong).score == 100
+    assert weak.pk not in ordered or ordered.index(weak.pk) == 2
+
+
+@pytest.mark.django_db
+def test_only_published_postings_and_active_confirmed_candidates_are_matched(skills, families):
+    published = make_posting(skills, families["dev"])
+    make_posting(skills, families["dev"], status=JobPosting.Status.DRAFT, published_at=None)
+    good = make_candidate(skills, skill_names=["Python"])
+    make_candidate(skills, skill_names=["Python"], confirmed_at=None)
+    make_candidate(skills, skill_names=["Python"], stage=Candidate.Stage.WITHDRAWN)
+    make_candidate(skills, skill_names=["Python"], stage=Candidate.Stage.HIRED)
+    make_candidate(skills, skill_names=["Python"], anonymised_at=timezone.now())
+    recompute()
+    assert set(Match.objects.values_list("candidate_id", "posting_id")) == {(good.pk, published.pk)}
+
+
+@pytest.mark.django_db
+def test_protected_attributes_never_change_a_score(skills, families):
+    rng = random.Random(7)
+    for _ in range(4):
+        make_posting(skills, families["dev"], required=rng.sample(list(skills), 3), nice=rng.sample(list(skills), 1))
+    people = [make_candidate(skills, skill_names=rng.sample(list(skills), 3), families=[families["dev"]],
+                             gender=Candidate.Gender.FEMALE, postcode="31000") for _ in range(6)]
+    recompute()
+    before = snapshot()
+    campaign = factories.CandidateFactory._meta.model._meta.get_field("source_campaign").related_model.objects.create(
+        name="Paris", code="paris", city="Paris", channel="social", starts_on=TODAY, ends_on=TODAY)
+    for person in people:
+        Candidate.objects.filter(pk=person.pk).update(
+            gender=Candidate.Gender.MALE, first_name="Mohamed", last_name="N'Diaye", postcode="75011",
+            from_other_region=True, education=Candidate.Education.DOCTORATE, phone="+33700000000",
+            email=f"other{person.pk}@example.net", source_campaign=campaign, utm_source="x", language="en",
+            shown_to_recruiters=True)
+    recompute()
+    after = snapshot()
+    assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}
+    assert after == before
+
+
+def _random_world(skills, families, rng, n_candidates=40, n_postings=14):
+    names = list(skills)
+    postings = [make_posting(skills, rng.choice(list(families.values())), required=rng.sample(names, rng.randint(0, 3)),
+                             nice=rng.sample(names, rng.randint(0, 2)),
+                             city=rng.choice(["Toulouse", "Montpellier", "Albi", "Labège"]),
+                             remote=rng.choice(list(JobPosting.Remote.values)),
+                             contract=rng.choice(list(JobPosting.Contract.values)),
+                             level=rng.choice(list(JobPosting.Level.values)),
+                             open_to_retraining=rng.random() < 0.5) for _ in range(n_postings)]
+    candidates = [make_candidate(skills, skill_names=rng.sample(names, rng.randint(0, 4)),
+                                 families=rng.sample(list(families.values()), rng.randint(0, 2)),
+                                 city=rng.choice(["Toulouse", "Montpellier", "Nîmes", "Paris", ""]),
+                                 mobility_toulouse=rng.random() < 0.5, mobility_remote=rng.random() < 0.5,
+                                 contract_wanted=rng.choice(list(Candidate.Contract.values)),
+                                 experience=rng.choice(list(Candidate.Experience.values)),
+                                 profile=rng.choice(list(Candidate.Profile.values))) for _ in range(n_candidates)]
+    return candidates, postings
+
+
+@pytest.fixture
+def small_lists(monkeypatch):
+    # Short lists make the top-k cut bite on a small data set.
+    monkeypatch.setattr(matching, "TOP_PER_POSTING", 5)
+    monkeypatch.setattr(matching, "TOP_PER_CANDIDATE", 3)
+    monkeypatch.setattr(matching, "MIN_SCORE", 20)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_equals_full_recompute(skills, families, small_lists, seed):
+    rng = random.Random(seed)
+    candidates, postings = _random_world(skills, families, rng)
+    recompute()
+    # Edits of every kind, each followed by its incremental recompute.
+    changed = rng.choice(candidates)
+    changed.skills.set([skills["Python"], skills["Django"], skills["SQL"]])
+    matching_services.matches_recompute_for(candidate_ids=[changed.pk], today=TODAY)
+    posting = rng.choice(postings)
+    posting.skills_required.set([skills["Java"]])
+    JobPosting.objects.filter(pk=posting.pk).update(city="Montpellier", remote=JobPosting.Remote.FULL)
+    matching_services.matches_recompute_for(posting_ids=[posting.pk], today=TODAY)
+    gone = rng.choice([c for c in candidates if c != changed])
+    Candidate.objects.filter(pk=gone.pk).update(stage=Candidate.Stage.WITHDRAWN)
+    closed = rng.choice([p for p in postings if p != posting])
+    JobPosting.objects.filter(pk=closed.pk).update(status=JobPosting.Status.CLOSED)
+    matching_services.matches_recompute_for(candidate_ids=[gone.pk], posting_ids=[closed.pk], today=TODAY)
+    newcomer = make_candidate(skills, skill_names=["Java", "React"], families=[families["ops"]])
+    matching_services.matches_recompute_for(candidate_ids=[newcomer.pk], today=TODAY)
+    incremental = snapshot()
+    recompute()
+    assert snapshot() == incremental
+    assert not Match.objects.filter(candidate=gone).exists()
+    assert not Match.objects.filter(posting=closed).exists()
+
+
+@pytest.mark.django_db
+def test_lists_hold_the_top_k_and_rows_are_kept_for_a_reason(skills, families, small_lists):
+    _random_world(skills, families, random.Random(5))
+    recompute()
+    assert not Match.objects.filter(for_posting=False, for_candidate=False).exists()
+    for posting_id in set(Match.objects.values_list("posting_id", flat=True)):
+        assert Match.objects.filter(posting_id=posting_id, for_posting=True).count() <= 5
+    for candidate_id in set(Match.objects.values_list("candidate_id", flat=True)):
+        assert Match.objects.filter(candidate_id=candidate_id, for_candidate=True).count() <= 3
+    assert Match.objects.filter(score__lt=20).count() == 0
+
+
+@pytest.mark.django_db
+def test_recompute_is_idempotent(skills, families, small_lists):
+    _random_world(skills, families, random.Random(9))
+    recompute()
+    first = snapshot()
+    result = recompute()
+    assert snapshot() == first
+    assert result.deleted == 0
+    again = matching_services.matches_recompute_for(candidate_ids=list(Candidate.objects.values_list("pk", flat=True)),
+                                                    today=TODAY)
+    assert snapshot() == first
+    assert again.deleted == 0
+
+
+@pytest.mark.django_db
+def test_stale_rows_are_removed(skills, families):
+    posting = make_posting(skills, families["dev"])
+    candidate = make_candidate(skills, skill_names=["Python"])
+    Match.objects.create(candidate=candidate, posting=make_posting(skills, families["dev"], status="closed"),
+                         score=99, for_posting=True)
+    recompute()
+    assert list(Match.objects.values_list("candidate_id", "posting_id")) == [(candidate.pk, posting.pk)]
+
+
+def test_engine_selection_equals_brute_force():
+    rng = np.random.default_rng(3)
+    cand_rows = [{"id": i + 1, "skills": sorted(set(rng.integers(1, 30, size=5).tolist())),
+                  "families": [int(rng.integers(1, 4))], "city": ["Toulouse", "Albi", ""][i % 3],
+                  "mobility_remote": bool(i % 2), "contract_wanted": "any", "experience": "junior",
+                  "profile": "retraining" if i % 4 == 0 else "experienced"} for i in range(300)]
+    post_rows = [{"id": j + 1, "required": sorted(set(rng.integers(1, 30, size=4).tolist())),
+                  "nice": sorted(set(rng.integers(1, 30, size=2).tolist())), "job_family_id": int(rng.integers(1, 4)),
+                  "city": ["Toulouse", "Montpellier", "Albi"][j % 3], "remote": ["none", "partial", "full"][j % 3],
+                  "contract": "cdi", "level": ["beginner", "junior", "senior"][j % 3],
+                  "open_to_retraining": j % 2 == 0} for j in range(120)]
+    engine = matching.Engine(matching.CandidateRows.from_dicts(cand_rows), matching.PostingRows.from_dicts(post_rows),
+                             [(1, 2), (3, 4)], today=TODAY, chunk_size=64)
+    scores = engine.scores().astype(int)
+    pairs = np.indices(scores.shape).reshape(2, -1)
+    assert (engine.components(pairs[0], pairs[1]).sum(axis=1) == scores.ravel()).all()
+    top = engine.top_matches()
+    expected = set()
+    for i in range(scores.shape[0]):
+        best = sorted(range(scores.shape[1]), key=lambda j, i=i: (-scores[i, j], j))[:matching.TOP_PER_CANDIDATE]
+        expected |= {(i, j) for j in best if scores[i, j] >= matching.MIN_SCORE}
+    for j in range(scores.shape[1]):
+        best = sorted(range(scores.shape[0]), key=lambda i, j=j: (-scores[i, j], i))[:matching.TOP_PER_POSTING]
+        expected |= {(i, j) for i in best if scores[i, j] >= matching.MIN_SCORE}
+    assert set(zip(top.cand.tolist(), top.post.tolist(), strict=True)) == expected
+
+
+def test_weights_add_up_to_one_hundred():
+    assert sum(matching.WEIGHTS.values()) == 100
+    assert sum(matching.MAX_POINTS.values()) == 100
