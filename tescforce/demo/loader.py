@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from stdnum import luhn
@@ -67,9 +68,24 @@ def _known_fields(model, values: dict) -> dict:
     return {k: v for k, v in values.items() if k in names}
 
 
+_pending_dates: dict[tuple, dict] = {}
+
+
 def _backdate(obj, **values) -> None:
-    """Set auto_now_add fields, which save() always overwrites, to the demo's dates."""
-    type(obj).objects.filter(pk=obj.pk).update(**values)
+    """Queue the demo's dates for auto_now_add fields, which save() always overwrites (see _write_dates)."""
+    for name, value in values.items():
+        _pending_dates.setdefault((type(obj), name), {})[obj.pk] = value
+
+
+def _write_dates() -> None:
+    """Write the queued dates with one UPDATE per model and field, in chunks."""
+    for (model, name), by_pk in _pending_dates.items():
+        items = list(by_pk.items())
+        for start in range(0, len(items), 400):
+            chunk = items[start:start + 400]
+            model.objects.filter(pk__in=[pk for pk, _v in chunk]).update(**{name: Case(
+                *[When(pk=pk, then=Value(value)) for pk, value in chunk], output_field=model._meta.get_field(name))})
+    _pending_dates.clear()
 
 
 def _ascii(text: str) -> str:
@@ -764,6 +780,8 @@ def seed_demo(*, now: dt.datetime | None = None) -> Context:
     """Load the demo data set and return what was loaded (users and their status for the logins table)."""
     ctx = Context(now=now or timezone.now())
     with translation.override("fr"), transaction.atomic():
+        _pending_dates.clear()
         for step in STEPS:
             step(ctx)
+        _write_dates()
     return ctx
