@@ -52,6 +52,11 @@ def sheet_queryset():
 
 def render_pdf(use_cases: list[UseCase], *, language: str, title: str = "", prospect_name: str = "") -> bytes:
     """Return the PDF of one A4 page per use case, in `language`."""
+    return render_document(use_cases, language=language, title=title, prospect_name=prospect_name).write_pdf()
+
+
+def render_document(use_cases: list[UseCase], *, language: str, title: str = "", prospect_name: str = ""):
+    """Return the laid-out WeasyPrint document of the sheets (its `pages` can be counted)."""
     from weasyprint import CSS, HTML
 
     with translation.override(language):
@@ -62,5 +67,4 @@ def render_pdf(use_cases: list[UseCase], *, language: str, title: str = "", pros
         )
     fetcher = _fetcher()
     stylesheet = CSS(string=Path(finders.find(SHEET_CSS)).read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher).write_pdf(
-        stylesheets=[stylesheet])
+    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher).render(stylesheets=[stylesheet])

@@ -18,8 +18,10 @@ VALID = {"name": "Ann Lee", "email": "ann@ubiik.example", "organisation": "Ubiik
 
 
 @pytest.mark.django_db
-def test_visitor_asks_to_meet_the_companies_and_gets_an_english_acknowledgement(client, catalogue):
-    response = client.post("/en/showroom/jumeau-numerique/contact/", VALID, follow=True)
+def test_visitor_asks_to_meet_the_companies_and_gets_an_english_acknowledgement(
+        client, catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/showroom/jumeau-numerique/contact/", VALID, follow=True)
     assert response.status_code == 200
     assert "your request has been passed on" in response.content.decode()
     request = ContactRequest.objects.get()
@@ -32,8 +34,9 @@ def test_visitor_asks_to_meet_the_companies_and_gets_an_english_acknowledgement(
 
 
 @pytest.mark.django_db
-def test_acknowledgement_is_sent_once_whatever_the_retries(client, catalogue):
-    client.post("/fr/showroom/jumeau-numerique/contact/", VALID)
+def test_acknowledgement_is_sent_once_whatever_the_retries(client, catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/showroom/jumeau-numerique/contact/", VALID)
     request = ContactRequest.objects.get()
     assert acknowledge_contact_request.apply(args=[request.pk]).get() is False
     assert len(mail.outbox) == 1

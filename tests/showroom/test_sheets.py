@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from showroom import services
+from showroom.sheets import render_document, sheet_queryset
 
 from .. import factories
 from .conftest import image_bytes
@@ -68,7 +69,18 @@ def test_officer_downloads_one_pdf_for_a_chosen_set_for_a_prospect(client_for, p
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert response.content.count(b"/Type /Page\n") in (0, 2) and response.content.count(b"/Type /Page") >= 2
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_use_case_fits_on_one_page(catalogue, lang):
+    long_body = "Un paragraphe de description assez long pour remplir la page. " * 120
+    catalogue["twin"].body_fr = catalogue["twin"].body_en = long_body
+    catalogue["twin"].save()
+    chosen = list(sheet_queryset().filter(is_published=True))
+    document = render_document(chosen, language=lang, prospect_name="Ubiik")
+    assert len(document.pages) == len(chosen) == 3
 
 
 @pytest.mark.django_db
