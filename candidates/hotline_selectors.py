@@ -55,6 +55,18 @@ def phone_digits(value: str) -> str:
     return digits
 
 
+def contact_key(contact: str) -> str:
+    """Return a phone or e-mail in one comparable form: lower-case e-mail, or national phone digits."""
+    contact = (contact or "").strip()
+    if not contact:
+        return ""
+    if "@" in contact:
+        return contact.lower()[:254]
+    if _PHONE_LIKE.fullmatch(contact):
+        return phone_digits(contact)[:254]
+    return ""
+
+
 def _search_text(first_name, last_name, email, phone) -> str:
     # Mirrors public.tf_candidate_search() of migration 0004 for SQLite.
     names = fold(f"{first_name or ''} {last_name or ''} {email or ''}")
@@ -158,6 +170,11 @@ def digest_owner_ids(*, today: dt.date) -> list[int]:
         open_follow_ups().filter(follow_up_due__lte=today, follow_up_owner__is_active=True)
         .order_by().values_list("follow_up_owner_id", flat=True).distinct()
     )
+
+
+def relocation_active_for(*, candidate: Candidate) -> RelocationRequest | None:
+    """Return the candidate's open or in-progress relocation request, if any."""
+    return candidate.relocation_requests.filter(status__in=ACTIVE_RELOCATION).first()
 
 
 def relocation_requests_active() -> QuerySet:

@@ -11,12 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import hotline_selectors, wording
+from .hotline_selectors import contact_key
 from .models import (
     CallbackRequest,
     Candidate,
@@ -364,18 +366,27 @@ def hotline_export(candidate: Candidate) -> dict:
 def hotline_erase(candidate: Candidate) -> None:
     """Remove the candidate's personal data from the hotline, keeping only countable facts.
 
-    Calls stay (topic, direction, date) for the yearly figures, without their free text; call-back
-    and relocation requests, which are mostly personal text, are deleted. Call-backs sent with the
-    same e-mail or phone before the person was linked go too.
+    Call it before the candidate's e-mail and phone are overwritten: they find the call-backs and
+    the unknown-caller calls logged before the person was known. Calls and relocation requests stay
+    (topic, direction, city, needs, dates) for the yearly figures, without their free text;
+    call-back requests, which are little more than personal text, are deleted.
     """
+    keys = {contact_key(candidate.email), contact_key(str(candidate.phone or ""))} - {""}
+    now = timezone.now()
     with transaction.atomic():
-        candidate.calls.update(summary="", caller_name="", caller_contact="")
-        candidate.calls.filter(follow_up_due__isnull=False, follow_up_done_at__isnull=True).update(
-            follow_up_done_at=timezone.now())
-        CallbackRequest.objects.filter(call__candidate=candidate).delete()
-        candidate.callback_requests.all().delete()
+        calls = HotlineCall.objects.filter(candidate=candidate)
+        if keys:
+            calls = calls | HotlineCall.objects.filter(candidate__isnull=True, caller_key__in=keys)
+        calls = HotlineCall.objects.filter(pk__in=list(calls.values_list("pk", flat=True)))
+        calls.filter(follow_up_due__isnull=False, follow_up_done_at__isnull=True).update(follow_up_done_at=now)
+        calls.update(summary="", caller_name="", caller_contact="", caller_key="")
+        callbacks = Q(candidate=candidate) | Q(call__candidate=candidate)
         if candidate.email:
-            CallbackRequest.objects.filter(email__iexact=candidate.email).delete()
+            callbacks |= Q(email__iexact=candidate.email)
         if candidate.phone:
-            CallbackRequest.objects.filter(phone=candidate.phone).delete()
-        candidate.relocation_requests.all().delete()
+            callbacks |= Q(phone=candidate.phone)
+        CallbackRequest.objects.filter(callbacks).delete()
+        relocations = RelocationRequest.objects.filter(candidate=candidate)
+        relocations.filter(status__in=hotline_selectors.ACTIVE_RELOCATION).update(
+            status=RelocationRequest.Status.CANCELLED)
+        relocations.update(notes="", message="", need_other="")

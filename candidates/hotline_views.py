@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import hotline_selectors as selectors
 from . import hotline_services as services
+from . import space
 from .hotline_forms import (
     CallbackRequestForm,
     CallForm,
@@ -259,22 +260,26 @@ def contact_thanks(request):
     return render(request, "candidates/hotline/contact_thanks.html", {"contact": services.hotline_contact()})
 
 
-def _candidate_from_space_token(token: str) -> Candidate | None:
+def relocation_space_enter(request, token):
+    """Open the relocation form from an e-mailed "space" link: sign in to Mon espace, then drop the token."""
     try:
         public_id, _data = read_token(token, purpose="space")
     except signing.BadSignature:
-        return None
-    return Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True).first()
+        public_id = None
+    candidate = public_id and Candidate.objects.filter(
+        public_id=public_id, anonymised_at__isnull=True, confirmed_at__isnull=False).first()
+    if not candidate:
+        return render(request, "candidates/hotline/relocation_space.html", {"expired": True}, status=403)
+    space.sign_in(request, candidate)
+    # As in Mon espace, the token leaves the address bar at once (no leak through a Referer header).
+    return redirect("hotline:relocation_space")
 
 
 @ratelimit(key="ip", rate="10/h", method="POST", block=False)
-def relocation_space(request, token):
-    """The candidate asks for relocation help from "Mon espace" (signed link)."""
-    candidate = _candidate_from_space_token(token)
-    if candidate is None:
-        return render(request, "candidates/hotline/relocation_space.html", {"expired": True}, status=403)
-    active = candidate.relocation_requests.filter(
-        status__in=[RelocationRequest.Status.OPEN, RelocationRequest.Status.IN_PROGRESS]).first()
+@space.space_required
+def relocation_space(request, *, candidate):
+    """The candidate asks for relocation help from "Mon espace"."""
+    active = selectors.relocation_active_for(candidate=candidate)
     form = RelocationSpaceForm(request.POST or None)
     if request.method == "POST" and active is None:
         if getattr(request, "limited", False):
@@ -292,6 +297,12 @@ def relocation_space(request, token):
     return render(request, "candidates/hotline/relocation_space.html", {
         "form": form, "candidate": candidate, "active": active, "contact": services.hotline_contact(),
     })
+
+
+def space_relocation_context(request, candidate) -> dict:
+    """Context of the Mon espace section (candidates/hotline/space_relocation.html)."""
+    return {"relocation_active": selectors.relocation_active_for(candidate=candidate),
+            "hotline_contact": services.hotline_contact()}
 
 
 def relocation_thanks(request):

@@ -423,6 +423,9 @@ class HotlineCall(models.Model):
                                   related_name="calls", verbose_name=_("candidat·e"))
     caller_name = models.CharField(_("nom de l'appelant"), max_length=160, blank=True)
     caller_contact = models.CharField(_("téléphone ou e-mail de l'appelant"), max_length=254, blank=True)
+    # The contact in one comparable form (lower-case e-mail or national phone digits), so that an
+    # erasure also finds the calls logged before the person was known.
+    caller_key = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
     direction = models.CharField(_("sens"), max_length=3, choices=Direction.choices, default=Direction.INBOUND)
     channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices, default=Channel.PHONE)
     topic = models.CharField(_("sujet"), max_length=12, choices=Topic.choices)
@@ -453,6 +456,12 @@ class HotlineCall(models.Model):
     def __str__(self) -> str:
         who = self.candidate or self.caller_name or _("appelant inconnu")
         return f"{self.get_topic_display()} – {who}"
+
+    def save(self, *args, **kwargs):
+        from .hotline_selectors import contact_key
+
+        self.caller_key = contact_key(self.caller_contact)
+        super().save(*args, **kwargs)
 
 
 class CallbackRequest(models.Model):

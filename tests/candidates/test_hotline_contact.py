@@ -99,15 +99,18 @@ def test_contact_form_is_rate_limited(client, settings, lang, message):
     cache.clear()
 
 
-def _space_url(candidate, lang="fr"):
+def _enter_space(client, candidate, lang="fr"):
     token = make_token(candidate_public_id=str(candidate.public_id), purpose="space")
-    return f"/{lang}/contact/installation/{token}/"
+    response = client.get(f"/{lang}/contact/installation/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/{lang}/contact/installation/"
+    return response["Location"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_candidate_asks_for_relocation_help_from_their_space(client, candidate, lang):
-    url = _space_url(candidate, lang)
+    url = _enter_space(client, candidate, lang)
     assert client.get(url).status_code == 200
     target = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
     response = client.post(url, {"need_housing": "on", "need_partner_job": "on", "target_city": "Montpellier",
@@ -125,23 +128,40 @@ def test_candidate_asks_for_relocation_help_from_their_space(client, candidate, 
 
 @pytest.mark.django_db
 def test_relocation_form_refuses_bad_input_in_english(client, candidate):
-    url = _space_url(candidate, "en")
+    url = _enter_space(client, candidate, "en")
     response = client.post(url, {"target_city": "Albi", "website": ""})
     assert "Tick at least one need" in response.content.decode()
     response = client.post(url, {"need_housing": "on", "target_city": "Albi", "target_date": "2020-01-01"})
     assert "cannot be in the past" in response.content.decode()
+    assert client.post(url, {"need_housing": "on", "target_city": "Albi", "website": "x"}).status_code == 302
     assert not RelocationRequest.objects.exists()
 
 
 @pytest.mark.django_db
-def test_relocation_link_is_refused_when_forged_of_the_wrong_purpose_or_erased(client):
+def test_relocation_page_refuses_strangers_forged_links_and_erased_people(client):
     candidate = factories.CandidateFactory()
+    response = client.get("/fr/contact/installation/")
+    assert response.status_code == 302 and "installation" not in response["Location"]
     assert client.get("/fr/contact/installation/forged-token/").status_code == 403
     token = make_token(candidate_public_id=str(candidate.public_id), purpose="confirm")
     assert client.get(f"/fr/contact/installation/{token}/").status_code == 403
-    url = _space_url(candidate)
+    url = _enter_space(client, candidate)
     candidate.anonymised_at = timezone.now()
     candidate.save()
     response = client.post(url, {"need_housing": "on", "target_city": "Albi"})
-    assert response.status_code == 403
+    assert response.status_code == 302
     assert not RelocationRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_space_section_links_to_the_relocation_form_or_shows_the_request(rf, candidate):
+    from django.template.loader import render_to_string
+
+    SECTION = "candidates/hotline/space_relocation.html"
+    from candidates.hotline_views import space_relocation_context
+
+    html = render_to_string(SECTION, space_relocation_context(rf.get("/"), candidate))
+    assert 'href="/fr/contact/installation/"' in html
+    RelocationRequest.objects.create(candidate=candidate, target_city="Sète", need_housing=True)
+    html = render_to_string(SECTION, space_relocation_context(rf.get("/"), candidate))
+    assert "Sète" in html and 'href="/fr/contact/installation/"' not in html

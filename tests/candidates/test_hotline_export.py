@@ -32,17 +32,26 @@ def test_export_includes_calls_requests_and_their_notes(candidate, history):
 
 
 @pytest.mark.django_db
-def test_erasure_removes_free_text_and_requests_but_keeps_countable_calls(candidate, history):
+def test_erasure_removes_free_text_and_call_backs_but_keeps_countable_facts(candidate, history, hotline_agent):
     other = CallbackRequest.objects.create(name="Quelqu'un d'autre", email="autre@example.org", topic="other")
+    before_known = HotlineCall.objects.create(caller_name="Hélène ?", caller_contact="06.12.34.56.78", topic="other",
+                                              summary="A appelé avant de s'inscrire.")
+    stranger = HotlineCall.objects.create(caller_name="Paul", caller_contact="paul@example.org", topic="other",
+                                          summary="Autre personne.")
     hotline_erase(candidate)
-    call = HotlineCall.objects.get()
+    call = HotlineCall.objects.get(pk=history.pk)
     assert (call.summary, call.topic, call.candidate) == ("", "relocation", candidate)
     assert call.follow_up_done_at is not None
+    before_known.refresh_from_db()
+    assert (before_known.summary, before_known.caller_name, before_known.caller_contact) == ("", "", "")
+    stranger.refresh_from_db()
+    assert stranger.summary == "Autre personne."
     assert list(CallbackRequest.objects.all()) == [other]
-    assert not RelocationRequest.objects.exists()
-    assert hotline_export(candidate) == {"calls": [hotline_export(candidate)["calls"][0]], "callback_requests": [],
-                                         "relocation_requests": []}
-    assert hotline_export(candidate)["calls"][0]["summary"] == ""
+    relocation = RelocationRequest.objects.get()
+    assert (relocation.notes, relocation.message, relocation.status, relocation.target_city) == (
+        "", "", "cancelled", "Albi")
+    exported = hotline_export(candidate)
+    assert exported["callback_requests"] == [] and exported["calls"][0]["summary"] == ""
 
 
 @pytest.mark.django_db

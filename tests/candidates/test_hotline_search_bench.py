@@ -19,7 +19,8 @@ from candidates.models import Candidate
 
 N = int(os.environ.get("HOTLINE_BENCH_SIZE", "100000"))
 FIRST = ["Hélène", "Zoé", "Jérôme", "François", "Léa", "Chloé", "Noël", "Anaïs", "Mathéo", "Inès", "Loïc", "Maëlle",
-         "Thomas", "Camille", "Nicolas", "Sarah", "Julien", "Emma", "Hugo", "Manon", "Lucas", "Jade", "Karim", "Yasmine"]
+         "Thomas", "Camille", "Nicolas", "Sarah", "Julien", "Emma", "Hugo", "Manon", "Lucas", "Jade", "Karim",
+         "Yasmine"]
 LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
         "Laurent", "Lefèvre", "Michel", "Garcia", "Fournier", "Girard", "Bonnet", "Mercier", "Rousseau", "Faure",
         "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clément", "Gauthier",
