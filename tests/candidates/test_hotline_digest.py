@@ -77,3 +77,32 @@ def test_no_digest_for_an_inactive_owner_or_nothing_due(candidate):
 def test_digest_is_in_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["hotline-follow-up-digest"]
     assert entry["task"] == hotline_digest_dispatch.name
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_same_digest_at_once_send_it_once(hotline_agent, candidate):
+    import threading
+
+    from django.db import connection
+
+    HotlineCall.objects.create(candidate=candidate, topic="session", summary="Rappeler",
+                               follow_up_due=timezone.localdate(), follow_up_owner=hotline_agent)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(hotline_services.follow_up_digest_send(owner=hotline_agent, day=timezone.localdate()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
+    assert HotlineDigestSent.objects.count() == 1
