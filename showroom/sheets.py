@@ -1,5 +1,6 @@
 """One-page sheets of use cases, as print-ready HTML and as PDF (WeasyPrint)."""
 
+import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,6 +13,8 @@ from django.utils import translation
 from .models import UseCase
 
 SHEET_CSS = "showroom/sheet.css"
+# WeasyPrint logs every layout step at INFO; keep the platform's logs for what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def sheet_context(use_cases: list[UseCase], *, title: str = "", prospect_name: str = "") -> dict:
