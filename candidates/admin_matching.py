@@ -1,0 +1,77 @@
+"""Admin of the job-dating agendas: coordinators adjust interviews by hand, then publish."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+
+from . import agenda as agenda_services
+from .matching_selectors import matchable_candidates_q
+from .models import Interview, JobDatingAgenda, Match
+from .services import CandidateError
+
+
+class InterviewInline(ScopedInline):
+    model = Interview
+    fields = ("starts_at", "ends_at", "company", "candidate", "posting", "score", "notified_at")
+    readonly_fields = ("score", "notified_at")
+    raw_id_fields = ("candidate", "posting")
+
+
+@admin.register(JobDatingAgenda)
+class JobDatingAgendaAdmin(admin.ModelAdmin):
+    list_display = ("session", "max_per_candidate", "built_at", "published_at")
+    readonly_fields = ("built_at", "published_at")
+    inlines = [InterviewInline]
+    actions = ["build", "publish"]
+
+    @admin.action(description=_("Construire l'agenda à partir des rapprochements"))
+    def build(self, request, queryset):
+        for agenda in queryset.select_related("session"):
+            try:
+                plan = agenda_services.agenda_build(session=agenda.session)
+            except CandidateError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                continue
+            self.message_user(request, _("%(session)s : %(n)s entretiens, %(left)s personne(s) sans entretien.")
+                              % {"session": agenda.session, "n": len(plan.interviews), "left": len(plan.unplaced)})
+
+    @admin.action(description=_("Publier et envoyer à chacun son agenda"))
+    def publish(self, request, queryset):
+        for agenda in queryset:
+            problems = agenda_services.agenda_check(agenda)
+            if problems:
+                self.message_user(request, " ".join(problems), messages.ERROR)
+                continue
+            try:
+                sent = agenda_services.agenda_publish(agenda=agenda)
+            except CandidateError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                continue
+            self.message_user(request, _("%(session)s publié : %(n)s e-mails envoyés.")
+                              % {"session": agenda.session, "n": sent})
+
+
+@admin.register(Interview)
+class InterviewAdmin(ScopedModelAdmin):
+    list_display = ("starts_at", "company", "candidate", "posting", "score")
+    list_filter = ("agenda",)
+    raw_id_fields = ("candidate", "posting")
+
+
+@admin.register(Match)
+class MatchAdmin(ScopedModelAdmin):
+    list_display = ("candidate", "posting", "score", "for_posting", "for_candidate", "computed_at")
+    list_filter = ("for_posting", "for_candidate")
+    raw_id_fields = ("candidate", "posting")
+    readonly_fields = ("candidate", "posting", "score", "explanation", "for_posting", "for_candidate", "computed_at")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.is_recruiter(request):
+            # Recruiters see only candidates who agreed to be shown and are still looking.
+            qs = qs.filter(matchable_candidates_q("candidate__"), candidate__shown_to_recruiters=True)
+        return qs
+
+    def has_add_permission(self, request):
+        return False

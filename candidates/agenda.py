@@ -1,0 +1,260 @@
+"""The job-dating agenda: 15-minute interviews planned from match scores, adjusted by hand, then sent.
+
+How the plan is made (`plan_interviews`), for one session:
+
+1. A candidate who booked (registration confirmed or attended) and a company present at the session
+   form a pair when the candidate's best score on the company's postings (those it shows at the
+   session, or else all its published ones) reaches MIN_SCORE ("a match exists").
+2. Everyone once: candidates are taken fewest options first (then best score, then id); each gets
+   an interview with their best-scoring company that still has a slot and a time both are free.
+3. Fair share: companies take turns, the one with the fewest interviews so far first (then id); at
+   its turn a company takes its best remaining candidate (score, then id) who is under their limit
+   and free at one of its free times. A company with no one left leaves the round; it ends when all
+   have left.
+4. Each interview goes to the earliest 15-minute time at which both are free, so no one is ever in
+   two places at once (the database refuses it too).
+
+A company has at most min(its interview slots, the session's length in 15-minute steps) interviews.
+A candidate with no pair gets none; if the slots run out, a candidate with a pair may get none too:
+`AgendaPlan.unplaced` lists them for the coordinators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from icalendar import Calendar, Event
+
+from . import matching
+from . import matching_selectors as selectors
+from .models import Interview, JobDatingAgenda
+from .services import CandidateError
+
+SLOT = dt.timedelta(minutes=15)
+MIN_SCORE = matching.MIN_SCORE
+
+
+@dataclass
+class AgendaPlan:
+    interviews: list[tuple[int, int, int]]  # (candidate id, company id, time index)
+    unplaced: list[int] = field(default_factory=list)  # candidates with a match but no interview
+
+
+def plan_interviews(scores: dict[tuple[int, int], int], capacity: dict[int, int], n_times: int,
+                    limit: int | dict[int, int]) -> AgendaPlan:
+    """Plan interviews from pair scores {(candidate, company): score}; see the module's docstring."""
+    pairs = {pair: s for pair, s in scores.items() if s >= MIN_SCORE}
+    options: dict[int, list[tuple[int, int]]] = defaultdict(list)  # candidate → [(score, company)]
+    wanted: dict[int, list[tuple[int, int]]] = defaultdict(list)  # company → [(score, candidate)]
+    for (c, k), s in pairs.items():
+        options[c].append((s, k))
+        wanted[k].append((s, c))
+    capacity = {k: max(0, min(cap, n_times)) for k, cap in capacity.items()}
+    busy_c: dict[int, set[int]] = defaultdict(set)
+    busy_k: dict[int, set[int]] = defaultdict(set)
+    met: set[tuple[int, int]] = set()
+    count_c: dict[int, int] = defaultdict(int)
+    plan: list[tuple[int, int, int]] = []
+
+    def limit_of(c: int) -> int:
+        return limit.get(c, 1) if isinstance(limit, dict) else limit
+
+    def place(c: int, k: int) -> bool:
+        if (c, k) in met or count_c[c] >= limit_of(c) or len(busy_k[k]) >= capacity.get(k, 0):
+            return False
+        for t in range(n_times):
+            if t not in busy_c[c] and t not in busy_k[k]:
+                busy_c[c].add(t)
+                busy_k[k].add(t)
+                met.add((c, k))
+                count_c[c] += 1
+                plan.append((c, k, t))
+                return True
+        return False
+
+    for c in sorted(options, key=lambda c: (len(options[c]), -max(options[c])[0], c)):
+        for _s, k in sorted(options[c], key=lambda x: (-x[0], x[1])):
+            if place(c, k):
+                break
+    queues = {k: sorted(v, key=lambda x: (-x[0], x[1])) for k, v in wanted.items()}
+    active = set(queues)
+    while active:
+        for k in sorted(active, key=lambda k: (len(busy_k[k]), k)):
+            placed = False
+            while queues[k]:
+                _s, c = queues[k].pop(0)
+                if place(c, k):
+                    placed = True
+                    break
+            if not placed:
+                active.discard(k)
+    unplaced = sorted(c for c in options if count_c[c] == 0)
+    return AgendaPlan(interviews=plan, unplaced=unplaced)
+
+
+def _session_inputs(session):
+    from events.models import Registration
+
+    candidate_ids = list(Registration.objects.filter(
+        session=session, status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED],
+    ).values_list("candidate_id", flat=True))
+    participations = list(session.company_participations.select_related("company").prefetch_related("postings"))
+    postings_of: dict[int, list[int]] = {}
+    published = selectors.matchable_postings()
+    for part in participations:
+        shown = [p.pk for p in part.postings.all() if p.status == p.Status.PUBLISHED]
+        postings_of[part.company_id] = shown or list(
+            published.filter(company_id=part.company_id).values_list("pk", flat=True))
+    return candidate_ids, participations, postings_of
+
+
+def agenda_build(*, session, max_per_candidate: int | None = None, today: dt.date | None = None) -> AgendaPlan:
+    """Plan (or plan again) the interviews of a job-dating session that is not published yet."""
+    from events.models import Session
+
+    if session.format != Session.Format.JOB_DATING:
+        raise CandidateError(_("Seules les sessions de job dating ont un agenda d'entretiens."))
+    candidate_ids, participations, postings_of = _session_inputs(session)
+    all_postings = sorted({p for ps in postings_of.values() for p in ps})
+    cands = selectors.load_candidate_rows(candidate_ids)
+    posts = selectors.load_posting_rows(all_postings)
+    scores: dict[tuple[int, int], int] = {}
+    best_posting: dict[tuple[int, int], int] = {}
+    if len(cands) and len(posts):
+        engine = matching.Engine(cands, posts, selectors.load_related_skills(),
+                                 today=today or timezone.localdate())
+        matrix = engine.scores()
+        col = {int(pid): j for j, pid in enumerate(posts.ids)}
+        for k, ps in postings_of.items():
+            cols = [col[p] for p in ps if p in col]
+            if not cols:
+                continue
+            sub = matrix[:, cols]
+            best = sub.argmax(axis=1)
+            for i, cid in enumerate(cands.ids.tolist()):
+                scores[(cid, k)] = int(sub[i, best[i]])
+                best_posting[(cid, k)] = int(posts.ids[cols[best[i]]])
+    n_times = int((session.ends_at - session.starts_at) / SLOT)
+    with transaction.atomic():
+        agenda, _created = JobDatingAgenda.objects.select_for_update().get_or_create(session=session)
+        if agenda.published_at:
+            raise CandidateError(_("L'agenda est déjà publié : modifiez les entretiens un par un."))
+        if max_per_candidate is not None:
+            agenda.max_per_candidate = max_per_candidate
+        plan = plan_interviews(scores, {p.company_id: p.interview_slots for p in participations}, n_times,
+                               agenda.max_per_candidate)
+        agenda.interviews.all().delete()
+        Interview.objects.bulk_create([
+            Interview(agenda=agenda, candidate_id=c, company_id=k, posting_id=best_posting.get((c, k)),
+                      starts_at=session.starts_at + t * SLOT, ends_at=session.starts_at + (t + 1) * SLOT,
+                      score=scores.get((c, k)))
+            for c, k, t in plan.interviews
+        ])
+        agenda.built_at = timezone.now()
+        agenda.save()
+    return plan
+
+
+def agenda_publish(*, agenda: JobDatingAgenda) -> int:
+    """Publish the agenda once and e-mail each candidate and recruiter their own schedule (.ics attached).
+
+    Return how many e-mails were queued.
+    """
+    with transaction.atomic():
+        won = JobDatingAgenda.objects.filter(pk=agenda.pk, published_at__isnull=True).update(
+            published_at=timezone.now())
+        if not won:
+            raise CandidateError(_("Cet agenda est déjà publié."))
+        interviews = list(agenda.interviews.select_related("candidate", "company", "posting",
+                                                           "agenda__session").order_by("starts_at"))
+        messages = _messages(agenda, interviews)
+        Interview.objects.filter(pk__in=[i.pk for i in interviews]).update(notified_at=timezone.now())
+        transaction.on_commit(lambda: [m.send() for m in messages])
+    agenda.refresh_from_db()
+    return len(messages)
+
+
+def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[EmailMessage]:
+    from companies.models import Recruiter
+
+    session = agenda.session
+    by_candidate: dict[int, list[Interview]] = defaultdict(list)
+    by_company: dict[int, list[Interview]] = defaultdict(list)
+    for interview in interviews:
+        by_candidate[interview.candidate_id].append(interview)
+        by_company[interview.company_id].append(interview)
+    messages = []
+    for items in by_candidate.values():
+        person = items[0].candidate
+        if person.is_anonymised or not person.email:
+            continue
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            messages.append(_message(session, items, [person.email], for_candidate=True))
+    present = {part.company_id: list(part.recruiters.select_related("user"))
+               for part in session.company_participations.prefetch_related("recruiters")}
+    for company_id, items in by_company.items():
+        recruiters = present.get(company_id) or list(Recruiter.objects.filter(company_id=company_id)
+                                                     .select_related("user"))
+        emails = sorted({r.user.email for r in recruiters if r.user.email})
+        if emails:
+            with translation.override(settings.LANGUAGE_CODE):
+                messages.append(_message(session, items, emails, for_candidate=False))
+    return messages
+
+
+def _message(session, items: list[Interview], to: list[str], *, for_candidate: bool) -> EmailMessage:
+    context = {"session": session, "interviews": items, "for_candidate": for_candidate}
+    subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": session.title}
+    body = render_to_string("candidates/matching/agenda_email.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=to)
+    message.attach("agenda.ics", agenda_ics(session, items, for_candidate=for_candidate), "text/calendar")
+    return message
+
+
+def agenda_ics(session, items: list[Interview], *, for_candidate: bool) -> bytes:
+    """Return an iCalendar file with one event per interview."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Tesc Force//Job dating//FR")
+    calendar.add("version", "2.0")
+    for interview in items:
+        event = Event()
+        event.add("uid", f"interview-{interview.pk}@tescforce")
+        event.add("dtstart", interview.starts_at)
+        event.add("dtend", interview.ends_at)
+        event.add("dtstamp", timezone.now())
+        who = interview.company.name if for_candidate else str(interview.candidate)
+        event.add("summary", gettext("Entretien : %(who)s") % {"who": who})
+        event.add("location", ", ".join(x for x in (session.venue, session.address, session.city) if x))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def agenda_check(agenda: JobDatingAgenda) -> list[str]:
+    """Return what is wrong with a hand-adjusted agenda (over capacity, over a candidate's limit)."""
+    problems = []
+    slots = {p.company_id: p.interview_slots for p in agenda.session.company_participations.all()}
+    counts_k: dict[int, int] = defaultdict(int)
+    counts_c: dict[int, int] = defaultdict(int)
+    for interview in agenda.interviews.select_related("company", "candidate"):
+        counts_k[interview.company_id] += 1
+        counts_c[interview.candidate_id] += 1
+        if interview.company_id not in slots:
+            problems.append(gettext("%(company)s n'est pas inscrite à cette session.") % {
+                "company": interview.company})
+    for k, n in counts_k.items():
+        if k in slots and n > slots[k]:
+            problems.append(gettext("Une entreprise a %(n)s entretiens pour %(slots)s créneaux.") % {
+                "n": n, "slots": slots[k]})
+    over = [c for c, n in counts_c.items() if n > agenda.max_per_candidate]
+    if over:
+        problems.append(gettext("%(n)s candidat·es dépassent la limite d'entretiens.") % {"n": len(over)})
+    return problems
