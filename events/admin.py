@@ -315,8 +315,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["status", "outcome", "walk_in", "session__edition", "session__city"]
     search_fields = ["candidate__last_name", "candidate__first_name", "candidate__email", "session__title"]
     date_hierarchy = "created_at"
-    autocomplete_fields = ["session"]
-    raw_id_fields = ["candidate"]
+    autocomplete_fields = ["session", "candidate"]
     list_select_related = ["candidate", "session"]
     readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "orientations"]
     inlines = [SurveyInline]

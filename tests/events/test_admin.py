@@ -177,3 +177,15 @@ def test_survey_answers_are_visible_per_session(client_for, coordinator, session
     listing = client_for(coordinator).get(
         f"/admin/events/surveyresponse/?registration__session__id__exact={session.pk}")
     assert listing.status_code == 200 and "Super" in listing.content.decode()
+
+
+def test_recruiter_session_page_shows_no_candidate_and_only_their_participation(client_for, recruiter_a, company_a,
+                                                                                company_b, session):
+    SessionCompany.objects.create(session=session, company=company_a)
+    SessionCompany.objects.create(session=session, company=company_b)
+    services.registration_book(session=session, candidate=factories.CandidateFactory(last_name="Confidentiel"))
+    response = client_for(recruiter_a).get(f"/admin/events/session/{session.pk}/change/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Confidentiel" not in body
+    assert company_a.name in body and company_b.name not in body

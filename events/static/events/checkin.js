@@ -42,7 +42,7 @@
       .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
       .then(function (result) {
         var ok = result[0], data = result[1];
-        if (!ok) { button.disabled = false; window.alert(data.error || "Erreur"); return; }
+        if (!ok) { button.disabled = false; window.alert(data.error || root.dataset.errorText); return; }
         var badge = form.parentElement.querySelector("[data-status]");
         if (badge) {
           badge.textContent = data.status_label;
