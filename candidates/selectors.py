@@ -19,6 +19,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import hotline_services
 from .models import Campaign, Candidate, Qualification, StageChange
 
 Stage = Candidate.Stage
@@ -77,21 +78,13 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
              "company": x.posting.company.name}
             for x in c.interests.select_related("posting__company")
         ],
-        "hotline_calls": [_row(x, ["direction", "channel", "topic", "summary", "caller_name", "caller_contact",
-                                   "follow_up_due", "created_at"]) for x in c.calls.all()],
-        "relocation_requests": [
-            _row(x, ["need_housing", "need_partner_job", "need_schools", "need_transport", "need_other",
-                     "target_city", "target_date", "status", "message", "notes", "created_at"])
-            for x in c.relocation_requests.all()
-        ],
-        "callback_requests": [
-            {**_row(x, ["name", "email", "preferred_time", "topic", "message", "created_at", "handled_at"]),
-             "phone": str(x.phone) if x.phone else ""}
-            for x in c.callback_requests.all()
-        ],
         "matches": [{"posting": m.posting.title, "score": m.score, "explanation": m.explanation}
                     for m in c.matches.select_related("posting")],
     }
+    hotline = hotline_services.hotline_export(c)
+    data["hotline_calls"] = hotline["calls"]
+    data["callback_requests"] = hotline["callback_requests"]
+    data["relocation_requests"] = hotline["relocation_requests"]
     qualification = Qualification.objects.filter(candidate=c).first()
     if qualification is not None:
         data["qualification"] = _row(qualification, ["level", "motivation", "training_needed", "notes",

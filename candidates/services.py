@@ -8,13 +8,11 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import pending, wording
+from . import hotline_services, pending, wording
 from .models import (
-    CallbackRequest,
     Campaign,
     Candidate,
     Consent,
@@ -393,10 +391,10 @@ def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUES
         if locked.is_anonymised:
             return False
         now = timezone.now()
-        email = locked.email
-        phone = str(locked.phone) if locked.phone else ""
         cv_name = locked.cv.name if locked.cv else ""
         cv_storage = locked.cv.storage
+        # The hotline finds its calls and call-backs by the e-mail and phone: before they are overwritten.
+        hotline_services.hotline_erase(locked)
         Candidate.objects.filter(pk=locked.pk).update(
             first_name="", last_name="", email=f"erased-{uuid.uuid4().hex}@anonymised.invalid", phone="",
             # The département alone is kept: enough for the regional figures, not enough to find anyone.
@@ -409,13 +407,6 @@ def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUES
         Qualification.objects.filter(candidate=locked).update(notes="", training_needed="")
         StageChange.objects.filter(candidate=locked).update(comment="")
         Orientation.objects.filter(candidate=locked).update(outcome="")
-        HotlineCall.objects.filter(candidate=locked).update(summary="", caller_name="", caller_contact="")
-        contact_q = Q(caller_contact__iexact=email) | (Q(caller_contact=phone) if phone else Q(pk__in=[]))
-        HotlineCall.objects.filter(candidate__isnull=True).filter(contact_q).update(
-            summary="", caller_name="", caller_contact="")
-        callback_q = Q(candidate=locked) | Q(email__iexact=email) | (Q(phone=phone) if phone else Q(pk__in=[]))
-        CallbackRequest.objects.filter(callback_q).delete()
-        RelocationRequest.objects.filter(candidate=locked).update(notes="", message="", need_other="")
         Registration.objects.filter(candidate=locked).update(outcome_notes="")
         SurveyResponse.objects.filter(registration__candidate=locked).update(comment="")
         Match.objects.filter(candidate=locked).delete()

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import translation
 
 from companies.models import JobFamily, Skill
 from tests import factories
@@ -17,6 +18,13 @@ def instant_commit(monkeypatch):
     # The test transaction never commits: run the after-commit work (e-mails, file deletion) at once.
     # Not autouse: the other test modules of this folder capture on-commit callbacks their own way.
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
+def french():
+    # Service errors are read in the active language; a previous English request must not leak in.
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests import factories
 
 from .conftest import PDF
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit", "french")]
 
 URL = "/admin/candidates/candidate/"
 Stage = Candidate.Stage

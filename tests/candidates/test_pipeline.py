@@ -8,7 +8,7 @@ from candidates.models import Candidate, Erasure, Orientation, StageChange
 from candidates.services import CandidateError
 from tests import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit", "french")]
 
 Stage = Candidate.Stage
 

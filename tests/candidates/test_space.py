@@ -26,7 +26,7 @@ from tests import factories
 
 from .conftest import EXE, PDF, last_link
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit", "french")]
 
 
 def _without_csrf(response) -> str:
@@ -115,6 +115,7 @@ def test_home_shows_profile_bookings_and_interests(space_client, confirmed_candi
     assert registration.session.title in body
     assert "Développeuse SAP" in body
     assert "Mes accords" in body
+    assert "Aide à l&#x27;installation en Occitanie" in body  # the hotline's section
 
 
 def test_other_apps_extend_the_space_page(space_client, confirmed_candidate, monkeypatch, settings):
