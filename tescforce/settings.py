@@ -283,3 +283,7 @@ MIDDLEWARE.append("candidates.middleware.CampaignAttributionMiddleware")
 # Prospecting: each owner's reminder of next steps due and meetings to complete (once per owner and day).
 CELERY_BEAT_SCHEDULE["prospecting-daily-reminders"] = {
     "task": "prospecting.tasks.send_daily_reminders", "schedule": crontab(minute="0", hour="7")}
+
+# Matching: recompute every match and remove the stale ones, nightly (saves recompute their own rows at once).
+CELERY_BEAT_SCHEDULE["matching-nightly-recompute"] = {
+    "task": "candidates.matching_tasks.matches_recompute_nightly", "schedule": crontab(minute="40", hour="3")}
