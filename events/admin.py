@@ -161,7 +161,7 @@ class SessionAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("taux de présence"))
     def attendance(self, obj):
-        rate = selectors.attendance_rate(obj.n_attended, obj.n_no_show)
+        rate = selectors.attendance_rate(obj.n_came, obj.n_seats)
         return "—" if rate is None else f"{rate:.0%}"
 
     @admin.display(description=_("émargement"))

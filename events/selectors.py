@@ -19,6 +19,8 @@ def with_figures(qs: QuerySet) -> QuerySet:
         n_waitlisted=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
         n_attended=Count("registrations", filter=Q(registrations__status=Registration.Status.ATTENDED)),
         n_no_show=Count("registrations", filter=Q(registrations__status=Registration.Status.NO_SHOW)),
+        n_came=Count("registrations", filter=Q(registrations__status=Registration.Status.ATTENDED,
+                                               registrations__walk_in=False)),
     ).annotate(seats_left=Greatest(F("capacity") - F("n_seats"), Value(0), output_field=IntegerField()))
 
 
@@ -45,9 +47,9 @@ def waitlist_position(registration: Registration) -> int | None:
     ).count() + 1
 
 
-def attendance_rate(attended: int, no_show: int) -> float | None:
-    total = attended + no_show
-    return None if total == 0 else attended / total
+def attendance_rate(came: int, seats: int) -> float | None:
+    """Share of booked seats whose holder came (walk-ins are counted apart)."""
+    return None if seats == 0 else came / seats
 
 
 def candidate_bookings(*, candidate) -> QuerySet:
@@ -61,13 +63,14 @@ def session_figures(*, session: Session) -> dict:
     """Per-session figures the dashboard reads: candidates met, companies, partners, orientations."""
     regs = session.registrations
     attended = regs.filter(status=Registration.Status.ATTENDED).count()
-    no_show = regs.filter(status=Registration.Status.NO_SHOW).count()
+    seats = regs.filter(status__in=("confirmed", "attended", "no_show"), walk_in=False).count()
+    came = regs.filter(status=Registration.Status.ATTENDED, walk_in=False).count()
     return {
-        "confirmed": regs.filter(status__in=("confirmed", "attended", "no_show"), walk_in=False).count(),
+        "confirmed": seats,
         "waitlisted": regs.filter(status=Registration.Status.WAITLISTED).count(),
         "candidates_met": attended,
         "walk_ins": regs.filter(walk_in=True, status=Registration.Status.ATTENDED).count(),
-        "attendance_rate": attendance_rate(attended, no_show),
+        "attendance_rate": attendance_rate(came, seats),
         "companies": session.company_participations.count(),
         "partners": session.partner_participations.count(),
         "orientations": Orientation.objects.filter(session=session).count(),

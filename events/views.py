@@ -32,7 +32,9 @@ def session_list(request):
     form = SessionCityFilter(request.GET or None, cities=cities)
     city = form.cleaned_data["city"] if form.is_valid() else ""
     return render(request, "events/session_list.html", {
-        "sessions": selectors.session_upcoming(city=city), "form": form, "city": city})
+        # Grouped by city in the page, soonest first inside each city.
+        "sessions": selectors.session_upcoming(city=city).order_by("city", "starts_at", "pk"), "form": form,
+        "city": city})
 
 
 def _public_session(pk: int) -> Session:

@@ -37,6 +37,7 @@ def test_changelist_shows_confirmed_waitlisted_free_and_attendance(client_for, c
     assert response.status_code == 200
     row = next(r for r in response.context["cl"].result_list if r.pk == session.pk)
     assert (row.n_seats, row.n_waitlisted, row.seats_left) == (2, 1, 0)
+    assert "50%" in response.content.decode()  # one of the two seat holders came
 
 
 def test_lowering_capacity_below_confirmed_seats_is_refused_with_the_number(client_for, coordinator, session):
