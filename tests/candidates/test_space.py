@@ -115,7 +115,7 @@ def test_home_shows_profile_bookings_and_interests(space_client, confirmed_candi
     assert registration.session.title in body
     assert "Développeuse SAP" in body
     assert "Mes accords" in body
-    assert "Aide à l&#x27;installation en Occitanie" in body  # the hotline's section
+    assert "Aide à l'installation en Occitanie" in body  # the hotline's section
 
 
 def test_other_apps_extend_the_space_page(space_client, confirmed_candidate, monkeypatch, settings):
