@@ -121,6 +121,12 @@ class SurveyInline(admin.TabularInline):
     model = SurveyResponse
     fk_name = "registration"
     extra = 0
+    can_delete = False
+    readonly_fields = ["rating", "useful", "comment", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # answers come from the candidate only
 
 
 @admin.register(Session)
@@ -275,10 +281,10 @@ class SessionCompanyAdmin(ScopedModelAdmin):
 
 class RegistrationAdminForm(forms.ModelForm):
     orient_companies = forms.ModelMultipleChoiceField(
-        label=_("orienter vers les entreprises"), queryset=Company.objects.none(), required=False,
+        label=_("Orienter vers les entreprises"), queryset=Company.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple)
     orient_postings = forms.ModelMultipleChoiceField(
-        label=_("orienter vers les offres"), queryset=JobPosting.objects.none(), required=False,
+        label=_("Orienter vers les offres"), queryset=JobPosting.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple)
 
     class Meta:
