@@ -27,6 +27,8 @@ class MeetingAdminForm(forms.ModelForm):
 
     local_date = forms.DateField(label=_("date (heure locale du rendez-vous)"), widget=admin_widgets.AdminDateWidget)
     local_time = forms.TimeField(label=_("heure locale"), widget=admin_widgets.AdminTimeWidget)
+    online_url = forms.URLField(label=_("lien"), required=False, assume_scheme="https",
+                                widget=admin_widgets.AdminURLFieldWidget)
 
     class Meta:
         model = Meeting
@@ -73,6 +75,9 @@ def format_paris(value: dt.datetime) -> str:
 
 class ProspectAdminForm(forms.ModelForm):
     """The stage is moved through `prospect_move`, so nonsense moves become field errors here."""
+
+    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https",
+                             widget=admin_widgets.AdminURLFieldWidget)
 
     class Meta:
         model = Prospect
