@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -23,6 +24,15 @@ class UseCaseFilter(django_filters.FilterSet):
     class Meta:
         model = UseCase
         fields = ["q", "sector", "technology", "company"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only what the catalogue holds, sorted in the visitor's language.
+        language = (get_language() or "fr")[:2]
+        order = f"name_{language}" if language in ("fr", "en") else "name"
+        for name, model in (("sector", Sector), ("technology", Technology)):
+            self.filters[name].queryset = (
+                model.objects.filter(use_cases__is_published=True).distinct().order_by(order, "slug"))
 
     def search(self, queryset, name, value):
         return use_case_search(queryset, value)

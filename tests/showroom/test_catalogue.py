@@ -112,3 +112,11 @@ def test_home_page_shows_featured_use_cases(client, catalogue):
     html = client.get("/en/").content.decode()
     assert "Digital twin of an assembly line" in html
     assert "Connected hospital" not in html
+
+
+@pytest.mark.django_db
+def test_filters_offer_only_sectors_in_the_catalogue_sorted_in_the_visitor_language(client, catalogue):
+    english = client.get("/en/showroom/").context["filter"].form.fields["sector"].queryset
+    assert [s.name for s in english] == ["Aerospace", "Health"]
+    french = client.get("/fr/showroom/").context["filter"].form.fields["technology"].queryset
+    assert [t.slug for t in french] == ["ia", "iot"]  # Intelligence… before Internet…
