@@ -1,7 +1,6 @@
 # Hotline models are registered in their own topic module.
 from . import admin_hotline  # noqa: F401, I001
 
-import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.http import FileResponse, Http404
@@ -17,7 +16,7 @@ from tescforce import roles
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from tescforce.scoping import recruiter_company_id
 
-from . import selectors, services
+from . import hotline_selectors, selectors, services
 from .forms import OrientationActionForm, QualificationActionForm, WithdrawActionForm
 from .models import (
     Campaign,
@@ -277,11 +276,14 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
 
     # Search ----------------------------------------------------------------------------------------
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        phone = _as_e164(search_term)
-        if phone:
-            results = results | queryset.filter(phone=phone)
-        return results, may_have_duplicates
+        # The hotline's accent-, case- and format-blind search, served by a trigram index on PostgreSQL.
+        parsed = hotline_selectors.normalise_query(search_term)
+        if not parsed.usable:
+            return super().get_search_results(request, queryset, search_term)
+        results = queryset.annotate(search_norm=hotline_selectors._search_expression())
+        for token in parsed.tokens:
+            results = results.filter(search_norm__contains=token)
+        return results, False
 
     # Display ---------------------------------------------------------------------------------------
     @admin.display(description=_("confirmé"), boolean=True, ordering="confirmed_at")
@@ -386,17 +388,6 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
             "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/candidates/candidate/action_form.html", context)
-
-
-def _as_e164(term: str) -> str:
-    digits = "".join(ch for ch in term if ch.isdigit() or ch == "+")
-    if len(digits.lstrip("+")) < 9:
-        return ""
-    try:
-        number = phonenumbers.parse(digits, "FR")
-    except phonenumbers.NumberParseException:
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- campaigns -------------------------------------------------------------------------------------

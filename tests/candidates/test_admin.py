@@ -79,12 +79,26 @@ def test_coordinator_changelist_filters_and_searches(client_for, coordinator, ca
 
 
 @pytest.mark.parametrize("term", ["+33 6 12 34 56 78", "0612345678", "06.12.34.56.78", "helene@EXAMPLE.org",
-                                  "dupont"])
+                                  "dupont", "Helene Dup", "HÉLÈNE"])
 def test_search_finds_a_candidate_by_name_email_or_phone_in_any_format(client_for, coordinator, candidate, term):
     factories.CandidateFactory(first_name="Autre", last_name="Personne", phone="+33700000000")
     response = client_for(coordinator).get(URL, {"q": term})
     results = list(response.context["cl"].result_list)
     assert results == [candidate]
+
+
+def test_changelist_queries_do_not_grow_with_rows(client_for, coordinator):
+    campaign = Campaign.objects.create(name="Paris", code="paris", city="Paris", channel="display",
+                                       starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1))
+    client = client_for(coordinator)
+    factories.CandidateFactory(source_campaign=campaign)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for _ in range(10):
+        factories.CandidateFactory(source_campaign=campaign)
+    with CaptureQueriesContext(connection) as more:
+        client.get(URL)
+    assert len(more) == len(few)
 
 
 def test_change_page_shows_history_in_time_order_and_inlines(client_for, coordinator, oriented_a):
