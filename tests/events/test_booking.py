@@ -176,3 +176,10 @@ def test_outcome_is_refused_for_someone_who_did_not_attend(session, candidate):
     reg = services.registration_book(session=session, candidate=candidate)
     with pytest.raises(BookingError):
         services.registration_record_outcome(registration=reg, outcome="qualified")
+
+
+def test_emails_follow_the_candidates_language(session, make_candidate, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_book(session=session, candidate=make_candidate(language="en"))
+    assert mail.outbox[0].subject.startswith("Your seat is booked")
+    assert "/en/sessions/annulation/" in mail.outbox[0].body

@@ -76,3 +76,23 @@ def test_10_cancellations_racing_50_bookings_promote_exactly_10():
     assert sorted(promoted) == sorted(r.pk for r in waiting[:10])
     assert regs.filter(candidate__in=newcomers, status="confirmed").count() == 0
     assert regs.filter(status="waitlisted").count() == 20 + 50
+
+
+def test_two_reminder_runs_at_once_send_each_reminder_once():
+    import datetime as dt
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from events.models import ReminderSent
+
+    start = timezone.now() + dt.timedelta(hours=12)
+    session = factories.SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=40)
+    regs = [factories.RegistrationFactory(session=session) for _ in range(30)]
+    Registration.objects.filter(pk__in=[r.pk for r in regs]).update(created_at=timezone.now() - dt.timedelta(days=9))
+    mail.outbox = []
+    errors = _run_in_parallel([services.reminders_send_due] * 4, workers=4)
+    assert errors == []
+    assert ReminderSent.objects.filter(kind="d1").count() == 30
+    assert len(mail.outbox) == 30
+    assert len({m.to[0] for m in mail.outbox}) == 30

@@ -3,6 +3,7 @@ from smtplib import SMTPException
 from unittest import mock
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
@@ -115,3 +116,26 @@ def test_after_the_session_attendees_get_the_survey_and_no_shows_the_next_dates(
     assert "/sessions/avis/" in by_to[came.candidate.email].body
     assert upcoming.title in by_to[missed.candidate.email].body
     assert Registration.objects.get(pk=missed.pk).status == "no_show"
+
+
+def test_the_task_itself_retries_after_a_failed_send_and_sends_each_reminder_once():
+    session = _session_in(0.5)
+    _booked_long_ago(session, 3)
+    mail.outbox.clear()
+    real_send = EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def fails_once(self, messages):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SMTPException("connection lost")
+        return real_send(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", fails_once):
+        with pytest.raises(Retry):  # the task asks to be retried with backoff…
+            tasks.send_due_reminders.apply()
+        assert len(mail.outbox) == 1
+        tasks.send_due_reminders.apply()  # …and the worker runs it again
+    assert len(mail.outbox) == 3
+    assert len({m.to[0] for m in mail.outbox}) == 3
+    assert ReminderSent.objects.count() == 3
