@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
+from import_export.formats import base_formats
 
 from companies.models import Company, JobPosting
 from tescforce import roles
@@ -64,6 +65,10 @@ class OrientationAdminForm(forms.ModelForm):
             except services.CandidateError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+def _is_coordinator(user) -> bool:
+    return user.is_active and (user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists())
 
 
 def _after_qualification(request, candidate) -> None:
@@ -192,6 +197,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
     filter_horizontal = ("skills", "desired_job_families")
     actions = ["qualify_action", "orient_action", "withdraw_action", "erase_action"]
     resource_classes = [CandidateResource]
+    export_formats = [base_formats.CSV, base_formats.XLSX]
     readonly_fields = ("public_id", "stage", "from_other_region", "cv_link", "confirmed_at", "last_activity_at",
                        "anonymised_at", "created_at", "updated_at", "timeline", "utm_source", "utm_medium",
                        "utm_campaign", "shown_to_recruiters", "language")
@@ -216,6 +222,14 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
     # Roles ------------------------------------------------------------------------------------------
     def _recruiter(self, request) -> bool:
         return recruiter_company_id(request.user) is not None
+
+    def has_pipeline_permission(self, request) -> bool:
+        """Qualify, orient, withdraw and anonymise: the coordinators' decisions."""
+        return _is_coordinator(request.user) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        # Bulk exports of personal data: coordinators, and recruiters for their own shortlist only.
+        return _is_coordinator(request.user) or (self._recruiter(request) and self.has_view_permission(request))
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -334,7 +348,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
         if done:
             self.message_user(request, success_message % {"count": done}, messages.SUCCESS)
 
-    @admin.action(description=_("Qualifier"), permissions=["change"])
+    @admin.action(description=_("Qualifier"), permissions=["pipeline"])
     def qualify_action(self, request, queryset):
         form = QualificationActionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -346,7 +360,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
             return None
         return self._action_page(request, queryset, form, "qualify_action", _("Qualifier les candidat·es"))
 
-    @admin.action(description=_("Orienter vers une entreprise ou une offre"), permissions=["change"])
+    @admin.action(description=_("Orienter vers une entreprise ou une offre"), permissions=["pipeline"])
     def orient_action(self, request, queryset):
         form = OrientationActionForm(
             request.POST if "apply" in request.POST else None,
@@ -361,7 +375,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
             return None
         return self._action_page(request, queryset, form, "orient_action", _("Orienter les candidat·es"))
 
-    @admin.action(description=_("Sortir du dispositif"), permissions=["change"])
+    @admin.action(description=_("Sortir du dispositif"), permissions=["pipeline"])
     def withdraw_action(self, request, queryset):
         form = WithdrawActionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -371,7 +385,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
             return None
         return self._action_page(request, queryset, form, "withdraw_action", _("Sortir du dispositif"))
 
-    @admin.action(description=_("Anonymiser (droit à l'effacement)"), permissions=["change"])
+    @admin.action(description=_("Anonymiser (droit à l'effacement)"), permissions=["pipeline"])
     def erase_action(self, request, queryset):
         if "apply" in request.POST:
             count = sum(services.candidate_erase(candidate=c, reason="staff", by=request.user) for c in queryset)
@@ -408,6 +422,10 @@ class CampaignAdmin(ExportActionMixin, ScopedModelAdmin):
     prepopulated_fields = {"code": ("name",)}
     inlines = [CampaignFundingInline]
     resource_classes = [CampaignResource]
+    export_formats = [base_formats.CSV, base_formats.XLSX]
+
+    def has_export_permission(self, request) -> bool:
+        return _is_coordinator(request.user)
     readonly_fields = ("figures", "tracking_links", "created_at")
     fieldsets = (
         (None, {"fields": ("name", "code", "city", "channel", ("starts_on", "ends_on"), "budget", "description")}),
@@ -577,9 +595,7 @@ class ErasureAdmin(ViewOnlyAdmin):
 
     # The erasure log is for coordinators only; no group permission is needed for it.
     def has_view_permission(self, request, obj=None):
-        user = request.user
-        return user.is_active and user.is_staff and (
-            user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists())
+        return request.user.is_staff and _is_coordinator(request.user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

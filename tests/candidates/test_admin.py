@@ -209,6 +209,12 @@ def test_export_selected_action_shows_the_export_form(client_for, coordinator, c
 def test_hotline_agent_can_search_candidates_and_prospecting_officer_cannot(client_for, hotline_agent,
                                                                             prospecting_officer, candidate):
     assert client_for(hotline_agent).get(URL, {"q": "0612345678"}).status_code == 200
+    # Hotline agents fix a record but neither export lists nor take pipeline decisions.
+    assert client_for(hotline_agent).post(URL + "export/", _export_data(CandidateResource)).status_code == 403
+    client_for(hotline_agent).post(URL, {"action": "erase_action", ACTION_CHECKBOX_NAME: [candidate.pk],
+                                         "apply": "1"})
+    candidate.refresh_from_db()
+    assert candidate.anonymised_at is None
     assert client_for(prospecting_officer).get(URL).status_code == 403
     assert client_for(prospecting_officer).get(f"{URL}{candidate.pk}/cv/").status_code in (403, 404)
 
