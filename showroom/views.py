@@ -1,4 +1,7 @@
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,9 +49,21 @@ def usecase_sheet(request, slug):
     return render(request, "showroom/sheet.html", context)
 
 
+@ratelimit(key="ip", rate="30/m", method="GET", block=False)
 def usecase_sheet_pdf(request, slug):
+    if getattr(request, "limited", False):
+        return HttpResponse(_("Trop de téléchargements : réessayez dans une minute."), status=429,
+                            content_type="text/plain; charset=utf-8")
     use_case = _get_published(slug)
-    pdf = render_pdf([use_case], language=translation.get_language(), title=use_case.title)
+    language = translation.get_language()
+    # A render takes ~40 ms of CPU (more with images): keep each sheet an hour, keyed on its content.
+    images = repr(list(use_case.images.values_list("pk", "image", f"alt_text_{language}")))
+    digest = hashlib.sha256(f"{use_case.updated_at.isoformat()}{images}".encode()).hexdigest()[:16]
+    key = f"showroom:pdf:{use_case.pk}:{language}:{digest}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf([use_case], language=language, title=use_case.title)
+        cache.set(key, pdf, timeout=3600)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="tescforce-{use_case.slug}.pdf"'
     return response

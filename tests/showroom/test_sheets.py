@@ -109,3 +109,25 @@ def test_prospect_sheets_ask_anonymous_visitors_to_log_in(client, catalogue):
     response = client.get(f"/pilotage/prospection/prospects/{prospect.pk}/fiches/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_pdf_is_rendered_once_then_served_from_the_cache(client, catalogue, monkeypatch):
+    from django.core.cache import cache
+
+    from showroom import views
+
+    cache.clear()
+    calls = []
+    real = views.render_pdf
+    monkeypatch.setattr(views, "render_pdf", lambda *a, **k: calls.append(k["language"]) or real(*a, **k))
+    first = client.get("/en/showroom/jumeau-numerique/fiche/pdf/").content
+    second = client.get("/en/showroom/jumeau-numerique/fiche/pdf/").content
+    client.get("/fr/showroom/jumeau-numerique/fiche/pdf/")
+    assert first == second
+    assert calls == ["en", "fr"]
+    catalogue["twin"].title_en = "Renamed"
+    catalogue["twin"].save()
+    client.get("/en/showroom/jumeau-numerique/fiche/pdf/")
+    assert calls == ["en", "fr", "en"]
+    cache.clear()
