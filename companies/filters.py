@@ -52,6 +52,13 @@ class JobPostingFilter(django_filters.FilterSet):
         if wanted and wanted not in cities:
             cities.append(wanted)  # a shared link to a city with no posting left: say "none", not "invalid"
         self.filters["city"].extra["choices"] = [(c, c) for c in cities]
+        # Fetch the reference lists in one query each: looping over a queryset-backed field would first
+        # COUNT it, then read it through a server-side cursor.
+        families = self.form.fields["job_family"]
+        families.widget.choices = [("", families.empty_label), *(
+            (pk, f"{code} – {label}") for pk, code, label in JobFamily.objects.values_list("pk", "code", "label"))]
+        skills = self.form.fields["skill"]
+        skills.widget.choices = [("", skills.empty_label), *Skill.objects.values_list("pk", "name")]
 
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value)

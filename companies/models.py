@@ -240,8 +240,10 @@ class JobPosting(models.Model):
         verbose_name = _("offre d'emploi")
         verbose_name_plural = _("offres d'emploi")
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="posting_status_pub_idx"),
-            models.Index(fields=["status", "city"], name="posting_status_city_idx"),
+            # The board's order, walked with LIMIT: no sort of every open posting.
+            models.Index(fields=["status", "-published_at", "-id"], name="posting_board_order_idx"),
+            # closes_on included so the board's list of cities is an index-only scan.
+            models.Index(fields=["status", "city", "closes_on"], name="posting_status_city_idx2"),
             models.Index(fields=["status", "contract"], name="posting_status_contract_idx"),
             models.Index(fields=["company", "status"], name="posting_company_status_idx"),
             models.Index(fields=["status", "closes_on"], name="posting_status_closes_idx"),
