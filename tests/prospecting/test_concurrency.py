@@ -1,0 +1,55 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from prospecting import services
+from prospecting.models import ReminderSent, Settlement
+
+from .conftest import past_meeting
+
+
+def run_together(func, times=2):
+    """Run `func` in `times` threads released at once; return what each returned or raised."""
+    barrier = threading.Barrier(times)
+    results = []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(func())
+        except Exception as exc:  # the test inspects it
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_same_reminder_send_one_email(prospect, prospecting_officer):
+    past_meeting(prospect)  # to complete
+    day = timezone.localdate()
+    results = run_together(lambda: services.reminder_send(user=prospecting_officer, day=day), times=3)
+    assert sorted(results) == [False, False, True]
+    assert len(mail.outbox) == 1
+    assert ReminderSent.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_recording_the_same_settlement_record_one(prospect):
+    results = run_together(lambda: services.settlement_record(
+        prospect=prospect, settled_on=dt.date(2026, 9, 1), site_city="Toulouse"))
+    assert sum(isinstance(r, Settlement) for r in results) == 1
+    assert sum(isinstance(r, services.ProspectingError) for r in results) == 1
+    assert prospect.stage_changes.filter(to_stage="settled").count() == 1
