@@ -182,9 +182,11 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
 def _write_all_postgres(rows, now) -> None:
     """Replace the whole table's content in three statements: COPY to a temporary table, upsert, delete."""
     with connection.cursor() as cursor:
+        # Kept for the session: an outer transaction (a test's, a caller's) may run this twice.
         cursor.execute(
-            "CREATE TEMPORARY TABLE match_new (candidate_id bigint, posting_id bigint, score smallint, "
-            "explanation jsonb, for_posting boolean, for_candidate boolean) ON COMMIT DROP")
+            "CREATE TEMPORARY TABLE IF NOT EXISTS match_new (candidate_id bigint, posting_id bigint, "
+            "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean)")
+        cursor.execute("TRUNCATE match_new")
         buffer = io.StringIO()
         for c, p, s, e, fp, fc in rows:
             text = json.dumps(e, separators=(",", ":")).replace("\\", "\\\\")

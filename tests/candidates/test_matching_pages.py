@@ -97,8 +97,18 @@ def test_shortlist_shows_only_consenting_active_candidates_of_the_recruiters_com
     assert len(matching_selectors.shortlist_for_posting(posting, coordinator)) == 0
 
 
+@pytest.fixture
+def eager_tasks():
+    from tescforce.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.mark.django_db(transaction=True)
-def test_saving_a_posting_recomputes_its_matches_on_commit(db):
+def test_saving_a_posting_recomputes_its_matches_on_commit(eager_tasks):
     candidate = factories.CandidateFactory(mobility_toulouse=True)
     posting = factories.JobPostingFactory(city="Toulouse")
     # Eager tasks run on commit: the posting's save alone computed the match.

@@ -45,7 +45,7 @@ def matching_worker():
     routes = celery_app.conf.task_routes
     celery_app.conf.task_routes = {"candidates.matching_tasks.*": {"queue": queue}}
     try:
-        yield queue
+        yield log_file.name
     finally:
         celery_app.conf.task_routes = routes
         worker.terminate()
@@ -77,7 +77,8 @@ def test_saving_a_posting_lets_a_real_worker_compute_its_matches(matching_worker
     assert not settings.CELERY_TASK_ALWAYS_EAGER
     candidate = factories.CandidateFactory(mobility_toulouse=True)
     posting = factories.JobPostingFactory(city="Toulouse")
-    assert _wait_for(lambda: Match.objects.filter(candidate=candidate, posting=posting).exists())
+    found = _wait_for(lambda: Match.objects.filter(candidate=candidate, posting=posting).exists())
+    assert found, Path(matching_worker).read_text()[-3000:]
     match = Match.objects.get(candidate=candidate, posting=posting)
     assert match.explanation["pts"]["place"] == 15
     posting.status = JobPosting.Status.CLOSED
