@@ -164,3 +164,31 @@ def test_admin_refuses_a_fake_image(client_for, coordinator, catalogue):
         "alt_text_fr": "x", "position": 0})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["image"]
+
+
+@pytest.mark.django_db
+def test_image_uploaded_through_the_use_case_page_is_reencoded(client_for, coordinator, catalogue):
+    use_case = catalogue["hospital"]
+    client = client_for(coordinator)
+    page = client.get(f"/admin/showroom/usecase/{use_case.pk}/change/")
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif value is not None:
+            data[name] = getattr(value, "pk", value)
+    data = {k: v for k, v in data.items() if v not in ("", [])}
+    data |= {"images-TOTAL_FORMS": 1, "images-INITIAL_FORMS": 0, "images-MIN_NUM_FORMS": 0,
+             "images-MAX_NUM_FORMS": 1000, "images-0-alt_text_fr": "Balise", "images-0-alt_text_en": "Beacon",
+             "images-0-position": 0,
+             "images-0-image": SimpleUploadedFile("b.jpg", image_bytes(size=(2400, 2400)), content_type="image/jpeg")}
+    response = client.post(f"/admin/showroom/usecase/{use_case.pk}/change/", data)
+    assert response.status_code == 302, response.context and [
+        f.errors for f in response.context["inline_admin_formsets"][0].formset] + [
+        response.context["adminform"].form.errors]
+    image = use_case.images.get()
+    with Image.open(image.image.path) as stored:
+        assert stored.size == (1600, 1600)
+        assert not stored.getexif()
