@@ -345,3 +345,15 @@ def test_campaign_figures_count_registrations_cost_and_conversion(client_for, co
     with CaptureQueriesContext(connection) as six_campaigns:
         client.get("/admin/candidates/campaign/")
     assert len(six_campaigns) == len(one_campaign)
+
+
+def test_recruiter_autocomplete_only_offers_their_candidates(client_for, recruiter_a, oriented_a, oriented_b):
+    client = client_for(recruiter_a)
+    params = {"app_label": "candidates", "model_name": "orientation", "field_name": "candidate"}
+    mine = client.get("/admin/autocomplete/", {**params, "term": "Agathe"})
+    assert mine.status_code == 200
+    assert [r["text"] for r in mine.json()["results"]] == ["Agathe Visible"]
+    other = client.get("/admin/autocomplete/", {**params, "term": "Bruno"})
+    assert other.status_code in (200, 403)
+    if other.status_code == 200:
+        assert other.json()["results"] == []
