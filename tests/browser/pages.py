@@ -35,9 +35,9 @@ def _routes(staff: bool) -> list[tuple[str, bool]]:
 
 
 def _posting():
-    company = factories.CompanyFactory(name="Occitanie Logiciels", slug="occitanie-logiciels",
+    company = factories.CompanyFactory(name="Occitanie Logiciels",
                                        description="Éditeur de logiciels pour les collectivités.")
-    return factories.JobPostingFactory(company=company, title="Développeuse Python", slug="developpeuse-python")
+    return factories.JobPostingFactory(company=company, title="Développeuse Python")
 
 
 def _session():
@@ -45,7 +45,7 @@ def _session():
 
 
 def _usecase():
-    return factories.UseCaseFactory(title="Jumeau numérique d'atelier", slug="jumeau-numerique")
+    return factories.UseCaseFactory(title="Jumeau numérique d'atelier")
 
 
 def _registration_token(purpose: str, **fields) -> str:
@@ -103,4 +103,4 @@ def page_path(name: str, language: str) -> str | None:
 
 def staff_user():
     """A coordinator: the role that sees every staff page."""
-    return factories.UserFactory(username="coordinatrice", groups=[roles.COORDINATORS])
+    return factories.UserFactory(username="coordinatrice-a11y", groups=[roles.COORDINATORS])

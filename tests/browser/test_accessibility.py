@@ -1,6 +1,8 @@
 """axe-core (shipped by axe-playwright-python, no download) on every public page and the staff tools.
 
 RGAA 4.1 / WCAG 2.1 AA: no violation of impact serious or critical, in French and in English.
+One test per language walks all pages (a live-server test costs a database flush, so pages share one);
+the failure message lists every page with its rules and the elements at fault.
 """
 
 import pytest
@@ -13,41 +15,59 @@ BLOCKING = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 
 
-def _check(journey, path: str, client: Client) -> None:
+def _violations(journey, path: str, client: Client) -> list[dict] | str:
+    """Return the blocking violations of the page, or why it is not a page axe can check."""
     # Views answering a plain GET with something other than a page (a form's POST target, an
-    # iCalendar file, a link that needs its signed token) have nothing for axe to check.
+    # iCalendar file) have nothing for axe to check.
     response = client.get(path, follow=True)
     if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-        pytest.skip(f"{path} answers {response.status_code} {response.get('Content-Type', '')} to a plain GET")
+        return f"answers {response.status_code} {response.get('Content-Type', '')} to a plain GET"
     journey.open(path)
-    violations = [v for v in Axe().run(journey.page, options=AXE_OPTIONS).response["violations"]
-                  if v["impact"] in BLOCKING]
-    report = "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(f"    {n['target']}: {n['html'][:160]}"
-                                                            for n in v["nodes"][:5])
-        for v in violations
-    )
-    assert not violations, f"{path}:\n{report}"
+    return [v for v in Axe().run(journey.page, options=AXE_OPTIONS).response["violations"]
+            if v["impact"] in BLOCKING]
+
+
+def _report(failures: dict[str, list[dict]]) -> str:
+    lines = []
+    for path, violations in failures.items():
+        lines.append(path)
+        for v in violations:
+            lines.append(f"  - {v['id']} ({v['impact']}): {v['help']}")
+            lines += [f"      {node['target']}: {node['html'][:160]}" for node in v["nodes"][:5]]
+    return "\n".join(lines)
+
+
+def _check_all(journey, names: list[str], language: str, client: Client) -> None:
+    failures, checked, not_checked = {}, [], []
+    for name in names:
+        path = pages.page_path(name, language)
+        if path is None:
+            not_checked.append(f"{name}: needs an object, add a builder to tests/browser/pages.py")
+            continue
+        result = _violations(journey, path, client)
+        if isinstance(result, str):
+            not_checked.append(f"{path}: {result}")
+            continue
+        checked.append(path)
+        if result:
+            failures[path] = result
+    print(f"checked {len(checked)} pages; not pages:", *not_checked, sep="\n  ")
+    assert checked
+    assert not failures, "\n" + _report(failures)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("name", pages.public_pages())
-def test_public_page_has_no_serious_accessibility_violation(journey, name, language):
-    path = pages.page_path(name, language)
-    if path is None:
-        pytest.skip(f"{name} needs an object: add a builder to tests/browser/pages.py")
-    _check(journey, path, Client())
+def test_public_pages_have_no_serious_accessibility_violation(journey, language):
+    _check_all(journey, pages.public_pages(), language, Client())
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("name", pages.STAFF_PAGES)
-def test_staff_page_has_no_serious_accessibility_violation(journey, name, language):
+def test_staff_pages_have_no_serious_accessibility_violation(journey, language):
     user = pages.staff_user()
-    path = pages.page_path(name, language)
     journey.login(user)
     # Staff pages have no language prefix: the language comes from the cookie the switcher sets.
     journey.page.context.add_cookies([{"name": "django_language", "value": language, "url": journey.base_url}])
     client = Client()
     client.force_login(user)
     client.cookies["django_language"] = language
-    _check(journey, path, client)
+    _check_all(journey, pages.STAFF_PAGES, language, client)
