@@ -15,6 +15,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 
 from tescforce.admin_mixins import ScopedAdminMixin, ScopedInline, ScopedModelAdmin
@@ -23,6 +25,7 @@ from tescforce.scoping import recruiter_company_id
 from . import selectors
 from .forms import CompanyAdminForm, JobPostingAdminForm, ShortlistStatusForm
 from .models import Company, CompanySite, JobFamily, JobPosting, Partner, Recruiter, Skill
+from .resources import CompanyResource, JobPostingResource
 from .services import (
     CompaniesError,
     job_posting_duplicate,
@@ -35,9 +38,20 @@ from .services import (
 URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
-def _is_changelist(request: HttpRequest) -> bool:
+def _wants_figures(request: HttpRequest) -> bool:
+    """Figures are subqueries: compute them for the changelist and its export only."""
     match = getattr(request, "resolver_match", None)
-    return bool(match and match.url_name and match.url_name.endswith("_changelist"))
+    return bool(match and match.url_name and match.url_name.endswith(("_changelist", "_export")))
+
+
+class ExportForViewersMixin(ExportMixin):
+    """CSV / XLSX of the rows on screen (filters and search kept), for those who may view them; the
+    rows come from the scoped get_queryset, so a recruiter exports only their company's."""
+
+    formats = [CSV, XLSX]
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
 
 class CompanySiteInline(ScopedInline):
@@ -46,9 +60,10 @@ class CompanySiteInline(ScopedInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ScopedAdminMixin, TranslationAdmin):
+class CompanyAdmin(ScopedAdminMixin, ExportForViewersMixin, TranslationAdmin):
     form = CompanyAdminForm
     formfield_overrides = URL_OVERRIDES
+    resource_classes = [CompanyResource]
     inlines = [CompanySiteInline]
     list_display = ("name", "kind", "size", "city", "is_member", "openings_col", "interested_col", "oriented_col",
                     "hired_col")
@@ -63,7 +78,7 @@ class CompanyAdmin(ScopedAdminMixin, TranslationAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return selectors.company_figures(qs) if _is_changelist(request) else qs
+        return selectors.company_figures(qs) if _wants_figures(request) else qs
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if self.is_recruiter(request) else {"slug": ("name",)}
@@ -144,8 +159,9 @@ class JobFamilyAdmin(ScopedModelAdmin):
 
 
 @admin.register(JobPosting)
-class JobPostingAdmin(ScopedModelAdmin):
+class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     form = JobPostingAdminForm
+    resource_classes = [JobPostingResource]
     change_form_template = "companies/admin/jobposting_change_form.html"
     list_display = ("title", "company", "status", "city", "contract", "published_at", "closes_on",
                     "interested_col", "oriented_col")
@@ -170,7 +186,7 @@ class JobPostingAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return selectors.posting_figures(qs) if _is_changelist(request) else qs
+        return selectors.posting_figures(qs) if _wants_figures(request) else qs
 
     def _forced_company(self, request) -> Company | None:
         """The recruiter's own company (None for coordinators, who choose)."""
