@@ -920,5 +920,6 @@ RELOCATION_REQUESTS = [
     {"candidate": 100, "target_city": "Toulouse", "days": 45, "status": "in_progress", "housing": True,
      "transport": True, "notes": "Recherche d'un T2 près du métro ; contact transmis au service logement."},
     {"candidate": 104, "target_city": "Montpellier", "days": 75, "status": "open", "housing": True,
-     "partner_job": True, "schools": True, "notes": "Conjoint infirmier ; deux enfants en primaire."},
+     "partner_job": True, "schools": True, "notes": "Conjoint infirmier ; deux enfants en primaire.",
+     "origin": "space", "message": "Nous arrivons à la rentrée : mon conjoint est infirmier, nous avons deux enfants."},
 ]

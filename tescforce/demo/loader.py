@@ -368,7 +368,9 @@ def seed_candidates(ctx: Context) -> None:
         campaign = ctx.campaigns.get(spec["campaign"]) if spec["campaign"] else None
         created_at = spec["created_at"]
         shown = rng.random() < 0.8
-        candidate, created = Candidate.objects.get_or_create(email=spec["email"], defaults={
+        # A few people from abroad or other regions prefer English (e-mails go out in their language).
+        extra = _known_fields(Candidate, {"language": "en" if spec["i"] % 17 == 5 else "fr"})
+        candidate, created = Candidate.objects.get_or_create(email=spec["email"], defaults=extra | {
             "first_name": spec["first"], "last_name": spec["last"], "phone": f"+3363998{spec['i'] + 100:04d}",
             "postcode": spec["postcode"], "city": city, "profile": profile, "education": education,
             "experience": experience, "gender": spec["gender"],
@@ -768,7 +770,9 @@ def seed_hotline(ctx: Context) -> None:
                 "need_housing": spec.get("housing", False), "need_partner_job": spec.get("partner_job", False),
                 "need_schools": spec.get("schools", False), "need_transport": spec.get("transport", False),
                 "target_date": ctx.today + dt.timedelta(days=spec["days"]), "status": spec["status"],
-                "notes": spec["notes"], "owner": agent})
+                "notes": spec["notes"], "owner": agent,
+                **_known_fields(RelocationRequest, {"message": spec.get("message", ""),
+                                                    "origin": spec.get("origin", "staff")})})
 
 
 # ---------------------------------------------------------------------------------------------------------
