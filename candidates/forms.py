@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import JobFamily, Skill
@@ -104,8 +106,8 @@ class ProfileFieldsMixin(forms.ModelForm):
                 Div("postcode", css_class="col-sm-4"), Div("city", css_class="col-sm-8"), css_class="row")),
             Fieldset(_("Votre projet"), "profile", "education", "experience", "desired_job_families",
                      Field("skills", template="candidates/fields/skill_picker.html"),
-                     HTML('<p class="form-label mb-1" id="mobility-label">{% load i18n %}'
-                          '{% translate "Où pouvez-vous travailler ?" %}</p>'),
+                     HTML(format_html('<p class="form-label mb-1" id="mobility-label">{}</p>',
+                                      gettext("Où pouvez-vous travailler ?"))),
                      Div(*MOBILITY_FIELDS, css_class="mb-3", role="group", aria_labelledby="mobility-label"),
                      "contract_wanted", "available_from"),
             Fieldset(_("Statistiques de diversité"), "gender"),
