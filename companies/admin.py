@@ -31,6 +31,7 @@ from .services import (
     job_posting_duplicate,
     job_posting_save,
     job_posting_set_status,
+    recruiter_save,
     shortlist_set_status,
 )
 
@@ -122,6 +123,9 @@ class RecruiterAdmin(ScopedModelAdmin):
 
     def get_list_filter(self, request):
         return () if self.is_recruiter(request) else ("company__is_member",)
+
+    def save_model(self, request, obj, form, change):
+        recruiter_save(recruiter=obj)
 
 
 @admin.register(Partner)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidate, JobInterest, Orientation
 from candidates.services import CandidateError, candidate_move, orientation_set_status
 
-from .models import Company, JobPosting
+from .models import Company, JobPosting, Recruiter
 
 Status = JobPosting.Status
 
@@ -142,6 +142,23 @@ def job_posting_duplicate(*, posting: JobPosting, by: AbstractBaseUser | None) -
         copy.skills_required.set(posting.skills_required.all())
         copy.skills_nice.set(posting.skills_nice.all())
     return copy
+
+
+def recruiter_save(*, recruiter: Recruiter) -> Recruiter:
+    """Save a recruiter profile and give its user what a recruiter needs: staff access and the
+    Recruteurs group (whose permissions tescforce/roles.py lists)."""
+    from django.contrib.auth.models import Group
+
+    from tescforce import roles
+
+    with transaction.atomic():
+        recruiter.save()
+        user = recruiter.user
+        if not user.is_staff:
+            type(user).objects.filter(pk=user.pk).update(is_staff=True)
+            user.is_staff = True
+        user.groups.add(Group.objects.get(name=roles.RECRUITERS))
+    return recruiter
 
 
 # --- Interest -------------------------------------------------------------------------------------

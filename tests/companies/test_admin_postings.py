@@ -221,3 +221,29 @@ def test_job_families_are_read_only(client_for, coordinator, family):
     client = client_for(coordinator)
     assert client.get("/admin/companies/jobfamily/").status_code == 200
     assert client.get("/admin/companies/jobfamily/add/").status_code == 403
+
+
+def test_coordinator_links_a_user_to_a_company_as_recruiter(client_for, coordinator, company_a):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("nouvelle-recrue", "recrue@alpha.example", is_staff=False)
+    response = client_for(coordinator).post("/admin/companies/recruiter/add/", {
+        "user": user.pk, "company": company_a.pk, "job_title": "RH", "phone": ""})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_staff and user.groups.filter(name="Recruteurs").exists()
+    assert user.recruiter.company == company_a
+
+
+def test_recruiter_cannot_create_recruiters(client_for, recruiter_a):
+    assert client_for(recruiter_a).get("/admin/companies/recruiter/add/").status_code == 403
+
+
+def test_refresh_command_runs(posting_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("refresh_posting_search", stdout=out)
+    assert "postings refreshed" in out.getvalue()
