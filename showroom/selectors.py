@@ -68,5 +68,6 @@ def related_use_cases(use_case: UseCase, *, limit: int = 3) -> list[UseCase]:
         .annotate(same_sector=Case(When(sector_id=use_case.sector_id, then=Value(1)), default=Value(0),
                                    output_field=IntegerField()))
         .filter(Q(same_sector=1) | Q(shared__gt=0))
-        .order_by("-shared", "-same_sector", "position", "title")[:limit]
+        .order_by("-shared", "-same_sector", "position", "title")
+        .prefetch_related("technologies", "images")[:limit]
     )

@@ -25,7 +25,8 @@ def _get_published(slug: str):
 
 
 def usecase_list(request):
-    filterset = UseCaseFilter(request.GET or None, queryset=published_use_cases().prefetch_related("technologies"))
+    filterset = UseCaseFilter(request.GET or None, queryset=published_use_cases().prefetch_related(
+        "technologies", "images"))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)

@@ -120,3 +120,16 @@ def test_filters_offer_only_sectors_in_the_catalogue_sorted_in_the_visitor_langu
     assert [s.name for s in english] == ["Aerospace", "Health"]
     french = client.get("/fr/showroom/").context["filter"].form.fields["technology"].queryset
     assert [t.slug for t in french] == ["ia", "iot"]  # Intelligence… before Internet…
+
+
+@pytest.mark.django_db
+def test_catalogue_and_detail_queries_do_not_grow_with_the_catalogue(client, catalogue, django_assert_max_num_queries):
+    from .. import factories
+
+    for _ in range(15):
+        use_case = factories.UseCaseFactory(sector=catalogue["aero"])
+        use_case.technologies.add(catalogue["iot"])
+    with django_assert_max_num_queries(12):
+        assert client.get("/en/showroom/", {"technology": "iot"}).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/en/showroom/jumeau-numerique/").status_code == 200
