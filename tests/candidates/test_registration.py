@@ -159,11 +159,15 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(client, reference, adm
 
 
 def test_script_in_a_field_that_refuses_it_gives_an_error_not_a_crash(client, reference):
-    response = register(client, reference, postcode="<script>", email="<script>@x")
+    response = register(client, reference, postcode="<script>", email="<script>@x", phone="<script>alert(1)</script>",
+                        available_from="<script>")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "<script>@x" not in body
+    assert "<script>@x" not in body and "<script>alert(1)" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # kept, escaped, for the person to correct
     assert "code postal valide" in body
+    assert "Saisissez un numéro de téléphone valide" in body
+    assert not Candidate.objects.exists()
 
 
 def test_processing_consent_is_required(client, reference):
