@@ -104,12 +104,15 @@ def bench_size(n: int, postings: matching.PostingRows, related, rng, today, repe
     rss_before = peak_rss_mb()
     times = []
     top = None
+    cpu = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         engine = matching.Engine(cands, postings, related, today=today)
         t1 = time.perf_counter()
+        c1 = time.process_time()
         top = engine.top_matches()
         t2 = time.perf_counter()
+        cpu.append(time.process_time() - c1)
         times.append((t1 - t0, t2 - t1))
     tracemalloc.start()
     t0 = time.perf_counter()
@@ -138,6 +141,7 @@ def bench_size(n: int, postings: matching.PostingRows, related, rng, today, repe
     return {
         "candidates": n, "postings": len(postings), "pairs": n * len(postings),
         "setup_s": statistics.median(t[0] for t in times), "score_topk_s": statistics.median(t[1] for t in times),
+        "score_topk_cpu_s": statistics.median(cpu), "load": os.getloadavg()[0],
         "rows": len(top.cand), "rows_for_posting": int(top.for_posting.sum()),
         "rows_for_candidate": int(top.for_candidate.sum()),
         "peak_rss_mb": max(rss_before, peak_rss_mb()), "chunk_alloc_peak_mb": tracemalloc_peak_chunk,
@@ -167,7 +171,8 @@ def main() -> None:
     for n in [int(s) for s in args.sizes.split(",")]:
         res = bench_size(n, postings, related, rng, today, args.repeats)
         results.append(res)
-        print(f"{n:>7} × {res['postings']}: setup {res['setup_s']:.2f} s, score+top-k {res['score_topk_s']:.2f} s, "
+        print(f"{n:>7} × {res['postings']}: setup {res['setup_s']:.2f} s, score+top-k {res['score_topk_s']:.2f} s "
+              f"(CPU {res['score_topk_cpu_s']:.1f} s, load {res['load']:.1f}), "
               f"{res['rows']} rows ({res['rows_for_posting']} for postings, {res['rows_for_candidate']} for "
               f"candidates), peak RSS {res['peak_rss_mb']:.0f} MB, one chunk allocs {res['chunk_alloc_peak_mb']:.0f} "
               f"MB, incremental: candidate {res['inc_candidate_ms']:.0f} ms, posting {res['inc_posting_ms']:.0f} ms, "
@@ -179,7 +184,8 @@ def main() -> None:
     if len(results) > 1:
         a, b = results[0], results[-1]
         print(f"growth {a['candidates']} → {b['candidates']}: pairs ×{b['pairs'] / a['pairs']:.1f}, "
-              f"time ×{b['score_topk_s'] / a['score_topk_s']:.1f}")
+              f"time ×{b['score_topk_s'] / a['score_topk_s']:.1f}, "
+              f"CPU time ×{b['score_topk_cpu_s'] / a['score_topk_cpu_s']:.1f}")
     if args.write:
         write_bench(results[-1])
 
@@ -191,7 +197,6 @@ def write_bench(res: dict) -> None:
     people are not in the database); the statements are the ones matches_recompute_all runs.
     """
     import io
-    import json
 
     import psycopg
 
@@ -200,15 +205,16 @@ def write_bench(res: dict) -> None:
         sys.exit("--write needs DATABASE_URL=postgres://…")
     engine, top = res["engine"], res["top"]
     t0 = time.perf_counter()
-    explanations = matching.explain(engine, top.cand, top.post)
+    points, req, nice = matching.explain_codes(engine, top.cand, top.post)
     t_explain = time.perf_counter() - t0
-    ids_c, ids_p = engine.candidates.ids, engine.postings.ids
+    ids_c, ids_p = engine.candidates.ids.tolist(), engine.postings.ids.tolist()
     t0 = time.perf_counter()
     buffer = io.StringIO()
-    for ci, pj, fp, fc, e in zip(top.cand.tolist(), top.post.tolist(), top.for_posting.tolist(),
-                                 top.for_candidate.tolist(), explanations, strict=True):
-        buffer.write(f"{ids_c[ci]}\t{ids_p[pj]}\t{sum(e['pts'].values())}\t{json.dumps(e, separators=(',', ':'))}"
-                     f"\t{'t' if fp else 'f'}\t{'t' if fc else 'f'}\n")
+    write = buffer.write
+    for ci, pj, fp, fc, pts, r, n in zip(top.cand.tolist(), top.post.tolist(), top.for_posting.tolist(),
+                                         top.for_candidate.tolist(), points, req, nice, strict=True):
+        write(f'{ids_c[ci]}\t{ids_p[pj]}\t{sum(pts)}\t{{"v":2,"pts":[{",".join(map(str, pts))}],'
+              f'"req":"{r}","nice":"{n}"}}\t{"t" if fp else "f"}\t{"t" if fc else "f"}\n')
     data = buffer.getvalue()
     t_format = time.perf_counter() - t0
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=False) as conn:

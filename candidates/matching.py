@@ -243,9 +243,9 @@ class Engine:
     # Skills: c_eff (n × s) in half-skills; w_skill (s × p) points per half-skill covered.
     def _build_skills(self) -> None:
         cands, posts = self.candidates, self.postings
-        self.req_lists = [list(dict.fromkeys(r))[:MAX_SKILLS_PER_LIST] for r in posts.required]
-        self.nice_lists = [[x for x in dict.fromkeys(n) if x not in set(r)][:MAX_SKILLS_PER_LIST]
-                           for n, r in zip(posts.nice, self.req_lists, strict=True)]
+        lists = [posting_skill_lists(r, n) for r, n in zip(posts.required, posts.nice, strict=True)]
+        self.req_lists = [r for r, _n in lists]
+        self.nice_lists = [n for _r, n in lists]
         skill_ids = sorted({s for row in cands.skills for s in row} | {s for row in self.req_lists for s in row}
                            | {s for row in self.nice_lists for s in row}) or [-1]  # -1: a column nobody has
         self.skill_col = {s: i for i, s in enumerate(skill_ids)}
@@ -497,6 +497,21 @@ def _rank_within(rows: np.ndarray) -> np.ndarray:
     return np.arange(len(rows)) - np.repeat(starts, counts)
 
 
+def kth_largest_per_row(block: np.ndarray, k: int) -> np.ndarray:
+    """Return each row's k-th largest score (0 when the row is shorter), by counting: scores are bytes.
+
+    A histogram per row costs a quarter of np.partition here.
+    """
+    n, m = block.shape
+    if m < k:
+        return np.zeros(n, dtype=np.uint8)
+    counts = np.empty((n, 256), dtype=np.int64)
+    for i in range(n):
+        counts[i] = np.bincount(block[i], minlength=256)
+    at_least = np.cumsum(counts[:, ::-1], axis=1)  # column v: how many scores are ≥ 255 - v
+    return (255 - np.argmax(at_least >= k, axis=1)).astype(np.uint8)
+
+
 def top_per_row(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (row, col, score) of the k best scores of each row (ties: lower column first), ≥ MIN_SCORE.
 
@@ -505,11 +520,7 @@ def top_per_row(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.n
     n, m = block.shape
     if m == 0 or n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
-    if m <= k:
-        thr = np.full(n, MIN_SCORE, dtype=np.uint8)
-    else:
-        thr = np.partition(block, m - k, axis=1)[:, m - k]
-        thr = np.maximum(thr, MIN_SCORE).astype(np.uint8)
+    thr = np.maximum(kth_largest_per_row(block, k), MIN_SCORE).astype(np.uint8)
     r, c = np.nonzero(block >= thr[:, None])
     s = block[r, c]
     above = s > thr[r]
@@ -545,29 +556,49 @@ def _padded(lists: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def explain(engine: Engine, cand: np.ndarray, post: np.ndarray) -> list[dict]:
-    """Return the stored explanation codes of each pair: points per part and the skills involved.
+STATUS_CHARS = {"0": "missing", "1": "near", "2": "ok"}  # the status codes stored per posting skill
 
-    Skills are listed by id as covered ("ok"), covered by a related skill ("near") or missing; the
-    readable text is built at display time, in the reader's language (matching_selectors).
+
+def posting_skill_lists(required: Sequence[int], nice: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Return the skill ids that count, in the order explanations code them: by id, required first."""
+    req = sorted(dict.fromkeys(required))[:MAX_SKILLS_PER_LIST]
+    taken = set(req)
+    return req, sorted(x for x in dict.fromkeys(nice) if x not in taken)[:MAX_SKILLS_PER_LIST]
+
+
+def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[list, list[str], list[str]]:
+    """Return, per pair, the points of each part and one status character per required and nice skill.
+
+    Statuses follow `posting_skill_lists` order: "2" held, "1" covered by a related skill, "0" missing.
+    Vectorised: the status strings are byte rows of a character matrix.
     """
     cand, post = np.asarray(cand, dtype=np.int64), np.asarray(post, dtype=np.int64)
     points = engine.components(cand, post).tolist()
-    result = []
-    for kind, lists in (("req", engine.req_cols), ("nice", engine.nice_cols)):
+    strings = []
+    for lists in (engine.req_cols, engine.nice_cols):
         pad = _padded(lists)[post]
-        status = np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)], -1).astype(np.int8)
-        ids = np.where(pad >= 0, engine.skill_ids[np.maximum(pad, 0)], -1)
-        if kind == "req":
-            req_status, req_ids = status.tolist(), ids.tolist()
-        else:
-            nice_status, nice_ids = status.tolist(), ids.tolist()
-    for i in range(len(cand)):
-        entry = {"v": 1, "pts": dict(zip(COMPONENTS, points[i], strict=True))}
-        for kind, status, ids in (("req", req_status[i], req_ids[i]), ("nice", nice_status[i], nice_ids[i])):
-            entry[f"{kind}_ok"] = sorted(x for x, st in zip(ids, status, strict=True) if st == OWN_SKILL_CREDIT)
-            entry[f"{kind}_near"] = sorted(x for x, st in zip(ids, status, strict=True)
-                                           if st == RELATED_SKILL_CREDIT)
-            entry[f"{kind}_missing"] = sorted(x for x, st in zip(ids, status, strict=True) if st == 0)
-        result.append(entry)
-    return result
+        chars = np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)] + ord("0"), 0).astype(np.uint8)
+        # Fixed-width byte strings drop their trailing NULs: one string per pair.
+        as_bytes = np.ascontiguousarray(chars).view(f"S{chars.shape[1]}").ravel()
+        strings.append([b.decode() for b in as_bytes.tolist()])
+    return points, strings[0], strings[1]
+
+
+def explain(engine: Engine, cand: np.ndarray, post: np.ndarray) -> list[dict]:
+    """Return the stored explanation codes of each pair: points per part and a status per skill asked.
+
+    The readable text is built at display time, in the reader's language (matching_selectors).
+    """
+    points, req, nice = explain_codes(engine, cand, post)
+    return [{"v": 2, "pts": p, "req": r, "nice": n} for p, r, n in zip(points, req, nice, strict=True)]
+
+
+def decode_explanation(codes: dict, required: Sequence[int], nice: Sequence[int]) -> dict:
+    """Return {"pts": {part: points}, "req_ok": [ids], "req_near": …, "nice_missing": …} from stored codes."""
+    req_ids, nice_ids = posting_skill_lists(required, nice)
+    out: dict = {"pts": dict(zip(COMPONENTS, codes.get("pts", ()), strict=False))}
+    for kind, ids in (("req", req_ids), ("nice", nice_ids)):
+        statuses = codes.get(kind, "")
+        for code, label in STATUS_CHARS.items():
+            out[f"{kind}_{label}"] = [i for i, st in zip(ids, statuses, strict=False) if st == code]
+    return out

@@ -145,28 +145,37 @@ def _lowered_messages() -> dict[str, str]:
     }
 
 
+def _posting_skills(posting_ids) -> dict[int, tuple[list[int], list[int]]]:
+    lists: dict[int, tuple[list[int], list[int]]] = {p: ([], []) for p in posting_ids}
+    for pid, sid in JobPosting.skills_required.through.objects.filter(jobposting_id__in=lists).values_list(
+            "jobposting_id", "skill_id"):
+        lists[pid][0].append(sid)
+    for pid, sid in JobPosting.skills_nice.through.objects.filter(jobposting_id__in=lists).values_list(
+            "jobposting_id", "skill_id"):
+        lists[pid][1].append(sid)
+    return lists
+
+
 def explanations_for(matches: list[Match]) -> dict[int, Explanation]:
     """Return a readable explanation per match id, in the active language, from the stored codes."""
-    skill_ids = set()
-    for m in matches:
-        for key in ("req_ok", "req_near", "req_missing", "nice_ok", "nice_near", "nice_missing"):
-            skill_ids.update(m.explanation.get(key, ()))
+    skills_of = _posting_skills({m.posting_id for m in matches})
+    decoded = {m.pk: matching.decode_explanation(m.explanation or {}, *skills_of[m.posting_id]) for m in matches}
+    skill_ids = {i for d in decoded.values() for key, ids in d.items() if key != "pts" for i in ids}
     names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
     labels, lowered_msgs = _labels(), _lowered_messages()
     result = {}
     for m in matches:
-        e = m.explanation or {}
-        pts = e.get("pts", {})
+        d = decoded[m.pk]
         parts, lowered = [], []
         for name in matching.COMPONENTS:
-            got, most = pts.get(name, 0), matching.MAX_POINTS[name]
+            got, most = d["pts"].get(name, 0), matching.MAX_POINTS[name]
             parts.append({"code": name, "label": labels[name], "points": got, "max": most})
             if got < most:
                 lowered.append(_("%(label)s : %(reason)s (−%(lost)s)") % {
                     "label": labels[name], "reason": lowered_msgs[name], "lost": most - got})
 
-        def named(key, e=e):
-            return sorted(names.get(i, "?") for i in e.get(key, ()))
+        def named(key, d=d):
+            return sorted(names.get(i, "?") for i in d.get(key, ()))
 
         result[m.pk] = Explanation(
             score=m.score, parts=parts, matched=named("req_ok"), near=named("req_near"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -159,27 +158,28 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
                 or pair[0] in dirty_c or pair[1] in dirty_p]
     cand_index = np.searchsorted(ids_c, np.array([c for c, _p in to_write], dtype=np.int64))
     post_index = np.searchsorted(ids_p, np.array([p for _c, p in to_write], dtype=np.int64))
-    explanations = matching.explain(engine, cand_index, post_index) if to_write else []
     now = timezone.now()
-    rows = [(c, p, sum(e["pts"].values()), e, *kept[(c, p)]) for (c, p), e in zip(to_write, explanations,
-                                                                                 strict=True)]
     if full and connection.vendor == "postgresql":
-        _write_all_postgres(rows, now)
-    else:
-        for start in range(0, len(stale), BATCH):
-            Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
-        for start in range(0, len(rows), BATCH):
-            Match.objects.bulk_create(
-                [Match(candidate_id=c, posting_id=p, score=s, explanation=e, for_posting=fp, for_candidate=fc,
-                       computed_at=now) for c, p, s, e, fp, fc in rows[start:start + BATCH]],
-                update_conflicts=True, unique_fields=["candidate", "posting"],
-                update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
-            )
+        points, req, nice = matching.explain_codes(engine, cand_index, post_index) if to_write else ([], [], [])
+        _write_all_postgres(to_write, kept, points, req, nice, now)
+        return RecomputeResult(written=len(to_write), deleted=len(stale), kept=len(kept),
+                               seconds=time.monotonic() - started)
+    explanations = matching.explain(engine, cand_index, post_index) if to_write else []
+    rows = [(c, p, sum(e["pts"]), e, *kept[(c, p)]) for (c, p), e in zip(to_write, explanations, strict=True)]
+    for start in range(0, len(stale), BATCH):
+        Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+    for start in range(0, len(rows), BATCH):
+        Match.objects.bulk_create(
+            [Match(candidate_id=c, posting_id=p, score=s, explanation=e, for_posting=fp, for_candidate=fc,
+                   computed_at=now) for c, p, s, e, fp, fc in rows[start:start + BATCH]],
+            update_conflicts=True, unique_fields=["candidate", "posting"],
+            update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
+        )
     return RecomputeResult(written=len(rows), deleted=len(stale), kept=len(kept),
                            seconds=time.monotonic() - started)
 
 
-def _write_all_postgres(rows, now) -> None:
+def _write_all_postgres(pairs, kept, points, req, nice, now) -> None:
     """Replace the whole table's content in three statements: COPY to a temporary table, upsert, delete."""
     with connection.cursor() as cursor:
         # Kept for the session: an outer transaction (a test's, a caller's) may run this twice.
@@ -188,9 +188,12 @@ def _write_all_postgres(rows, now) -> None:
             "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean)")
         cursor.execute("TRUNCATE match_new")
         buffer = io.StringIO()
-        for c, p, s, e, fp, fc in rows:
-            text = json.dumps(e, separators=(",", ":")).replace("\\", "\\\\")
-            buffer.write(f"{c}\t{p}\t{s}\t{text}\t{'t' if fp else 'f'}\t{'t' if fc else 'f'}\n")
+        write = buffer.write
+        for (c, p), pts, r, n in zip(pairs, points, req, nice, strict=True):
+            fp, fc = kept[(c, p)]
+            # Status strings are digits only: no escaping needed in COPY's text format.
+            write(f'{c}\t{p}\t{sum(pts)}\t{{"v":2,"pts":[{",".join(map(str, pts))}],'
+                  f'"req":"{r}","nice":"{n}"}}\t{"t" if fp else "f"}\t{"t" if fc else "f"}\n')
         with cursor.cursor.copy("COPY match_new FROM STDIN") as copy:
             copy.write(buffer.getvalue())
         table = Match._meta.db_table

@@ -49,6 +49,12 @@ def make_candidate(skills, *, skill_names=(), families=(), **fields):
     return candidate
 
 
+def decoded(match):
+    posting = match.posting
+    return matching.decode_explanation(match.explanation, list(posting.skills_required.values_list("pk", flat=True)),
+                                       list(posting.skills_nice.values_list("pk", flat=True)))
+
+
 def recompute():
     return matching_services.matches_recompute_all(today=TODAY)
 
@@ -68,11 +74,12 @@ def test_score_and_explanation_of_a_hand_built_pair(skills, families):
     # floor(35 × 5/6 + 10 × 0/2 + ½) = 29. Then family 15, place 15, contract 8, experience 10,
     # availability 4, retraining 3.
     assert match.score == 84
-    assert match.explanation["pts"] == {"skills": 29, "job_family": 15, "place": 15, "contract": 8,
+    codes = decoded(match)
+    assert codes["pts"] == {"skills": 29, "job_family": 15, "place": 15, "contract": 8,
                                         "experience": 10, "availability": 4, "retraining": 3}
-    assert match.explanation["req_ok"] == sorted([skills["Python"].pk, skills["SQL"].pk])
-    assert match.explanation["req_near"] == [skills["Django"].pk]
-    assert match.explanation["nice_missing"] == [skills["Docker"].pk]
+    assert codes["req_ok"] == sorted([skills["Python"].pk, skills["SQL"].pk])
+    assert codes["req_near"] == [skills["Django"].pk]
+    assert codes["nice_missing"] == [skills["Docker"].pk]
     text = matching_selectors.explanations_for([match])[match.pk]
     assert text.matched == ["T-Python", "T-SQL"]
     assert text.near == ["T-Django"]
@@ -92,7 +99,7 @@ def test_what_lowers_the_score_is_explained_per_criterion(skills, families):
     match = Match.objects.get(candidate=candidate, posting=posting)
     # Skills floor(35 × 2/6 + ½) = 12; no family named 8; Montpellier, on-site Toulouse job 0; any
     # contract 8; two steps short 2; two months late 0; retraining on a closed posting 0.
-    assert match.explanation["pts"] == {"skills": 12, "job_family": 8, "place": 0, "contract": 8,
+    assert decoded(match)["pts"] == {"skills": 12, "job_family": 8, "place": 0, "contract": 8,
                                         "experience": 2, "availability": 0, "retraining": 0}
     assert match.score == 30
     text = matching_selectors.explanations_for([match])[match.pk]
@@ -125,7 +132,7 @@ def test_place_rules(skills, families):
     albigeois = make_candidate(skills, city="albi")
     remote_only = make_candidate(skills, city="Lyon", mobility_remote=True)
     recompute()
-    place = {(m.candidate_id, m.posting_id): m.explanation["pts"]["place"] for m in Match.objects.all()}
+    place = {(m.candidate_id, m.posting_id): decoded(m)["pts"]["place"] for m in Match.objects.all()}
     assert place[(toulousain.pk, on_site_albi.pk)] == 0
     assert place[(toulousain.pk, partial_blagnac.pk)] == 15  # Blagnac is in the Toulouse area
     assert place[(albigeois.pk, on_site_albi.pk)] == 15  # lives there

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 import candidates.matching_tasks  # noqa: F401  (connects the signals, as the app does)
+from candidates import matching
 from candidates.models import Match
 from companies.models import JobPosting
 from tescforce.celery import app as celery_app
@@ -80,7 +81,7 @@ def test_saving_a_posting_lets_a_real_worker_compute_its_matches(matching_worker
     found = _wait_for(lambda: Match.objects.filter(candidate=candidate, posting=posting).exists())
     assert found, Path(matching_worker).read_text()[-3000:]
     match = Match.objects.get(candidate=candidate, posting=posting)
-    assert match.explanation["pts"]["place"] == 15
+    assert match.explanation["pts"][matching.COMPONENTS.index("place")] == 15
     posting.status = JobPosting.Status.CLOSED
     posting.save()
     assert _wait_for(lambda: not Match.objects.filter(posting=posting).exists())
