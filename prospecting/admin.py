@@ -213,7 +213,7 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
         changes = obj.stage_changes.select_related("changed_by")[:20]
         if not changes:
             return "—"
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} : {} → {} ({}) {}</li>", (
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {} → {} ({}) {}</li>", (
             (format_paris(c.changed_at), c.get_from_stage_display(), c.get_to_stage_display(),
              c.changed_by or "—", c.note) for c in changes)))
 

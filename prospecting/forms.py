@@ -25,9 +25,9 @@ def aware_from_local(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
 class MeetingAdminForm(forms.ModelForm):
     """Date and time are entered as wall-clock time in the meeting's own time zone, stored in UTC."""
 
-    local_date = forms.DateField(label=_("date (heure locale du rendez-vous)"), widget=admin_widgets.AdminDateWidget)
-    local_time = forms.TimeField(label=_("heure locale"), widget=admin_widgets.AdminTimeWidget)
-    online_url = forms.URLField(label=_("lien"), required=False, assume_scheme="https",
+    local_date = forms.DateField(label=_("Date (heure locale du rendez-vous)"), widget=admin_widgets.AdminDateWidget)
+    local_time = forms.TimeField(label=_("Heure locale"), widget=admin_widgets.AdminTimeWidget)
+    online_url = forms.URLField(label=_("Lien"), required=False, assume_scheme="https",
                                 widget=admin_widgets.AdminURLFieldWidget)
 
     class Meta:
@@ -76,7 +76,7 @@ def format_paris(value: dt.datetime) -> str:
 class ProspectAdminForm(forms.ModelForm):
     """The stage is moved through `prospect_move`, so nonsense moves become field errors here."""
 
-    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https",
+    website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https",
                              widget=admin_widgets.AdminURLFieldWidget)
 
     class Meta:
