@@ -174,3 +174,30 @@ def test_coordinator_sees_every_posting(client_for, coordinator, posting_a, post
 def test_hotline_cannot_open_shortlist(client_for, hotline_agent, posting_a):
     response = client_for(hotline_agent).get(f"/admin/companies/jobposting/{posting_a.pk}/shortlist/")
     assert response.status_code == 403
+
+
+def test_recruiter_cannot_take_over_another_company_site_through_the_inline(client_for, recruiter_a, company_a,
+                                                                             company_b):
+    from companies.models import CompanySite
+
+    site_b = CompanySite.objects.create(company=company_b, city="Sète")
+    response = client_for(recruiter_a).post(f"/admin/companies/company/{company_a.pk}/change/", {
+        "name": company_a.name, "kind": "esn", "city": "Toulouse", "siret": "", "size": "", "website": "",
+        "postcode": "", "description_fr": "", "description_en": "",
+        "sites-TOTAL_FORMS": 1, "sites-INITIAL_FORMS": 1, "sites-MIN_NUM_FORMS": 0, "sites-MAX_NUM_FORMS": 1000,
+        "sites-0-id": site_b.pk, "sites-0-company": company_a.pk, "sites-0-city": "Albi",
+    })
+    assert response.status_code in (200, 302)
+    site_b.refresh_from_db()
+    assert (site_b.company, site_b.city) == (company_b, "Sète")
+
+
+def test_recruiter_adds_a_site_to_own_company(client_for, recruiter_a, company_a):
+    response = client_for(recruiter_a).post(f"/admin/companies/company/{company_a.pk}/change/", {
+        "name": company_a.name, "kind": "esn", "city": "Toulouse", "siret": "", "size": "", "website": "",
+        "postcode": "", "description_fr": "Éditeur.", "description_en": "Publisher.",
+        "sites-TOTAL_FORMS": 1, "sites-INITIAL_FORMS": 0, "sites-MIN_NUM_FORMS": 0, "sites-MAX_NUM_FORMS": 1000,
+        "sites-0-city": "Montpellier",
+    })
+    assert response.status_code == 302
+    assert company_a.sites.get().city == "Montpellier"
