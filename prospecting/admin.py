@@ -220,9 +220,9 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     def save_model(self, request, obj, form, change):
         new_stage, reason = obj.stage, obj.lost_reason
         if change:
+            # Save the other fields at the current stage; prospect_move then makes the move.
             obj.stage = form.initial.get("stage", obj.stage)
-            if obj.stage != Prospect.Stage.LOST:
-                obj.lost_reason = ""
+            obj.lost_reason = form.initial.get("lost_reason", "")
         else:
             obj.stage, obj.lost_reason = Prospect.Stage.IDENTIFIED, ""
         super().save_model(request, obj, form, change)

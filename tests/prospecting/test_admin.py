@@ -162,3 +162,24 @@ def test_campaign_end_before_start_is_refused(client_for, prospecting_officer):
         "name": "CES", "countries": ["US"], "starts_on": "2026-01-10", "ends_on": "2026-01-05", "budget": "100"})
     assert response.status_code == 200
     assert "ends_on" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_lost_prospect_is_reopened_from_the_admin(client_for, prospecting_officer, prospect):
+    from prospecting import services
+
+    services.prospect_move(prospect=prospect, stage=Stage.LOST, lost_reason="Budget frozen")
+    client = client_for(prospecting_officer)
+    page = client.get(f"/admin/prospecting/prospect/{prospect.pk}/change/")
+    data = inline_management(page) | {"name": prospect.name, "country": "TW", "stage": "contacted",
+                                      "lost_reason": "", "owner": prospecting_officer.pk}
+    response = client.post(f"/admin/prospecting/prospect/{prospect.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    prospect.refresh_from_db()
+    assert (prospect.stage, prospect.lost_reason) == (Stage.CONTACTED, "")
+    lost_again = client.post(f"/admin/prospecting/prospect/{prospect.pk}/change/", data | {
+        "stage": "lost", "lost_reason": "Chose Lyon"})
+    assert lost_again.status_code == 302
+    prospect.refresh_from_db()
+    assert (prospect.stage, prospect.lost_reason) == (Stage.LOST, "Chose Lyon")
+    assert [c.to_stage for c in prospect.stage_changes.order_by("id")] == ["lost", "contacted", "lost"]
