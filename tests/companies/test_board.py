@@ -214,3 +214,10 @@ def test_company_page_lists_open_postings_and_use_cases(client, lang, company_a,
 
 def test_unknown_company_is_404(client):
     assert client.get("/fr/entreprises/inconnue/").status_code == 404
+
+
+@pytest.mark.parametrize(("lang", "message"), [("fr", "Entreprise inconnue"), ("en", "Unknown company")])
+def test_unknown_company_filter_is_ignored_and_said(client, posting_a, posting_b, lang, message):
+    response = client.get(f"/{lang}/offres/?company=inconnue")
+    assert message in response.content.decode()
+    assert len(titles(response)) == 2
