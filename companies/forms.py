@@ -60,13 +60,10 @@ class JobPostingAdminForm(forms.ModelForm):
             self.add_error("status", _("Une offre « %(from)s » ne peut pas passer à « %(to)s ».") % {
                 "from": JobPosting.Status(current).label, "to": JobPosting.Status(status).label})
         closes_on = cleaned.get("closes_on")
-        if closes_on and status == JobPosting.Status.PUBLISHED:
-            published_on = (timezone.localdate(self.instance.published_at) if self.instance.published_at
-                            else timezone.localdate())
-            if closes_on < published_on:
-                self.add_error("closes_on", _("La date de clôture ne peut pas précéder la date de publication."))
-            elif current != JobPosting.Status.PUBLISHED and closes_on < timezone.localdate():
-                self.add_error("closes_on", _("La date de clôture est passée : changez-la avant de publier."))
+        # Publishing now dates the posting today; an already published one is checked by the model's clean().
+        if (closes_on and status == JobPosting.Status.PUBLISHED and self.instance.published_at is None
+                and closes_on < timezone.localdate()):
+            self.add_error("closes_on", _("La date de clôture ne peut pas précéder la date de publication."))
         return cleaned
 
 

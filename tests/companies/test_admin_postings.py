@@ -247,3 +247,16 @@ def test_refresh_command_runs(posting_a):
     out = StringIO()
     call_command("refresh_posting_search", stdout=out)
     assert "postings refreshed" in out.getvalue()
+
+
+def test_closing_before_the_publication_date_of_a_published_posting(client_for, recruiter_a, posting_a, family):
+    import datetime as dt
+
+    posting_a.published_at = timezone.now() - dt.timedelta(days=10)
+    posting_a.save()
+    data = posting_data(family, title=posting_a.title, status="published",
+                        closes_on=(timezone.localdate() - dt.timedelta(days=20)).isoformat())
+    response = client_for(recruiter_a).post(f"/admin/companies/jobposting/{posting_a.pk}/change/", data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["closes_on"]
+    assert errors == ["La date de clôture ne peut pas précéder la date de publication."]
