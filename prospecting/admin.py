@@ -99,7 +99,7 @@ class ProspectingCampaignAdmin(ScopedModelAdmin):
     list_filter = ["starts_on"]
     search_fields = ["name", "cities", "trade_fairs"]
     date_hierarchy = "starts_on"
-    filter_horizontal = ["partners"]
+    autocomplete_fields = ["partners"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_meetings=Count("meetings"))
@@ -157,6 +157,7 @@ class ExportLeadInline(ScopedInline):
     model = ExportLead
     fk_name = "prospect"
     fields = ["company", "status", "notes"]
+    autocomplete_fields = ["company"]
 
 
 @admin.register(Prospect)
@@ -252,8 +253,8 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
     search_fields = ["prospect__name", "place", "notes", "next_step"]
     list_select_related = ["prospect", "campaign", "officer"]
     date_hierarchy = "starts_at"
-    autocomplete_fields = ["prospect", "campaign", "use_cases_shown"]
-    filter_horizontal = ["attendees", "member_companies"]
+    autocomplete_fields = ["prospect", "campaign", "use_cases_shown", "member_companies"]
+    filter_horizontal = ["attendees"]
     readonly_fields = ["paris_time"]
     fieldsets = [
         (None, {"fields": ["prospect", "campaign", "officer"]}),
@@ -309,8 +310,7 @@ class SettlementAdmin(ScopedModelAdmin):
     list_filter = ["site_city", "settled_on"]
     search_fields = ["prospect__name", "site_city"]
     date_hierarchy = "settled_on"
-    autocomplete_fields = ["prospect"]
-    filter_horizontal = ["partners"]
+    autocomplete_fields = ["prospect", "partners"]
     list_select_related = ["prospect"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -344,7 +344,7 @@ class ExportLeadAdmin(ScopedModelAdmin):
     list_display = ["company", "prospect", "status", "created_at"]
     list_filter = ["status", "prospect__country"]
     search_fields = ["company__name", "prospect__name"]
-    autocomplete_fields = ["prospect"]
+    autocomplete_fields = ["company", "prospect"]
     list_select_related = ["company", "prospect"]
     date_hierarchy = "created_at"
 

@@ -42,7 +42,8 @@ class UseCaseAdmin(TranslationAdmin):
     list_filter = ["is_published", "is_featured", "sector", "technologies", "client_type"]
     search_fields = ["title_fr", "title_en", "summary_fr", "summary_en", "client_name", "companies__name"]
     prepopulated_fields = {"slug": ("title_fr",)}
-    filter_horizontal = ["technologies", "companies"]
+    filter_horizontal = ["technologies"]
+    autocomplete_fields = ["companies"]
     list_select_related = ["sector"]
     date_hierarchy = "created_at"
     inlines = [UseCaseImageInline]

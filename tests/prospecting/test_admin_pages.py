@@ -53,3 +53,11 @@ def test_officer_sees_use_cases_through_the_meeting_autocomplete(client_for, pro
         "app_label": "prospecting", "model_name": "meeting", "field_name": "use_cases_shown", "term": "Cas"})
     assert response.status_code == 200
     assert response.json()["results"]
+
+
+@pytest.mark.django_db
+def test_officer_finds_member_companies_through_the_meeting_autocomplete(client_for, prospecting_officer, company_a):
+    response = client_for(prospecting_officer).get("/admin/autocomplete/", {
+        "app_label": "prospecting", "model_name": "meeting", "field_name": "member_companies", "term": "Alpha"})
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [str(company_a)]
