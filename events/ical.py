@@ -2,12 +2,13 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from .models import Session
 
@@ -40,6 +41,14 @@ def session_event(session: Session) -> Event:
     return event
 
 
+@lru_cache(maxsize=8)
+def _paris_vtimezone(first_year: int, last_year: int) -> Timezone:
+    # Built once per range: computing the transitions takes tens of milliseconds, and a narrow range
+    # keeps the file small (the default range spans 1970–2038).
+    return Timezone.from_tzinfo(PARIS, tzid="Europe/Paris", first_date=dt.date(first_year, 1, 1),
+                                last_date=dt.date(last_year, 1, 1))
+
+
 def sessions_calendar(sessions: Iterable[Session], *, name: str = "") -> bytes:
     """Return an iCalendar file holding the given sessions."""
     cal = Calendar()
@@ -50,7 +59,9 @@ def sessions_calendar(sessions: Iterable[Session], *, name: str = "") -> bytes:
     if name:
         cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Paris")
-    for session in sessions:
-        cal.add_component(session_event(session))
-    cal.add_missing_timezones()
+    events = [session_event(session) for session in sessions]
+    years = [e.decoded("dtstart").year for e in events] or [timezone.now().year]
+    cal.add_component(_paris_vtimezone(min(years) - 1, max(years) + 2))
+    for event in events:
+        cal.add_component(event)
     return cal.to_ical()
