@@ -192,3 +192,19 @@ def test_survey_link_of_a_no_show_is_refused(client, session, candidate):
     reg = services.registration_book(session=session, candidate=candidate)
     url = f"/fr/sessions/avis/{make_link_token(purpose='survey', registration_id=reg.pk)}/"
     assert client.get(url).status_code == 404
+
+
+def test_newcomer_is_booked_when_they_confirm_their_email(client, session):
+    newcomer = factories.CandidateFactory(confirmed_at=None)
+    token = make_token(candidate_public_id=str(newcomer.public_id), purpose="confirm",
+                       data={"a": {"name": "book_session", "id": str(session.pk)}})
+    response = client.post(f"/fr/inscription/confirmer/{token}/")
+    assert response.status_code == 200
+    assert Registration.objects.get(candidate=newcomer).status == "confirmed"
+    assert session.title in response.content.decode()
+
+
+def test_registration_page_announces_the_pending_booking(client, session):
+    response = client.get(f"/en/inscription/?action=book_session&id={session.pk}")
+    assert response.status_code == 200
+    assert "Book a seat at the session" in response.content.decode()
