@@ -25,6 +25,16 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached figures and rate-limit counters must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.RATELIMIT_ENABLE = False
