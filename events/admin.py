@@ -54,6 +54,7 @@ class SessionInline(admin.TabularInline):
     model = Session
     form = SessionForm
     extra = 0
+    can_delete = False  # deleting a session drops its bookings: done from its own page, with confirmation
     fields = ["title", "city", "venue", "address", "postcode", "format", "starts_at", "ends_at", "capacity",
               "registration_opens_at", "registration_closes_at", "is_published"]
     show_change_link = True
@@ -72,6 +73,16 @@ class EditionAdmin(admin.ModelAdmin):
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(n_sessions=Count("sessions"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        changed_fields = {obj.pk: fields for obj, fields in formset.changed_objects}
+        for obj in instances:
+            is_change = obj.pk in changed_fields
+            _save_session(request, obj, is_change, "capacity" in changed_fields.get(obj.pk, []), obj.save)
+        formset.save_m2m()
 
     @admin.display(description=_("sessions"), ordering="n_sessions")
     def session_count(self, obj):
@@ -207,12 +218,8 @@ class SessionAdmin(ScopedModelAdmin):
                            _("note moyenne"), f"{avg:.1f}", url, _("voir les réponses"))
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            moved = services.session_fill_from_waitlist(session=obj)
-            if moved:
-                messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {
-                    "n": moved})
+        _save_session(request, obj, change, "capacity" in form.changed_data,
+                      lambda: super(SessionAdmin, self).save_model(request, obj, form, change))
 
     def get_urls(self):
         urls = [
@@ -251,6 +258,23 @@ class SessionAdmin(ScopedModelAdmin):
             writer.writerow([_safe(c.last_name), _safe(c.first_name), _safe(c.email), str(c.phone or ""),
                              r.get_status_display(), _("oui") if r.walk_in else "", arrived, ""])
         return response
+
+
+def _save_session(request, obj: Session, change: bool, capacity_changed: bool, save) -> None:
+    """Save a session; a new capacity goes through the booking lock, so it cannot race a booking."""
+    if not (change and capacity_changed):
+        save()
+        return
+    wanted = obj.capacity
+    obj.capacity = Session.objects.values_list("capacity", flat=True).get(pk=obj.pk)
+    save()
+    try:
+        moved = services.session_set_capacity(session=obj, capacity=wanted)
+    except BookingError as exc:  # a booking landed between the form check and the save
+        messages.error(request, exc.message)
+        return
+    if moved:
+        messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {"n": moved})
 
 
 def _safe(value: str) -> str:

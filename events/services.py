@@ -143,8 +143,11 @@ def session_capacity_error(*, session: Session, capacity: int | None):
     return None
 
 
-def session_set_capacity(*, session: Session, capacity: int) -> Session:
-    """Change the capacity under the session lock; refuse going below the confirmed seats."""
+def session_set_capacity(*, session: Session, capacity: int) -> int:
+    """Change the capacity under the session lock, refusing to go below the confirmed seats.
+
+    Seats a larger capacity frees go to the waitlist at once; return how many people moved up.
+    """
     with transaction.atomic():
         locked = _lock(session.pk)
         error = session_capacity_error(session=locked, capacity=capacity)
@@ -152,8 +155,9 @@ def session_set_capacity(*, session: Session, capacity: int) -> Session:
             raise BookingError(error)
         locked.capacity = capacity
         locked.save(update_fields=["capacity"])
-        _promote_waitlisted(locked, capacity - seats_taken(locked))
-    return locked
+        moved = _promote_waitlisted(locked, capacity - seats_taken(locked))
+    session.capacity = capacity
+    return len(moved)
 
 
 def registration_check_in(*, registration: Registration) -> Registration:

@@ -190,3 +190,55 @@ def test_recruiter_session_page_shows_no_candidate_and_only_their_participation(
     assert response.status_code == 200
     assert "Confidentiel" not in body
     assert company_a.name in body and company_b.name not in body
+
+
+def _edition_post(edition, sessions, extra_rows=()):
+    local = timezone.localtime
+    data = {"programme": edition.programme_id, "number": edition.number, "name": edition.name,
+            "year": edition.year, "starts_on": edition.starts_on.strftime("%d/%m/%Y"), "ends_on": "",
+            "target_candidates": "200", "sessions-INITIAL_FORMS": str(len(sessions)),
+            "sessions-TOTAL_FORMS": str(len(sessions) + len(extra_rows)), "sessions-MIN_NUM_FORMS": "0",
+            "sessions-MAX_NUM_FORMS": "1000"}
+    rows = [{"id": s.pk, "title": s.title, "city": s.city, "venue": s.venue, "address": s.address,
+             "postcode": s.postcode, "format": s.format, "capacity": s.capacity, "starts_at": s.starts_at,
+             "ends_at": s.ends_at, "is_published": "on"} for s in sessions] + list(extra_rows)
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            if key in ("starts_at", "ends_at"):
+                data[f"sessions-{i}-{key}_0"] = local(value).strftime("%d/%m/%Y")
+                data[f"sessions-{i}-{key}_1"] = local(value).strftime("%H:%M:%S")
+            else:
+                data[f"sessions-{i}-{key}"] = value
+        data[f"sessions-{i}-edition"] = edition.pk
+        data.setdefault(f"sessions-{i}-registration_opens_at_0", "")
+    return data
+
+
+def test_edition_inline_creates_a_session_and_refuses_end_before_start(client_for, coordinator, session):
+    edition = session.edition
+    start = timezone.now() + dt.timedelta(days=20)
+    client = client_for(coordinator)
+    url = f"/admin/events/edition/{edition.pk}/change/"
+    bad = {"title": "Atelier", "city": "Montpellier", "format": "workshop", "capacity": "30", "starts_at": start,
+           "ends_at": start - dt.timedelta(hours=2), "is_published": "on"}
+    response = client.post(url, _edition_post(edition, [session], [bad]))
+    assert response.status_code == 200
+    assert not Session.objects.filter(title="Atelier").exists()
+    good = {**bad, "ends_at": start + dt.timedelta(hours=2)}
+    response = client.post(url, _edition_post(edition, [session], [good]))
+    assert response.status_code == 302
+    assert Session.objects.get(title="Atelier").edition == edition
+
+
+def test_edition_inline_capacity_goes_through_the_booking_rules(client_for, coordinator, session):
+    regs = [services.registration_book(session=session, candidate=factories.CandidateFactory()) for _ in range(3)]
+    client = client_for(coordinator)
+    url = f"/admin/events/edition/{session.edition_id}/change/"
+    session.capacity = 1
+    response = client.post(url, _edition_post(session.edition, [session]))
+    assert response.status_code == 200
+    assert "annuler 1 inscription" in response.content.decode()
+    session.capacity = 3
+    assert client.post(url, _edition_post(session.edition, [session])).status_code == 302
+    assert Session.objects.get(pk=session.pk).capacity == 3
+    assert Registration.objects.get(pk=regs[2].pk).status == "confirmed"
