@@ -120,6 +120,15 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
     return current
 
 
+def registration_cancel_upcoming_for(*, candidate: Candidate) -> int:
+    """Cancel a candidate's bookings of sessions still to come (before erasure); return how many."""
+    ids = list(Registration.objects.filter(candidate=candidate, status__in=ACTIVE_STATUSES,
+                                           session__starts_at__gt=timezone.now()).values_list("pk", flat=True))
+    for registration in Registration.objects.filter(pk__in=ids):
+        registration_cancel(registration=registration)
+    return len(ids)
+
+
 def session_fill_from_waitlist(*, session: Session) -> int:
     """Give every free seat to the waitlist, in order (after a capacity increase); return how many moved."""
     with transaction.atomic():

@@ -183,3 +183,11 @@ def test_emails_follow_the_candidates_language(session, make_candidate, django_c
         services.registration_book(session=session, candidate=make_candidate(language="en"))
     assert mail.outbox[0].subject.startswith("Your seat is booked")
     assert "/en/sessions/annulation/" in mail.outbox[0].body
+
+
+def test_cancelling_a_candidates_upcoming_bookings_frees_their_seats(session, candidate, make_candidate):
+    services.registration_book(session=session, candidate=candidate)
+    services.registration_book(session=session, candidate=make_candidate())
+    waiting = services.registration_book(session=session, candidate=make_candidate())
+    assert services.registration_cancel_upcoming_for(candidate=candidate) == 1
+    assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
