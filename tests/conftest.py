@@ -25,6 +25,16 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _french_first():
+    # A request in English leaves English active in the thread; every test starts in French.
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached figures and rate-limit counters must not leak from one test into the next.
     from django.core.cache import cache
