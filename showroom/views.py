@@ -74,7 +74,7 @@ def usecase_sheet_pdf(request, slug):
 @ratelimit(key="ip", rate="5/h", method="POST", block=False)
 def usecase_contact(request, slug):
     use_case = _get_published(slug)
-    form = ContactRequestForm(request.POST or None)
+    form = ContactRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if getattr(request, "limited", False):
             messages.error(request, _("Vous avez envoyé plusieurs demandes en peu de temps. Réessayez dans une heure."))

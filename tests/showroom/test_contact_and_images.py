@@ -192,3 +192,11 @@ def test_image_uploaded_through_the_use_case_page_is_reencoded(client_for, coord
     with Image.open(image.image.path) as stored:
         assert stored.size == (1600, 1600)
         assert not stored.getexif()
+
+
+@pytest.mark.django_db
+def test_empty_contact_form_lists_the_required_fields(client, catalogue):
+    response = client.post("/fr/showroom/jumeau-numerique/contact/", {})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "email", "organisation", "message"}
+    assert "Ce champ est obligatoire." in response.content.decode()
