@@ -159,7 +159,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--chunk", type=int, default=matching.CHUNK_SIZE)
     parser.add_argument("--write", action="store_true", help="also time writing Match rows to PostgreSQL")
+    parser.add_argument("--db", type=int, default=0, metavar="N",
+                        help="load N synthetic candidates and --postings postings into the DATABASE_URL database "
+                             "(once), then time the real services: load, full recompute with writes, incremental")
     args = parser.parse_args()
+    if args.db:
+        db_bench(args.db, args.postings)
+        return
     matching.CHUNK_SIZE = args.chunk
     today = dt.date(2026, 11, 26)
     rng = np.random.default_rng(2026)
@@ -188,6 +194,149 @@ def main() -> None:
               f"CPU time ×{b['score_topk_cpu_s'] / a['score_topk_cpu_s']:.1f}")
     if args.write:
         write_bench(results[-1])
+
+
+def _copy_rows(cursor, model, rows: list[dict]) -> None:
+    """COPY rows into a model's table, filling every other column with its default."""
+    import datetime as _dt
+    import uuid
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    lines = []
+    for row in rows:
+        values = []
+        for f in fields:
+            value = row[f.attname] if f.attname in row else f.get_default()
+            if value is None and not f.null:
+                value = ""
+            if value is None:
+                values.append("\\N")
+            elif isinstance(value, bool):
+                values.append("t" if value else "f")
+            elif isinstance(value, _dt.date | uuid.UUID):
+                values.append(value.isoformat() if isinstance(value, _dt.date) else str(value))
+            else:
+                values.append(str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " "))
+        lines.append("\t".join(values))
+    columns = ", ".join(f.column for f in fields)
+    with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        copy.write("\n".join(lines) + "\n")
+
+
+def _copy_pairs(cursor, table: str, columns: tuple[str, str], pairs) -> None:
+    with cursor.copy(f"COPY {table} ({columns[0]}, {columns[1]}) FROM STDIN") as copy:
+        copy.write("".join(f"{a}\t{b}\n" for a, b in pairs))
+
+
+def db_bench(n: int, p: int) -> None:
+    """Seed the database once, then time the services a worker runs (loading from PostgreSQL included)."""
+    import uuid
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tescforce.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from candidates import matching_selectors, matching_services
+    from candidates.models import Candidate, Match
+    from companies.models import Company, JobFamily, JobPosting, Skill
+
+    if connection.vendor != "postgresql":
+        sys.exit("--db needs DATABASE_URL=postgres://…")
+    today = timezone.localdate()
+    rng = np.random.default_rng(2026)
+    if Candidate.objects.filter(email__endswith="@bench.invalid").count() < n:
+        print("seeding…", flush=True)
+        skills = list(Skill.objects.values_list("pk", flat=True))
+        for i in range(len(skills), N_SKILLS):
+            skills.append(Skill.objects.create(name=f"Bench skill {i}", slug=f"bench-skill-{i}",
+                                               category=Skill.Category.LANGUAGE).pk)
+        skill_of = dict(enumerate(sorted(skills)[:N_SKILLS], start=1))
+        families = list(JobFamily.objects.values_list("pk", flat=True))
+        for i in range(len(families), N_FAMILIES):
+            families.append(JobFamily.objects.create(code=f"Z{i:04d}", label=f"Bench family {i}").pk)
+        family_of = dict(enumerate(sorted(families)[:N_FAMILIES], start=1))
+        companies = [Company.objects.create(name=f"Bench {i}", slug=f"bench-{uuid.uuid4().hex[:10]}",
+                                            kind=Company.Kind.ESN, city="Toulouse").pk for i in range(50)]
+        cands = make_candidates(n, rng, today)
+        posts = make_postings(p, rng, today)
+        now = timezone.now()
+        tag = uuid.uuid4().hex[:6]
+        with transaction.atomic(), connection.cursor() as cur:
+            raw = cur.cursor
+            base_c = Candidate.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            cand_rows = []
+            for i in range(n):
+                cand_rows.append({
+                    "public_id": uuid.uuid4(), "first_name": "Bench", "last_name": f"B{i}",
+                    "email": f"c{tag}{i}@bench.invalid", "city": cands.city[i],
+                    "mobility_toulouse": bool(cands.mobility[i, 0]), "mobility_montpellier": bool(cands.mobility[i, 1]),
+                    "mobility_occitanie": bool(cands.mobility[i, 2]), "mobility_remote": bool(cands.mobility[i, 3]),
+                    "contract_wanted": "any" if cands.contract[i] < 0 else matching.CONTRACTS[cands.contract[i]],
+                    "experience": ["none", "junior", "confirmed", "senior"][cands.experience[i]],
+                    "profile": "retraining" if cands.retraining[i] else "experienced",
+                    "available_from": None, "confirmed_at": now, "last_activity_at": now, "created_at": now,
+                    "updated_at": now, "shown_to_recruiters": True,
+                })
+            _copy_rows(raw, Candidate, cand_rows)
+            new_c = list(Candidate.objects.filter(pk__gt=base_c).order_by("pk").values_list("pk", flat=True))
+            _copy_pairs(raw, Candidate.skills.through._meta.db_table, ("candidate_id", "skill_id"),
+                        ((new_c[i], skill_of[s]) for i in range(n) for s in cands.skills[i]))
+            _copy_pairs(raw, Candidate.desired_job_families.through._meta.db_table, ("candidate_id", "jobfamily_id"),
+                        ((new_c[i], family_of[f]) for i in range(n) for f in cands.families[i]))
+            base_p = JobPosting.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            post_rows = []
+            for j in range(p):
+                post_rows.append({
+                    "company_id": companies[j % len(companies)], "title": f"Bench job {j}",
+                    "slug": f"bench-{tag}-{j}", "job_family_id": family_of[int(posts.family[j])],
+                    "description": "Bench", "contract": matching.CONTRACTS[posts.contract[j]], "city": posts.city[j],
+                    "remote": ["none", "partial", "full"][posts.remote[j]],
+                    "level": ["beginner", "junior", "confirmed", "senior"][posts.level[j]],
+                    "open_to_retraining": bool(posts.open_to_retraining[j]), "status": "published",
+                    "published_at": now, "created_at": now, "updated_at": now, "openings": 1,
+                })
+            _copy_rows(raw, JobPosting, post_rows)
+            new_p = list(JobPosting.objects.filter(pk__gt=base_p).order_by("pk").values_list("pk", flat=True))
+            _copy_pairs(raw, JobPosting.skills_required.through._meta.db_table, ("jobposting_id", "skill_id"),
+                        ((new_p[j], skill_of[s]) for j in range(p) for s in posts.required[j]))
+            _copy_pairs(raw, JobPosting.skills_nice.through._meta.db_table, ("jobposting_id", "skill_id"),
+                        ((new_p[j], skill_of[s]) for j in range(p) for s in posts.nice[j]
+                         if s not in set(posts.required[j])))
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    t0 = time.perf_counter()
+    cands = matching_selectors.load_candidate_rows()
+    t1 = time.perf_counter()
+    posts = matching_selectors.load_posting_rows()
+    t2 = time.perf_counter()
+    print(f"load {len(cands)} candidates {t1 - t0:.2f} s, {len(posts)} postings {t2 - t1:.2f} s", flush=True)
+    t0 = time.perf_counter()
+    full = matching_services.matches_recompute_all()
+    print(f"full recompute with writes: {time.perf_counter() - t0:.1f} s, {full.kept} rows kept, "
+          f"{full.deleted} deleted, peak RSS {peak_rss_mb():.0f} MB", flush=True)
+    t0 = time.perf_counter()
+    again = matching_services.matches_recompute_all()
+    print(f"full recompute over a full table: {time.perf_counter() - t0:.1f} s ({again.deleted} deleted)", flush=True)
+    inc_c, inc_p = [], []
+    ids_c = list(Candidate.objects.filter(email__endswith="@bench.invalid").values_list("pk", flat=True)[:2000])
+    ids_p = list(JobPosting.objects.filter(slug__startswith="bench-").values_list("pk", flat=True)[:2000])
+    skill_ids = list(Skill.objects.values_list("pk", flat=True)[:30])
+    for k in range(5):
+        cand = Candidate.objects.get(pk=ids_c[int(rng.integers(len(ids_c)))])
+        cand.skills.add(skill_ids[k])
+        t0 = time.perf_counter()
+        matching_services.matches_recompute_for(candidate_ids=[cand.pk])
+        inc_c.append(time.perf_counter() - t0)
+        posting = JobPosting.objects.get(pk=ids_p[int(rng.integers(len(ids_p)))])
+        posting.skills_required.add(skill_ids[k])
+        t0 = time.perf_counter()
+        matching_services.matches_recompute_for(posting_ids=[posting.pk])
+        inc_p.append(time.perf_counter() - t0)
+    print(f"incremental (service, loading from PostgreSQL): candidate median {statistics.median(inc_c):.2f} s, "
+          f"posting median {statistics.median(inc_p):.2f} s; {Match.objects.count()} rows", flush=True)
 
 
 def write_bench(res: dict) -> None:

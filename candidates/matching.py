@@ -273,15 +273,9 @@ class Engine:
 
     def _candidate_skill_matrix(self, skills: list[Sequence[int]]) -> np.ndarray:
         n_skills = len(self.skill_col)
-        rows, cols = [], []
-        for i, row in enumerate(skills):
-            for s in row:
-                col = self.skill_col.get(s)
-                if col is not None:
-                    rows.append(i)
-                    cols.append(col)
+        rows, cols = _flatten(skills, self.skill_ids)
         own = np.zeros((len(skills), n_skills), dtype=bool)
-        own[np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)] = True
+        own[rows, cols] = True
         c_eff = own.astype(np.float32) * OWN_SKILL_CREDIT
         if self.neighbours and n_skills:
             adjacency = np.zeros((n_skills, n_skills), dtype=np.float32)
@@ -299,23 +293,19 @@ class Engine:
 
         family_ids, family_class = np.unique(posts.family, return_inverse=True)
         fam = np.zeros((n, len(family_ids)), dtype=np.float32)
-        fam_col = {int(f): k for k, f in enumerate(family_ids)}
-        for i, wanted in enumerate(cands.families):
-            if not wanted:
-                fam[i, :] = FAMILY_NO_PREFERENCE
-            else:
-                for f in wanted:
-                    k = fam_col.get(f)
-                    if k is not None:
-                        fam[i, k] = WEIGHTS["job_family"]
+        rows, cols = _flatten(cands.families, family_ids)
+        fam[rows, cols] = WEIGHTS["job_family"]
+        fam[np.array([not f for f in cands.families], dtype=bool)] = FAMILY_NO_PREFERENCE
         blocks.append(("job_family", fam, family_class))
 
-        post_place = [("*", 2) if r == 2 else (place_key(c), int(r)) for c, r in zip(posts.city, posts.remote,
-                                                                                        strict=True)]
+        post_keys = {c: place_key(c) for c in set(posts.city)}
+        post_place = [("*", 2) if r == 2 else (post_keys[c], int(r)) for c, r in zip(posts.city, posts.remote,
+                                                                                      strict=True)]
         place_classes = sorted(set(post_place))
         place_class_of = {pc: k for k, pc in enumerate(place_classes)}
         place_class = np.array([place_class_of[pc] for pc in post_place], dtype=np.int64)
-        cand_keys = np.array([place_key(c) for c in cands.city], dtype=object)
+        keys = {c: place_key(c) for c in set(cands.city)}
+        cand_keys = np.array([keys[c] for c in cands.city], dtype=object)
         mob = cands.mobility
         place = np.zeros((n, len(place_classes)), dtype=np.float32)
         for k, (key, remote) in enumerate(place_classes):
@@ -387,7 +377,7 @@ class Engine:
             return out
         covered = []
         for lists in (self.req_cols, self.nice_cols):
-            pad = _padded(lists)[post]
+            pad = self.padded(lists)[post]
             vals = np.where(pad >= 0, self.c_eff[cand[:, None], np.maximum(pad, 0)], 0)
             covered.append(vals.sum(axis=1).astype(np.int64))
         covered_req, covered_nice = covered
@@ -395,6 +385,13 @@ class Engine:
         for k, name in enumerate(COMPONENTS[1:], start=1):
             out[:, k] = self.cand_matrix[cand, self.offsets[name] + self.post_class[name][post]]
         return out
+
+    def padded(self, lists: list[np.ndarray]) -> np.ndarray:
+        """Return the posting skill columns as a (postings × longest) matrix padded with -1, cached."""
+        cache = self.__dict__.setdefault("_padded_cache", {})
+        if id(lists) not in cache:
+            cache[id(lists)] = _padded(lists)
+        return cache[id(lists)]
 
     def chunks(self) -> Iterator[slice]:
         n = len(self.candidates)
@@ -488,6 +485,17 @@ def skill_points(covered_req, n_req, covered_nice, n_nice) -> np.ndarray:
     return np.where(n > 0, np.where(m > 0, both, only_req), np.where(m > 0, only_nice, wr + wn))
 
 
+def _flatten(lists: list[Sequence[int]], known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (row, column) of each id of each list that is in the sorted array `known`."""
+    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    cols = np.searchsorted(known, flat)
+    ok = cols < len(known)
+    ok[ok] = known[cols[ok]] == flat[ok]
+    return rows[ok], cols[ok]
+
+
 def _rank_within(rows: np.ndarray) -> np.ndarray:
     """For a sorted array of row numbers, return each item's position within its row."""
     if not len(rows):
@@ -576,7 +584,7 @@ def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[l
     points = engine.components(cand, post).tolist()
     strings = []
     for lists in (engine.req_cols, engine.nice_cols):
-        pad = _padded(lists)[post]
+        pad = engine.padded(lists)[post]
         chars = np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)] + ord("0"), 0).astype(np.uint8)
         # Fixed-width byte strings drop their trailing NULs: one string per pair.
         as_bytes = np.ascontiguousarray(chars).view(f"S{chars.shape[1]}").ravel()
