@@ -85,6 +85,11 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
     data["hotline_calls"] = hotline["calls"]
     data["callback_requests"] = hotline["callback_requests"]
     data["relocation_requests"] = hotline["relocation_requests"]
+    if getattr(type(c), "history", None) is not None:
+        # The audit trail of changes to their record, when the platform keeps one.
+        from tescforce.audit import object_history
+
+        data["audit_trail"] = object_history(c)
     qualification = Qualification.objects.filter(candidate=c).first()
     if qualification is not None:
         data["qualification"] = _row(qualification, ["level", "motivation", "training_needed", "notes",
