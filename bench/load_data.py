@@ -1,0 +1,381 @@
+"""Load production-size data into the PostgreSQL benchmark database (default: tescforce_bench).
+
+    .venv/bin/python bench/load_data.py          # or: make bench-load
+
+Idempotent: each kind of row is topped up to its target count, so a second run does nothing and an
+interrupted run resumes. Values are realistic (French names, Occitanie cities, the Skill table, ROME
+codes) but clearly fictional (e-mails under example.org). BENCH_DATABASE_URL overrides the database.
+"""
+
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tescforce_bench")
+TARGETS = {
+    "companies": 2_000,
+    "postings": 10_000,
+    "candidates": 100_000,
+    "sessions": 1_000,
+    "registrations": 50_000,
+    "use_cases": 40,
+    "prospects": 10_000,
+    "meetings": 20_000,
+}
+BATCH = 5_000
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST_NAMES = _words(
+    "Léa Emma Chloé Manon Camille Inès Jade Louise Zoé Lina Sarah Alice Juliette Clara Anaïs Mathilde Élise "
+    "Margaux Pauline Lucie Nina Rose Amandine Céline Sophie Nadia Yasmine Fatima Aïcha Mélanie Hélène "
+    "Lucas Hugo Louis Nathan Gabriel Jules Arthur Léo Raphaël Adam Paul Thomas Maxime Antoine Julien Nicolas "
+    "Mehdi Karim Yanis Rayan Samir Baptiste Romain Quentin Florian Bastien Théo Mathis Clément Étienne Jérôme"
+)
+LAST_NAMES = _words(
+    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefebvre Leroy Roux "
+    "David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Muller Lefèvre Faure "
+    "André Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier Garcia Perrin Robin Clément "
+    "Morin Nicolas Henry Roussel Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer "
+    "Dufour Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard "
+    "Roche Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix "
+    "Olivier Philippe Bourgeois Pierre Benoît Rey Leclerc Payet Rolland Fabre Castan Azéma Cazals Fabié Bousquet "
+    "Delmas Vidalenc Sabatier Escande Marty Rouquette Maury Astruc Pujol Sicard Teisseire Carrère Lafont"
+)
+COMPANY_WORDS = _words(
+    "Capitole Garonne Occitane Pastel Brique Canal Midi Pyrène Lez Cévennes Camargue Minervois Albigeois "
+    "Lauragais Tarn Aveyron Quercy Gascogne Catalane Larzac Causses Aude Hérault Lot Gers Ariège Comminges"
+)
+COMPANY_SUFFIXES = ["Numérique", "Logiciels", "Data", "Conseil", "Systèmes", "Digital", "Cloud", "Cyber",
+                    "Solutions", "Ingénierie", "Lab", "Tech", "Services", "Informatique", "Embarqué"]
+TITLES = ["Développeur·se {s}", "Ingénieur·e {s}", "Tech lead {s}", "Consultant·e {s}", "Architecte {s}",
+          "Administrateur·rice {s}", "Chef·fe de projet {s}", "Data engineer {s}", "Expert·e {s}",
+          "Alternant·e {s}", "Analyste {s}", "Product owner {s}"]
+COUNTRIES = ["US", "CA", "TW", "JP", "KR", "IN", "SG", "DE", "GB", "ES", "IT", "BE", "CH", "NL", "TN", "MA",
+             "SN", "BR", "MX", "IL", "AE", "SE", "DK", "FI", "PL", "PT", "IE", "AU", "CN", "VN"]
+PROSPECT_WORDS = _words("Nova Apex Quantum Orbit Vertex Helix Nimbus Vector Lumen Atlas Zenith Polaris Aurora Ion "
+                        "Kepler Tesla Sigma Delta Omega Pixel Cortex Fusion Matrix Nexus Stratus")
+PROSPECT_SUFFIXES = ["Systems", "Labs", "Technologies", "Robotics", "Analytics", "Networks", "Software",
+                     "Aerospace", "Energy", "Health", "Mobility", "Semiconductors"]
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ["REDIS_URL"] = ""  # tasks (if any fire) run in-process; nothing waits on a worker
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tescforce.settings")
+    _create_database()
+    import django
+
+    django.setup()
+
+
+def _create_database() -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = BENCH_DATABASE_URL.rsplit("/", 1)[1]
+    server = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
+def step(label: str, missing: int):
+    """Print what a step does and return a function that prints its duration."""
+    started = time.monotonic()
+    print(f"{label}: {'adding ' + format(missing, ',') if missing > 0 else 'already loaded'}", flush=True)
+
+    def done():
+        if missing > 0:
+            print(f"  done in {time.monotonic() - started:.1f} s", flush=True)
+
+    return done
+
+
+def bulk(model, rows, batch: int = BATCH) -> list:
+    created = []
+    for i in range(0, len(rows), batch):
+        created += model.objects.bulk_create(rows[i:i + batch], batch_size=batch)
+    return created
+
+
+def choices(model_choices, *, exclude=()) -> list[str]:
+    return [value for value in model_choices.values if value not in exclude]
+
+
+def load() -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from candidates.models import Candidate
+    from companies import search
+    from companies.models import Company, JobFamily, JobPosting, Skill
+    from events.models import Edition, Programme, Registration, Session
+    from prospecting.models import Meeting, Prospect
+    from showroom.models import Sector, Technology, UseCase
+    from tescforce.reference_data import OCCITANIE_CITIES
+
+    call_command("migrate", verbosity=0, interactive=False)
+    rng = random.Random(2026)  # noqa: S311 - fictional data, reproducible
+    now = timezone.now()
+    cities = [(name, postcode) for name, postcode, _dept in OCCITANIE_CITIES]
+    # Most of the sector is in the two metropolises.
+    weighted_cities = [c for c in cities if c[0] in ("Toulouse", "Montpellier")] * 12 + cities
+    skills = list(Skill.objects.values_list("id", flat=True))
+    skill_names = dict(Skill.objects.values_list("id", "name"))
+    families = list(JobFamily.objects.values_list("id", flat=True))
+    sectors = list(Sector.objects.values_list("id", flat=True))
+    technologies = list(Technology.objects.values_list("id", flat=True))
+    if not (skills and families and sectors):
+        sys.exit("Reference data missing: migrations should have loaded skills, ROME codes and sectors.")
+
+    # Companies
+    missing = TARGETS["companies"] - Company.objects.count()
+    done = step("companies", missing)
+    if missing > 0:
+        start = Company.objects.count()
+        rows = []
+        for i in range(start, start + missing):
+            city, postcode = rng.choice(weighted_cities)
+            name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SUFFIXES)} {i + 1}"
+            rows.append(Company(
+                name=name, slug=f"bench-entreprise-{i + 1}", kind=rng.choice(choices(Company.Kind)),
+                size=rng.choice(choices(Company.Size)), city=city, postcode=postcode,
+                is_member=rng.random() < 0.3, website=f"https://entreprise-{i + 1}.example.com",
+                description=f"{name} conçoit des logiciels et services numériques depuis {city}.",
+            ))
+        bulk(Company, rows)
+    done()
+    company_ids = list(Company.objects.values_list("id", flat=True))
+
+    # Job postings, with required and nice-to-have skills
+    missing = TARGETS["postings"] - JobPosting.objects.count()
+    done = step("job postings", missing)
+    if missing > 0:
+        start = JobPosting.objects.count()
+        rows, picked = [], []
+        statuses = ["published"] * 7 + ["filled", "closed", "draft"]
+        for i in range(start, start + missing):
+            required = rng.sample(skills, 4)
+            nice = rng.sample([s for s in skills if s not in required], 2)
+            title = rng.choice(TITLES).format(s=skill_names[required[0]])
+            city, postcode = rng.choice(weighted_cities)
+            status = rng.choice(statuses)
+            published = now - timedelta(days=rng.randint(0, 180), minutes=rng.randint(0, 1440))
+            salary = rng.randrange(28_000, 60_000, 1_000)
+            rows.append(JobPosting(
+                company_id=rng.choice(company_ids), title=title, slug=f"bench-offre-{i + 1}",
+                job_family_id=rng.choice(families), contract=rng.choice(choices(JobPosting.Contract)),
+                description=(f"Au sein d'une équipe de {rng.randint(3, 20)} personnes à {city}, vous travaillez "
+                             f"avec {skill_names[required[0]]} et {skill_names[required[1]]}. "
+                             "Accompagnement, formation continue et télétravail possible."),
+                city=city, postcode=postcode, remote=rng.choice(choices(JobPosting.Remote)),
+                level=rng.choice(choices(JobPosting.Level)), open_to_retraining=rng.random() < 0.35,
+                salary_min=salary, salary_max=salary + rng.randrange(0, 15_000, 1_000),
+                openings=rng.randint(1, 3), status=status,
+                published_at=published if status != "draft" else None,
+                closes_on=(now + timedelta(days=rng.randint(10, 120))).date() if rng.random() < 0.5 else None,
+            ))
+            picked.append((required, nice))
+        with transaction.atomic():
+            created = bulk(JobPosting, rows)
+            required_rows, nice_rows = [], []
+            for posting, (required, nice) in zip(created, picked, strict=True):
+                required_rows += [JobPosting.skills_required.through(jobposting_id=posting.pk, skill_id=s)
+                                  for s in required]
+                nice_rows += [JobPosting.skills_nice.through(jobposting_id=posting.pk, skill_id=s) for s in nice]
+            bulk(JobPosting.skills_required.through, required_rows, batch=20_000)
+            bulk(JobPosting.skills_nice.through, nice_rows, batch=20_000)
+        print(f"  search vectors: {search.refresh_all()} postings", flush=True)
+    done()
+
+    # Candidates, with skills and desired jobs
+    missing = TARGETS["candidates"] - Candidate.objects.count()
+    done = step("candidates", missing)
+    if missing > 0:
+        start = Candidate.objects.count()
+        stages = ["registered"] * 10 + ["qualified"] * 5 + ["oriented"] * 3 + ["in_recruitment"] * 2 + \
+                 ["hired", "withdrawn"]
+        for chunk in range(start, start + missing, 20_000):
+            rows, picked = [], []
+            for i in range(chunk, min(chunk + 20_000, start + missing)):
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                city, postcode = rng.choice(weighted_cities)
+                if rng.random() < 0.08:  # people moving in from other regions
+                    city, postcode = rng.choice([("Paris", "75011"), ("Lyon", "69003"), ("Nantes", "44000"),
+                                                 ("Bordeaux", "33000"), ("Lille", "59000")])
+                rows.append(Candidate(
+                    first_name=first, last_name=last,
+                    email=f"{first.lower()}.{last.lower()}.{i + 1}@example.org",
+                    phone=f"+336{rng.randint(10_000_000, 99_999_999)}", city=city, postcode=postcode,
+                    profile=rng.choice(choices(Candidate.Profile)),
+                    education=rng.choice(choices(Candidate.Education)),
+                    experience=rng.choice(choices(Candidate.Experience)),
+                    contract_wanted=rng.choice(choices(Candidate.Contract)),
+                    stage=rng.choice(stages), mobility_toulouse=rng.random() < 0.5,
+                    mobility_montpellier=rng.random() < 0.3, mobility_remote=rng.random() < 0.4,
+                    shown_to_recruiters=rng.random() < 0.7, from_other_region=not postcode.startswith(
+                        ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82")),
+                    confirmed_at=now - timedelta(days=rng.randint(0, 700)) if rng.random() < 0.9 else None,
+                ))
+                picked.append((rng.sample(skills, rng.randint(2, 8)), rng.sample(families, rng.randint(1, 2))))
+            with transaction.atomic():
+                created = bulk(Candidate, rows)
+                skill_rows, family_rows = [], []
+                for candidate, (their_skills, their_families) in zip(created, picked, strict=True):
+                    skill_rows += [Candidate.skills.through(candidate_id=candidate.pk, skill_id=s)
+                                   for s in their_skills]
+                    family_rows += [Candidate.desired_job_families.through(candidate_id=candidate.pk, jobfamily_id=f)
+                                    for f in their_families]
+                bulk(Candidate.skills.through, skill_rows, batch=20_000)
+                bulk(Candidate.desired_job_families.through, family_rows, batch=20_000)
+            print(f"  {min(chunk + 20_000, start + missing):,} candidates", flush=True)
+        # Spread sign-up dates over two years (auto_now_add stamped them all with now).
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE candidates_candidate SET created_at = now() - random() * interval '730 days', "
+                           "last_activity_at = now() - random() * interval '365 days' "
+                           "WHERE email LIKE '%%@example.org'")
+    done()
+    candidate_ids = list(Candidate.objects.values_list("id", flat=True))
+
+    # Sessions: half past, half upcoming, in the edition of their year
+    missing = TARGETS["sessions"] - Session.objects.count()
+    done = step("sessions", missing)
+    if missing > 0:
+        programme, _ = Programme.objects.get_or_create(slug="numeric-emploi", defaults={"name": "Numéric Emploi"})
+        editions = {}
+        for year in range(now.year - 2, now.year + 2):
+            editions[year], _ = Edition.objects.get_or_create(
+                programme=programme, number=year - 2020,
+                defaults={"name": f"Édition {year}", "year": year, "starts_on": now.date().replace(year=year)})
+        formats = choices(Session.Format, exclude=("online",))
+        rows = []
+        for i in range(missing):
+            city, postcode = rng.choice(weighted_cities)
+            starts = (now + timedelta(days=rng.randint(-540, 365))).replace(minute=0, second=0, microsecond=0)
+            starts = starts.replace(hour=rng.choice([9, 10, 14, 18]))
+            year = min(max(starts.year, now.year - 2), now.year + 1)
+            session_format = rng.choice(formats)
+            rows.append(Session(
+                edition=editions[year], title=f"{Session.Format(session_format).label} {city} n°{i + 1}",
+                city=city, postcode=postcode, venue=f"Espace numérique de {city}", format=session_format,
+                starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=rng.choice([60, 80, 100]),
+                programme_text="Accueil, présentation des entreprises, entretiens.",
+            ))
+        bulk(Session, rows)
+    done()
+
+    # Registrations: 50 per session until the target is reached
+    missing = TARGETS["registrations"] - Registration.objects.count()
+    done = step("registrations", missing)
+    if missing > 0:
+        per_session = 50
+        taken = set(Registration.objects.values_list("session_id", flat=True).distinct())
+        sessions = list(Session.objects.exclude(pk__in=taken).values_list("id", "starts_at"))
+        rows = []
+        for session_id, starts_at in sessions[: -(-missing // per_session)]:
+            past = starts_at < now
+            for candidate_id in rng.sample(candidate_ids, per_session):
+                status = (rng.choice(["attended"] * 6 + ["no_show", "cancelled"]) if past
+                          else rng.choice(["confirmed"] * 9 + ["cancelled"]))
+                rows.append(Registration(session_id=session_id, candidate_id=candidate_id, status=status))
+        bulk(Registration, rows[:missing], batch=10_000)
+    done()
+
+    # Use cases
+    missing = TARGETS["use_cases"] - UseCase.objects.count()
+    done = step("use cases", missing)
+    if missing > 0:
+        start = UseCase.objects.count()
+        created = []
+        for i in range(start, start + missing):
+            topic = rng.choice(["Jumeau numérique", "Maintenance prédictive", "Vision industrielle",
+                                "Plateforme de données", "Cybersécurité OT", "IA pour le diagnostic"])
+            use_case = UseCase(
+                title_fr=f"{topic} n°{i + 1}", title_en=f"{topic} (EN) #{i + 1}", slug=f"bench-cas-{i + 1}",
+                summary_fr=f"{topic} déployé pour un client d'Occitanie.",
+                summary_en=f"{topic} deployed for a client in Occitanie.",
+                body_fr="Contexte, solution et résultats mesurés. " * 20,
+                body_en="Context, solution and measured results. " * 20,
+                results_fr="Temps d'arrêt réduit de 30 %.", results_en="Downtime cut by 30%.",
+                sector_id=rng.choice(sectors), client_type=rng.choice(choices(UseCase.ClientType)),
+                is_published=True, is_featured=i < 6,
+            )
+            created.append(use_case)
+        created = bulk(UseCase, created)
+        for use_case in created:
+            if technologies:
+                use_case.technologies.set(rng.sample(technologies, min(3, len(technologies))))
+            use_case.companies.set(rng.sample(company_ids, 2))
+    done()
+
+    # Prospects and meetings
+    missing = TARGETS["prospects"] - Prospect.objects.count()
+    done = step("prospects", missing)
+    if missing > 0:
+        start = Prospect.objects.count()
+        stages = [s for s in choices(Prospect.Stage) if s != "lost"]
+        rows = [Prospect(
+            name=f"{rng.choice(PROSPECT_WORDS)} {rng.choice(PROSPECT_SUFFIXES)} {i + 1}",
+            country=rng.choice(COUNTRIES), sector_id=rng.choice(sectors), size=rng.choice(choices(Prospect.Size)),
+            stage=rng.choice(stages), source=rng.choice(["Salon", "Ad'Occ", "Invest in Toulouse", "Réseau"]),
+        ) for i in range(start, start + missing)]
+        bulk(Prospect, rows)
+    done()
+    prospect_ids = list(Prospect.objects.values_list("id", flat=True))
+
+    missing = TARGETS["meetings"] - Meeting.objects.count()
+    done = step("meetings", missing)
+    if missing > 0:
+        rows = [Meeting(
+            prospect_id=rng.choice(prospect_ids),
+            starts_at=now - timedelta(days=rng.randint(-60, 1000), hours=rng.randint(0, 10)),
+            is_online=(online := rng.random() < 0.4),
+            place="" if online else rng.choice(["Toulouse", "Montpellier", "CES Las Vegas", "Computex Taipei",
+                                                "Hannover Messe", "VivaTech Paris"]),
+            online_url="https://visio.example.com/reunion" if online else "",
+            notes="Présentation des cas d'usage et de l'écosystème régional.",
+            outcome=rng.choice(choices(Meeting.Outcome)),
+        ) for _ in range(missing)]
+        bulk(Meeting, rows)
+    done()
+
+    print("analyze", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts()
+
+
+def counts() -> dict:
+    from candidates.models import Candidate
+    from companies.models import Company, JobPosting
+    from events.models import Registration, Session
+    from prospecting.models import Meeting, Prospect
+    from showroom.models import UseCase
+
+    models = {"companies": Company, "postings": JobPosting, "candidates": Candidate, "sessions": Session,
+              "registrations": Registration, "use_cases": UseCase, "prospects": Prospect, "meetings": Meeting}
+    return {key: model.objects.count() for key, model in models.items()}
+
+
+def main() -> None:
+    started = time.monotonic()
+    setup_django()
+    result = load()
+    print(f"bench data ready in {time.monotonic() - started:.0f} s: "
+          + ", ".join(f"{key}={value:,}" for key, value in result.items()))
+
+
+if __name__ == "__main__":
+    main()
