@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,15 +27,24 @@ def _bad_link(request, status=400):
     return render(request, "events/link_invalid.html", status=status)
 
 
+SESSIONS_PER_PAGE = 30
+
+
 @require_GET
 def session_list(request):
     cities = selectors.session_cities()
     form = SessionCityFilter(request.GET or None, cities=cities)
     city = form.cleaned_data["city"] if form.is_valid() else ""
+    # Grouped by city in the page, soonest first inside each city; seats are counted for this page only.
+    base = Session.objects.filter(is_published=True, starts_at__gt=timezone.now())
+    if city:
+        base = base.filter(city__iexact=city)
+    page = Paginator(base.order_by("city", "starts_at", "pk").only("pk"), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    sessions = selectors.session_upcoming().filter(pk__in=[s.pk for s in page]).order_by("city", "starts_at", "pk")
     return render(request, "events/session_list.html", {
-        # Grouped by city in the page, soonest first inside each city.
-        "sessions": selectors.session_upcoming(city=city).order_by("city", "starts_at", "pk"), "form": form,
-        "city": city})
+        "sessions": sessions, "form": form, "city": city, "page": page,
+        "querystring": urlencode({"city": city}) if city else ""})
 
 
 def _public_session(pk: int) -> Session:

@@ -208,3 +208,12 @@ def test_registration_page_announces_the_pending_booking(client, session):
     response = client.get(f"/en/inscription/?action=book_session&id={session.pk}")
     assert response.status_code == 200
     assert "Book a seat at the session" in response.content.decode()
+
+
+def test_session_list_is_paginated(client):
+    for i in range(31):
+        factories.SessionFactory(title=f"Session numéro {i:02d}", city="Albi")
+    first = client.get("/fr/sessions/").content.decode()
+    second = client.get("/fr/sessions/?page=2").content.decode()
+    assert first.count("Session numéro") == 30 and second.count("Session numéro") == 1
+    assert client.get("/fr/sessions/?page=abc").status_code == 200
