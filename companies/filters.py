@@ -49,7 +49,7 @@ class JobPostingFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         cities = posting_cities()
         wanted = self.data.get("city") if self.data else None
-        if wanted and wanted not in cities:
+        if wanted and wanted not in cities and len(wanted) <= 80 and "\x00" not in wanted:
             cities.append(wanted)  # a shared link to a city with no posting left: say "none", not "invalid"
         self.filters["city"].extra["choices"] = [(c, c) for c in cities]
         # Fetch the reference lists in one query each: looping over a queryset-backed field would first

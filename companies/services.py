@@ -105,11 +105,15 @@ def job_posting_set_status(*, posting: JobPosting, status: str, by: AbstractBase
         if posting.closes_on and posting.closes_on < today:
             raise CompaniesError(_("La date de clôture est passée : changez-la avant de publier."))
         changes["published_at"] = timezone.now()
-    updated = JobPosting.objects.filter(pk=posting.pk, status=current).update(**changes)
-    if updated != 1:
-        raise CompaniesError(_("Cette offre a changé entre-temps ; rechargez la page."))
-    for field, value in changes.items():
-        setattr(posting, field, value)
+    with transaction.atomic():
+        updated = JobPosting.objects.filter(pk=posting.pk, status=current).update(**changes)
+        if updated != 1:
+            raise CompaniesError(_("Cette offre a changé entre-temps ; rechargez la page."))
+        for field, value in changes.items():
+            setattr(posting, field, value)
+        # The conditional UPDATE decided; saving the same values again lets post_save listeners
+        # (the audit trail) record who changed the status.
+        posting.save(update_fields=list(changes))
     return posting
 
 

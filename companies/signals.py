@@ -6,11 +6,14 @@ from django.dispatch import receiver
 from . import search
 from .models import Company, JobPosting, Skill
 
+SEARCHED_FIELDS = {"title", "description", "company", "company_id"}
+
 
 @receiver(post_save, sender=JobPosting, dispatch_uid="companies.posting_search")
-def _posting_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        search.refresh_postings([instance.pk])
+def _posting_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not SEARCHED_FIELDS & set(update_fields)):
+        return
+    search.refresh_postings([instance.pk])
 
 
 def _skills_changed(sender, instance, action, reverse, pk_set, **kwargs):

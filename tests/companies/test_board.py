@@ -94,7 +94,8 @@ def test_empty_board_without_filters(client):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("query", ["skill=999999", "skill=abc", "job_family=-1", "contract=permanent",
-                                   "company=inconnue", "page=9999", "page=x", "remote=%00", "q=" + "x" * 3000])
+                                   "company=inconnue", "page=9999", "page=x", "remote=%00", "q=" + "x" * 3000,
+                                   "q=%00", "company=%00", "city=%00", "skill=%00", "q=%27%22%3C%3E%26%7C%21"])
 def test_bad_filter_values_give_messages_not_errors(client, lang, posting_a, query):
     response = client.get(f"/{lang}/offres/?{query}")
     assert response.status_code == 200
