@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -40,8 +42,63 @@ def matchable_postings() -> QuerySet[JobPosting]:
 
 # --- the engine's inputs (job-related fields only) -----------------------------------------------
 
+def _copy_int_pairs(sql: str) -> tuple[np.ndarray, np.ndarray]:
+    """Run COPY … TO STDOUT (FORMAT binary) on a query of two bigint columns; return them as arrays.
+
+    Binary COPY rows of two int8 fields have a fixed size, so NumPy reads them without a Python loop.
+    """
+    data = bytearray()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)") as copy:
+        for block in copy:
+            data += block
+    header = 11 + 4 + 4 + int.from_bytes(data[15:19], "big")
+    body = bytes(data[header:-2])
+    row = np.dtype([("n", ">i2"), ("l1", ">i4"), ("a", ">i8"), ("l2", ">i4"), ("b", ">i8")])
+    pairs = np.frombuffer(body, dtype=row)
+    return pairs["a"].astype(np.int64), pairs["b"].astype(np.int64)
+
+
+def _grouped(owner: np.ndarray, value: np.ndarray, ids: np.ndarray) -> list:
+    """Return, for each id of the sorted `ids`, the sorted values whose owner it is."""
+    keep = np.isin(owner, ids)
+    owner, value = owner[keep], value[keep]
+    order = np.lexsort((value, owner))
+    owner, value = owner[order], value[order]
+    bounds = np.searchsorted(owner, ids, side="right")
+    return [x.tolist() for x in np.split(value, bounds[:-1])] if len(ids) else []
+
+
+def _load_all_candidates_postgres() -> matching.CandidateRows:
+    # The ORM path builds a dict per row; at 100,000 candidates this path is several times faster.
+    sql, params = matchable_candidates().order_by("id").values_list(*CANDIDATE_FIELDS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in CANDIDATE_FIELDS]
+    col = dict(zip(CANDIDATE_FIELDS, columns, strict=True))
+    ids = np.array(col["id"], dtype=np.int64)
+    skills_t = Candidate.skills.through._meta.db_table
+    families_t = Candidate.desired_job_families.through._meta.db_table
+    s_owner, s_skill = _copy_int_pairs(f"SELECT candidate_id, skill_id FROM {skills_t}")  # noqa: S608
+    f_owner, f_family = _copy_int_pairs(f"SELECT candidate_id, jobfamily_id FROM {families_t}")  # noqa: S608
+    n = len(ids)
+    return matching.CandidateRows(
+        ids=ids, skills=_grouped(s_owner, s_skill, ids), families=_grouped(f_owner, f_family, ids),
+        city=list(col["city"]),
+        mobility=np.array([col["mobility_toulouse"], col["mobility_montpellier"], col["mobility_occitanie"],
+                           col["mobility_remote"]], dtype=bool).T.reshape(n, 4),
+        contract=np.array([matching.CONTRACT_CODE.get(c, matching.ANY_CONTRACT) for c in col["contract_wanted"]],
+                          dtype=np.int8),
+        experience=np.array([matching.EXPERIENCE_RANK.get(e, 0) for e in col["experience"]], dtype=np.int8),
+        available_month=np.array([matching.month_number(d) for d in col["available_from"]], dtype=np.int32),
+        retraining=np.array([p == Candidate.Profile.RETRAINING for p in col["profile"]], dtype=bool),
+    )
+
+
 def load_candidate_rows(ids: Iterable[int] | None = None) -> matching.CandidateRows:
     """Return the job-related facts of matchable candidates (all of them, or those of `ids`)."""
+    if ids is None and connection.vendor == "postgresql":
+        return _load_all_candidates_postgres()
     qs = matchable_candidates()
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))

@@ -311,3 +311,18 @@ def test_engine_selection_equals_brute_force():
 def test_weights_add_up_to_one_hundred():
     assert sum(matching.WEIGHTS.values()) == 100
     assert sum(matching.MAX_POINTS.values()) == 100
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_fast_postgres_loader_reads_what_the_orm_reads(skills, families):
+    _random_world(skills, families, random.Random(11), n_candidates=12, n_postings=2)
+    make_candidate(skills, skill_names=["Java"], stage=Candidate.Stage.WITHDRAWN)
+    fast = matching_selectors.load_candidate_rows()
+    slow = matching_selectors.load_candidate_rows(ids=Candidate.objects.values_list("pk", flat=True))
+    assert fast.ids.tolist() == slow.ids.tolist()
+    assert fast.skills == [sorted(x) for x in slow.skills]
+    assert fast.families == [sorted(x) for x in slow.families]
+    assert fast.city == slow.city
+    for name in ("mobility", "contract", "experience", "available_month", "retraining"):
+        assert (getattr(fast, name) == getattr(slow, name)).all()
