@@ -8,6 +8,11 @@ class TescforceConfig(AppConfig):
     verbose_name = _("Pilotage")
 
     def ready(self) -> None:
+        from . import audit, security
         from .schedule import sync_beat_schedule
 
         post_migrate.connect(sync_beat_schedule, sender=self)
+        # The audit trail's historical models live in this app (their migrations too).
+        audit.register_history()
+        audit.register_admin()
+        security.register_admin()

@@ -20,3 +20,39 @@ class YearTarget(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class SecurityPolicy(models.Model):
+    """The platform's one security policy row, kept by the coordinators in the admin."""
+
+    two_factor_required = models.BooleanField(
+        _("double authentification obligatoire pour le personnel"), default=False,
+        help_text=_("Chaque compte du personnel devra configurer un code à usage unique (application "
+                    "d'authentification) avant d'accéder à l'administration ou au pilotage."))
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("politique de sécurité")
+        verbose_name_plural = _("politique de sécurité")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="securitypolicy_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Politique de sécurité"))
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete("security-policy")
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        """Return the policy (cached for a minute: every staff request reads it)."""
+        from django.core.cache import cache
+
+        policy = cache.get("security-policy")
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(pk=1)
+            cache.set("security-policy", policy, 60)
+        return policy

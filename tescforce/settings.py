@@ -65,6 +65,10 @@ DB_CONN_MAX_AGE = _read("DB_CONN_MAX_AGE", "int", default=60)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", "str", default="Tesc Force <no-reply@tescforce.example>")
 SITE_URL = _read("SITE_URL", "str", default="http://127.0.0.1:8000").rstrip("/")
 LOG_LEVEL = _read("LOG_LEVEL", "str", default="INFO").upper()
+LOG_FORMAT = _read("LOG_FORMAT", "str", default="text" if DEBUG else "json").lower()
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx alone: 1); 0 = none.
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", "int", default=1 if BEHIND_PROXY else 0)
+SENTRY_DSN = _read("SENTRY_DSN", "str", default="")
 
 if DATABASES["default"].get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
     _fail("DATABASE_URL must start with postgres:// or sqlite:///.")
@@ -74,6 +78,10 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
     _fail("REDIS_URL must start with redis:// or rediss://.")
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     _fail("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+if LOG_FORMAT not in ("json", "text"):
+    _fail("LOG_FORMAT must be json or text.")
+if TRUSTED_PROXY_COUNT < 0:
+    _fail("TRUSTED_PROXY_COUNT must be 0 or more.")
 for _origin in CSRF_TRUSTED_ORIGINS:
     if not _origin.startswith(("http://", "https://")):
         _fail(f"CSRF_TRUSTED_ORIGINS entries must start with https:// (got {_origin!r}).")
@@ -110,6 +118,9 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "tescforce",
     "companies",
     "candidates",
@@ -119,16 +130,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tescforce.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tescforce.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "tescforce.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its "account locked" response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tescforce.urls"
@@ -171,6 +189,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes first: it refuses a locked-out client before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -250,14 +273,70 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_COOKIE_HTTPONLY = True
+# Staff sessions also end after this many seconds without a request (0 = only SESSION_COOKIE_AGE).
+SESSION_IDLE_TIMEOUT = _read("SESSION_IDLE_TIMEOUT", "int", default=3600)
+
+# Content-Security-Policy (django-csp): everything from our own origin, no inline script without the
+# request's nonce, no inline style but Django admin add-ons' few fixed style attributes, allowed by hash.
+# Bootstrap's CSS draws its form controls with data: SVG images.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES  # noqa: E402
+
+CSP_STYLE_ATTRIBUTE_HASHES = [
+    "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # "padding: 0;" (import-export)
+    "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # "font-weight: bold;" (import-export)
+    "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # "border-top: 0" (simple-history)
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, UNSAFE_HASHES, *CSP_STYLE_ATTRIBUTE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Staff logins: django-axes locks a client out after AXES_FAILURE_LIMIT failures, keyed on the address
+# derived from TRUSTED_PROXY_COUNT (never a header a client could forge); a coordinator unlocks in the admin.
+AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", "int", default=10)
+AXES_COOLOFF_TIME = _read("AXES_COOLOFF_MINUTES", "int", default=60) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "tescforce.security.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "tescforce/security/lockout.html"
+AXES_VERBOSE = False
+# django-ratelimit's key="ip" reads the same derived address.
+RATELIMIT_IP_META_KEY = "tescforce.security.client_ip"
+# Two-factor (django-otp, TOTP): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "Tesc Force"
+# The admin never shows a device's secret key again once it is paired.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "tescforce.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "tescforce.middleware.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+if SENTRY_DSN:
+    # Error reports only when configured; sentry-sdk is the optional "sentry" extra.
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
 
 # Events: J-7/J-1 reminders and after-session messages, each recorded once in the database.
 CELERY_BEAT_SCHEDULE["events-due-reminders"] = {"task": "events.tasks.send_due_reminders", "schedule": 300.0}

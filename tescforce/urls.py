@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import ops_views, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
+    path("readyz/", ops_views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
+    path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),
     path("pilotage/", include("tescforce.staff_urls")),
 ]
 

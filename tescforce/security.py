@@ -1,0 +1,104 @@
+"""Security plumbing shared by the logins, the rate limits and the admin: the client's address, who is a
+coordinator, and the admin pages for the security policy and the lockouts."""
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib import admin
+
+from . import roles
+
+
+def client_ip(request) -> str:
+    """Return the client's address as the outermost trusted proxy saw it.
+
+    Each of the TRUSTED_PROXY_COUNT proxies appends the address it received from to X-Forwarded-For,
+    so the entry that many places from the end is the last one a trusted party wrote; anything to its
+    left came from the client and may be forged. With no trusted proxy, REMOTE_ADDR is the client.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a key, not a bind address
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def is_coordinator(user) -> bool:
+    """Return True for superusers and members of the coordinators' group."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists()
+
+
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    """The one policy row: coordinators change it, nobody adds or deletes it."""
+
+    fields = ("two_factor_required", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        from django.shortcuts import redirect
+
+        from .models import SecurityPolicy
+
+        if not self.has_view_permission(request):
+            return super().changelist_view(request, extra_context)
+        policy = SecurityPolicy.current()
+        return redirect("admin:tescforce_securitypolicy_change", policy.pk)
+
+
+class CoordinatorsMayManage:
+    """Mixin for the lockout and device admins: coordinators see the rows and delete them (an unlock, a reset)."""
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user) or super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_coordinator(request.user) or super().has_delete_permission(request, obj)
+
+
+def _reregister(model, admin_class) -> None:
+    # The packages register their own admins; ours add the coordinators' rights on top of them.
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(f"Coordinators{admin_class.__name__}", (CoordinatorsMayManage, admin_class), {}))
+
+
+def register_admin() -> None:
+    from axes.admin import AccessAttemptAdmin
+    from axes.models import AccessAttempt
+    from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import SecurityPolicy
+
+    if not admin.site.is_registered(SecurityPolicy):
+        admin.site.register(SecurityPolicy, SecurityPolicyAdmin)
+    # A locked-out colleague is unlocked by deleting the attempt row; a lost phone by deleting the device.
+    _reregister(AccessAttempt, AccessAttemptAdmin)
+    _reregister(TOTPDevice, TOTPDeviceAdmin)
