@@ -1,7 +1,8 @@
 """Reads of the showroom: the public catalogue, its search and the related use cases."""
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 
 from .models import UseCase
@@ -28,23 +29,23 @@ def _language() -> str:
 def use_case_search(qs: QuerySet[UseCase], text: str, *, language: str | None = None) -> QuerySet[UseCase]:
     """Return the use cases of `qs` matching `text` in `language` (the active one by default).
 
-    PostgreSQL: full-text search on that language's columns with its stemming configuration, best
-    matches first. Other databases: a plain substring match on the same columns.
+    PostgreSQL: full-text search on that language's columns (French where a translation is missing)
+    with its stemming configuration, best matches first. Other databases: a substring match on the
+    same text. Technology names match too.
     """
     text = " ".join(text.split())[:200]
     if not text:
         return qs
     language = language or _language()
-    by_technology = Q(technologies__name__icontains=text) | Q(**{f"technologies__name_{language}__icontains": text})
-    technology_ids = UseCase.objects.filter(by_technology).values("pk")
+    technology_ids = UseCase.objects.filter(**{f"technologies__name_{language}__icontains": text}).values("pk")
     if settings.USING_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         config = SEARCH_CONFIGS[language]
         vector = (
-            SearchVector(f"title_{language}", weight="A", config=config)
-            + SearchVector(f"summary_{language}", f"sector__name_{language}", weight="B", config=config)
-            + SearchVector(f"body_{language}", f"results_{language}", weight="C", config=config)
+            SearchVector(_shown("title", language), weight="A", config=config)
+            + SearchVector(_shown("summary", language), _shown("sector__name", language), weight="B", config=config)
+            + SearchVector(_shown("body", language), _shown("results", language), weight="C", config=config)
         )
         query = SearchQuery(text, config=config, search_type="websearch")
         return (
@@ -52,10 +53,21 @@ def use_case_search(qs: QuerySet[UseCase], text: str, *, language: str | None = 
             .filter(Q(search=query) | Q(pk__in=technology_ids))
             .order_by("-rank", "position", "title")
         )
-    match = Q(pk__in=technology_ids) | Q(**{f"sector__name_{language}__icontains": text})
-    for field in SEARCHED_FIELDS:
-        match |= Q(**{f"{field}_{language}__icontains": text})
-    return qs.filter(match)
+    columns = {f"_search_{field}": _shown(field, language) for field in (*SEARCHED_FIELDS, "sector__name")}
+    match = Q(pk__in=technology_ids)
+    for alias in columns:
+        match |= Q(**{f"{alias}__icontains": text})
+    return qs.alias(**columns).filter(match)
+
+
+def _shown(field: str, language: str):
+    """Return the text a visitor reading `language` sees in `field`: their column, else the French one
+    (modeltranslation's fallback), so that search finds what the page shows."""
+    own = F(f"{field}_{language}")
+    if language == settings.LANGUAGE_CODE:
+        return own
+    return Coalesce(NullIf(own, Value(""), output_field=TextField()), F(f"{field}_{settings.LANGUAGE_CODE}"),
+                    output_field=TextField())
 
 
 def related_use_cases(use_case: UseCase, *, limit: int = 3) -> list[UseCase]:

@@ -133,3 +133,12 @@ def test_catalogue_and_detail_queries_do_not_grow_with_the_catalogue(client, cat
         assert client.get("/en/showroom/", {"technology": "iot"}).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/en/showroom/jumeau-numerique/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Balises", "Beacons"])
+def test_english_search_finds_text_shown_through_the_french_fallback(client, catalogue, query):
+    UseCase.objects.filter(slug="hopital-connecte").update(body_en="", summary_en="")
+    UseCase.objects.filter(slug="hopital-connecte").update(body_fr="Balises sur les lits.")
+    found = {uc.slug for uc in client.get("/en/showroom/", {"q": query}).context["use_cases"]}
+    assert found == ({"hopital-connecte"} if query == "Balises" else set())
