@@ -263,7 +263,9 @@ def posting_thresholds(posting_ids: Iterable[int] | None = None) -> dict[int, tu
     """Return, per posting, (how many best candidates it keeps, the lowest of their scores)."""
     qs = Match.objects.filter(for_posting=True)
     if posting_ids is not None:
-        qs = qs.filter(posting_id__in=list(posting_ids))
+        wanted = list(posting_ids)
+        if len(wanted) <= 5000:  # past that, one pass over the table beats a huge IN list
+            qs = qs.filter(posting_id__in=wanted)
     return {r["posting_id"]: (r["n"], r["low"]) for r in
             qs.values("posting_id").annotate(n=Count("id"), low=Min("score")).order_by()}
 
@@ -272,6 +274,8 @@ def candidate_thresholds(candidate_ids: Iterable[int] | None = None) -> dict[int
     """Return, per candidate, (how many best postings it keeps, the lowest of their scores)."""
     qs = Match.objects.filter(for_candidate=True)
     if candidate_ids is not None:
-        qs = qs.filter(candidate_id__in=list(candidate_ids))
+        wanted = list(candidate_ids)
+        if len(wanted) <= 5000:  # past that, one pass over the table beats a huge IN list
+            qs = qs.filter(candidate_id__in=wanted)
     return {r["candidate_id"]: (r["n"], r["low"]) for r in
             qs.values("candidate_id").annotate(n=Count("id"), low=Min("score")).order_by()}

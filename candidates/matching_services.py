@@ -49,9 +49,14 @@ def matches_recompute_all(*, today: dt.date | None = None) -> RecomputeResult:
         state = _lock()
         engine = _engine(today)
         top = engine.top_matches()
-        stored = selectors.stored_rows()
-        result = _store(engine, top, stored=stored, cand_ids=None, post_ids=None, dirty_c=None, dirty_p=None,
-                        started=started)
+        if connection.vendor == "postgresql":
+            # No need to read the table back: one upsert, then delete what the new set lacks.
+            written, deleted = _write_all_postgres(engine, top, timezone.now())
+            result = RecomputeResult(written=written, deleted=deleted, kept=written,
+                                     seconds=time.monotonic() - started)
+        else:
+            result = _store(engine, top, stored=selectors.stored_rows(), cand_ids=None, post_ids=None,
+                            dirty_c=None, dirty_p=None, started=started)
         state.last_full_at = timezone.now()
         state.last_full_seconds = result.seconds
         state.last_full_rows = result.kept
@@ -159,11 +164,6 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
     cand_index = np.searchsorted(ids_c, np.array([c for c, _p in to_write], dtype=np.int64))
     post_index = np.searchsorted(ids_p, np.array([p for _c, p in to_write], dtype=np.int64))
     now = timezone.now()
-    if full and connection.vendor == "postgresql":
-        points, req, nice = matching.explain_codes(engine, cand_index, post_index) if to_write else ([], [], [])
-        _write_all_postgres(to_write, kept, points, req, nice, now)
-        return RecomputeResult(written=len(to_write), deleted=len(stale), kept=len(kept),
-                               seconds=time.monotonic() - started)
     explanations = matching.explain(engine, cand_index, post_index) if to_write else []
     rows = [(c, p, sum(e["pts"]), e, *kept[(c, p)]) for (c, p), e in zip(to_write, explanations, strict=True)]
     for start in range(0, len(stale), BATCH):
@@ -179,21 +179,27 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
                            seconds=time.monotonic() - started)
 
 
-def _write_all_postgres(pairs, kept, points, req, nice, now) -> None:
-    """Replace the whole table's content in three statements: COPY to a temporary table, upsert, delete."""
+def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, now) -> tuple[int, int]:
+    """Replace the table's content: COPY into a temporary table, one upsert, one delete of stale rows.
+
+    Return (rows written, rows deleted).
+    """
+    points, req, nice = matching.explain_codes(engine, top.cand, top.post)
+    ids_c = engine.candidates.ids[top.cand].tolist()
+    ids_p = engine.postings.ids[top.post].tolist()
+    buffer = io.StringIO()
+    write = buffer.write
+    for c, p, fp, fc, pts, r, n in zip(ids_c, ids_p, top.for_posting.tolist(), top.for_candidate.tolist(), points,
+                                       req, nice, strict=True):
+        # Status strings are digits only: no escaping needed in COPY's text format.
+        write(f'{c}\t{p}\t{sum(pts)}\t{{"v":2,"pts":[{",".join(map(str, pts))}],"req":"{r}","nice":"{n}"}}'
+              f'\t{"t" if fp else "f"}\t{"t" if fc else "f"}\n')
     with connection.cursor() as cursor:
         # Kept for the session: an outer transaction (a test's, a caller's) may run this twice.
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS match_new (candidate_id bigint, posting_id bigint, "
             "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean)")
         cursor.execute("TRUNCATE match_new")
-        buffer = io.StringIO()
-        write = buffer.write
-        for (c, p), pts, r, n in zip(pairs, points, req, nice, strict=True):
-            fp, fc = kept[(c, p)]
-            # Status strings are digits only: no escaping needed in COPY's text format.
-            write(f'{c}\t{p}\t{sum(pts)}\t{{"v":2,"pts":[{",".join(map(str, pts))}],'
-                  f'"req":"{r}","nice":"{n}"}}\t{"t" if fp else "f"}\t{"t" if fc else "f"}\n')
         with cursor.cursor.copy("COPY match_new FROM STDIN") as copy:
             copy.write(buffer.getvalue())
         table = Match._meta.db_table
@@ -206,6 +212,9 @@ def _write_all_postgres(pairs, kept, points, req, nice, now) -> None:
         cursor.execute(
             f"DELETE FROM {table} m WHERE NOT EXISTS (SELECT 1 FROM match_new n "  # noqa: S608
             "WHERE n.candidate_id = m.candidate_id AND n.posting_id = m.posting_id)")
+        deleted = cursor.rowcount
+        cursor.execute("TRUNCATE match_new")
+    return len(ids_c), deleted
 
 
 # --- orientation from a suggestion ---------------------------------------------------------------
