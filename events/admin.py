@@ -370,9 +370,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["session", "candidate"] if obj is not None else fields
 
-    @admin.display(description=_("rang d'attente"))
+    def get_queryset(self, request):
+        return selectors.with_waitlist_position(super().get_queryset(request))
+
+    @admin.display(description=_("rang d'attente"), ordering="position")
     def waitlist_position(self, obj):
-        return selectors.waitlist_position(obj) or ""
+        return obj.position or ""
 
     @admin.display(description=_("orientations de cette session"))
     def orientations(self, obj):

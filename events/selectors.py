@@ -1,7 +1,7 @@
 """Reads of the events app: upcoming sessions with their free seats, waitlist positions, figures."""
 
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from candidates.models import Orientation
@@ -45,6 +45,18 @@ def waitlist_position(registration: Registration) -> int | None:
         Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk),
         session_id=registration.session_id, status=Registration.Status.WAITLISTED,
     ).count() + 1
+
+
+def with_waitlist_position(qs: QuerySet) -> QuerySet:
+    """Annotate registrations with `position` (1-based) when waitlisted, in one query."""
+    waiting = Registration.Status.WAITLISTED
+    ahead = (Registration.objects.filter(session=OuterRef("session"), status=waiting)
+             .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"),
+                                                                   pk__lt=OuterRef("pk")))
+             .order_by().values("session").annotate(n=Count("pk")).values("n"))
+    return qs.annotate(position=Case(
+        When(status=waiting, then=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1),
+        default=None, output_field=IntegerField()))
 
 
 def attendance_rate(came: int, seats: int) -> float | None:

@@ -242,3 +242,23 @@ def test_edition_inline_capacity_goes_through_the_booking_rules(client_for, coor
     assert client.post(url, _edition_post(session.edition, [session])).status_code == 302
     assert Session.objects.get(pk=session.pk).capacity == 3
     assert Registration.objects.get(pk=regs[2].pk).status == "confirmed"
+
+
+def test_registration_list_shows_waitlist_positions_without_a_query_per_row(client_for, coordinator, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    regs = [services.registration_book(session=session, candidate=factories.CandidateFactory()) for _ in range(6)]
+    client = client_for(coordinator)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get("/admin/events/registration/")
+    rows = {r.pk: r.position for r in response.context["cl"].result_list}
+    assert [rows[r.pk] for r in regs] == [None, None, 1, 2, 3, 4]
+    for _ in range(10):
+        services.registration_book(session=session, candidate=factories.CandidateFactory())
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/events/registration/")
+    def ours(ctx):
+        return [q for q in ctx.captured_queries if "events_registration" in q["sql"]]
+
+    assert len(ours(many)) == len(ours(few))
