@@ -385,6 +385,7 @@ def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUES
     Return False when the candidate was already anonymised.
     """
     from events.models import Registration, SurveyResponse
+    from events.services import registration_cancel_upcoming_for
 
     with transaction.atomic():
         locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
@@ -393,6 +394,8 @@ def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUES
         now = timezone.now()
         cv_name = locked.cv.name if locked.cv else ""
         cv_storage = locked.cv.storage
+        # Seats booked for sessions still to come go back to the waitlist.
+        registration_cancel_upcoming_for(candidate=locked)
         # The hotline finds its calls and call-backs by the e-mail and phone: before they are overwritten.
         hotline_services.hotline_erase(locked)
         Candidate.objects.filter(pk=locked.pk).update(

@@ -134,3 +134,17 @@ def test_beat_schedule_lists_the_candidate_jobs(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "candidates.tasks.purge_unconfirmed_candidates" in tasks_scheduled
     assert "candidates.tasks.anonymise_inactive_candidates" in tasks_scheduled
+
+
+def test_erasure_releases_upcoming_seats_and_keeps_past_bookings():
+    from events.models import Registration
+
+    person = factories.CandidateFactory()
+    upcoming = factories.RegistrationFactory(candidate=person)
+    past = factories.RegistrationFactory(candidate=person, session__starts_at=timezone.now() - dt.timedelta(days=30),
+                                         status=Registration.Status.ATTENDED)
+    services.candidate_erase(candidate=person)
+    upcoming.refresh_from_db()
+    past.refresh_from_db()
+    assert upcoming.status == Registration.Status.CANCELLED
+    assert past.status == Registration.Status.ATTENDED  # attendance figures stay
