@@ -316,6 +316,11 @@ def reminder_send_once(*, kind: str, registration: Registration | None = None, r
     session = session or registration.session
     try:
         with transaction.atomic():
+            if registration is not None and kind in REMINDER_OFFSETS and not (
+                    Registration.objects.select_for_update(of=("self",))
+                    .filter(pk=registration.pk, status=Registration.Status.CONFIRMED,
+                            candidate__anonymised_at__isnull=True).exists()):
+                return False  # cancelled or erased since it was selected
             ReminderSent.objects.create(session=session, kind=kind, registration=registration, recruiter=recruiter)
             if registration is not None:
                 emails.send_candidate_message(registration=registration, kind=kind)

@@ -139,3 +139,11 @@ def test_the_task_itself_retries_after_a_failed_send_and_sends_each_reminder_onc
     assert len(mail.outbox) == 3
     assert len({m.to[0] for m in mail.outbox}) == 3
     assert ReminderSent.objects.count() == 3
+
+
+def test_a_booking_cancelled_after_selection_gets_no_reminder():
+    session = _session_in(0.5)
+    (reg,) = _booked_long_ago(session, 1)
+    Registration.objects.filter(pk=reg.pk).update(status="cancelled")
+    assert services.reminder_send_once(kind="d1", registration=reg) is False
+    assert mail.outbox == [] and not ReminderSent.objects.exists()
