@@ -19,6 +19,8 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tescforce import audit
+
 from . import hotline_services
 from .models import Campaign, Candidate, Qualification, StageChange
 
@@ -94,6 +96,8 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
     if qualification is not None:
         data["qualification"] = _row(qualification, ["level", "motivation", "training_needed", "notes",
                                                      "qualified_at"])
+    # The audit trail of the candidate's record: who changed what and when.
+    data["audit_trail"] = audit.object_history(c)
     return data
 
 
