@@ -208,7 +208,11 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, now) 
             "computed_at) SELECT candidate_id, posting_id, score, explanation, for_posting, for_candidate, %s "
             "FROM match_new ON CONFLICT (candidate_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
             "explanation = EXCLUDED.explanation, for_posting = EXCLUDED.for_posting, "
-            "for_candidate = EXCLUDED.for_candidate, computed_at = EXCLUDED.computed_at", [now])
+            "for_candidate = EXCLUDED.for_candidate, computed_at = EXCLUDED.computed_at "
+            # An unchanged row is not rewritten: most rows of a nightly run stay as they were.
+            f"WHERE ({table}.score, {table}.explanation, {table}.for_posting, {table}.for_candidate) "
+            "IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.explanation, EXCLUDED.for_posting, "
+            "EXCLUDED.for_candidate)", [now])
         cursor.execute(
             f"DELETE FROM {table} m WHERE NOT EXISTS (SELECT 1 FROM match_new n "  # noqa: S608
             "WHERE n.candidate_id = m.candidate_id AND n.posting_id = m.posting_id)")
