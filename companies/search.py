@@ -77,6 +77,9 @@ def refresh_skill(skill_id: int) -> int:
 
 def refresh_all() -> int:
     """Recompute every vector in one statement (after bulk loads that bypass signals)."""
+    from . import board_cache
+
+    board_cache.invalidate()
     return _refresh("TRUE", {})
 
 

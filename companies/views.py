@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from candidates.models import Candidate
 from candidates.tokens import read_token
 
-from . import selectors, services
+from . import board_cache, selectors, services
 from .filters import JobPostingFilter
 from .forms import InterestForm
 from .models import Company, JobPosting
@@ -58,6 +59,16 @@ def _form_fields(filterset: JobPostingFilter) -> list[tuple]:
 
 @require_GET
 def posting_list(request):
+    key = board_cache.key_for(request)
+    board = board_cache.get(key)
+    if board is None:
+        board = _render_board(request)
+        board_cache.put(key, board)
+    return render(request, "companies/posting_list.html", {"board": board})
+
+
+def _render_board(request) -> str:
+    """The filters and the results: the same for every visitor of this URL, so cacheable."""
     filterset = JobPostingFilter(request.GET or None, queryset=selectors.board_postings())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # The shareable state of the list: every non-empty parameter but the page number.
@@ -65,7 +76,7 @@ def posting_list(request):
     kept.pop("page", None)
     for key in [k for k in kept if not any(kept.getlist(k))]:
         del kept[key]
-    return render(request, "companies/posting_list.html", {
+    return render_to_string("companies/_board.html", {
         "filter": filterset,
         "fields": _form_fields(filterset),
         "page": page,

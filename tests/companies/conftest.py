@@ -63,3 +63,4 @@ def tomorrow() -> dt.date:
 
 def yesterday() -> dt.date:
     return timezone.localdate() - dt.timedelta(days=1)
+

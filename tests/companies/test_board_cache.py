@@ -1,0 +1,73 @@
+"""The rendered board is cached per URL and language, and dropped as soon as what it shows changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from companies.services import job_posting_publish, job_posting_set_status
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_second_visit_is_served_from_the_cache(client, posting_a):
+    first, body = queries(client, "/fr/offres/?city=Toulouse")
+    second, again = queries(client, "/fr/offres/?city=Toulouse")
+    assert second < first
+    assert second <= 1
+    assert posting_a.title in again
+
+
+def test_languages_are_cached_apart(client, posting_a):
+    client.get("/fr/offres/")
+    assert "Digital jobs in Occitanie" in client.get("/en/offres/").content.decode()
+
+
+def test_publishing_shows_at_once(client, company_a, recruiter_a):
+    draft = factories.JobPostingFactory(company=company_a, title="Architecte cloud", status="draft",
+                                        published_at=None)
+    assert "Architecte cloud" not in client.get("/fr/offres/").content.decode()
+    job_posting_publish(posting=draft, by=recruiter_a)
+    assert "Architecte cloud" in client.get("/fr/offres/").content.decode()
+
+
+def test_closing_hides_at_once(client, posting_a, recruiter_a):
+    assert posting_a.title in client.get("/fr/offres/").content.decode()
+    job_posting_set_status(posting=posting_a, status="closed", by=recruiter_a)
+    assert posting_a.title not in client.get("/fr/offres/").content.decode()
+
+
+def test_company_rename_and_skill_change_show_at_once(client, posting_a, skill_java):
+    client.get("/fr/offres/")
+    company = posting_a.company
+    company.name = "Alpha Renommée"
+    company.save()
+    assert "Alpha Renommée" in client.get("/fr/offres/").content.decode()
+    posting_a.skills_required.add(skill_java)
+    assert skill_java.name in client.get("/fr/offres/").content.decode()
+
+
+def test_page_around_the_cached_board_is_rendered_per_visitor(client, posting_a):
+    from django.test import Client
+
+    client.get("/fr/offres/")
+    other = Client()
+    body = other.get("/fr/offres/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' in body  # the language switch keeps its own token
+    assert "csrftoken" in other.cookies
+
+
+def test_board_works_when_the_cache_is_down(client, posting_a, settings, caplog):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert posting_a.title in client.get("/fr/offres/").content.decode()
+    posting_a.title = "Titre modifié"
+    posting_a.save()  # the version cannot move: the save still succeeds
+    assert "job board cache" in caplog.text
