@@ -278,10 +278,14 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_IDLE_TIMEOUT = _read("SESSION_IDLE_TIMEOUT", "int", default=3600)
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline script without the
-# request's nonce, no inline style but Django admin add-ons' few fixed style attributes, allowed by hash.
-# Bootstrap's CSS draws its form controls with data: SVG images.
+# request's nonce, no inline style but Django admin add-ons' few fixed attributes, each allowed by the hash
+# of its exact text ('unsafe-hashes' admits nothing else). Bootstrap's CSS draws form controls with data: SVGs.
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES  # noqa: E402
 
+CSP_SCRIPT_ATTRIBUTE_HASHES = [
+    # onchange="onSelectToggleChange(event)" (import-export's export page)
+    "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",
+]
 CSP_STYLE_ATTRIBUTE_HASHES = [
     "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # "padding: 0;" (import-export)
     "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # "font-weight: bold;" (import-export)
@@ -290,7 +294,7 @@ CSP_STYLE_ATTRIBUTE_HASHES = [
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, *CSP_SCRIPT_ATTRIBUTE_HASHES],
         "style-src": [SELF, NONCE, UNSAFE_HASHES, *CSP_STYLE_ATTRIBUTE_HASHES],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
