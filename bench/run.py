@@ -215,8 +215,7 @@ def booking_burst() -> dict:
     edition = Edition.objects.order_by("-year").first()
     starts = timezone.now() + timedelta(days=20)
     session = Session.objects.create(edition=edition, title="Bench burst", city="Toulouse", format="job_dating",
-                                     starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=BURST_SEATS,
-                                     is_published=False)
+                                     starts_at=starts, ends_at=starts + timedelta(hours=3), capacity=BURST_SEATS)
     candidates = list(Candidate.objects.filter(anonymised_at__isnull=True).order_by("?")[:BURST_BOOKINGS])
     gate = threading.Barrier(BURST_CONNECTIONS)
     errors: list[str] = []

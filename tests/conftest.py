@@ -45,6 +45,23 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _embedded_services(request, settings):
+    # The suite runs as the embedded default whatever REDIS_URL says: tasks in-process, cache in memory.
+    # CI sets REDIS_URL for the tests marked celery_worker, which talk to a real worker.
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from tescforce.celery import app
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.RATELIMIT_ENABLE = False
