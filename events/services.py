@@ -345,10 +345,19 @@ def _due_candidate_reminders(now: dt.datetime):
         )
 
 
+def _session_recruiters(session: Session) -> list:
+    """The recruiters named as coming for each company; all of its recruiters when none is named."""
+    recruiters = {}
+    participations = session.company_participations.prefetch_related("recruiters__user", "company__recruiters__user")
+    for participation in participations:
+        for recruiter in list(participation.recruiters.all()) or list(participation.company.recruiters.all()):
+            if recruiter.user.email and recruiter.user.is_active:
+                recruiters[recruiter.pk] = recruiter
+    return list(recruiters.values())
+
+
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:
     """Send every reminder that is due and not yet sent; return how many went out."""
-    from companies.models import Recruiter
-
     now = now or timezone.now()
     sent = 0
     for kind, registrations in _due_candidate_reminders(now):
@@ -358,9 +367,7 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
         later = REMINDER_OFFSETS[ReminderSent.Kind.D1] if kind == ReminderSent.Kind.D7 else dt.timedelta(0)
         sessions = Session.objects.filter(is_published=True, starts_at__gt=now + later, starts_at__lte=now + offset)
         for session in sessions:
-            recruiters = (Recruiter.objects.filter(sessioncompany__session=session).select_related("user")
-                          .exclude(user__email="").distinct())
-            for recruiter in recruiters:
+            for recruiter in _session_recruiters(session):
                 if ReminderSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
                     continue
                 sent += reminder_send_once(kind=kind, recruiter=recruiter, session=session)

@@ -147,3 +147,13 @@ def test_a_booking_cancelled_after_selection_gets_no_reminder():
     Registration.objects.filter(pk=reg.pk).update(status="cancelled")
     assert services.reminder_send_once(kind="d1", registration=reg) is False
     assert mail.outbox == [] and not ReminderSent.objects.exists()
+
+
+def test_a_company_that_names_nobody_has_all_its_recruiters_reminded(company_a, recruiter_a):
+    colleague = factories.RecruiterFactory(company=company_a, user__username="collegue-a").user
+    session = _session_in(0.9)
+    session.company_participations.create(company=company_a)
+    mail.outbox.clear()
+    assert services.reminders_send_due() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([recruiter_a.email, colleague.email])
+    assert services.reminders_send_due() == 0
