@@ -51,14 +51,16 @@ def _public_session(pk: int) -> Session:
     return get_object_or_404(selectors.session_upcoming(), pk=pk)
 
 
-@require_GET
-def session_detail(request, pk):
-    session = _public_session(pk)
+def _detail_context(session: Session, form: BookingForm) -> dict:
     participations = (session.company_participations.select_related("company")
                       .prefetch_related("postings").order_by("company__name"))
-    return render(request, "events/session_detail.html", {
-        "session": session, "participations": participations, "form": BookingForm(),
-        "partners": session.partner_participations.select_related("partner").order_by("partner__name")})
+    partners = session.partner_participations.select_related("partner").order_by("partner__name")
+    return {"session": session, "participations": participations, "partners": partners, "form": form}
+
+
+@require_GET
+def session_detail(request, pk):
+    return render(request, "events/session_detail.html", _detail_context(_public_session(pk), BookingForm()))
 
 
 def _registration_url(session: Session) -> str | None:
@@ -79,9 +81,7 @@ def session_book(request, pk):
         return redirect(session)
     form = BookingForm(request.POST)
     if not form.is_valid():
-        participations = session.company_participations.select_related("company").order_by("company__name")
-        return render(request, "events/session_detail.html", {
-            "session": session, "participations": participations, "form": form}, status=400)
+        return render(request, "events/session_detail.html", _detail_context(session, form), status=400)
     if not form.is_spam():
         candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
                                              confirmed_at__isnull=False).first()
