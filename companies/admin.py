@@ -54,6 +54,10 @@ class ExportForViewersMixin(ExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_valid_export_item_pks(self, request):
+        # Rows picked by id must be rows this user sees (the default accepts every id of the table).
+        return self.get_queryset(request).values_list("pk", flat=True)
+
 
 class CompanySiteInline(ScopedInline):
     model = CompanySite

@@ -30,7 +30,13 @@ def test_recruiter_exports_only_own_postings(client_for, recruiter_a, posting_a,
     assert [r["id"] for r in exported] == [str(posting_a.pk)]
     picked = client.post("/admin/companies/jobposting/export/",
                          export_data(JobPostingResource, export_items=[posting_b.pk, draft_b.pk]))
-    assert rows(picked) == []
+    # Ids of another company's postings are refused: the export form comes back, with no file.
+    assert picked.status_code == 200
+    assert picked["Content-Type"].startswith("text/html")
+    assert posting_b.title not in picked.content.decode() and draft_b.title not in picked.content.decode()
+    own = client.post("/admin/companies/jobposting/export/",
+                      export_data(JobPostingResource, export_items=[posting_a.pk]))
+    assert [r["id"] for r in rows(own)] == [str(posting_a.pk)]
 
 
 def test_recruiter_exports_only_own_company(client_for, recruiter_a, company_a, company_b):
