@@ -55,12 +55,11 @@ def _registration_token(purpose: str, **fields) -> str:
     return make_link_token(purpose=purpose, registration_id=registration.pk)
 
 
-def _booking_token() -> str:
+def _candidate_token(purpose: str, confirmed: bool = True, **data) -> str:
     from candidates.tokens import make_token
 
-    candidate = factories.CandidateFactory()
-    return make_token(candidate_public_id=candidate.public_id, purpose="action",
-                      data={"action": "book_session", "session": _session().pk})
+    candidate = factories.CandidateFactory(**({} if confirmed else {"confirmed_at": None}))
+    return make_token(candidate_public_id=candidate.public_id, purpose=purpose, data=data)
 
 
 # Pages whose URL takes arguments: how to make the object and the arguments.
@@ -71,10 +70,25 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "events:session_ics": lambda: {"pk": _session().pk},
     "events:session_book": lambda: {"pk": _session().pk},
     "events:book_sent": lambda: {"pk": _session().pk},
-    "events:book_confirm": lambda: {"token": _booking_token()},
+    "events:book_confirm": lambda: {"token": _candidate_token("action", action="book_session",
+                                                             session=_session().pk)},
     "events:booking_cancel": lambda: {"token": _registration_token("cancel")},
     "events:survey": lambda: {"token": _registration_token("survey", status="attended")},
     "showroom:usecase_detail": lambda: {"slug": _usecase().slug},
+    "showroom:usecase_sheet": lambda: {"slug": _usecase().slug},
+    "showroom:usecase_sheet_pdf": lambda: {"slug": _usecase().slug},
+    "showroom:usecase_contact": lambda: {"slug": _usecase().slug},
+    "companies:posting_interest": lambda: {"slug": _posting().slug},
+    "companies:interest_sent": lambda: {"slug": _posting().slug},
+    "companies:interest_confirm": lambda: {"token": _candidate_token("action", action="job_interest",
+                                                                     posting=_posting().pk)},
+    "candidates:confirm": lambda: {"token": _candidate_token("confirm", confirmed=False)},
+    "candidates:action_confirm": lambda: {"token": _candidate_token(
+        "action", a={"name": "book_session", "id": str(_session().pk)})},
+    # Signs the visitor in to "Mon espace" and lands on its home page.
+    "candidates:space_enter": lambda: {"token": _candidate_token("space")},
+    "candidates:campaign_link": lambda: {"code": "printemps-toulouse"},
+    "hotline:relocation_space_enter": lambda: {"token": _candidate_token("space")},
     "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
 }
 

@@ -71,3 +71,10 @@ def test_staff_pages_have_no_serious_accessibility_violation(journey, language):
     client.force_login(user)
     client.cookies["django_language"] = language
     _check_all(journey, pages.STAFF_PAGES, language, client)
+
+
+def test_axe_runs_offline_and_reports_a_serious_violation(page):
+    # The checker itself: a form field without a label is a "critical" violation for axe.
+    page.set_content('<!doctype html><html lang="fr"><title>t</title><main><input type="text"></main></html>')
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert any(v["id"] == "label" and v["impact"] in BLOCKING for v in violations)
