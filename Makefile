@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test worker beat lint bench bench-load install
+.PHONY: run up test worker beat lint bench bench-load install
 
 run: $(STAMP)
 	@mkdir -p var
@@ -19,6 +19,10 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@if [ ! -f $(DEMO_STAMP) ]; then $(PY) manage.py seed_demo && touch $(DEMO_STAMP); fi
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The full stack: PostgreSQL and Redis (started if installed), migrations, then web + worker + beat.
+up: $(STAMP)
+	bash scripts/up.sh
 
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,3 +1,4 @@
+from celery.signals import worker_ready
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,15 @@ class TescforceConfig(AppConfig):
         from .schedule import sync_beat_schedule
 
         post_migrate.connect(sync_beat_schedule, sender=self)
+        # A worker that just started proves itself at once, not at beat's first 5-minute tick (/readyz/).
+        worker_ready.connect(_first_heartbeat, dispatch_uid="tescforce-first-heartbeat")
         # The audit trail's historical models live in this app (their migrations too).
         audit.register_history()
         audit.register_admin()
         security.register_admin()
+
+
+def _first_heartbeat(**kwargs) -> None:
+    from .tasks import heartbeat
+
+    heartbeat.delay()
