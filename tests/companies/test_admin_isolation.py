@@ -201,3 +201,21 @@ def test_recruiter_adds_a_site_to_own_company(client_for, recruiter_a, company_a
     })
     assert response.status_code == 302
     assert company_a.sites.get().city == "Montpellier"
+
+
+@pytest.mark.parametrize("path", [
+    "/admin/companies/company/", "/admin/companies/company/add/", "/admin/companies/jobposting/",
+    "/admin/companies/jobposting/add/", "/admin/companies/recruiter/", "/admin/companies/partner/",
+    "/admin/companies/partner/add/", "/admin/companies/skill/", "/admin/companies/skill/add/",
+    "/admin/companies/jobfamily/", "/admin/companies/jobposting/export/", "/admin/companies/company/export/",
+    "/admin/companies/jobposting/?q=Python&status__exact=published",
+])
+def test_every_companies_admin_page_opens_for_coordinators(client_for, coordinator, posting_a, path):
+    assert client_for(coordinator).get(path).status_code == 200
+
+
+def test_coordinator_opens_a_posting_and_a_company(client_for, coordinator, posting_a):
+    client = client_for(coordinator)
+    assert client.get(f"/admin/companies/jobposting/{posting_a.pk}/change/").status_code == 200
+    assert client.get(f"/admin/companies/company/{posting_a.company_id}/change/").status_code == 200
+    assert client.get(f"/admin/companies/jobposting/{posting_a.pk}/history/").status_code == 200
