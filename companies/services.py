@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, JobInterest, Orientation
-from candidates.services import CandidateError, candidate_move, orientation_set_status
+from candidates.services import CandidateError, candidate_move, candidate_touch, orientation_set_status
 
 from .models import Company, JobPosting, Recruiter
 
@@ -188,6 +188,7 @@ def job_interest_create(*, candidate: Candidate, posting: JobPosting, confirmed:
     if confirmed and interest.confirmed_at is None:
         JobInterest.objects.filter(pk=interest.pk, confirmed_at__isnull=True).update(confirmed_at=now, updated_at=now)
         interest.refresh_from_db()
+    candidate_touch(candidate=candidate)  # retention counts from the last thing the person did
     return interest
 
 
