@@ -77,6 +77,10 @@ def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | 
     """
     started = time.monotonic()
     dirty_c, dirty_p = set(candidate_ids), set(posting_ids)
+    if dirty_c and not dirty_p:
+        result = _recompute_candidates_only(dirty_c, today, started)
+        if result is not None:
+            return result
     with transaction.atomic():
         _lock()
         engine = _engine(today)
@@ -113,6 +117,97 @@ def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | 
         stored = selectors.stored_rows(candidate_ids=affected_c, posting_ids=affected_p)
         return _store(engine, top, stored=stored, cand_ids=affected_c, post_ids=affected_p, dirty_c=dirty_c,
                       dirty_p=dirty_p, started=started)
+
+
+def _key(entry: tuple[int, int]) -> tuple[int, int]:
+    score, candidate_id = entry
+    return score, -candidate_id  # larger is better; ties go to the lower id
+
+
+def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> RecomputeResult | None:
+    """The fast path when only candidates changed: score them alone, patch the postings' stored lists.
+
+    A posting's new list is its stored list without the changed candidates, plus their new scores.
+    That is exact unless a changed candidate leaves a full list (the next one down is unknown):
+    then return None and the caller takes the full-data path.
+    """
+    k_post = matching.TOP_PER_POSTING
+    with transaction.atomic():
+        _lock()
+        posts = selectors.load_posting_rows()
+        cands = selectors.load_candidate_rows(ids=dirty_c)
+        engine = matching.Engine(cands, posts, selectors.load_related_skills(), today=today or timezone.localdate())
+        n, p = len(cands), len(posts)
+        scores = engine.scores() if n and p else np.zeros((n, p), dtype=np.uint8)
+        r, c, _s = matching.top_per_row(scores, matching.TOP_PER_CANDIDATE)
+        cand_ids, post_ids = cands.ids.tolist(), posts.ids.tolist()
+        for_candidate = {(cand_ids[i], post_ids[j]) for i, j in zip(r.tolist(), c.tolist(), strict=True)}
+        before = selectors.stored_rows(candidate_ids=dirty_c)
+        affected = {pid for (_cid, pid), (_pk, fp, _fc) in before.items() if fp}
+        if n and p:
+            best = scores.max(axis=0)
+            thresholds = selectors.posting_thresholds()
+            for j in np.nonzero(best >= matching.MIN_SCORE)[0].tolist():
+                count, low = thresholds.get(post_ids[j], (0, 0))
+                if count < k_post or best[j] >= low:
+                    affected.add(post_ids[j])
+        lists: dict[int, list[tuple[int, int]]] = {pid: [] for pid in affected}
+        for pid, cid, score in (Match.objects.filter(posting_id__in=affected, for_posting=True)
+                                .values_list("posting_id", "candidate_id", "score").order_by()):
+            lists[pid].append((score, cid))
+        column = {pid: j for j, pid in enumerate(post_ids)}
+        for_posting: set[tuple[int, int]] = set()
+        for pid, old in lists.items():
+            j = column.get(pid)
+            if j is None:  # no longer published: its own task clears it
+                continue
+            remaining = [e for e in old if e[1] not in dirty_c]
+            fresh = [(int(scores[i, j]), cid) for i, cid in enumerate(cand_ids) if scores[i, j] >= matching.MIN_SCORE]
+            new = sorted(remaining + fresh, key=_key, reverse=True)[:k_post]
+            if len(old) >= k_post and len(remaining) < len(old):
+                # A changed candidate was in a full list: exact only if the list stays full and every
+                # changed candidate in it ranks above the worst of the others kept.
+                floor = min(map(_key, remaining)) if remaining else None
+                if floor is None or len(new) < k_post or any(
+                        e[1] in dirty_c and _key(e) <= floor for e in new):
+                    return None
+            for_posting |= {(cid, pid) for _score, cid in new}
+
+        stored = selectors.stored_rows(candidate_ids=dirty_c, posting_ids=affected)
+        eligible_c, eligible_p = set(cand_ids), set(post_ids)
+        kept: dict[tuple[int, int], tuple[bool, bool]] = {}
+        for pair in set(stored) | for_candidate | for_posting:
+            cid, pid = pair
+            old = stored.get(pair)
+            if pid not in eligible_p or (cid in dirty_c and cid not in eligible_c):
+                continue
+            fp = pair in for_posting if pid in affected else bool(old and old[1])
+            fc = pair in for_candidate if cid in dirty_c else bool(old and old[2])
+            if fp or fc:
+                kept[pair] = (fp, fc)
+        stale = [old[0] for pair, old in stored.items() if pair not in kept]
+        # Changed candidates' rows get new scores and explanations; the others' only their flags.
+        rows = [pair for pair in kept if pair[0] in dirty_c]
+        flags = {pair: kept[pair] for pair in kept if pair[0] not in dirty_c
+                 and (stored[pair][1], stored[pair][2]) != kept[pair]}
+        row_of = {cid: i for i, cid in enumerate(cand_ids)}
+        explanations = matching.explain(engine, np.array([row_of[cid] for cid, _p in rows], dtype=np.int64),
+                                        np.array([column[pid] for _c, pid in rows], dtype=np.int64)) if rows else []
+        now = timezone.now()
+        for start in range(0, len(stale), BATCH):
+            Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+        Match.objects.bulk_create(
+            [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), explanation=e,
+                   for_posting=kept[(cid, pid)][0], for_candidate=kept[(cid, pid)][1], computed_at=now)
+             for (cid, pid), e in zip(rows, explanations, strict=True)],
+            batch_size=BATCH, update_conflicts=True, unique_fields=["candidate", "posting"],
+            update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
+        )
+        for (fp, fc) in set(flags.values()):
+            pks = [stored[pair][0] for pair, value in flags.items() if value == (fp, fc)]
+            Match.objects.filter(pk__in=pks).update(for_posting=fp, for_candidate=fc)
+    return RecomputeResult(written=len(rows) + len(flags), deleted=len(stale), kept=len(kept),
+                           seconds=time.monotonic() - started)
 
 
 def _indices(ids: np.ndarray, wanted: set[int]) -> np.ndarray:

@@ -326,3 +326,33 @@ def test_fast_postgres_loader_reads_what_the_orm_reads(skills, families):
     assert fast.city == slow.city
     for name in ("mobility", "contract", "experience", "available_month", "retraining"):
         assert (getattr(fast, name) == getattr(slow, name)).all()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [4, 5, 6, 7])
+def test_candidate_only_fast_path_equals_full_recompute(skills, families, small_lists, monkeypatch, seed):
+    outcomes = []
+    fast = matching_services._recompute_candidates_only
+
+    def spy(*args, **kwargs):
+        result = fast(*args, **kwargs)
+        outcomes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(matching_services, "_recompute_candidates_only", spy)
+    rng = random.Random(seed)
+    candidates, _postings = _random_world(skills, families, rng)
+    recompute()
+    names = list(skills)
+    for person in rng.sample(candidates, 6):
+        person.skills.set([skills[x] for x in rng.sample(names, rng.randint(0, 5))])
+        Candidate.objects.filter(pk=person.pk).update(mobility_remote=rng.random() < 0.5,
+                                                      contract_wanted=rng.choice(list(Candidate.Contract.values)))
+        matching_services.matches_recompute_for(candidate_ids=[person.pk], today=TODAY)
+    gone = rng.choice(candidates)
+    Candidate.objects.filter(pk=gone.pk).update(stage=Candidate.Stage.HIRED)
+    matching_services.matches_recompute_for(candidate_ids=[gone.pk], today=TODAY)
+    incremental = snapshot()
+    recompute()
+    assert snapshot() == incremental
+    assert any(outcomes)  # the fast path was taken at least once
