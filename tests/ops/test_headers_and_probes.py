@@ -93,6 +93,7 @@ def test_logs_are_json_by_default_in_production():
 
 def test_healthz_and_readyz_answer_when_all_is_well(client):
     assert client.get("/healthz/").status_code == 200
+    heartbeat()
     response = client.get("/readyz/")
     assert response.status_code == 200 and response.json() == {"status": "ready"}
 
@@ -119,11 +120,13 @@ def test_readyz_names_unapplied_migrations(client, monkeypatch):
     assert response.json()["problems"] == {"database": "migrations not applied"}
 
 
-def test_readyz_names_an_unreachable_redis(client, settings):
+def test_readyz_names_an_unreachable_redis(client, settings, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    # A Redis cache pointed at a closed port, for the probe only (the test's own cache stays as it is).
+    unreachable = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.5}})
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": settings.REDIS_URL,
-                                   "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    monkeypatch.setattr(ops_views, "cache", unreachable)
     response = client.get("/readyz/")
     assert response.status_code == 503
     assert response.json()["problems"]["redis"] == "redis unreachable"
