@@ -33,9 +33,21 @@ def _flush() -> None:
         matches_refresh.delay(candidate_ids=candidates, posting_ids=postings)
 
 
+# A save limited to other fields (a visit's timestamp…) cannot change a match.
+CANDIDATE_INPUTS = {"city", "mobility_toulouse", "mobility_montpellier", "mobility_occitanie", "mobility_remote",
+                    "contract_wanted", "experience", "available_from", "profile", "stage", "confirmed_at",
+                    "anonymised_at"}
+POSTING_INPUTS = {"job_family", "job_family_id", "city", "remote", "contract", "level", "start_date",
+                  "open_to_retraining", "status"}
+
+
+def _relevant(update_fields, inputs: set[str]) -> bool:
+    return update_fields is None or bool(set(update_fields) & inputs)
+
+
 @receiver(post_save, sender=Candidate, dispatch_uid="matching_candidate_saved")
-def _candidate_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _candidate_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw and _relevant(update_fields, CANDIDATE_INPUTS):
         schedule(candidate_ids=[instance.pk])
 
 
@@ -47,8 +59,8 @@ def _stage_changed(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=JobPosting, dispatch_uid="matching_posting_saved")
-def _posting_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _posting_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not raw and _relevant(update_fields, POSTING_INPUTS):
         schedule(posting_ids=[instance.pk])
 
 

@@ -116,3 +116,20 @@ def test_saving_a_posting_recomputes_its_matches_on_commit(eager_tasks):
     posting.status = JobPosting.Status.CLOSED
     posting.save()
     assert not Match.objects.filter(posting=posting).exists()
+
+
+@pytest.mark.django_db
+def test_only_saves_of_job_related_fields_ask_for_a_recompute(django_capture_on_commit_callbacks, monkeypatch):
+    from candidates import matching_tasks
+
+    sent = []
+    monkeypatch.setattr(matching_tasks.matches_refresh, "delay", lambda **kw: sent.append(kw))
+    candidate = factories.CandidateFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate.save(update_fields=["last_activity_at"])
+    assert sent == []
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate.city = "Albi"
+        candidate.save(update_fields=["city"])
+        candidate.skills.add(factories.SkillFactory())
+    assert sent and candidate.pk in sent[-1]["candidate_ids"]
