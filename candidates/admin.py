@@ -1,5 +1,5 @@
 # Hotline models are registered in their own topic module.
-from . import admin_hotline  # noqa: F401, I001
+from . import admin_hotline, admin_matching  # noqa: F401, I001
 
 from django import forms
 from django.contrib import admin, messages

@@ -13,7 +13,7 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidats")
 
     def ready(self) -> None:
-        from . import space
+        from . import matching_signals, space  # noqa: F401 - connects the recompute-on-save signals
 
         # The hotline's "ask for relocation help" panel in Mon espace.
         space.register_section("relocation", "candidates/hotline/space_relocation.html",

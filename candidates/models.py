@@ -182,8 +182,9 @@ class Candidate(models.Model):
         verbose_name = _("candidat·e")
         verbose_name_plural = _("candidat·es")
         constraints = [
-            # One person, one record, whatever the case of the address they typed.
-            models.UniqueConstraint(Lower("email"), name="candidate_email_ci_unique",
+            # One person, one record, whatever the case of the address they typed; people met by
+            # phone alone have no address yet.
+            models.UniqueConstraint(Lower("email"), name="candidate_email_ci_unique", condition=~Q(email=""),
                                     violation_error_message=_("Un·e candidat·e utilise déjà cet e-mail.")),
         ]
         indexes = [

@@ -10,9 +10,12 @@ class TescforceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit, security
+        from .roles import sync_roles_after_migrate
         from .schedule import sync_beat_schedule
 
         post_migrate.connect(sync_beat_schedule, sender=self)
+        # Last app to migrate is not known in advance: syncing after each is cheap and ends complete.
+        post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="tescforce-sync-roles")
         # A worker that just started proves itself at once, not at beat's first 5-minute tick (/readyz/).
         worker_ready.connect(_first_heartbeat, dispatch_uid="tescforce-first-heartbeat")
         # The audit trail's historical models live in this app (their migrations too).

@@ -1,7 +1,8 @@
 """The staff roles (Django groups) and the permissions each one holds.
 
-Data migrations call `sync_roles` so that every database, including a fresh test one, has them.
-Change a role here and add a migration that calls `sync_roles` again.
+A data migration and a post-migrate hook call `sync_roles`, so that every database, including a
+fresh test one, holds exactly these permissions after `migrate`. Change a role here, nowhere else:
+permissions edited by hand on these groups are reset at the next migrate.
 """
 
 COORDINATORS = "Coordinateurs"
@@ -17,6 +18,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "campaign": ALL, "campaignfunding": ALL, "candidate": ALL, "consent": ("add", "view"),
             "qualification": ALL, "stagechange": ("view",), "orientation": ALL, "jobinterest": ALL,
             "hotlinecall": ALL, "callbackrequest": ALL, "relocationrequest": ALL, "match": ("view",),
+            "jobdatingagenda": ALL, "interview": ALL, "matchingrun": ("view",),
         },
         "companies": {
             "skill": ALL, "jobfamily": ("view",), "company": ALL, "companysite": ALL, "recruiter": ALL,
@@ -53,7 +55,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "jobfamily": ("view",), "recruiter": ("view",),
         },
         "candidates": {"candidate": ("view",), "jobinterest": ("change", "view"),
-                       "orientation": ("change", "view"), "match": ("view",)},
+                       "orientation": ("change", "view"), "match": ("view",), "interview": ("view",)},
         "events": {"session": ("view",), "edition": ("view",), "sessioncompany": ("add", "change", "view")},
     },
     PROSPECTING: {
@@ -69,23 +71,40 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 
 
 def sync_roles(apps, schema_editor=None) -> None:
-    """Create the groups and give each exactly the permissions listed above."""
+    """Create the groups and give each exactly the permissions listed above.
+
+    A permission whose model does not exist yet (an early migration state) is skipped; the
+    post-migrate hook runs this again once every migration has been applied.
+    """
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        saved = getattr(app_config, "models_module", None)
+        app_config.models_module = saved or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = saved
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    existing = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
     for group_name, by_app in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
-        wanted = []
-        for app_label, models in by_app.items():
-            for model, actions in models.items():
-                for action in actions:
-                    wanted.append(
-                        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                    )
+        wanted = [
+            existing[(app_label, f"{action}_{model}")]
+            for app_label, models in by_app.items()
+            for model, actions in models.items()
+            for action in actions
+            if (app_label, f"{action}_{model}") in existing
+        ]
         group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(**kwargs) -> None:
+    from django.apps import apps
+
+    sync_roles(apps)

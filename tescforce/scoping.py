@@ -18,6 +18,7 @@ SCOPE_PATHS = {
     "candidates.jobinterest": "posting__company",
     "candidates.orientation": "company",
     "candidates.match": "posting__company",
+    "candidates.interview": "company",
 }
 # Reference and public data a recruiter may read whole.
 UNSCOPED_FOR_RECRUITERS = {
@@ -32,6 +33,14 @@ def recruiter_company_id(user) -> int | None:
     """
     if not user.is_authenticated or user.is_superuser:
         return None
+    # Asked many times per admin page: remember the answer on the user object of this request.
+    if hasattr(user, "_company_scope"):
+        return user._company_scope
+    user._company_scope = _company_scope(user)
+    return user._company_scope
+
+
+def _company_scope(user) -> int | None:
     group_names = {g.name for g in user.groups.all()}
     if roles.COORDINATORS in group_names:
         return None

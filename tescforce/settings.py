@@ -257,6 +257,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DB_FORMAT = "E164"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Exports need at least the view permission of the model (the library asks for none by default).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Security headers; strict transport only outside the embedded default.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,13 +1,17 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
+
+from companies.sitemaps import SITEMAPS as JOB_SITEMAPS
 
 from . import ops_views, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": JOB_SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("readyz/", ops_views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from companies.models import JobPosting
+from companies.selectors import open_postings
 from events.models import Session
 from showroom.models import UseCase
 
@@ -31,9 +31,7 @@ def healthz(request):
 def home(request):
     context = {
         "facts": REGION_FACTS,
-        "postings": JobPosting.objects.filter(status=JobPosting.Status.PUBLISHED)
-        .select_related("company")
-        .order_by("-published_at")[:6],
+        "postings": open_postings().select_related("company").order_by("-published_at")[:6],
         "sessions": Session.objects.filter(is_published=True, starts_at__gte=timezone.now()).order_by("starts_at")[:4],
         "use_cases": UseCase.objects.filter(is_published=True, is_featured=True).select_related("sector")[:3],
     }
