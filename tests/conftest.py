@@ -45,18 +45,23 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _embedded_services(request, settings):
+def _in_process_services(request, settings):
     # The suite runs as the embedded default whatever REDIS_URL says: tasks in-process, cache in memory.
     # CI sets REDIS_URL for the tests marked celery_worker, which talk to a real worker.
     if request.node.get_closest_marker("celery_worker"):
         yield
         return
+    from django.core.cache import cache
+
     from tescforce.celery import app
 
+    settings.REDIS_URL = ""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    # _empty_cache runs before this fixture's swap: clear the memory cache on this side of it too.
+    cache.clear()
     yield
     app.conf.task_always_eager = before
 
