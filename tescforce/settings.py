@@ -340,7 +340,10 @@ LOGGING = {
 
 if SENTRY_DSN:
     # Error reports only when configured; sentry-sdk is the optional "sentry" extra.
-    import sentry_sdk
+    try:
+        import sentry_sdk
+    except ImportError:
+        _fail("SENTRY_DSN is set but sentry-sdk is not installed: pip install '.[sentry]'.")
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)
 

@@ -137,3 +137,23 @@ def test_readyz_names_an_unreachable_database(client, monkeypatch):
     response = client.get("/readyz/")
     assert response.status_code == 503
     assert response.json()["problems"] == {"database": "database unreachable"}
+
+
+def test_sentry_is_not_even_imported_without_a_dsn():
+    from tests.tescforce.test_settings import manage
+
+    result = manage("shell", "-c", "import sys; print('sentry_sdk' in sys.modules)")
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_a_dsn_without_sentry_installed_fails_with_one_clear_line():
+    import importlib.util
+
+    if importlib.util.find_spec("sentry_sdk") is not None:
+        pytest.skip("sentry-sdk is installed here")
+    from tests.tescforce.test_settings import manage
+
+    result = manage("check", SENTRY_DSN="https://key@sentry.example/1")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: SENTRY_DSN is set but sentry-sdk is not installed: pip install '.[sentry]'."]
