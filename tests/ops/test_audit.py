@@ -98,3 +98,28 @@ def test_erasure_leaves_no_personal_data_in_any_historical_row(rf, coordinator, 
         for row in model.objects.values():
             text = " ".join(str(value) for value in row.values())
             assert not any(secret in text for secret in secrets), (model.__name__, row)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: factories.CandidateFactory(),
+    lambda: factories.JobPostingFactory(),
+    lambda: factories.SessionFactory(),
+    lambda: factories.ProspectFactory(),
+    lambda: factories.MeetingFactory(),
+])
+def test_each_audited_change_page_links_coordinators_to_its_trail(client_for, coordinator, make):
+    obj = make()
+    meta = obj._meta
+    page = client_for(coordinator).get(f"/admin/{meta.app_label}/{meta.model_name}/{obj.pk}/change/")
+    assert page.status_code == 200
+    link = f"/admin/tescforce/historical{meta.model_name}/?id={obj.pk}"
+    assert link in page.content.decode()
+    trail = client_for(coordinator).get(link)
+    assert trail.status_code == 200 and trail.context["cl"].result_count == 1
+
+
+def test_the_trail_link_is_not_shown_to_a_recruiter(client_for, recruiter_a, company_a):
+    posting = factories.JobPostingFactory(company=company_a)
+    page = client_for(recruiter_a).get(f"/admin/companies/jobposting/{posting.pk}/change/")
+    assert page.status_code == 200
+    assert "historicaljobposting" not in page.content.decode()
