@@ -40,19 +40,12 @@ class SecurityPolicy(models.Model):
         return str(_("Politique de sécurité"))
 
     def save(self, *args, **kwargs):
-        from django.core.cache import cache
-
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete("security-policy")
 
     @classmethod
     def current(cls) -> "SecurityPolicy":
-        """Return the policy (cached for a minute: every staff request reads it)."""
-        from django.core.cache import cache
-
-        policy = cache.get("security-policy")
-        if policy is None:
-            policy, _created = cls.objects.get_or_create(pk=1)
-            cache.set("security-policy", policy, 60)
+        """Return the policy. Read from the database each time (one primary-key read, only on staff pages of
+        staff without a device), so that a coordinator's change holds at once on every server."""
+        policy, _created = cls.objects.get_or_create(pk=1)
         return policy
