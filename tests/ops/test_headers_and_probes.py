@@ -157,3 +157,22 @@ def test_a_dsn_without_sentry_installed_fails_with_one_clear_line():
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         "Configuration error: SENTRY_DSN is set but sentry-sdk is not installed: pip install '.[sentry]'."]
+
+
+def test_production_settings_make_cookies_https_only_and_turn_on_hsts():
+    from tests.tescforce.test_settings import manage
+
+    names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS",
+             "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_SSL_REDIRECT", "SECURE_CONTENT_TYPE_NOSNIFF",
+             "SECURE_REFERRER_POLICY", "X_FRAME_OPTIONS", "SECURE_PROXY_SSL_HEADER", "TRUSTED_PROXY_COUNT"]
+    code = ("import json; from django.conf import settings; "
+            f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}))")
+    result = manage("shell", "-c", code, BEHIND_PROXY="True")
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["SESSION_COOKIE_HTTPONLY"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
+    assert values["SECURE_SSL_REDIRECT"] and values["SECURE_CONTENT_TYPE_NOSNIFF"]
+    assert values["SECURE_REFERRER_POLICY"] == "strict-origin-when-cross-origin"
+    assert values["X_FRAME_OPTIONS"] == "DENY"
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["TRUSTED_PROXY_COUNT"] == 1
