@@ -57,8 +57,8 @@ def _in_process_services(request, settings):
 
     settings.REDIS_URL = ""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    before = app.conf.task_always_eager  # read first: Celery loads its settings lazily, on this access
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = app.conf.task_always_eager
     app.conf.task_always_eager = True
     # _empty_cache runs before this fixture's swap: clear the memory cache on this side of it too.
     cache.clear()
