@@ -359,6 +359,10 @@ def write_reports(report: dict) -> None:
             f"| {r['label']} | `{r['path']}` | {r['c16']['rps']:.0f} | {r['c1']['median_ms']} / {r['c1']['p95_ms']} "
             f"| {r['c16']['median_ms']} / {r['c16']['p95_ms']} | {r['queries']} | {ratio} | {verdict}"
             f"{f' ({errors} errors)' if errors else ''} |")
+    cached = [r["label"] for r in report["pages"] if r.get("queries") == 0 and r["kind"] == "public"]
+    if cached:
+        lines += ["", f"Served from the page cache (no query): {', '.join(cached)}. The load repeats one URL, "
+                  "so these figures are cache hits; the first visitor after a change pays for the queries."]
     burst = report["booking_burst"]
     lines += ["", "## Booking burst", ""]
     if burst["status"] == "not built yet":
