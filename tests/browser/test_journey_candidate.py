@@ -1,0 +1,122 @@
+"""A candidate's whole life on the site, on a phone: register, confirm, book, show interest, erase."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from candidates import wording
+from candidates.models import Candidate, JobInterest
+from events.models import Registration
+from tests import factories
+
+from .journey_steps import LANGUAGES, exact, field, link_from_email, reference_data, tr
+
+
+def open_menu_link(page, lang: str, name: str):
+    # On a phone the navigation is folded behind the menu button.
+    page.get_by_role("button", name=tr("Ouvrir le menu", lang)).click()
+    page.get_by_role("navigation", name=tr("Navigation principale", lang)).get_by_role(
+        "link", name=name).click()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_phone(phone_journey, lang):
+    reference_data()
+    session = factories.SessionFactory(title="Job dating Albi", city="Albi")
+    factories.JobPostingFactory(title="Chef de projet logistique", city="Toulouse")
+    posting = factories.JobPostingFactory(title="Développeuse Python back-end", city="Montpellier",
+                                          company=factories.CompanyFactory(name="Garrigue Logiciels"))
+    email = f"lea.{lang}@example.org"
+    journey, page = phone_journey, phone_journey.page
+
+    # Registration, from the home page's menu.
+    journey.open(f"/{lang}/", "home")
+    open_menu_link(page, lang, tr("S'inscrire", lang))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.get_by_label(exact("E-mail", lang)).fill(email)
+    page.get_by_label(field("prénom", lang)).fill("Léa")
+    page.get_by_label(field("nom", lang)).fill("Fabre")
+    page.get_by_label(field("téléphone", lang)).fill("06 11 22 33 44")
+    page.get_by_label(field("code postal", lang)).fill("31000")
+    page.get_by_label(field("ville", lang)).fill("Toulouse")
+    page.get_by_label(tr("En reconversion professionnelle", lang)).check()
+    page.get_by_label(field("niveau d'études", lang)).select_option(
+        label=tr("Bac +3", lang))
+    page.get_by_label(field("expérience dans le numérique", lang)).select_option(
+        label=tr("Aucune dans le numérique", lang))
+    page.get_by_label(tr("Toulouse et alentours", lang)).check()
+    page.get_by_label(tr(str(wording.PROCESSING_TEXT), lang)).check()
+    journey.step("registration form filled")
+    page.get_by_role("button", name=tr("M'inscrire", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Consultez votre messagerie", lang))
+    journey.step("check your e-mail")
+
+    # Double opt-in: the link in the e-mail, then one click.
+    candidate = Candidate.objects.get(email=email)
+    assert candidate.confirmed_at is None
+    journey.open(link_from_email(email, "/inscription/confirmer/"), "confirmation link")
+    page.get_by_role("button", name=tr("Je confirme mon inscription", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Votre inscription est confirmée", lang))
+    journey.step("confirmed")
+    candidate.refresh_from_db()
+    assert candidate.confirmed_at is not None
+
+    # A session: from the sessions list to the session page's booking form, then the e-mailed link.
+    open_menu_link(page, lang, tr("Sessions Numéric Emploi", lang))
+    page.get_by_role("link", name=re.compile("Job dating Albi")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Job dating Albi")
+    sent = len(mail.outbox)
+    page.get_by_label(tr("Votre e-mail", lang)).fill(email)
+    page.get_by_role("button", name=tr("Réserver une place", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Vérifiez votre boîte mail", lang))
+    journey.step("booking link sent")
+    journey.open(link_from_email(email, "/sessions/reservation/", sent), "booking link")
+    page.get_by_role("button", name=tr("Je confirme ma réservation", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Votre place est réservée", lang))
+    journey.step("seat booked")
+    assert Registration.objects.get(session=session, candidate=candidate).status == Registration.Status.CONFIRMED
+
+    # A job: the board's keyword search, the posting, "I am interested", the e-mailed link.
+    open_menu_link(page, lang, tr("Offres d'emploi", lang))
+    page.get_by_label(tr("Mots-clés", lang)).fill("python")
+    page.get_by_role("button", name=tr("Rechercher", lang), exact=True).click()
+    results = page.get_by_role("region", name=re.compile(r"^1 "))
+    expect(results.get_by_role("link", name=posting.title)).to_be_visible()
+    expect(page.get_by_role("link", name="Chef de projet logistique")).to_have_count(0)
+    journey.step("search results")
+    results.get_by_role("link", name=posting.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(posting.title)
+    sent = len(mail.outbox)
+    page.get_by_label(tr("Votre adresse e-mail", lang)).fill(email)
+    page.get_by_role("button", name=tr("Je suis intéressé·e", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    journey.step("interest link sent")
+    journey.open(link_from_email(email, "/offres/interet/", sent), "interest link")
+    page.get_by_role("button", name=tr("Oui, je suis intéressé·e", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Intérêt confirmé", lang))
+    journey.step("interest confirmed")
+    assert JobInterest.objects.filter(candidate=candidate, posting=posting).exists()
+
+    # Later, on another visit: "Mon espace" by an e-mailed link, then the erasure.
+    page.context.clear_cookies()
+    open_menu_link(page, lang, tr("Mon espace", lang))
+    sent = len(mail.outbox)
+    page.get_by_label(tr("Votre e-mail", lang)).fill(email)
+    page.get_by_role("button", name=tr("Recevoir mon lien", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    journey.open(link_from_email(email, "/mon-espace/lien/", sent), "space link")
+    expect(page.get_by_text("Job dating Albi").first).to_be_visible()
+    journey.step("mon espace")
+    page.get_by_role("link", name=tr("Effacer mon compte", lang)).click()
+    page.get_by_label(tr("Je comprends que mon compte et mes données seront effacés définitivement.", lang)).check()
+    page.get_by_role("button", name=tr("Effacer définitivement mon compte", lang)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Votre compte est effacé", lang))
+    journey.step("erased")
+
+    candidate.refresh_from_db()
+    assert candidate.anonymised_at is not None
+    assert (candidate.first_name, candidate.last_name, str(candidate.phone), candidate.city) == ("", "", "", "")
+    assert candidate.email.endswith("@anonymised.invalid")
+    assert not Candidate.objects.filter(email=email).exists()

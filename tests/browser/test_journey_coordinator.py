@@ -1,0 +1,92 @@
+"""A coordinator creates a session in the admin, then welcomes people at its check-in desk."""
+
+import re
+
+import pytest
+from django.utils import formats, timezone, translation
+from playwright.sync_api import expect
+
+from candidates import wording
+from events.models import Registration, Session
+from tescforce import roles
+from tests import factories
+
+from .journey_steps import LANGUAGES, admin_login, field, pick_autocomplete, tr
+
+
+def fill_admin_datetime(page, label, language: str, time: str) -> None:
+    """The admin's date and time boxes of one field (today), as typed in the language's date format."""
+    with translation.override(language):
+        date_format = formats.get_format("DATE_INPUT_FORMATS")[0]
+    # Django's admin gives the date and time boxes no label of their own: they follow the field's label.
+    boxes = page.get_by_text(label).locator("xpath=..").get_by_role("textbox")
+    boxes.nth(0).fill(timezone.localdate().strftime(date_format))
+    boxes.nth(1).fill(time)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
+    coordinator = factories.UserFactory(username=f"coordinatrice-{lang}", groups=[roles.COORDINATORS])
+    factories.EditionFactory()
+    title = f"Job dating Rodez ({lang})"
+    page = admin_login(journey, coordinator, lang)
+
+    # The session's add page, from the admin's home.
+    page.get_by_role("link", name=re.compile(rf"^{re.escape(tr('sessions', lang))}$", re.I)).first.click()
+    page.get_by_role("link", name=re.compile(re.escape(tr("Add %(name)s", lang) % {
+        "name": tr("session", lang)}), re.I)).click()
+    pick_autocomplete(page, field("édition", lang), "2e", re.compile("2e"))
+    page.get_by_label(field("titre", lang)).fill(title)
+    page.get_by_label(field("format", lang)).select_option(label=tr("Job dating", lang))
+    page.get_by_label(field("ville", lang)).fill("Rodez")
+    fill_admin_datetime(page, field("début", lang), lang, "00:05")
+    fill_admin_datetime(page, field("fin", lang), lang, "23:55")
+    page.get_by_label(field("places", lang)).fill("30")
+    journey.step("session filled")
+    page.get_by_role("button", name=re.compile(rf"^{re.escape(tr('Save', lang))}$", re.I)).click()
+    expect(page.get_by_role("link", name=title, exact=True)).to_be_visible()
+    journey.step("session saved")
+    session = Session.objects.get(title=title)
+    assert session.capacity == 30 and session.city == "Rodez"
+
+    # Two people book it.
+    factories.RegistrationFactory(session=session, candidate=factories.CandidateFactory(
+        first_name="Nadia", last_name="Benali"))
+    factories.RegistrationFactory(session=session, candidate=factories.CandidateFactory(
+        first_name="Hugo", last_name="Marty"))
+
+    # To the desk: the site's footer leads staff to the dashboard, which lists the desk.
+    page.get_by_role("link", name=re.compile(re.escape(tr("View site", lang)), re.I)).click()
+    page.get_by_role("contentinfo").get_by_role("link", name=tr("Pilotage", lang), exact=True).click()
+    page.get_by_role("link", name=tr("Accueil des sessions", lang)).click()
+    page.get_by_role("link", name=re.compile(re.escape(title))).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    count = page.get_by_role("status").filter(has=page.locator("[data-count]"))
+    expect(count).to_have_text(re.compile(r"^\s*0\D+2\D+0\D*$"))
+    journey.step("check-in desk")
+
+    # The list narrows as the name is typed; one tap marks the person present and the count follows.
+    page.get_by_label(tr("Rechercher par nom", lang)).fill("benali")
+    present = page.get_by_role("button", name=re.compile(rf"^{re.escape(tr('Présent·e', lang))}"))
+    expect(present).to_have_count(1)
+    expect(page.get_by_role("button", name=re.compile("Hugo Marty"))).to_be_hidden()
+    journey.step("searched")
+    present.click()
+    expect(count).to_have_text(re.compile(r"^\s*1\D+2\D+0\D*$"))
+    # Once marked, the row's button goes: the person is present.
+    expect(present).to_have_count(0)
+    journey.step("marked present")
+    assert Registration.objects.get(session=session, candidate__last_name="Benali").status == "attended"
+
+    # Someone who did not book: registered and checked in on the spot.
+    walk_in = page.get_by_role("region", name=tr("Inscrire une personne sur place", lang))
+    walk_in.get_by_label(field("Prénom", lang)).fill("Sami")
+    walk_in.get_by_label(field("Nom", lang)).fill("Ferrand")
+    walk_in.get_by_label(field("E-mail", lang)).fill(f"sami.{lang}@example.org")
+    walk_in.get_by_label(tr(str(wording.PROCESSING_TEXT), lang)).check()
+    walk_in.get_by_role("button", name=tr("Inscrire et pointer présent·e", lang)).click()
+    # Two present out of the two who booked, one of the present came without booking.
+    expect(count).to_have_text(re.compile(r"^\s*2\D+2\D+1\D*$"))
+    journey.step("walk-in registered")
+    walk = Registration.objects.get(session=session, candidate__email=f"sami.{lang}@example.org")
+    assert walk.walk_in and walk.status == "attended"
