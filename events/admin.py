@@ -65,6 +65,8 @@ class EditionAdmin(admin.ModelAdmin):
     list_display = ["name", "programme", "year", "starts_on", "ends_on", "target_candidates", "session_count"]
     list_filter = ["programme", "year"]
     search_fields = ["name", "programme__name"]
+    # The session count's GROUP BY drops Meta.ordering: without this the autocomplete pages are unordered.
+    ordering = ["-starts_on", "pk"]
     date_hierarchy = "starts_on"
     inlines = [SessionInline]
     readonly_fields = ["figures"]
