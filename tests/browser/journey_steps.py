@@ -75,7 +75,8 @@ def admin_login(journey, user, language: str, path: str = "/admin/"):
 def pick_autocomplete(page, label, search: str, option) -> None:
     """Choose `option` in the admin's autocomplete (select2) box of the field labelled `label`."""
     # select2 hides the labelled <select> and shows its own combobox next to it, in the same row.
-    page.get_by_label(label).locator("xpath=..").get_by_role("combobox").last.click()
+    # Its box says whether its list is open (aria-expanded), which the <select> does not: wait for it.
+    page.get_by_label(label).locator("xpath=..").get_by_role("combobox", expanded=False).click()
     page.keyboard.type(search)
     page.get_by_role("option", name=option).click()
 

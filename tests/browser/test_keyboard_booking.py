@@ -35,7 +35,7 @@ def skip_to_content(page, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_known_candidate_books_a_session_with_the_keyboard_alone(journey, lang):
+def test_keyboard_only_booking_journey_of_a_known_candidate(journey, lang):
     candidate = factories.CandidateFactory(first_name="Yanis", email=f"yanis.{lang}@example.org")
     factories.SessionFactory(title="Atelier CV Perpignan", city="Perpignan")
     session = factories.SessionFactory(title="Job dating Sète", city="Sète")
