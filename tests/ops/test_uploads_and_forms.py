@@ -106,8 +106,10 @@ def test_rate_limits_use_the_shared_cache_and_the_derived_client_address():
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'tescforce.settings'; django.setup(); "
             "from django.conf import settings as s; print(s.CACHES[s.RATELIMIT_USE_CACHE]['BACKEND'])")
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/9", "DEBUG": "True"}
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
-                            cwd=settings.BASE_DIR, check=True)  # noqa: S603 - fixed argv
+    result = subprocess.run(  # noqa: S603 - a fixed command line
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+        cwd=settings.BASE_DIR, check=True,
+    )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 
