@@ -145,9 +145,11 @@ def _data_migrations_after_flush(request):
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from companies.models import JobFamily
     from tescforce.reference_data import load_reference_data
 
-    if Group.objects.exists():
+    # The post-migrate hook of a flush puts the roles back, but not the reference data.
+    if Group.objects.exists() and JobFamily.objects.exists():
         return
     # sync_roles flips models_module to run create_permissions on migration states; restore it here.
     saved = {config.label: config.models_module for config in apps.get_app_configs()}
