@@ -166,6 +166,32 @@ class JobFamilyAdmin(ScopedModelAdmin):
         return False
 
 
+class PostingCompanyFilter(admin.SimpleListFilter):
+    """Filter by company without listing every company: the sidebar only names the chosen one.
+
+    Listing the 2,000 companies that have postings cost most of the changelist; companies are found
+    with the search box (company name) or reached with ?company=<id>.
+    """
+
+    title = _("entreprise")
+    parameter_name = "company"
+
+    def _company_id(self) -> int | None:
+        value = self.value()
+        return int(value) if value and value.isdigit() else None
+
+    def lookups(self, request, model_admin):
+        company_id = self._company_id()
+        if company_id is None:
+            return []
+        name = Company.objects.filter(pk=company_id).values_list("name", flat=True).first()
+        return [(str(company_id), name)] if name else []
+
+    def queryset(self, request, queryset):
+        company_id = self._company_id()
+        return queryset if company_id is None else queryset.filter(company_id=company_id)
+
+
 @admin.register(JobPosting)
 class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     form = JobPostingAdminForm
@@ -233,7 +259,7 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     def get_list_filter(self, request):
         if self.is_recruiter(request):
             return self.list_filter
-        return (*self.list_filter, ("company", admin.RelatedOnlyFieldListFilter))
+        return (*self.list_filter, PostingCompanyFilter)
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))

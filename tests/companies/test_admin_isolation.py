@@ -219,3 +219,25 @@ def test_coordinator_opens_a_posting_and_a_company(client_for, coordinator, post
     assert client.get(f"/admin/companies/jobposting/{posting_a.pk}/change/").status_code == 200
     assert client.get(f"/admin/companies/company/{posting_a.company_id}/change/").status_code == 200
     assert client.get(f"/admin/companies/jobposting/{posting_a.pk}/history/").status_code == 200
+
+
+def test_coordinator_filters_postings_by_company_without_listing_every_company(
+        client_for, coordinator, posting_a, posting_b):
+    client = client_for(coordinator)
+    body = client.get("/admin/companies/jobposting/").content.decode()
+    assert posting_a.title in body and posting_b.title in body
+    assert f"?company={posting_b.company_id}" not in body  # companies are not all listed in the sidebar
+
+    filtered = client.get(f"/admin/companies/jobposting/?company={posting_a.company_id}")
+    assert filtered.status_code == 200
+    body = filtered.content.decode()
+    assert posting_a.title in body
+    assert posting_b.title not in body
+    assert posting_a.company.name in body  # the chosen company is named in the filter
+
+    assert client.get("/admin/companies/jobposting/?company=abc").status_code == 200
+
+
+def test_recruiter_cannot_use_the_company_filter_to_reach_another_company(client_for, recruiter_a, posting_b):
+    response = client_for(recruiter_a).get(f"/admin/companies/jobposting/?company={posting_b.company_id}")
+    assert posting_b.title not in response.content.decode()
