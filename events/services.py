@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Consent, Orientation
+from tescforce import page_cache
 
 from .models import Registration, ReminderSent, Session
 
@@ -71,6 +72,7 @@ def registration_book(*, session: Session, candidate: Candidate) -> Registration
         if existing is not None:
             # A cancelled booking comes back at the end of the queue.
             Registration.objects.filter(pk=existing.pk).update(status=status, created_at=now, cancelled_at=None)
+            page_cache.invalidate_on_commit("sessions")  # an update sends no signal; seats are shown publicly
             existing.refresh_from_db()
             registration = existing
         else:
@@ -95,6 +97,7 @@ def _promote_waitlisted(session: Session, free: int) -> list[int]:
     if ids:
         Registration.objects.filter(pk__in=ids, status=Registration.Status.WAITLISTED).update(
             status=Registration.Status.CONFIRMED)
+        page_cache.invalidate_on_commit("sessions")  # an update sends no signal; seats are shown publicly
         for pk in ids:
             _enqueue_mail(pk, "promoted")
     return ids

@@ -6,15 +6,18 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from candidates.models import Candidate
 from candidates.tokens import read_token
+from tescforce import page_cache
 
 from . import ical, selectors, services
 from .forms import BookingForm, SessionCityFilter, SurveyForm
@@ -32,6 +35,16 @@ SESSIONS_PER_PAGE = 30
 
 @require_GET
 def session_list(request):
+    # The list (filter and sessions) is the same for every visitor of this URL: cached until a change.
+    key = page_cache.key_for("sessions", request)
+    content = page_cache.get(key)
+    if content is None:
+        content = _render_session_list(request)
+        page_cache.put(key, content)
+    return render(request, "events/session_list.html", {"content": mark_safe(content)})  # noqa: S308 (our render)
+
+
+def _render_session_list(request) -> str:
     cities = selectors.session_cities()
     form = SessionCityFilter(request.GET or None, cities=cities)
     city = form.cleaned_data["city"] if form.is_valid() else ""
@@ -42,9 +55,9 @@ def session_list(request):
     page = Paginator(base.order_by("city", "starts_at", "pk").only("pk"), SESSIONS_PER_PAGE).get_page(
         request.GET.get("page"))
     sessions = selectors.session_upcoming().filter(pk__in=[s.pk for s in page]).order_by("city", "starts_at", "pk")
-    return render(request, "events/session_list.html", {
+    return render_to_string("events/_session_list_content.html", {
         "sessions": sessions, "form": form, "city": city, "page": page,
-        "querystring": urlencode({"city": city}) if city else ""})
+        "querystring": urlencode({"city": city}) if city else ""}, request=request)
 
 
 def _public_session(pk: int) -> Session:

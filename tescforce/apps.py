@@ -22,6 +22,10 @@ class TescforceConfig(AppConfig):
         audit.register_history()
         audit.register_admin()
         security.register_admin()
+        # Cached public fragments go stale as soon as what they show changes.
+        from . import page_cache
+
+        page_cache.connect()
 
 
 def _first_heartbeat(**kwargs) -> None:
