@@ -5,10 +5,15 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
+
+from tescforce import page_cache
 
 from . import services
 from .filters import UseCaseFilter
@@ -25,21 +30,34 @@ def _get_published(slug: str):
 
 
 def usecase_list(request):
+    # Filters and results are the same for every visitor of this URL: cached until a change.
+    key = page_cache.key_for("showroom", request)
+    content = page_cache.get(key)
+    if content is None:
+        content = _render_usecase_list(request)
+        page_cache.put(key, content)
+    return render(request, "showroom/usecase_list.html", {"content": mark_safe(content)})  # noqa: S308 (our render)
+
+
+def _render_usecase_list(request) -> str:
     filterset = UseCaseFilter(request.GET or None, queryset=published_use_cases().prefetch_related(
         "technologies", "images"))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    return render(request, "showroom/usecase_list.html", {
+    return render_to_string("showroom/_usecase_list_content.html", {
         "filter": filterset, "page": page, "use_cases": page.object_list, "querystring": querystring.urlencode(),
         "is_filtered": any(v for k, v in request.GET.items() if k != "page"),
-    })
+    }, request=request)
 
 
 def usecase_detail(request, slug):
-    use_case = _get_published(slug)
+    # No prefetch: images, technologies and companies are read only when the cached part is rendered.
+    use_case = get_object_or_404(published_use_cases(), slug=slug)
     return render(request, "showroom/usecase_detail.html", {
-        "use_case": use_case, "related": related_use_cases(use_case), "form": ContactRequestForm(),
+        # Computed only when the cached fragment showing them has to be rendered again.
+        "use_case": use_case, "related": SimpleLazyObject(lambda: related_use_cases(use_case)),
+        "form": ContactRequestForm(),
     })
 
 

@@ -31,6 +31,8 @@ WATCHED: dict[str, tuple[str, ...]] = {
     "sessions": ("events.Session", "events.Registration", "events.Edition", "events.Programme"),
     "session": ("events.Session", "events.Edition", "events.Programme", "events.SessionCompany",
                 "events.SessionPartner", "companies.Company", "companies.JobPosting", "companies.Partner"),
+    "showroom": ("showroom.UseCase", "showroom.Sector", "showroom.Technology", "showroom.UseCaseImage",
+                 "companies.Company"),
     "company": ("companies.Company", "companies.CompanySite", "companies.JobPosting", "companies.JobFamily",
                 "showroom.UseCase", "showroom.Sector"),
 }

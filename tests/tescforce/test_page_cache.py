@@ -174,3 +174,39 @@ def test_sessions_list_shows_a_rebooking_at_once(client, shown):
     registration_book(session=session, candidate=registration.candidate)
     assert "1 place restante" in client.get("/fr/sessions/").content.decode()
     assert "1 seat left" in client.get("/en/sessions/").content.decode()
+
+
+def test_showroom_list_and_search_show_edits_at_once_in_both_languages(client, shown):
+    use_case = shown["use_case"]
+    fr, en = _both(client, "/fr/showroom/", "/en/showroom/")
+    assert "Jumeau numérique" in fr and "Digital twin" in en
+    _both(client, "/fr/showroom/?q=satellite", "/en/showroom/?q=satellite")
+
+    use_case.title_fr, use_case.title_en = "Imagerie satellite", "Satellite imaging"
+    use_case.save()
+    fr, en = _both(client, "/fr/showroom/", "/en/showroom/")
+    assert "Imagerie satellite" in fr and "Satellite imaging" in en
+    fr, en = _both(client, "/fr/showroom/?q=satellite", "/en/showroom/?q=satellite")
+    assert "Imagerie satellite" in fr and "Satellite imaging" in en
+
+
+def test_use_case_page_shows_edits_at_once_and_keeps_each_visitors_csrf_token(shown):
+    from showroom.models import Technology
+
+    use_case = shown["use_case"]
+    url = use_case.get_absolute_url()
+    Client().get(url)
+    Client().get(url.replace("/fr/", "/en/", 1))  # fills the cache
+    use_case.technologies.add(Technology.objects.create(name_fr="Vision Zorglub", name_en="Zorglub Vision",
+                                                               slug="zorglub-vision"))
+    use_case.body_fr, use_case.body_en = "Nouveau récit du projet.", "New story of the project."
+    use_case.save()
+    visitor = Client(enforce_csrf_checks=True)
+    fr = visitor.get(url).content.decode()
+    en = visitor.get(url.replace("/fr/", "/en/", 1)).content.decode()
+    assert "<p>Nouveau récit du projet.</p>" in fr and "<p>New story of the project.</p>" in en
+    assert "Vision Zorglub" in fr and "Zorglub Vision" in en
+    response = visitor.post(f"{url}contact/", {
+        "name": "Ada", "email": "ada@example.org", "organisation": "Acme", "message": "Bonjour",
+        "csrfmiddlewaretoken": _csrf_token(fr)})
+    assert response.status_code != 403  # the token in the page is this visitor's
