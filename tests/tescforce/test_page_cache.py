@@ -210,3 +210,14 @@ def test_use_case_page_shows_edits_at_once_and_keeps_each_visitors_csrf_token(sh
         "name": "Ada", "email": "ada@example.org", "organisation": "Acme", "message": "Bonjour",
         "csrfmiddlewaretoken": _csrf_token(fr)})
     assert response.status_code != 403  # the token in the page is this visitor's
+
+
+def test_use_case_contact_form_cached_country_list_and_a_refused_form_keeps_its_choice(client, shown):
+    url = shown["use_case"].get_absolute_url()
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()  # the country list from the cache
+    assert ">Allemagne</option>" in second
+    assert first.count("<option") == second.count("<option")
+    assert '<option value="DE" selected>' not in second
+    response = client.post(f"{url}contact/", {"name": "", "email": "bad", "country": "DE", "message": ""})
+    assert '<option value="DE" selected>' in response.content.decode()  # a refused form keeps its choice
