@@ -95,10 +95,9 @@ def _registration_url(posting: JobPosting) -> str | None:
 
 
 def _public_posting(slug: str) -> JobPosting:
+    # Skills are not prefetched: only the cached part of the page reads them (tescforce/page_cache.py).
     return get_object_or_404(
-        JobPosting.objects.exclude(status=JobPosting.Status.DRAFT)
-        .select_related("company", "job_family")
-        .prefetch_related("skills_required", "skills_nice"),
+        JobPosting.objects.exclude(status=JobPosting.Status.DRAFT).select_related("company", "job_family"),
         slug=slug,
     )
 
