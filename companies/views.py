@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from candidates.models import Candidate
 from candidates.tokens import read_token
+from tescforce import page_cache
 
 from . import board_cache, selectors, services
 from .filters import JobPostingFilter
@@ -102,8 +104,19 @@ def _public_posting(slug: str) -> JobPosting:
     )
 
 
+def _json_ld(request, posting: JobPosting):
+    """The posting's structured data (it reads the skills), cached with the page's cached part."""
+    key = page_cache.key_for("posting", request)
+    key = key and f"{key}:jsonld:{posting.pk}:{request.scheme}:{request.get_host()}"
+    json_ld = page_cache.get(key)
+    if json_ld is None:
+        json_ld = job_posting_json_ld(posting, request)
+        page_cache.put(key, str(json_ld))
+    return mark_safe(json_ld)  # noqa: S308 - our own escaped JSON (structured_data.dumps_for_script)
+
+
 def _detail(request, posting: JobPosting, form: InterestForm, status: int = 200):
-    json_ld = job_posting_json_ld(posting, request) if posting.is_open else None
+    json_ld = _json_ld(request, posting) if posting.is_open else None
     return render(request, "companies/posting_detail.html", {
         "posting": posting, "company": posting.company, "form": form, "json_ld": json_ld,
     }, status=status)

@@ -221,3 +221,14 @@ def test_use_case_contact_form_cached_country_list_and_a_refused_form_keeps_its_
     assert '<option value="DE" selected>' not in second
     response = client.post(f"{url}contact/", {"name": "", "email": "bad", "country": "DE", "message": ""})
     assert '<option value="DE" selected>' in response.content.decode()  # a refused form keeps its choice
+
+
+def test_job_page_structured_data_shows_a_new_skill_at_once(client, shown):
+    from tests.factories import SkillFactory
+
+    posting = shown["posting"]
+    client.get(posting.get_absolute_url())
+    posting.skills_required.add(SkillFactory(name="Zorglub Data"))
+    body = client.get(posting.get_absolute_url()).content.decode()
+    structured = body[body.index("application/ld+json"):body.index("</script>", body.index("application/ld+json"))]
+    assert "Zorglub Data" in structured
