@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from tescforce import page_cache
+
 from . import services
 from .forms import UseCaseImageForm
 from .models import ContactRequest, Sector, Technology, UseCase, UseCaseImage
@@ -68,11 +70,13 @@ class UseCaseAdmin(TranslationAdmin):
     @admin.action(description=_("Publier les cas d'usage choisis"), permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True)
+        page_cache.invalidate_watching("showroom.UseCase")  # an update sends no signal
         self.message_user(request, ngettext("%d cas d'usage publié.", "%d cas d'usage publiés.", count) % count)
 
     @admin.action(description=_("Retirer de la publication"), permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False, is_featured=False)
+        page_cache.invalidate_watching("showroom.UseCase")  # an update sends no signal
         self.message_user(request, ngettext("%d cas d'usage retiré.", "%d cas d'usage retirés.", count) % count)
 
 

@@ -105,6 +105,11 @@ def invalidate_on_commit(*names: str) -> None:
     transaction.on_commit(lambda: [invalidate(name) for name in names])
 
 
+def invalidate_watching(label: str) -> None:
+    """Move every page group showing this model ("app_label.Model"), for writes that send no signal."""
+    invalidate_on_commit(*[name for name, labels in WATCHED.items() if label in labels])
+
+
 def _receiver(names: tuple[str, ...]):
     def moved(sender, **kwargs) -> None:
         if kwargs.get("action", "post_").startswith("post_"):

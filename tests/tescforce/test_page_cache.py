@@ -232,3 +232,18 @@ def test_job_page_structured_data_shows_a_new_skill_at_once(client, shown):
     body = client.get(posting.get_absolute_url()).content.decode()
     structured = body[body.index("application/ld+json"):body.index("</script>", body.index("application/ld+json"))]
     assert "Zorglub Data" in structured
+
+
+def test_use_case_unpublished_from_the_admin_action_leaves_the_cached_pages_at_once(client_for, coordinator, shown):
+    # The admin action is a queryset UPDATE (no signal): it moves the versions itself.
+    use_case = shown["use_case"]
+    anonymous = Client()
+    for path in ("/fr/", "/en/", "/fr/showroom/", "/en/showroom/"):
+        anonymous.get(path)
+    response = client_for(coordinator).post("/admin/showroom/usecase/", {
+        "action": "unpublish", "_selected_action": [use_case.pk]})
+    assert response.status_code == 302
+    for path in ("/fr/", "/fr/showroom/"):
+        assert "Jumeau numérique" not in anonymous.get(path).content.decode()
+    for path in ("/en/", "/en/showroom/"):
+        assert "Digital twin" not in anonymous.get(path).content.decode()
