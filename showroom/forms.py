@@ -2,7 +2,6 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from .images import ImageRejected, image_reencode
 from .models import UseCaseImage
@@ -12,7 +11,8 @@ class ContactRequestForm(forms.Form):
     name = forms.CharField(label=_("Votre nom"), max_length=160)
     email = forms.EmailField(label=_("Votre e-mail"))
     organisation = forms.CharField(label=_("Votre entreprise ou organisation"), max_length=160)
-    country = LazyTypedChoiceField(label=_("Pays"), choices=[("", "—"), *countries], required=False)
+    # A callable: the names are read in the visitor's language, not once at import.
+    country = forms.ChoiceField(label=_("Pays"), choices=lambda: [("", "—"), *countries], required=False)
     message = forms.CharField(label=_("Votre projet en quelques lignes"), widget=forms.Textarea(attrs={"rows": 4}),
                               max_length=3000)
     # Honeypot: hidden from people by CSS and aria-hidden; robots that fill every field give themselves away.
