@@ -77,9 +77,9 @@ def refresh_skill(skill_id: int) -> int:
 
 def refresh_all() -> int:
     """Recompute every vector in one statement (after bulk loads that bypass signals)."""
-    from . import board_cache
+    from tescforce import page_cache
 
-    board_cache.invalidate()
+    page_cache.invalidate_watching("companies.JobPosting")
     return _refresh("TRUE", {})
 
 

@@ -1,10 +1,13 @@
-"""Keep the postings' search vectors, and the cached job board, in step with what they are built from."""
+"""Keep the postings' search vectors in step with what they are built from.
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+The cached job board is made stale by tescforce.page_cache, which watches the same models.
+"""
+
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from . import board_cache, search
-from .models import Company, JobFamily, JobPosting, Skill
+from . import search
+from .models import Company, JobPosting, Skill
 
 SEARCHED_FIELDS = {"title", "description", "company", "company_id"}
 
@@ -17,8 +20,6 @@ def _posting_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 
 
 def _skills_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action.startswith("post_"):
-        board_cache.invalidate()
     if reverse and action == "pre_clear":
         # skill.required_by.clear(): remember the postings that are about to lose the skill.
         instance._search_cleared = list(
@@ -50,12 +51,3 @@ def _skill_saved(sender, instance, created=False, raw=False, **kwargs):
     if not raw and not created:
         search.refresh_skill(instance.pk)
 
-
-def _board_changed(sender, raw=False, **kwargs):
-    if not raw:
-        board_cache.invalidate()
-
-
-for _model in (JobPosting, Company, Skill, JobFamily):
-    post_save.connect(_board_changed, sender=_model, dispatch_uid=f"companies.board_save.{_model.__name__}")
-    post_delete.connect(_board_changed, sender=_model, dispatch_uid=f"companies.board_delete.{_model.__name__}")

@@ -17,7 +17,7 @@ from candidates.models import Candidate
 from candidates.tokens import read_token
 from tescforce import page_cache
 
-from . import board_cache, selectors, services
+from . import selectors, services
 from .filters import JobPostingFilter
 from .forms import InterestForm
 from .models import Company, JobPosting
@@ -61,11 +61,11 @@ def _form_fields(filterset: JobPostingFilter) -> list[tuple]:
 
 @require_GET
 def posting_list(request):
-    key = board_cache.key_for(request)
-    board = board_cache.get(key)
+    key = page_cache.key_for("board", request)
+    board = page_cache.get(key)
     if board is None:
         board = _render_board(request)
-        board_cache.put(key, board)
+        page_cache.put(key, board)
     return render(request, "companies/posting_list.html", {"board": board})
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -344,7 +344,4 @@ def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> t
     cache.set(key, result, CACHE_SECONDS)
     return result
 
-
-def jobs_planned(year: int) -> int:
-    return Settlement.objects.filter(settled_on__year=year).aggregate(n=Sum("jobs_planned"))["n"] or 0
 

@@ -1,6 +1,6 @@
 """Versions for caching public page fragments, moved whenever what a page shows changes.
 
-The job board's pattern (companies/board_cache.py), shared: each group of pages has a version number
+Each group of pages has a version number
 that is part of its cache keys, and any save or delete of a model it shows (or a change to one of their
 many-to-many links) moves that version, so the next request renders afresh. Keys also carry the day
 (pages list what is upcoming or open today); a short lifetime bounds the rest. Only parts without forms
@@ -25,6 +25,7 @@ TTL = 300  # seconds, for the template fragments keyed with version()
 
 # The models each group of pages shows ("app_label.Model"); a change to any of them moves its version.
 WATCHED: dict[str, tuple[str, ...]] = {
+    "board": ("companies.JobPosting", "companies.Company", "companies.JobFamily", "companies.Skill"),
     "home": ("companies.JobPosting", "companies.Company", "events.Session", "showroom.UseCase",
              "showroom.Sector"),
     "posting": ("companies.JobPosting", "companies.Company", "companies.JobFamily", "companies.Skill"),

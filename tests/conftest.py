@@ -160,10 +160,3 @@ def _data_migrations_after_flush(request):
             config.models_module = saved[config.label]
     load_reference_data(apps)
 
-
-@pytest.fixture(autouse=True)
-def _stale_job_board_cache():
-    # The job board caches its rendered list in the (shared) cache, which outlives each test's rollback.
-    from companies import board_cache
-
-    board_cache.invalidate()

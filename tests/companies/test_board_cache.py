@@ -65,7 +65,7 @@ def test_page_around_the_cached_board_is_rendered_per_visitor(client, posting_a)
 
 
 def test_board_works_when_the_cache_is_down(client, posting_a, monkeypatch, caplog):
-    from companies import board_cache
+    from tescforce import page_cache
 
     class Unreachable:
         def __getattr__(self, name):
@@ -74,9 +74,9 @@ def test_board_works_when_the_cache_is_down(client, posting_a, monkeypatch, capl
 
             return fail
 
-    monkeypatch.setattr(board_cache, "cache", Unreachable())
+    monkeypatch.setattr(page_cache, "cache", Unreachable())
     assert posting_a.title in client.get("/fr/offres/").content.decode()
     posting_a.title = "Titre modifié"
     posting_a.save()  # the version cannot move: the save still succeeds
     assert "Titre modifié" in client.get("/fr/offres/").content.decode()
-    assert "job board cache" in caplog.text
+    assert "page cache" in caplog.text
