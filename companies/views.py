@@ -104,28 +104,34 @@ def _public_posting(slug: str) -> JobPosting:
     )
 
 
-def _json_ld(request, posting: JobPosting):
-    """The posting's structured data (it reads the skills), cached with the page's cached part."""
-    key = page_cache.key_for("posting", request)
-    key = key and f"{key}:jsonld:{posting.pk}:{request.scheme}:{request.get_host()}"
-    json_ld = page_cache.get(key)
-    if json_ld is None:
-        json_ld = job_posting_json_ld(posting, request)
-        page_cache.put(key, str(json_ld))
-    return mark_safe(json_ld)  # noqa: S308 - our own escaped JSON (structured_data.dumps_for_script)
+def _page(request, slug: str) -> dict:
+    """The posting page's parts that are the same for every visitor, cached (tescforce/page_cache.py).
+
+    Raises Http404 for an unknown or draft posting.
+    """
+    def build() -> dict:
+        posting = _public_posting(slug)
+        context = {"posting": posting, "company": posting.company}
+        return {
+            "slug": posting.slug, "title": posting.title, "city": posting.city, "is_open": posting.is_open,
+            "company_name": posting.company.name,
+            "main": render_to_string("companies/_posting_main.html", context, request),
+            "company_card": render_to_string("companies/_company_card.html", context, request),
+            # Our own escaped JSON (structured_data.dumps_for_script).
+            "json_ld": mark_safe(job_posting_json_ld(posting, request)) if posting.is_open else "",  # noqa: S308
+        }
+    # The structured data holds absolute URLs: the key carries the scheme and host.
+    return page_cache.cached_parts(("posting",), f"posting:{slug}:{request.scheme}:{request.get_host()}", build)
 
 
-def _detail(request, posting: JobPosting, form: InterestForm, status: int = 200):
-    json_ld = _json_ld(request, posting) if posting.is_open else None
-    return render(request, "companies/posting_detail.html", {
-        "posting": posting, "company": posting.company, "form": form, "json_ld": json_ld,
-    }, status=status)
+def _detail(request, slug: str, form: InterestForm, status: int = 200):
+    return render(request, "companies/posting_detail.html", {"page": _page(request, slug), "form": form},
+                  status=status)
 
 
 @require_GET
 def posting_detail(request, slug):
-    posting = _public_posting(slug)
-    return _detail(request, posting, InterestForm())
+    return _detail(request, slug, InterestForm())
 
 
 @require_POST
@@ -140,7 +146,7 @@ def posting_interest(request, slug):
         return redirect(posting)
     form = InterestForm(request.POST)
     if not form.is_valid():
-        return _detail(request, posting, form, status=400)
+        return _detail(request, slug, form, status=400)
     if not form.is_spam():
         services.job_interest_request(posting=posting, email=form.cleaned_data["email"],
                                       language=translation.get_language())
@@ -199,10 +205,16 @@ def job_interest_pending(candidate, data: dict) -> str:
 
 @require_GET
 def company_detail(request, slug):
-    company = get_object_or_404(Company, slug=slug)
-    return render(request, "companies/company_detail.html", {
-        "company": company,
-        "postings": selectors.company_open_postings(company),
-        "use_cases": company.use_cases.filter(is_published=True).select_related("sector").order_by("position", "title"),
-        "sites": company.sites.order_by("-is_headquarters", "city"),
-    })
+    def build() -> dict:
+        company = get_object_or_404(Company, slug=slug)
+        context = {
+            "company": company,
+            "postings": selectors.company_open_postings(company),
+            "use_cases": company.use_cases.filter(is_published=True).select_related("sector")
+            .order_by("position", "title"),
+            "sites": company.sites.order_by("-is_headquarters", "city"),
+        }
+        return {"name": company.name, "city": company.city,
+                "main": render_to_string("companies/_company_main.html", context, request)}
+    page = page_cache.cached_parts(("company",), f"company:{slug}", build)
+    return render(request, "companies/company_detail.html", {"page": page})

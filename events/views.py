@@ -64,16 +64,29 @@ def _public_session(pk: int) -> Session:
     return get_object_or_404(selectors.session_upcoming(), pk=pk)
 
 
-def _detail_context(session: Session, form: BookingForm) -> dict:
-    participations = (session.company_participations.select_related("company")
-                      .prefetch_related("postings").order_by("company__name"))
-    partners = session.partner_participations.select_related("partner").order_by("partner__name")
-    return {"session": session, "participations": participations, "partners": partners, "form": form}
+def _page(request, pk: int) -> dict:
+    """The session page's parts that are the same for every visitor, cached (tescforce/page_cache.py);
+    "sessions" moves with every booking, so the seats left are current. Raises Http404."""
+    def build() -> dict:
+        session = _public_session(pk)
+        context = {
+            "session": session,
+            "participations": session.company_participations.select_related("company")
+            .prefetch_related("postings").order_by("company__name"),
+            "partners": session.partner_participations.select_related("partner").order_by("partner__name"),
+        }
+        return {"pk": session.pk, "title": session.title, "seats_left": session.seats_left,
+                "main": render_to_string("events/_session_main.html", context, request)}
+    return page_cache.cached_parts(("session", "sessions"), f"session:{pk}", build)
+
+
+def _detail(request, pk: int, form: BookingForm, status: int = 200):
+    return render(request, "events/session_detail.html", {"page": _page(request, pk), "form": form}, status=status)
 
 
 @require_GET
 def session_detail(request, pk):
-    return render(request, "events/session_detail.html", _detail_context(_public_session(pk), BookingForm()))
+    return _detail(request, pk, BookingForm())
 
 
 def _registration_url(session: Session) -> str | None:
@@ -94,7 +107,7 @@ def session_book(request, pk):
         return redirect(session)
     form = BookingForm(request.POST)
     if not form.is_valid():
-        return render(request, "events/session_detail.html", _detail_context(session, form), status=400)
+        return _detail(request, pk, form, status=400)
     if not form.is_spam():
         candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
                                              confirmed_at__isnull=False).first()

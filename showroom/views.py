@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -52,13 +51,20 @@ def _render_usecase_list(request) -> str:
 
 
 def usecase_detail(request, slug):
-    # No prefetch: images, technologies and companies are read only when the cached part is rendered.
-    use_case = get_object_or_404(published_use_cases(), slug=slug)
-    return render(request, "showroom/usecase_detail.html", {
-        # Computed only when the cached fragment showing them has to be rendered again.
-        "use_case": use_case, "related": SimpleLazyObject(lambda: related_use_cases(use_case)),
-        "form": ContactRequestForm(),
-    })
+    def build() -> dict:
+        use_case = _get_published(slug)
+        context = {"use_case": use_case}
+        return {
+            "slug": use_case.slug, "title": use_case.title, "summary": use_case.summary,
+            "main": render_to_string("showroom/_usecase_main.html", context, request),
+            "related": render_to_string("showroom/_usecase_related.html",
+                                        {"related": related_use_cases(use_case)}, request),
+            # The empty form is the same for everyone (the CSRF token is outside it).
+            "contact_fields": render_to_string("showroom/_contact_fields.html", {"form": ContactRequestForm()},
+                                               request),
+        }
+    page = page_cache.cached_parts(("showroom",), f"usecase:{slug}", build)
+    return render(request, "showroom/usecase_detail.html", {"page": page})
 
 
 def usecase_sheet(request, slug):

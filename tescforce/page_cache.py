@@ -6,12 +6,16 @@ many-to-many links) moves that version, so the next request renders afresh. Keys
 (pages list what is upcoming or open today); a short lifetime bounds the rest. Only parts without forms
 or anything about the visitor are cached: templates wrap them in ``{% get_current_language as lang %}
 {% page_version "home" as v %}{% cache 300 home v lang %}``; a view caching what it renders itself
-uses key_for/get/put. Writes that bypass signals (queryset.update) call invalidate_on_commit.
+uses key_for/get/put, or cached_parts for a page's visitor-independent parts (one cache call per page).
+Writes that bypass signals (queryset.update) call invalidate_on_commit.
 """
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django.apps import apps
 from django.core.cache import cache
@@ -45,15 +49,7 @@ def _key(name: str) -> str:
 
 def version(name: str) -> str:
     """The current version of a page group, with today's date; '' when the cache cannot be read."""
-    try:
-        current = cache.get(_key(name))
-        if current is None:
-            cache.add(_key(name), time.time_ns(), None)
-            current = cache.get(_key(name))
-    except Exception:
-        logger.warning("page cache unreadable", exc_info=True)
-        return ""
-    return f"{current}:{timezone.localdate().isoformat()}"
+    return versions(name)
 
 
 def invalidate(name: str) -> None:
@@ -64,6 +60,34 @@ def invalidate(name: str) -> None:
             cache.set(_key(name), time.time_ns(), None)
     except Exception:  # an unreachable cache must not stop a save
         logger.warning("page cache: could not move the version of %s", name, exc_info=True)
+
+
+# Parts cached by views are kept in this process's memory too. Their keys carry the versions, which are
+# read from the shared cache on every request, so a local copy is never stale; it saves a round trip and
+# unpickling. Bounded: least recently used entries go first.
+LOCAL_ENTRIES = 2000
+_local: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str):
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.time():
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry: tuple[float, object]) -> None:
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
 
 
 MAX_QUERY_LENGTH = 300  # longer query strings are rendered but not stored
@@ -79,23 +103,69 @@ def key_for(name: str, request) -> str | None:
     return f"tescforce:page:{name}:{current}:{translation.get_language()}:{request.path}:{digest}"
 
 
-def get(key: str | None) -> str | None:
+def get(key: str | None):
+    """What is stored under a versioned key (key_for, cached_parts): this process's copy, else the shared one."""
     if key is None:
         return None
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("page cache unreadable", exc_info=True)
-        return None
+    entry = _local_get(key)
+    if entry is None:
+        try:
+            entry = cache.get(key)
+        except Exception:
+            logger.warning("page cache unreadable", exc_info=True)
+            return None
+        if not isinstance(entry, tuple) or entry[0] <= time.time():
+            return None
+        _local_put(key, entry)
+    return entry[1]
 
 
-def put(key: str | None, fragment: str) -> None:
+def put(key: str | None, fragment) -> None:
     if key is None:
         return
+    entry = (time.time() + TTL, fragment)
+    _local_put(key, entry)
     try:
-        cache.set(key, fragment, TTL)
+        cache.set(key, entry, TTL)
     except Exception:
         logger.warning("page cache unwritable", exc_info=True)
+
+
+def versions(*names: str) -> str:
+    """The current versions of several page groups and today's date, read in one call; '' when unreadable."""
+    keys = [_key(name) for name in names]
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, time.time_ns(), None)
+                found[key] = cache.get(key)
+    except Exception:
+        logger.warning("page cache unreadable", exc_info=True)
+        return ""
+    return ":".join(str(found[key]) for key in keys) + f":{timezone.localdate().isoformat()}"
+
+
+def clear_local() -> None:
+    with _local_lock:
+        _local.clear()
+
+
+def cached_parts(names: tuple[str, ...], name: str, build: Callable[[], dict]) -> dict:
+    """Return what `build` returns (rendered fragments and plain facts, nothing about the visitor), cached
+    under the current versions of the page groups `names`, the language and `name` for TTL seconds.
+
+    An exception raised by `build` (Http404…) passes through and nothing is cached.
+    """
+    current = versions(*names)
+    if not current:
+        return build()
+    key = f"tescforce:parts:{name}:{translation.get_language()}:{current}"
+    parts = get(key)
+    if parts is None:
+        parts = build()
+        put(key, parts)
+    return parts
 
 
 def invalidate_on_commit(*names: str) -> None:

@@ -18,7 +18,7 @@ def pytest_runtest_setup(item):
             pytest.fail("This test needs PostgreSQL and REQUIRE_POSTGRES=1 is set.")
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
     # Same for a real Celery worker: it needs Redis, and CI sets REQUIRE_REDIS=1.
-    if item.get_closest_marker("celery_worker") and not django_settings.REDIS_URL:
+    if (item.get_closest_marker("celery_worker") or item.get_closest_marker("redis")) and not django_settings.REDIS_URL:
         if REQUIRE_REDIS:
             pytest.fail("This test needs Redis and REQUIRE_REDIS=1 is set.")
         pytest.skip("needs Redis (set REDIS_URL)")
@@ -39,9 +39,13 @@ def _empty_cache():
     # Cached figures and rate-limit counters must not leak from one test into the next.
     from django.core.cache import cache
 
+    from tescforce import page_cache
+
     cache.clear()
+    page_cache.clear_local()
     yield
     cache.clear()
+    page_cache.clear_local()
 
 
 @pytest.fixture(autouse=True)

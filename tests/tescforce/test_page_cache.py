@@ -176,6 +176,28 @@ def test_sessions_list_shows_a_rebooking_at_once(client, shown):
     assert "1 seat left" in client.get("/en/sessions/").content.decode()
 
 
+def test_session_page_seats_left_follow_bookings_and_cancellations_at_once(client, shown):
+    from events.models import Registration
+    from events.services import registration_book, registration_cancel
+    from tests.factories import CandidateFactory
+
+    session = shown["session"]
+    session.capacity = 2
+    session.save()
+    url = session.get_absolute_url()
+    en_url = url.replace("/fr/", "/en/", 1)
+    assert "2 places restantes" in client.get(url).content.decode()
+    assert "2 seats left" in client.get(en_url).content.decode()
+    first = registration_book(session=session, candidate=CandidateFactory())
+    assert "1 place restante" in client.get(url).content.decode()
+    registration_book(session=session, candidate=CandidateFactory())
+    assert "Complet" in client.get(url).content.decode()
+    assert "Full" in client.get(en_url).content.decode()
+    registration_cancel(registration=Registration.objects.get(pk=first.pk))
+    # The waitlist is empty: the freed seat shows at once.
+    assert "1 place restante" in client.get(url).content.decode()
+
+
 def test_showroom_list_and_search_show_edits_at_once_in_both_languages(client, shown):
     use_case = shown["use_case"]
     fr, en = _both(client, "/fr/showroom/", "/en/showroom/")
