@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from companies.selectors import open_postings
@@ -12,7 +13,7 @@ from events.models import Session
 from showroom.models import UseCase
 
 from . import dashboard as figures_module
-from . import roles
+from . import page_cache, roles
 from .facts import REGION_FACTS
 from .forms import DashboardFilterForm
 
@@ -29,13 +30,16 @@ def healthz(request):
 
 
 def home(request):
-    context = {
-        "facts": REGION_FACTS,
-        "postings": open_postings().select_related("company").order_by("-published_at")[:6],
-        "sessions": Session.objects.filter(is_published=True, starts_at__gte=timezone.now()).order_by("starts_at")[:4],
-        "use_cases": UseCase.objects.filter(is_published=True, is_featured=True).select_related("sector")[:3],
-    }
-    return render(request, "home.html", context)
+    def build() -> dict:
+        context = {
+            "facts": REGION_FACTS,
+            "postings": open_postings().select_related("company").order_by("-published_at")[:6],
+            "sessions": Session.objects.filter(is_published=True, starts_at__gte=timezone.now())
+            .order_by("starts_at")[:4],
+            "use_cases": UseCase.objects.filter(is_published=True, is_featured=True).select_related("sector")[:3],
+        }
+        return {"content": render_to_string("includes/home_content.html", context, request)}
+    return render(request, "home.html", page_cache.cached_parts(("home",), "home", build))
 
 
 def accessibility(request):
