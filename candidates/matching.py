@@ -129,12 +129,52 @@ def month_number(day: dt.date | None) -> int:
 # --- input rows ----------------------------------------------------------------------------------
 
 @dataclass
+class Links:
+    """Ids linked to each of `n` rows (a candidate's skills…) as two flat arrays, sorted by row then id.
+
+    Behaves like a list of sorted lists; the loaders build it straight from the database's pairs, which
+    saves building 100,000 Python lists.
+    """
+
+    row: np.ndarray  # int64 row index, ascending
+    value: np.ndarray  # int64 linked id
+    n: int
+
+    @classmethod
+    def from_pairs(cls, row: np.ndarray, value: np.ndarray, n: int) -> Links:
+        order = np.lexsort((value, row))
+        return cls(np.asarray(row, dtype=np.int64)[order], np.asarray(value, dtype=np.int64)[order], n)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> list[int]:
+        lo, hi = np.searchsorted(self.row, [i, i + 1])
+        return self.value[lo:hi].tolist()
+
+    def __iter__(self) -> Iterator[list[int]]:
+        bounds = np.searchsorted(self.row, np.arange(self.n + 1))
+        return (self.value[a:b].tolist() for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.row, minlength=self.n)
+
+    def take(self, index) -> Links:
+        index = np.asarray(index, dtype=np.int64)
+        new_row = np.full(self.n, -1, dtype=np.int64)
+        new_row[index] = np.arange(len(index))
+        mapped = new_row[self.row]
+        keep = mapped >= 0
+        return Links.from_pairs(mapped[keep], self.value[keep], len(index))
+
+
+@dataclass
 class CandidateRows:
     """The job-related facts of candidates, sorted by id, as arrays. Nothing else is loaded."""
 
     ids: np.ndarray  # int64
-    skills: list[Sequence[int]]
-    families: list[Sequence[int]]
+    skills: list[Sequence[int]] | Links
+    families: list[Sequence[int]] | Links
     city: list[str]
     mobility: np.ndarray  # bool (n, 4): toulouse, montpellier, elsewhere in Occitanie, remote
     contract: np.ndarray  # int8, ANY_CONTRACT for "any"
@@ -165,8 +205,8 @@ class CandidateRows:
 
     def take(self, index: np.ndarray) -> CandidateRows:
         return CandidateRows(
-            ids=self.ids[index], skills=[self.skills[i] for i in index],
-            families=[self.families[i] for i in index], city=[self.city[i] for i in index],
+            ids=self.ids[index], skills=_take(self.skills, index), families=_take(self.families, index),
+            city=[self.city[i] for i in index],
             mobility=self.mobility[index], contract=self.contract[index], experience=self.experience[index],
             available_month=self.available_month[index], retraining=self.retraining[index],
         )
@@ -246,7 +286,9 @@ class Engine:
         lists = [posting_skill_lists(r, n) for r, n in zip(posts.required, posts.nice, strict=True)]
         self.req_lists = [r for r, _n in lists]
         self.nice_lists = [n for _r, n in lists]
-        skill_ids = sorted({s for row in cands.skills for s in row} | {s for row in self.req_lists for s in row}
+        held = (set(np.unique(cands.skills.value).tolist()) if isinstance(cands.skills, Links)
+                else {s for row in cands.skills for s in row})
+        skill_ids = sorted(held | {s for row in self.req_lists for s in row}
                            | {s for row in self.nice_lists for s in row}) or [-1]  # -1: a column nobody has
         self.skill_col = {s: i for i, s in enumerate(skill_ids)}
         self.skill_ids = np.array(skill_ids, dtype=np.int64)
@@ -271,7 +313,7 @@ class Engine:
         self.req_cols = [np.array([self.skill_col[x] for x in r], dtype=np.int64) for r in self.req_lists]
         self.nice_cols = [np.array([self.skill_col[x] for x in r], dtype=np.int64) for r in self.nice_lists]
 
-    def _candidate_skill_matrix(self, skills: list[Sequence[int]]) -> np.ndarray:
+    def _candidate_skill_matrix(self, skills: list[Sequence[int]] | Links) -> np.ndarray:
         n_skills = len(self.skill_col)
         rows, cols = _flatten(skills, self.skill_ids)
         own = np.zeros((len(skills), n_skills), dtype=bool)
@@ -295,7 +337,9 @@ class Engine:
         fam = np.zeros((n, len(family_ids)), dtype=np.float32)
         rows, cols = _flatten(cands.families, family_ids)
         fam[rows, cols] = WEIGHTS["job_family"]
-        fam[np.array([not f for f in cands.families], dtype=bool)] = FAMILY_NO_PREFERENCE
+        named = (cands.families.counts() > 0 if isinstance(cands.families, Links)
+                 else np.array([bool(f) for f in cands.families], dtype=bool))
+        fam[~named] = FAMILY_NO_PREFERENCE
         blocks.append(("job_family", fam, family_class))
 
         post_keys = {c: place_key(c) for c in set(posts.city)}
@@ -485,8 +529,18 @@ def skill_points(covered_req, n_req, covered_nice, n_nice) -> np.ndarray:
     return np.where(n > 0, np.where(m > 0, both, only_req), np.where(m > 0, only_nice, wr + wn))
 
 
-def _flatten(lists: list[Sequence[int]], known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _take(lists: list[Sequence[int]] | Links, index) -> list[Sequence[int]] | Links:
+    return lists.take(index) if isinstance(lists, Links) else [lists[i] for i in index]
+
+
+def _flatten(lists: list[Sequence[int]] | Links, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (row, column) of each id of each list that is in the sorted array `known`."""
+    if isinstance(lists, Links):
+        rows, flat = lists.row, lists.value
+        cols = np.searchsorted(known, flat)
+        ok = cols < len(known)
+        ok[ok] = known[cols[ok]] == flat[ok]
+        return rows[ok], cols[ok]
     lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
     rows = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import matching
@@ -20,6 +21,7 @@ from .models import Match, MatchingRun, Orientation
 logger = logging.getLogger(__name__)
 
 BATCH = 2000
+MAX_FAST_POSTINGS = 200  # changed postings scored at once against every candidate; past that, the full-data path
 
 
 @dataclass
@@ -81,6 +83,18 @@ def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | 
         result = _recompute_candidates_only(dirty_c, today, started)
         if result is not None:
             return result
+    elif dirty_p and len(dirty_p) <= MAX_FAST_POSTINGS:
+        with transaction.atomic():
+            _lock()
+            # Candidates first: their path patches the other postings' lists; the postings' path then
+            # redoes the changed postings' lists from scratch and patches the candidates' lists.
+            first = _recompute_candidates_only(dirty_c, today, started) if dirty_c else None
+            if first is not None or not dirty_c:
+                second = _recompute_postings_only(dirty_p, today, started)
+                if first is None:
+                    return second
+                return RecomputeResult(written=first.written + second.written, deleted=first.deleted + second.deleted,
+                                       kept=second.kept, seconds=time.monotonic() - started)
     with transaction.atomic():
         _lock()
         engine = _engine(today)
@@ -208,6 +222,168 @@ def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> Reco
             Match.objects.filter(pk__in=pks).update(for_posting=fp, for_candidate=fc)
     return RecomputeResult(written=len(rows) + len(flags), deleted=len(stale), kept=len(kept),
                            seconds=time.monotonic() - started)
+
+
+def _posting_key(entry: tuple[int, int]) -> tuple[int, int]:
+    score, posting_id = entry
+    return score, -posting_id  # larger is better; ties go to the lower id
+
+
+def _recompute_postings_only(dirty_p: set[int], today, started: float) -> RecomputeResult:
+    """The fast path when only postings changed: score them alone, patch the candidates' stored lists.
+
+    Every candidate is loaded, but with only the skills those postings ask for and the skills
+    related to them: that gives their exact scores. A changed posting's list is its column's top.
+    A candidate's new list is their stored list without the changed postings, plus the new scores;
+    when that leaves a full list short (the next one down is unknown), the candidate is scored
+    again against every posting.
+    """
+    k_cand = matching.TOP_PER_CANDIDATE
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        _lock()
+        related = selectors.load_related_skills()
+        posts = selectors.load_posting_rows(ids=dirty_p)
+        asked = {s for lists in (posts.required, posts.nice) for row in lists for s in row}
+        wanted = asked | {b for a, b in related if a in asked} | {a for a, b in related if b in asked}
+        cands = selectors.load_candidate_rows(skill_ids=wanted)
+        engine = matching.Engine(cands, posts, related, today=today)
+        n, p = len(cands), len(posts)
+        scores = engine.scores() if n and p else np.zeros((n, p), dtype=np.uint8)
+        cand_ids, post_ids = cands.ids, posts.ids.tolist()
+        live_p = set(post_ids)
+        j_of = {pid: j for j, pid in enumerate(post_ids)}
+
+        # Each changed posting's best candidates: straight from its column (ties: lower id first).
+        r, c, _s = matching.top_per_row(np.ascontiguousarray(scores.T), matching.TOP_PER_POSTING)
+        for_posting = set(zip(cand_ids[c].tolist(), [post_ids[j] for j in r.tolist()], strict=True))
+
+        # Candidates whose list may change: it held a changed posting, or a new score may enter it.
+        holders = set(Match.objects.filter(posting_id__in=dirty_p, for_candidate=True)
+                      .values_list("candidate_id", flat=True).order_by())
+        best = scores.max(axis=1) if p else np.zeros(n, dtype=np.uint8)
+        hopeful = np.nonzero(best >= matching.MIN_SCORE)[0]
+        affected = holders | _may_enter(cand_ids[hopeful], best[hopeful], k_cand)
+
+        stored: dict[tuple[int, int], tuple[int, bool, bool]] = {}
+        lists: dict[int, list[tuple[int, int]]] = {cid: [] for cid in affected}
+        for pk, cid, pid, fp, fc, score in (
+                Match.objects.filter(Q(candidate_id__in=list(affected)) | Q(posting_id__in=list(dirty_p)))
+                .values_list("pk", "candidate_id", "posting_id", "for_posting", "for_candidate", "score").order_by()):
+            stored[(cid, pid)] = (pk, fp, fc)
+            if fc and cid in lists:
+                lists[cid].append((score, pid))
+
+        row_of = _positions(cand_ids, affected | {cid for cid, _p in stored} | {cid for cid, _p in for_posting})
+        new_lists: dict[int, set[int]] = {}
+        rescore: set[int] = set()
+        for cid in affected:
+            i = row_of.get(cid)
+            if i is None:  # no longer matchable: its own task clears its rows
+                continue
+            old = lists[cid]
+            remaining = [e for e in old if e[1] not in dirty_p]
+            fresh = [(int(scores[i, j]), pid) for j, pid in enumerate(post_ids) if scores[i, j] >= matching.MIN_SCORE]
+            new = sorted(remaining + fresh, key=_posting_key, reverse=True)[:k_cand]
+            if len(old) >= k_cand and len(remaining) < len(old) and (
+                    len(new) < k_cand or _posting_key(new[-1]) < min(map(_posting_key, old))):
+                # Postings not in the old list all rank below its last entry: only then is the new list known.
+                rescore.add(cid)
+                continue
+            new_lists[cid] = {pid for _score, pid in new}
+        full_engine = None
+        if rescore:
+            full_engine = matching.Engine(selectors.load_candidate_rows(ids=rescore), selectors.load_posting_rows(),
+                                          related, today=today)
+            fe_c, fe_p = full_engine.candidates.ids.tolist(), full_engine.postings.ids.tolist()
+            r, c, _s = matching.top_per_row(full_engine.scores(), k_cand)
+            for cid in fe_c:
+                new_lists[cid] = set()
+            for i, j in zip(r.tolist(), c.tolist(), strict=True):
+                new_lists[fe_c[i]].add(fe_p[j])
+        for_candidate = {(cid, pid) for cid, pids in new_lists.items() for pid in pids}
+
+        kept: dict[tuple[int, int], tuple[bool, bool]] = {}
+        for pair in set(stored) | for_posting | for_candidate:
+            cid, pid = pair
+            old = stored.get(pair)
+            if pid in dirty_p:
+                if pid not in live_p or cid not in row_of:
+                    continue
+                fp, fc = pair in for_posting, pair in for_candidate
+            else:  # the posting's own list is unchanged; the candidate's may be new
+                fp = bool(old and old[1])
+                fc = pair in for_candidate if cid in new_lists else bool(old and old[2])
+            if fp or fc:
+                kept[pair] = (fp, fc)
+        stale = [old[0] for pair, old in stored.items() if pair not in kept]
+        # Pairs of a changed posting get new scores and explanations; a pair first kept for a
+        # rescored candidate gets its row; the others only their flags.
+        rows = sorted(pair for pair in kept if pair[1] in dirty_p)
+        added = sorted(pair for pair in kept if pair[1] not in dirty_p and pair not in stored)
+        flags = {pair: kept[pair] for pair in kept if pair[1] not in dirty_p and pair in stored
+                 and (stored[pair][1], stored[pair][2]) != kept[pair]}
+        explanations = matching.explain(engine, np.array([row_of[cid] for cid, _p in rows], dtype=np.int64),
+                                        np.array([j_of[pid] for _c, pid in rows], dtype=np.int64)) if rows else []
+        if added:
+            fe_row = _positions(full_engine.candidates.ids, {cid for cid, _p in added})
+            fe_col = _positions(full_engine.postings.ids, {pid for _c, pid in added})
+            explanations += matching.explain(full_engine, np.array([fe_row[cid] for cid, _p in added], dtype=np.int64),
+                                             np.array([fe_col[pid] for _c, pid in added], dtype=np.int64))
+        _write(rows + added, explanations, kept, stale, flags, stored)
+    return RecomputeResult(written=len(rows) + len(added) + len(flags), deleted=len(stale), kept=len(kept),
+                           seconds=time.monotonic() - started)
+
+
+def _positions(ids: np.ndarray, wanted) -> dict[int, int]:
+    """Return {id: position in the sorted array `ids`} for the wanted ids present in it."""
+    index = _indices(ids, set(wanted))
+    return dict(zip(ids[index].tolist(), index.tolist(), strict=True))
+
+
+def _may_enter(cand_ids: np.ndarray, scores: np.ndarray, k: int) -> set[int]:
+    """Return the candidates whose stored list a new score may enter: fewer than k of their rows score higher.
+
+    Rows kept only for a posting score no higher than the candidate's own last kept one, so counting
+    every row gives the same answer as counting their list, and the (candidate, score) index answers
+    it alone. A candidate who holds a changed posting is handled by the caller.
+    """
+    if not len(cand_ids):
+        return set()
+    if connection.vendor == "postgresql":
+        table = Match._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")  # a cost estimate of 10⁵ probes turns JIT on for nothing
+            cursor.execute(
+                f"SELECT u.id FROM unnest(%s::bigint[], %s::int[]) AS u(id, s) LEFT JOIN LATERAL "  # noqa: S608
+                f"(SELECT m.score FROM {table} m WHERE m.candidate_id = u.id ORDER BY m.score DESC "
+                "OFFSET %s LIMIT 1) t ON true WHERE t.score IS NULL OR t.score <= u.s",
+                [cand_ids.tolist(), scores.astype(np.int64).tolist(), k - 1])
+            return {row[0] for row in cursor.fetchall()}
+    score_of = dict(zip(cand_ids.tolist(), scores.astype(np.int64).tolist(), strict=True))
+    higher = dict.fromkeys(score_of, 0)
+    for cid, score in Match.objects.filter(candidate_id__in=list(score_of)).values_list(
+            "candidate_id", "score").order_by():
+        higher[cid] += score > score_of[cid]
+    return {cid for cid, count in higher.items() if count < k}
+
+
+def _write(pairs, explanations, kept, stale, flags, stored) -> None:
+    """Delete the stale rows, upsert the pairs with their explanations, set the flags of the others."""
+    now = timezone.now()
+    for start in range(0, len(stale), BATCH):
+        Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+    Match.objects.bulk_create(
+        [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), explanation=e,
+               for_posting=kept[(cid, pid)][0], for_candidate=kept[(cid, pid)][1], computed_at=now)
+         for (cid, pid), e in zip(pairs, explanations, strict=True)],
+        batch_size=BATCH, update_conflicts=True, unique_fields=["candidate", "posting"],
+        update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
+    )
+    for (fp, fc) in set(flags.values()):
+        pks = [stored[pair][0] for pair, value in flags.items() if value == (fp, fc)]
+        for start in range(0, len(pks), BATCH):
+            Match.objects.filter(pk__in=pks[start:start + BATCH]).update(for_posting=fp, for_candidate=fc)
 
 
 def _indices(ids: np.ndarray, wanted: set[int]) -> np.ndarray:

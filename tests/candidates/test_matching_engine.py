@@ -318,14 +318,24 @@ def test_weights_add_up_to_one_hundred():
 def test_fast_postgres_loader_reads_what_the_orm_reads(skills, families):
     _random_world(skills, families, random.Random(11), n_candidates=12, n_postings=2)
     make_candidate(skills, skill_names=["Java"], stage=Candidate.Stage.WITHDRAWN)
+    # The server encodes dates as months and choices as codes: every kind of value must come back.
+    for k, pk in enumerate(Candidate.objects.values_list("pk", flat=True)):
+        Candidate.objects.filter(pk=pk).update(
+            available_from=None if k % 3 == 0 else TODAY + dt.timedelta(days=29 * k - 100),
+            contract_wanted=list(Candidate.Contract.values)[k % len(Candidate.Contract.values)],
+            experience=list(Candidate.Experience.values)[k % len(Candidate.Experience.values)],
+            mobility_occitanie=k % 2 == 0, mobility_montpellier=k % 3 == 1)
     fast = matching_selectors.load_candidate_rows()
     slow = matching_selectors.load_candidate_rows(ids=Candidate.objects.values_list("pk", flat=True))
     assert fast.ids.tolist() == slow.ids.tolist()
-    assert fast.skills == [sorted(x) for x in slow.skills]
-    assert fast.families == [sorted(x) for x in slow.families]
+    assert list(fast.skills) == [sorted(x) for x in slow.skills]
+    assert list(fast.families) == [sorted(x) for x in slow.families]
     assert fast.city == slow.city
     for name in ("mobility", "contract", "experience", "available_month", "retraining"):
         assert (getattr(fast, name) == getattr(slow, name)).all()
+    assert len(set(fast.available_month.tolist())) > 3 and len(set(fast.contract.tolist())) > 3
+    slim = matching_selectors.load_candidate_rows(skill_ids=[skills["Java"].pk])
+    assert list(slim.skills) == [[skills["Java"].pk] if skills["Java"].pk in x else [] for x in fast.skills]
 
 
 @pytest.mark.django_db
