@@ -7,7 +7,6 @@ company's rows: in changelists, change pages, autocompletes, raw-id popups and a
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -36,7 +35,6 @@ from .services import (
 )
 
 # Django 6 will assume https for scheme-less URLs; say so now (and silence the transition warning).
-URL_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _wants_figures(request: HttpRequest) -> bool:
@@ -67,7 +65,6 @@ class CompanySiteInline(ScopedInline):
 @admin.register(Company)
 class CompanyAdmin(ScopedAdminMixin, ExportForViewersMixin, TranslationAdmin):
     form = CompanyAdminForm
-    formfield_overrides = URL_OVERRIDES
     resource_classes = [CompanyResource]
     inlines = [CompanySiteInline]
     list_display = ("name", "kind", "size", "city", "is_member", "openings_col", "interested_col", "oriented_col",
@@ -134,7 +131,6 @@ class RecruiterAdmin(ScopedModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedModelAdmin):
-    formfield_overrides = URL_OVERRIDES
     list_display = ("name", "kind", "city", "contact_name", "contact_email")
     list_filter = ("kind",)
     search_fields = ("name", "city", "contact_name")

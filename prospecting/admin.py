@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db import models
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -36,11 +35,6 @@ def _team_users():
 
 class TeamUserFieldsMixin:
     team_user_fields: tuple[str, ...] = ()
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs.setdefault("assume_scheme", "https")  # a bare "example.com" means https
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.team_user_fields:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .scoping import recruiter_company_id, scope_queryset
 
@@ -12,6 +13,11 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # a bare "example.com" means https (Django 6's default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
