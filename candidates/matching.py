@@ -306,12 +306,17 @@ class Engine:
         w = np.zeros((n_skills, p), dtype=np.float32)
         req_rate = np.float32(WEIGHTS["skills_required"]) / np.maximum(2 * self.n_req, 1).astype(np.float32)
         nice_rate = np.float32(WEIGHTS["skills_nice"]) / np.maximum(2 * self.n_nice, 1).astype(np.float32)
-        for j in range(p):
-            w[[self.skill_col[x] for x in self.req_lists[j]], j] = req_rate[j]
-            w[[self.skill_col[x] for x in self.nice_lists[j]], j] = nice_rate[j]
+        self.req_cols, self.nice_cols = [], []
+        for lists, rate, cols in ((self.req_lists, req_rate, self.req_cols),
+                                  (self.nice_lists, nice_rate, self.nice_cols)):
+            # One pass over the flattened lists: 10,000 postings cost no Python loop of NumPy calls.
+            lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=p)
+            flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
+            col = np.searchsorted(self.skill_ids, flat)
+            owner = np.repeat(np.arange(p, dtype=np.int64), lengths)
+            w[col, owner] = rate[owner]
+            cols.extend(np.split(col, np.cumsum(lengths)[:-1]) if p else [])
         self.w_skill = w
-        self.req_cols = [np.array([self.skill_col[x] for x in r], dtype=np.int64) for r in self.req_lists]
-        self.nice_cols = [np.array([self.skill_col[x] for x in r], dtype=np.int64) for r in self.nice_lists]
 
     def _candidate_skill_matrix(self, skills: list[Sequence[int]] | Links) -> np.ndarray:
         n_skills = len(self.skill_col)

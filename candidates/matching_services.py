@@ -150,7 +150,8 @@ def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> Reco
         _lock()
         posts = selectors.load_posting_rows()
         cands = selectors.load_candidate_rows(ids=dirty_c)
-        engine = matching.Engine(cands, posts, selectors.load_related_skills(), today=today or timezone.localdate())
+        related = selectors.load_related_skills()
+        engine = matching.Engine(cands, posts, related, today=today or timezone.localdate())
         n, p = len(cands), len(posts)
         scores = engine.scores() if n and p else np.zeros((n, p), dtype=np.uint8)
         r, c, _s = matching.top_per_row(scores, matching.TOP_PER_CANDIDATE)
@@ -171,6 +172,7 @@ def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> Reco
             lists[pid].append((score, cid))
         column = {pid: j for j, pid in enumerate(post_ids)}
         for_posting: set[tuple[int, int]] = set()
+        refill: set[int] = set()
         for pid, old in lists.items():
             j = column.get(pid)
             if j is None:  # no longer published: its own task clears it
@@ -184,8 +186,14 @@ def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> Reco
                 floor = min(map(_key, remaining)) if remaining else None
                 if floor is None or len(new) < k_post or any(
                         e[1] in dirty_c and _key(e) <= floor for e in new):
-                    return None
+                    refill.add(pid)  # scored again below, against every candidate
+                    continue
             for_posting |= {(cid, pid) for _score, cid in new}
+        slim = None
+        if refill:
+            slim = _slim_engine(refill, related, today or timezone.localdate())
+            r, c, _s = matching.top_per_row(np.ascontiguousarray(slim.scores().T), k_post)
+            for_posting |= set(zip(slim.candidates.ids[c].tolist(), slim.postings.ids[r].tolist(), strict=True))
 
         stored = selectors.stored_rows(candidate_ids=dirty_c, posting_ids=affected)
         eligible_c, eligible_p = set(cand_ids), set(post_ids)
@@ -200,28 +208,40 @@ def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> Reco
             if fp or fc:
                 kept[pair] = (fp, fc)
         stale = [old[0] for pair, old in stored.items() if pair not in kept]
-        # Changed candidates' rows get new scores and explanations; the others' only their flags.
-        rows = [pair for pair in kept if pair[0] in dirty_c]
-        flags = {pair: kept[pair] for pair in kept if pair[0] not in dirty_c
+        # Changed candidates' rows get new scores and explanations; a pair first kept for a refilled
+        # posting gets its row; the others only their flags.
+        rows = sorted(pair for pair in kept if pair[0] in dirty_c)
+        added = sorted(pair for pair in kept if pair[0] not in dirty_c and pair not in stored)
+        flags = {pair: kept[pair] for pair in kept if pair[0] not in dirty_c and pair in stored
                  and (stored[pair][1], stored[pair][2]) != kept[pair]}
         row_of = {cid: i for i, cid in enumerate(cand_ids)}
         explanations = matching.explain(engine, np.array([row_of[cid] for cid, _p in rows], dtype=np.int64),
                                         np.array([column[pid] for _c, pid in rows], dtype=np.int64)) if rows else []
-        now = timezone.now()
-        for start in range(0, len(stale), BATCH):
-            Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
-        Match.objects.bulk_create(
-            [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), explanation=e,
-                   for_posting=kept[(cid, pid)][0], for_candidate=kept[(cid, pid)][1], computed_at=now)
-             for (cid, pid), e in zip(rows, explanations, strict=True)],
-            batch_size=BATCH, update_conflicts=True, unique_fields=["candidate", "posting"],
-            update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
-        )
-        for (fp, fc) in set(flags.values()):
-            pks = [stored[pair][0] for pair, value in flags.items() if value == (fp, fc)]
-            Match.objects.filter(pk__in=pks).update(for_posting=fp, for_candidate=fc)
-    return RecomputeResult(written=len(rows) + len(flags), deleted=len(stale), kept=len(kept),
+        if added:
+            explanations += _explain_in(slim, added)
+        _write(rows + added, explanations, kept, stale, flags, stored)
+    return RecomputeResult(written=len(rows) + len(added) + len(flags), deleted=len(stale), kept=len(kept),
                            seconds=time.monotonic() - started)
+
+
+def _slim_engine(posting_ids: set[int], related, today: dt.date) -> matching.Engine:
+    """An engine of these postings (if published) and every candidate, exact for these postings only.
+
+    Candidates come with only the skills those postings ask for and the skills related to them:
+    nothing else changes these postings' scores, and far less is read.
+    """
+    posts = selectors.load_posting_rows(ids=posting_ids)
+    asked = {s for lists in (posts.required, posts.nice) for row in lists for s in row}
+    wanted = asked | {b for a, b in related if a in asked} | {a for a, b in related if b in asked}
+    return matching.Engine(selectors.load_candidate_rows(skill_ids=wanted), posts, related, today=today)
+
+
+def _explain_in(engine: matching.Engine, pairs: list[tuple[int, int]]) -> list[dict]:
+    """Explanations of (candidate id, posting id) pairs, all of them rows and columns of `engine`."""
+    rows = _positions(engine.candidates.ids, {cid for cid, _p in pairs})
+    cols = _positions(engine.postings.ids, {pid for _c, pid in pairs})
+    return matching.explain(engine, np.array([rows[cid] for cid, _p in pairs], dtype=np.int64),
+                            np.array([cols[pid] for _c, pid in pairs], dtype=np.int64))
 
 
 def _posting_key(entry: tuple[int, int]) -> tuple[int, int]:
@@ -243,11 +263,8 @@ def _recompute_postings_only(dirty_p: set[int], today, started: float) -> Recomp
     with transaction.atomic():
         _lock()
         related = selectors.load_related_skills()
-        posts = selectors.load_posting_rows(ids=dirty_p)
-        asked = {s for lists in (posts.required, posts.nice) for row in lists for s in row}
-        wanted = asked | {b for a, b in related if a in asked} | {a for a, b in related if b in asked}
-        cands = selectors.load_candidate_rows(skill_ids=wanted)
-        engine = matching.Engine(cands, posts, related, today=today)
+        engine = _slim_engine(dirty_p, related, today)
+        cands, posts = engine.candidates, engine.postings
         n, p = len(cands), len(posts)
         scores = engine.scores() if n and p else np.zeros((n, p), dtype=np.uint8)
         cand_ids, post_ids = cands.ids, posts.ids.tolist()
@@ -326,10 +343,7 @@ def _recompute_postings_only(dirty_p: set[int], today, started: float) -> Recomp
         explanations = matching.explain(engine, np.array([row_of[cid] for cid, _p in rows], dtype=np.int64),
                                         np.array([j_of[pid] for _c, pid in rows], dtype=np.int64)) if rows else []
         if added:
-            fe_row = _positions(full_engine.candidates.ids, {cid for cid, _p in added})
-            fe_col = _positions(full_engine.postings.ids, {pid for _c, pid in added})
-            explanations += matching.explain(full_engine, np.array([fe_row[cid] for cid, _p in added], dtype=np.int64),
-                                             np.array([fe_col[pid] for _c, pid in added], dtype=np.int64))
+            explanations += _explain_in(full_engine, added)
         _write(rows + added, explanations, kept, stale, flags, stored)
     return RecomputeResult(written=len(rows) + len(added) + len(flags), deleted=len(stale), kept=len(kept),
                            seconds=time.monotonic() - started)
@@ -358,7 +372,8 @@ def _may_enter(cand_ids: np.ndarray, scores: np.ndarray, k: int) -> set[int]:
                 f"SELECT u.id FROM unnest(%s::bigint[], %s::int[]) AS u(id, s) LEFT JOIN LATERAL "  # noqa: S608
                 f"(SELECT m.score FROM {table} m WHERE m.candidate_id = u.id ORDER BY m.score DESC "
                 "OFFSET %s LIMIT 1) t ON true WHERE t.score IS NULL OR t.score <= u.s",
-                [cand_ids.tolist(), scores.astype(np.int64).tolist(), k - 1])
+                # Array literals: psycopg's adaptation of two lists of 10⁵ numbers costs more than the query.
+                [_array(cand_ids), _array(scores), k - 1])
             return {row[0] for row in cursor.fetchall()}
     score_of = dict(zip(cand_ids.tolist(), scores.astype(np.int64).tolist(), strict=True))
     higher = dict.fromkeys(score_of, 0)
@@ -366,6 +381,10 @@ def _may_enter(cand_ids: np.ndarray, scores: np.ndarray, k: int) -> set[int]:
             "candidate_id", "score").order_by():
         higher[cid] += score > score_of[cid]
     return {cid for cid, count in higher.items() if count < k}
+
+
+def _array(values: np.ndarray) -> str:
+    return "{" + ",".join(map(str, np.asarray(values, dtype=np.int64).tolist())) + "}"
 
 
 def _write(pairs, explanations, kept, stale, flags, stored) -> None:

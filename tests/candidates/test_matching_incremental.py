@@ -198,3 +198,35 @@ def test_a_posting_leaving_full_candidate_lists_rescores_those_candidates(skills
     recompute()
     assert snapshot() == incremental
     assert Match.objects.filter(candidate=fan, for_candidate=True).count() == matching.TOP_PER_CANDIDATE
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [51, 52, 53])
+def test_a_candidate_leaving_full_posting_lists_refills_them_without_the_full_data_path(
+        skills, families, small_lists, paths, monkeypatch, seed):
+    _more_related(skills)
+    refilled = []
+    slim = matching_services._slim_engine
+
+    def spy(posting_ids, *args):
+        refilled.append(set(posting_ids))
+        return slim(posting_ids, *args)
+
+    monkeypatch.setattr(matching_services, "_slim_engine", spy)
+    rng = random.Random(seed)
+    candidates, _postings = _random_world(skills, families, rng)
+    recompute()
+    paths.clear()
+    holders = sorted({m.candidate_id for m in Match.objects.filter(for_posting=True)})
+    leaving = [c for c in candidates if c.pk in holders[:4]]
+    for person in leaving[:2]:
+        person.skills.clear()
+        Candidate.objects.filter(pk=person.pk).update(city="Paris", mobility_toulouse=False, mobility_remote=False)
+        _refresh(candidate_ids=[person.pk])
+    Candidate.objects.filter(pk=leaving[2].pk).update(stage=Candidate.Stage.HIRED)
+    _refresh(candidate_ids=[leaving[2].pk])
+    assert paths == []  # neither the full-data path nor the postings' path
+    assert refilled  # a posting's 51st candidate was unknown: its column was scored again
+    incremental = snapshot()
+    recompute()
+    assert snapshot() == incremental
