@@ -1,4 +1,5 @@
 import datetime as dt
+import secrets
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -272,3 +273,28 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.day}"
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The private address where an officer's calendar app reads their meetings.
+
+    Calendar apps cannot log in: the address itself is the secret. Resetting gives a new address and
+    deleting the row revokes it; a disabled account or a lost permission closes it too.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prospecting_feed",
+                                verbose_name=_("utilisateur"))
+    token = models.CharField(_("jeton"), max_length=64, unique=True, default=_feed_token)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_read_at = models.DateTimeField(_("dernière lecture"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonnement d'agenda")
+        verbose_name_plural = _("abonnements d'agenda")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,109 @@
+"""Officers' meetings as iCalendar: a download for the signed-in user, and a private subscription address."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+from icalendar import Calendar, Event
+
+from .models import CalendarFeed
+from .selectors import upcoming_meetings_for
+from .views import _require_prospecting, may_prospect
+
+READ_STAMP_EVERY = dt.timedelta(hours=1)  # calendar apps poll often: note the last read at most hourly
+
+
+def calendar_ics(user, request) -> bytes:
+    """The meetings `user` leads or attends, from a week ago on, as an iCalendar file."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Tesc Force//Prospection//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("Rendez-vous de prospection"))
+    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "tescforce"
+    for meeting in upcoming_meetings_for(user):
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@{host}")
+        event.add("dtstamp", timezone.now().astimezone(dt.UTC))
+        event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
+        event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
+        event.add("summary", _("Rendez-vous : %(name)s") % {"name": meeting.prospect.name})
+        event.add("location", meeting.online_url if meeting.is_online else meeting.place)
+        description = [
+            _("Heure locale : %(time)s (%(tz)s)") % {"time": f"{meeting.local_starts_at:%d/%m/%Y %H:%M}",
+                                                      "tz": meeting.timezone},
+        ]
+        if meeting.campaign:
+            description.append(_("Campagne : %(name)s") % {"name": meeting.campaign.name})
+        if meeting.next_step:
+            description.append(_("Prochaine étape : %(step)s") % {"step": meeting.next_step})
+        event.add("description", "\n".join(description))
+        event.add("url", request.build_absolute_uri(f"/admin/prospecting/meeting/{meeting.pk}/change/"))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _ics_response(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rendez-vous-prospection.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def meetings_ics(request):
+    """Download the signed-in officer's meetings."""
+    _require_prospecting(request)
+    return _ics_response(calendar_ics(request.user, request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_subscription(request):
+    """Show, create, renew or revoke the officer's private calendar address."""
+    _require_prospecting(request)
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create" and feed is None:
+            CalendarFeed.objects.get_or_create(user=request.user)
+            messages.success(request, _("Votre adresse d'abonnement est prête."))
+        elif action == "renew" and feed is not None:
+            feed.delete()
+            CalendarFeed.objects.create(user=request.user)
+            messages.success(request, _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."))
+        elif action == "revoke" and feed is not None:
+            feed.delete()
+            messages.success(request, _("Adresse révoquée : plus aucun agenda ne peut la lire."))
+        else:
+            messages.error(request, _("Cette action n'est pas possible ; la page a été mise à jour."))
+        return redirect("staff:prospecting:calendar")
+    url = None
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("staff:prospecting:calendar_feed", args=[feed.token]))
+    return render(request, "prospecting/calendar.html", {"feed": feed, "url": url})
+
+
+@require_GET
+@ratelimit(key="ip", rate="120/h", method="GET", block=False)
+def calendar_feed(request, token: str):
+    """The meetings of the officer whose private address this is; no login (calendar apps cannot)."""
+    if getattr(request, "limited", False):
+        return HttpResponse(_("Trop de demandes : réessayez plus tard."), status=429,
+                            content_type="text/plain; charset=utf-8")
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    # A disabled account or a lost role closes the address without anyone having to revoke it.
+    if feed is None or not may_prospect(feed.user):
+        raise Http404
+    now = timezone.now()
+    if feed.last_read_at is None or now - feed.last_read_at > READ_STAMP_EVERY:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=now)
+    return _ics_response(calendar_ics(feed.user, request))
