@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_countries import countries
 
@@ -17,83 +18,115 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=PARIS), dt.datetime(year + 1, 1, 1, tzinfo=PARIS)
 
 
-def _pct(done: int, target: int | None) -> int | None:
-    return round(100 * done / target) if target else None
+def _pct(done: int, target: int | None) -> float | None:
+    return round(100 * done / target, 1) if target else None
 
 
-def _merge(meetings, settlements, key: str, label: str) -> list[dict]:
+def _officer_label(first: str | None, last: str | None, username: str | None) -> str | None:
+    return f"{first or ''} {last or ''}".strip() or username
+
+
+def _breakdown(meetings, settlements, key) -> list[dict]:
+    """Merge (id, label, n) meeting groups and (id, label) settlements into rows, most meetings first."""
     rows: dict = {}
-    for row in meetings:
-        rows.setdefault(row[key], {"id": row[key], "label": row[label], "meetings": 0, "settlements": 0})
-        rows[row[key]]["meetings"] = row["n"]
-    for row in settlements:
-        rows.setdefault(row[key], {"id": row[key], "label": row[label], "meetings": 0, "settlements": 0})
-        rows[row[key]]["settlements"] = row["n"]
+    for ident, label, n in meetings:
+        rows[ident] = {"id": ident, "label": label, "meetings": n, "settlements": 0}
+    for settlement in settlements:
+        ident, label = key(settlement)
+        rows.setdefault(ident, {"id": ident, "label": label, "meetings": 0, "settlements": 0})
+        rows[ident]["settlements"] += 1
     return sorted(rows.values(), key=lambda r: (-r["meetings"], -r["settlements"], str(r["label"] or "")))
 
 
-def figures(year: int, campaign=None, country: str | None = None, officer=None) -> dict:
-    """Return the year's meetings and settlements so far against its targets, in total and per
-    campaign, per country and per officer.
+def held_meetings(year: int, *, campaign=None, country: str | None = None, officer=None,
+                  now: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Return the meetings that count in the year's figures: those of the Paris year whose start has passed.
 
-    A meeting counts once its start has passed (Paris year boundaries); a settlement counts in the
-    year of its date. Meetings are credited to their officer, settlements to the prospect's owner.
+    A meeting still to come is planned, not done; Meeting has no cancelled state (a cancelled meeting
+    is deleted), and one that ended "sans suite" was held all the same. Each is credited to its officer.
     """
+    start, end = _year_bounds(year)
+    qs = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=min(end, now or timezone.now()))
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if country:
+        qs = qs.filter(prospect__country=str(country))
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    return qs
+
+
+def year_settlements(year: int, *, campaign=None, country: str | None = None,
+                     officer=None) -> QuerySet[Settlement]:
+    """Return the settlements dated in the year, each credited to the officer who owns the prospect.
+
+    The owner followed the company up to its settlement; the settlement itself has no officer.
+    """
+    qs = Settlement.objects.filter(settled_on__year=year)
+    if campaign is not None:
+        qs = qs.filter(prospect__campaign=campaign)
+    if country:
+        qs = qs.filter(prospect__country=str(country))
+    if officer is not None:
+        qs = qs.filter(prospect__owner=officer)
+    return qs
+
+
+def year_target(year: int):
+    """Return the year's targets, the plan's defaults when none were set."""
     from tescforce.models import YearTarget
 
-    start, end = _year_bounds(year)
-    meetings = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=min(end, timezone.now()))
-    settlements = Settlement.objects.filter(settled_on__gte=start.date(), settled_on__lt=end.date())
-    if campaign is not None:
-        meetings = meetings.filter(campaign=campaign)
-        settlements = settlements.filter(prospect__campaign=campaign)
-    if country:
-        meetings = meetings.filter(prospect__country=str(country))
-        settlements = settlements.filter(prospect__country=str(country))
-    if officer is not None:
-        meetings = meetings.filter(officer=officer)
-        settlements = settlements.filter(prospect__owner=officer)
+    return YearTarget.objects.filter(year=year).first() or YearTarget(year=year)
 
-    totals = meetings.aggregate(meetings=Count("id"), to_complete=Count("id", filter=Q(outcome="")))
-    settled = settlements.aggregate(settlements=Count("id"))["settlements"]
-    target = YearTarget.objects.filter(year=year).values("meetings", "settlements").first()
-    target_meetings = target["meetings"] if target else None
-    target_settlements = target["settlements"] if target else None
 
-    by_campaign = _merge(
-        meetings.values("campaign_id", "campaign__name").annotate(n=Count("id")).order_by(),
-        [{"campaign_id": r["prospect__campaign_id"], "campaign__name": r["prospect__campaign__name"], "n": r["n"]}
-         for r in settlements.values("prospect__campaign_id", "prospect__campaign__name").annotate(n=Count("id"))
-         .order_by()],
-        "campaign_id", "campaign__name",
-    )
-    by_country = _merge(
-        meetings.values("prospect__country").annotate(n=Count("id")).order_by(),
-        settlements.values("prospect__country").annotate(n=Count("id")).order_by(),
-        "prospect__country", "prospect__country",
-    )
+def figures(year: int, campaign=None, country: str | None = None, officer=None) -> dict:
+    """Return the year's meetings and settlements so far against its targets, in total, per month,
+    per campaign, per country and per officer.
+
+    The one definition of these figures, which the coordinators' dashboard shows: meetings are
+    `held_meetings`, settlements `year_settlements`.
+    """
+    meetings = held_meetings(year, campaign=campaign, country=country, officer=officer)
+    settlements = year_settlements(year, campaign=campaign, country=country, officer=officer)
+
+    target = year_target(year)
+    # One query per breakdown of the meetings; the year's settlements (a handful) are read once.
+    by_month = [0] * 12
+    to_complete = 0
+    for row in (meetings.annotate(month=TruncMonth("starts_at", tzinfo=PARIS)).order_by().values("month")
+                .annotate(n=Count("id"), late=Count("id", filter=Q(outcome="")))):
+        by_month[row["month"].month - 1] += row["n"]
+        to_complete += row["late"]
+    settled = list(settlements.order_by().values(
+        "prospect__country", "prospect__campaign_id", "prospect__campaign__name", "prospect__owner_id",
+        "prospect__owner__first_name", "prospect__owner__last_name", "prospect__owner__username"))
+    meetings = meetings.order_by()
+
+    by_campaign = _breakdown(
+        meetings.values_list("campaign_id", "campaign__name").annotate(n=Count("id")),
+        settled, lambda s: (s["prospect__campaign_id"], s["prospect__campaign__name"]))
+    by_country = _breakdown(
+        ((country, country, n) for country, n in meetings.values_list("prospect__country").annotate(n=Count("id"))),
+        settled, lambda s: (s["prospect__country"], s["prospect__country"]))
     for row in by_country:
         row["label"] = countries.name(row["id"]) or row["id"]
-    users = {u.pk: u for u in get_user_model().objects.filter(
-        Q(pk__in=meetings.values("officer_id")) | Q(pk__in=settlements.values("prospect__owner_id")))}
-    by_officer = _merge(
-        meetings.values("officer_id").annotate(n=Count("id")).order_by(),
-        [{"officer_id": r["prospect__owner_id"], "n": r["n"]}
-         for r in settlements.values("prospect__owner_id").annotate(n=Count("id")).order_by()],
-        "officer_id", "officer_id",
-    )
-    for row in by_officer:
-        user = users.get(row["id"])
-        row["label"] = (user.get_full_name() or user.get_username()) if user else None
+    by_officer = _breakdown(
+        ((officer_id, _officer_label(first, last, username), n) for officer_id, first, last, username, n in
+         meetings.values_list("officer_id", "officer__first_name", "officer__last_name", "officer__username")
+         .annotate(n=Count("id"))),
+        settled, lambda s: (s["prospect__owner_id"], _officer_label(
+            s["prospect__owner__first_name"], s["prospect__owner__last_name"], s["prospect__owner__username"])))
+    done = sum(by_month)
     return {
         "year": year,
-        "meetings": totals["meetings"],
-        "meetings_to_complete": totals["to_complete"],
-        "settlements": settled,
-        "target_meetings": target_meetings,
-        "target_settlements": target_settlements,
-        "meetings_pct": _pct(totals["meetings"], target_meetings),
-        "settlements_pct": _pct(settled, target_settlements),
+        "meetings": done,
+        "meetings_to_complete": to_complete,
+        "settlements": len(settled),
+        "target_meetings": target.meetings,
+        "target_settlements": target.settlements,
+        "meetings_pct": _pct(done, target.meetings),
+        "settlements_pct": _pct(len(settled), target.settlements),
+        "by_month": by_month,
         "by_campaign": by_campaign,
         "by_country": by_country,
         "by_officer": by_officer,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, Candidate, HotlineCall, JobInterest, Orientation, RelocationRequest, StageChange
 from events.models import Edition, Registration, Session, SessionCompany
-from prospecting.models import Meeting, Prospect, ProspectingCampaign, Settlement
+from prospecting import selectors as prospecting_selectors
+from prospecting.models import Prospect, ProspectingCampaign
 
 from .models import YearTarget
 
@@ -71,8 +72,8 @@ def _month_label(value) -> str:
 
 
 def target_for(year: int) -> YearTarget:
-    """Return the year's targets, the article's defaults when none were set."""
-    return YearTarget.objects.filter(year=year).first() or YearTarget(year=year)
+    """Return the year's targets, the plan's defaults when none were set."""
+    return prospecting_selectors.year_target(year)
 
 
 # ---- talent side -------------------------------------------------------------------------------
@@ -242,45 +243,34 @@ def median_days_in_stage(*, ids_queryset) -> dict[str, float]:
 
 
 # ---- business side -----------------------------------------------------------------------------
+# Meetings and settlements are counted by prospecting.selectors (held meetings, settlements credited
+# to the prospect's owner), the one definition shared with every other place that reports them.
 
-def _meetings(f: Filters):
-    start, end = _year_bounds(f.year)
-    qs = Meeting.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if f.prospecting_campaign:
-        qs = qs.filter(campaign=f.prospecting_campaign)
-    return qs
+def _with_settlements(rows: list[dict], empty_label) -> list[tuple]:
+    return [(r["label"] or empty_label, r["meetings"], r["settlements"]) for r in rows]
 
 
-def business_figures(f: Filters) -> list[Figure]:
-    meetings = _meetings(f)
-    target = target_for(f.year)
+def business_figures(f: Filters, done: dict) -> list[Figure]:
+    """Return the business side's tables; `done` is `prospecting.selectors.figures` for these filters."""
     figures = []
-    monthly = dict(meetings.annotate(month=TruncMonth("starts_at")).values("month").annotate(n=Count("pk"))
-                   .values_list("month", "n"))
-    by_month = {(m.year, m.month): n for m, n in monthly.items() if m}
     rows, cumulative = [], 0
-    for month in range(1, 13):
-        cumulative += by_month.get((f.year, month), 0)
-        rows.append((f"{f.year}-{month:02d}", by_month.get((f.year, month), 0), cumulative,
-                     round(target.meetings * month / 12)))
-    figures.append(Figure("meetings_by_month", _("Rendez-vous par mois, cumul et rythme de l'objectif"),
+    for month, n in enumerate(done["by_month"], start=1):
+        cumulative += n
+        rows.append((f"{f.year}-{month:02d}", n, cumulative, round(done["target_meetings"] * month / 12)))
+    figures.append(Figure("meetings_by_month", _("Rendez-vous tenus par mois, cumul et rythme de l'objectif"),
                           [_("Mois"), _("Rendez-vous"), _("Cumul"), _("Rythme de l'objectif")], rows))
+    figures.append(Figure("meetings_by_country", _("Rendez-vous et implantations par pays"),
+                          [_("Pays"), _("Rendez-vous"), _("Implantations")],
+                          _with_settlements(done["by_country"], "—")))
+    figures.append(Figure("meetings_by_campaign", _("Rendez-vous et implantations par campagne"),
+                          [_("Campagne"), _("Rendez-vous"), _("Implantations")],
+                          _with_settlements(done["by_campaign"], _("Hors campagne"))))
+    figures.append(Figure("meetings_by_officer", _("Rendez-vous et implantations par chargé·e de prospection"),
+                          [_("Chargé·e"), _("Rendez-vous"), _("Implantations")],
+                          _with_settlements(done["by_officer"], _("Non attribué")),
+                          note=_("Une implantation est attribuée au chargé·e qui suit l'entreprise.")))
 
-    by_country = meetings.values("prospect__country").annotate(n=Count("pk")).order_by("-n", "prospect__country")
-    from django_countries import countries
-
-    figures.append(Figure("meetings_by_country", _("Rendez-vous par pays"), [_("Pays"), _("Rendez-vous")],
-                          [(countries.name(r["prospect__country"]) or r["prospect__country"], r["n"])
-                           for r in by_country]))
-    by_campaign = meetings.values("campaign__name").annotate(n=Count("pk")).order_by("-n", "campaign__name")
-    figures.append(Figure("meetings_by_campaign", _("Rendez-vous par campagne"), [_("Campagne"), _("Rendez-vous")],
-                          [(r["campaign__name"] or _("Hors campagne"), r["n"]) for r in by_campaign]))
-    by_officer = (meetings.values("officer__first_name", "officer__last_name", "officer__username")
-                  .annotate(n=Count("pk")).order_by("-n", "officer__username"))
-    figures.append(Figure("meetings_by_officer", _("Rendez-vous par chargé·e de prospection"),
-                          [_("Chargé·e"), _("Rendez-vous")],
-                          [((f"{r['officer__first_name']} {r['officer__last_name']}".strip()
-                             or r["officer__username"] or _("Non attribué")), r["n"]) for r in by_officer]))
+    meetings = prospecting_selectors.held_meetings(f.year, campaign=f.prospecting_campaign)
     shown = (meetings.filter(use_cases_shown__isnull=False).values("use_cases_shown__title")
              .annotate(n=Count("pk")).order_by("-n", "use_cases_shown__title")[:10])
     figures.append(Figure("use_cases_shown", _("Cas d'usage les plus présentés"), [_("Cas d'usage"), _("Rendez-vous")],
@@ -292,9 +282,8 @@ def business_figures(f: Filters) -> list[Figure]:
     stages = dict(prospects.values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
     figures.append(Figure("prospect_stages", _("Entreprises prospectées par étape"), [_("Étape"), _("Entreprises")],
                           [(label, stages.get(value, 0)) for value, label in Prospect.Stage.choices]))
-    settlements = Settlement.objects.filter(settled_on__year=f.year).select_related("prospect").order_by("settled_on")
-    if f.prospecting_campaign:
-        settlements = settlements.filter(prospect__campaign=f.prospecting_campaign)
+    settlements = (prospecting_selectors.year_settlements(f.year, campaign=f.prospecting_campaign)
+                   .select_related("prospect").order_by("settled_on", "pk"))
     figures.append(Figure("settlements", _("Implantations et emplois prévus"),
                           [_("Entreprise"), _("Emplois prévus"), _("Pays"), _("Site"), _("Date")],
                           [(s.prospect.name, s.jobs_planned, s.prospect.country.name, s.site_city,
@@ -304,7 +293,8 @@ def business_figures(f: Filters) -> list[Figure]:
 
 # ---- targets -----------------------------------------------------------------------------------
 
-def target_figure(f: Filters, *, talent: bool, business: bool) -> Figure:
+def target_figure(f: Filters, *, talent: bool, done: dict | None) -> Figure:
+    """Return the year's targets; `done` holds the business figures, None when that side is hidden."""
     target = target_for(f.year)
     rows = []
     if talent:
@@ -318,15 +308,14 @@ def target_figure(f: Filters, *, talent: bool, business: bool) -> Figure:
             (_("Entreprises mobilisées"), companies, target.companies, _rate(companies, target.companies)),
             (_("Recrutements"), hires, target.hires, _rate(hires, target.hires)),
         ]
-    if business:
-        meetings = _meetings(f).count()
-        settled = Settlement.objects.filter(settled_on__year=f.year).count()
+    if done is not None:
         rows += [
-            (_("Rendez-vous de prospection"), meetings, target.meetings, _rate(meetings, target.meetings)),
-            (_("Implantations"), settled, target.settlements, _rate(settled, target.settlements)),
+            (_("Rendez-vous de prospection tenus"), done["meetings"], done["target_meetings"], done["meetings_pct"]),
+            (_("Implantations"), done["settlements"], done["target_settlements"], done["settlements_pct"]),
         ]
+    note = _("Un rendez-vous compte une fois tenu : son heure est passée.") if done is not None else ""
     return Figure("targets", _("Objectifs de l'année"), [_("Indicateur"), _("Réalisé"), _("Objectif"),
-                                                          _("Avancement (%)")], rows, chart="progress")
+                                                          _("Avancement (%)")], rows, chart="progress", note=note)
 
 
 def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> tuple[list[Figure], dt.datetime]:
@@ -335,11 +324,12 @@ def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> t
     cached = None if fresh else cache.get(key)
     if cached:
         return cached
-    figures = [target_figure(f, talent=talent, business=business)]
+    done = prospecting_selectors.figures(f.year, campaign=f.prospecting_campaign) if business else None
+    figures = [target_figure(f, talent=talent, done=done)]
     if talent:
         figures += talent_figures(f)
     if business:
-        figures += business_figures(f)
+        figures += business_figures(f, done)
     result = (figures, timezone.now())
     cache.set(key, result, CACHE_SECONDS)
     return result
