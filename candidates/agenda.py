@@ -204,10 +204,13 @@ def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[Emai
     for company_id, items in by_company.items():
         recruiters = present.get(company_id) or list(Recruiter.objects.filter(company_id=company_id)
                                                      .select_related("user"))
-        emails = sorted({r.user.email for r in recruiters if r.user.email})
-        if emails:
-            with translation.override(settings.LANGUAGE_CODE):
-                messages.append(_message(session, items, emails, for_candidate=False))
+        by_language: dict[str, set[str]] = defaultdict(set)
+        for recruiter in recruiters:
+            if recruiter.user.email:
+                by_language[recruiter.language or settings.LANGUAGE_CODE].add(recruiter.user.email)
+        for language, emails in sorted(by_language.items()):
+            with translation.override(language):
+                messages.append(_message(session, items, sorted(emails), for_candidate=False))
     return messages
 
 

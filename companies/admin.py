@@ -112,7 +112,7 @@ class CompanyAdmin(ScopedAdminMixin, ExportForViewersMixin, TranslationAdmin):
 
 @admin.register(Recruiter)
 class RecruiterAdmin(ScopedModelAdmin):
-    list_display = ("__str__", "company", "job_title", "email")
+    list_display = ("__str__", "company", "job_title", "email", "language")
     list_select_related = ("user", "company")
     search_fields = ("user__first_name", "user__last_name", "user__email", "company__name")
     autocomplete_fields = ("company",)

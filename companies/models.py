@@ -138,6 +138,8 @@ class Recruiter(models.Model):
     )
     job_title = models.CharField(_("fonction"), max_length=100, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Recruiters of foreign companies settling here may not read French.
+    language = models.CharField(_("langue des e-mails"), max_length=5, choices=settings.LANGUAGES, default="fr")
 
     class Meta:
         verbose_name = _("recruteur")

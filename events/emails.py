@@ -84,7 +84,7 @@ def send_candidate_message(*, registration: Registration, kind: str) -> None:
 
 
 def send_recruiter_reminder(*, recruiter, session: Session, kind: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(recruiter.language or settings.LANGUAGE_CODE):
         when = _("dans une semaine") if kind == ReminderSent.Kind.D7 else _("demain")
         context = {"session": session, "when": when, "recruiter": recruiter,
                    "session_url": _absolute(session.get_absolute_url())}

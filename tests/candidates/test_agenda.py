@@ -120,3 +120,18 @@ def test_only_job_dating_sessions_have_an_agenda(db):
     session = factories.SessionFactory(format=Session.Format.INFO)
     with pytest.raises(CandidateError):
         agenda.agenda_build(session=session)
+
+
+@pytest.mark.django_db
+def test_each_recruiter_gets_the_schedule_in_their_language(job_dating, company_a, recruiter_a,
+                                                            django_capture_on_commit_callbacks):
+    colleague = factories.RecruiterFactory(company=company_a, user__username="recruteur-en", language="en")
+    SessionCompany.objects.get(session=job_dating["session"], company=company_a).recruiters.add(colleague)
+    agenda.agenda_build(session=job_dating["session"], max_per_candidate=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda.agenda_publish(agenda=JobDatingAgenda.objects.get(session=job_dating["session"]))
+    english = next(m for m in mail.outbox if m.to == [colleague.user.email])
+    french = next(m for m in mail.outbox if m.to == [recruiter_a.email])
+    assert english.subject != french.subject
+    assert "entretien" in french.body.lower()
+    assert "entretien" not in english.body.lower() and "interview" in english.body.lower()

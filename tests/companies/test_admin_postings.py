@@ -228,11 +228,12 @@ def test_coordinator_links_a_user_to_a_company_as_recruiter(client_for, coordina
 
     user = get_user_model().objects.create_user("nouvelle-recrue", "recrue@alpha.example", is_staff=False)
     response = client_for(coordinator).post("/admin/companies/recruiter/add/", {
-        "user": user.pk, "company": company_a.pk, "job_title": "RH", "phone": ""})
+        "user": user.pk, "company": company_a.pk, "job_title": "RH", "phone": "", "language": "en"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.is_staff and user.groups.filter(name="Recruteurs").exists()
     assert user.recruiter.company == company_a
+    assert user.recruiter.language == "en"  # their e-mails (reminders, job-dating schedule) go out in English
 
 
 def test_recruiter_cannot_create_recruiters(client_for, recruiter_a):

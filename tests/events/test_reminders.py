@@ -46,6 +46,20 @@ def test_d7_and_d1_reminders_go_once_to_confirmed_candidates_and_recruiters(comp
     assert len(mail.outbox) == 6
 
 
+def test_a_recruiter_is_reminded_in_their_language(company_a, recruiter_a):
+    tomorrow = _session_in(0.9)
+    _booked_long_ago(tomorrow, 1)
+    english = factories.RecruiterFactory(company=company_a, user__username="recruiter-en", language="en")
+    participation = tomorrow.company_participations.create(company=company_a)
+    participation.recruiters.add(recruiter_a.recruiter, english)
+    mail.outbox.clear()
+    tasks.send_due_reminders.delay()
+    to_en = next(m for m in mail.outbox if m.to == [english.user.email])
+    to_fr = next(m for m in mail.outbox if m.to == [recruiter_a.email])
+    assert "demain" in to_fr.subject and "tomorrow" in to_en.subject
+    assert "demain" not in to_en.body
+
+
 def test_cancelled_waitlisted_and_erased_candidates_get_no_reminder():
     session = _session_in(0.5)
     cancelled, waitlisted, _ok = _booked_long_ago(session, 3)
