@@ -92,3 +92,10 @@ def test_the_page_speaks_english(client_for, prospecting_officer):
     client.cookies["django_language"] = "en"
     html = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Create my subscription address" in html
+
+
+def test_the_dashboard_leads_officers_to_their_calendar(client_for, prospecting_officer):
+    client = client_for(prospecting_officer)
+    assert f'href="{PAGE}"' in client.get("/pilotage/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "My prospecting calendar" in client.get("/pilotage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
