@@ -80,21 +80,19 @@ def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | 
     started = time.monotonic()
     dirty_c, dirty_p = set(candidate_ids), set(posting_ids)
     if dirty_c and not dirty_p:
-        result = _recompute_candidates_only(dirty_c, today, started)
-        if result is not None:
-            return result
-    elif dirty_p and len(dirty_p) <= MAX_FAST_POSTINGS:
+        return _recompute_candidates_only(dirty_c, today, started)
+    if dirty_p and len(dirty_p) <= MAX_FAST_POSTINGS:
         with transaction.atomic():
             _lock()
             # Candidates first: their path patches the other postings' lists; the postings' path then
             # redoes the changed postings' lists from scratch and patches the candidates' lists.
             first = _recompute_candidates_only(dirty_c, today, started) if dirty_c else None
-            if first is not None or not dirty_c:
-                second = _recompute_postings_only(dirty_p, today, started)
-                if first is None:
-                    return second
-                return RecomputeResult(written=first.written + second.written, deleted=first.deleted + second.deleted,
-                                       kept=second.kept, seconds=time.monotonic() - started)
+            second = _recompute_postings_only(dirty_p, today, started)
+        if first is None:
+            return second
+        return RecomputeResult(written=first.written + second.written, deleted=first.deleted + second.deleted,
+                               kept=second.kept, seconds=time.monotonic() - started)
+    # Many postings at once (an import…): one pass over everything.
     with transaction.atomic():
         _lock()
         engine = _engine(today)
@@ -138,12 +136,12 @@ def _key(entry: tuple[int, int]) -> tuple[int, int]:
     return score, -candidate_id  # larger is better; ties go to the lower id
 
 
-def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> RecomputeResult | None:
-    """The fast path when only candidates changed: score them alone, patch the postings' stored lists.
+def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> RecomputeResult:
+    """The fast path when candidates changed: score them alone, patch the postings' stored lists.
 
     A posting's new list is its stored list without the changed candidates, plus their new scores.
     That is exact unless a changed candidate leaves a full list (the next one down is unknown):
-    then return None and the caller takes the full-data path.
+    such a posting is scored again against every candidate (`_slim_engine`).
     """
     k_post = matching.TOP_PER_POSTING
     with transaction.atomic():
