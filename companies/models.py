@@ -249,6 +249,9 @@ class JobPosting(models.Model):
             models.Index(fields=["status", "contract"], name="posting_status_contract_idx"),
             models.Index(fields=["company", "status"], name="posting_company_status_idx"),
             models.Index(fields=["status", "closes_on"], name="posting_status_closes_idx"),
+            # The admin's default order (ordering + pk): its per-row counts are then computed for one page
+            # of rows only, not for every posting before a sort.
+            models.Index(fields=["-published_at", "-created_at", "-id"], name="posting_admin_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(

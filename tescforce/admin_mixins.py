@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .scoping import recruiter_company_id, scope_queryset
 
@@ -30,6 +33,13 @@ class ScopedAdminMixin:
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scope_queryset(field.queryset, request.user)
         return field
+
+    def action_checkbox(self, obj):
+        # Django's markup, written directly: rendering a widget template for each of 100 rows costs about a
+        # fifth of a changelist's time.
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+                           helpers.ACTION_CHECKBOX_NAME, obj.pk, label)
 
     def is_recruiter(self, request) -> bool:
         return recruiter_company_id(request.user) is not None
