@@ -68,12 +68,7 @@ class OrientationAdminForm(forms.ModelForm):
 
 
 def _is_coordinator(user) -> bool:
-    # Memoised on the request's user: the admin asks several times per page.
-    cached = getattr(user, "_tf_is_coordinator", None)
-    if cached is None:
-        cached = user.is_active and (user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists())
-        user._tf_is_coordinator = cached
-    return cached
+    return roles.has_role(user, roles.COORDINATORS)
 
 
 def _after_qualification(request, candidate) -> None:

@@ -34,7 +34,7 @@ def can_see_hotline(user) -> bool:
     # A recruiter never sees a call, even with a second role.
     if recruiter_company_id(user) is not None:
         return False
-    return user.groups.filter(name__in=HOTLINE_GROUPS).exists()
+    return roles.has_role(user, *HOTLINE_GROUPS)
 
 
 def fold(text: str) -> str:

@@ -30,7 +30,7 @@ def coordinator_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not (user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists()):
+        if not roles.has_role(user, roles.COORDINATORS):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -33,7 +33,7 @@ def desk_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if not (user.is_superuser or user.groups.filter(name__in=DESK_GROUPS).exists()):
+        if not roles.has_role(user, *DESK_GROUPS):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -10,6 +10,24 @@ HOTLINE = "Hotline"
 RECRUITERS = "Recruteurs"
 PROSPECTING = "Chargés de prospection"
 
+
+def group_names(user) -> frozenset[str]:
+    """The roles (group names) of the user, read once per request: memoised on the user object, which a
+    request loads afresh, because the admin asks for every model on every page."""
+    names = getattr(user, "_tf_group_names", None)
+    if names is None:
+        authenticated = getattr(user, "is_authenticated", False) and user.is_active
+        names = frozenset(user.groups.values_list("name", flat=True)) if authenticated else frozenset()
+        user._tf_group_names = names
+    return names
+
+
+def has_role(user, *names: str) -> bool:
+    """True for an active superuser, or an active member of one of these groups."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return user.is_superuser or not group_names(user).isdisjoint(names)
+
 ALL = ("add", "change", "delete", "view")
 
 ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {

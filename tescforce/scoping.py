@@ -41,7 +41,7 @@ def recruiter_company_id(user) -> int | None:
 
 
 def _company_scope(user) -> int | None:
-    group_names = {g.name for g in user.groups.all()}
+    group_names = roles.group_names(user)
     if roles.COORDINATORS in group_names:
         return None
     recruiter = getattr(user, "recruiter", None)

@@ -32,9 +32,7 @@ def client_ip(request) -> str:
 
 def is_coordinator(user) -> bool:
     """Return True for superusers and members of the coordinators' group."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.groups.filter(name=roles.COORDINATORS).exists()
+    return roles.has_role(user, roles.COORDINATORS)
 
 
 class SecurityPolicyAdmin(admin.ModelAdmin):

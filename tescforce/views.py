@@ -54,7 +54,7 @@ def _dashboard_parts(user) -> tuple[bool, bool]:
     """Return (talent side, business side) the user may see."""
     if user.is_superuser:
         return True, True
-    names = {g.name for g in user.groups.all()}
+    names = roles.group_names(user)
     return roles.COORDINATORS in names, roles.COORDINATORS in names or roles.PROSPECTING in names
 
 
