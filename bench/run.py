@@ -172,8 +172,9 @@ def staff_user():
 
     from tescforce import roles
 
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-coordinator", defaults={"is_staff": True, "is_superuser": True, "first_name": "Bench"})
+    # A coordinator, not a superuser: the role the staff pages serve, with its permission checks.
+    user, _ = get_user_model().objects.update_or_create(
+        username="bench-coordinator", defaults={"is_staff": True, "is_superuser": False, "first_name": "Bench"})
     user.groups.add(Group.objects.get(name=roles.COORDINATORS))
     return user
 
