@@ -217,8 +217,8 @@ class PostingRows:
     """The facts of published postings that matching uses, sorted by id."""
 
     ids: np.ndarray  # int64
-    required: list[Sequence[int]]
-    nice: list[Sequence[int]]
+    required: list[Sequence[int]] | Links
+    nice: list[Sequence[int]] | Links
     family: np.ndarray  # int64
     city: list[str]
     remote: np.ndarray  # int8
@@ -248,7 +248,7 @@ class PostingRows:
 
     def take(self, index: np.ndarray) -> PostingRows:
         return PostingRows(
-            ids=self.ids[index], required=[self.required[i] for i in index], nice=[self.nice[i] for i in index],
+            ids=self.ids[index], required=_take(self.required, index), nice=_take(self.nice, index),
             family=self.family[index], city=[self.city[i] for i in index], remote=self.remote[index],
             contract=self.contract[index], level=self.level[index], start_month=self.start_month[index],
             open_to_retraining=self.open_to_retraining[index],
@@ -280,19 +280,21 @@ class Engine:
         self._build_skills()
         self._build_profile_features()
 
-    # Skills: c_eff (n × s) in half-skills; w_skill (s × p) points per half-skill covered.
+    # Skills: c_eff (n × s) in half-skills; each posting's points per half-skill covered (w_skill:
+    # skill column, posting, points), written straight into the posting matrix.
     def _build_skills(self) -> None:
         cands, posts = self.candidates, self.postings
-        lists = [posting_skill_lists(r, n) for r, n in zip(posts.required, posts.nice, strict=True)]
-        self.req_lists = [r for r, _n in lists]
-        self.nice_lists = [n for _r, n in lists]
-        held = (set(np.unique(cands.skills.value).tolist()) if isinstance(cands.skills, Links)
-                else {s for row in cands.skills for s in row})
-        skill_ids = sorted(held | {s for row in self.req_lists for s in row}
-                           | {s for row in self.nice_lists for s in row}) or [-1]  # -1: a column nobody has
-        self.skill_col = {s: i for i, s in enumerate(skill_ids)}
-        self.skill_ids = np.array(skill_ids, dtype=np.int64)
-        n_skills = len(skill_ids)
+        p = len(posts)
+        # The lists that count (`posting_skill_lists`), as flat (posting, skill id) arrays: no Python
+        # loop over 10,000 postings.
+        (req_row, req_val), (nice_row, nice_val) = posting_skill_arrays(
+            *_pairs(posts.required), *_pairs(posts.nice))
+        held = cands.skills.value if isinstance(cands.skills, Links) else _pairs(cands.skills)[1]
+        skill_ids = _sorted_unique(np.concatenate([held, req_val, nice_val]))
+        if not len(skill_ids):
+            skill_ids = np.array([-1], dtype=np.int64)  # a column nobody has
+        self.skill_ids = skill_ids.astype(np.int64)
+        self.skill_col = dict(zip(self.skill_ids.tolist(), range(len(self.skill_ids)), strict=True))
         neighbours: dict[int, set[int]] = {}
         for a, b in self.related:
             if a in self.skill_col and b in self.skill_col and a != b:
@@ -300,23 +302,21 @@ class Engine:
                 neighbours.setdefault(self.skill_col[b], set()).add(self.skill_col[a])
         self.neighbours = neighbours
         self.c_eff = self._candidate_skill_matrix(cands.skills)
-        p = len(posts)
-        self.n_req = np.array([len(r) for r in self.req_lists], dtype=np.int64)
-        self.n_nice = np.array([len(r) for r in self.nice_lists], dtype=np.int64)
-        w = np.zeros((n_skills, p), dtype=np.float32)
+        self.n_req = np.bincount(req_row, minlength=p).astype(np.int64)
+        self.n_nice = np.bincount(nice_row, minlength=p).astype(np.int64)
         req_rate = np.float32(WEIGHTS["skills_required"]) / np.maximum(2 * self.n_req, 1).astype(np.float32)
         nice_rate = np.float32(WEIGHTS["skills_nice"]) / np.maximum(2 * self.n_nice, 1).astype(np.float32)
-        self.req_cols, self.nice_cols = [], []
-        for lists, rate, cols in ((self.req_lists, req_rate, self.req_cols),
-                                  (self.nice_lists, nice_rate, self.nice_cols)):
-            # One pass over the flattened lists: 10,000 postings cost no Python loop of NumPy calls.
-            lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=p)
-            flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
-            col = np.searchsorted(self.skill_ids, flat)
-            owner = np.repeat(np.arange(p, dtype=np.int64), lengths)
-            w[col, owner] = rate[owner]
-            cols.extend(np.split(col, np.cumsum(lengths)[:-1]) if p else [])
-        self.w_skill = w
+        pads, weights = [], []
+        for row, val, rate, counts in ((req_row, req_val, req_rate, self.n_req),
+                                       (nice_row, nice_val, nice_rate, self.n_nice)):
+            col = np.searchsorted(self.skill_ids, val)
+            weights.append((col, row, rate[row]))
+            # Each posting's skill columns in list order, padded with -1: what explanations read.
+            pad = np.full((p, max(int(counts.max(initial=0)), 1)), -1, dtype=np.int64)
+            pad[row, _rank_within(row)] = col
+            pads.append(pad)
+        self.req_pad, self.nice_pad = pads
+        self.w_skill = tuple(np.concatenate(x) for x in zip(*weights, strict=True))
 
     def _candidate_skill_matrix(self, skills: list[Sequence[int]] | Links) -> np.ndarray:
         n_skills = len(self.skill_col)
@@ -348,8 +348,8 @@ class Engine:
         blocks.append(("job_family", fam, family_class))
 
         post_keys = {c: place_key(c) for c in set(posts.city)}
-        post_place = [("*", 2) if r == 2 else (post_keys[c], int(r)) for c, r in zip(posts.city, posts.remote,
-                                                                                      strict=True)]
+        post_place = [("*", 2) if r == 2 else (post_keys[c], r) for c, r in zip(posts.city, posts.remote.tolist(),
+                                                                                 strict=True)]
         place_classes = sorted(set(post_place))
         place_class_of = {pc: k for k, pc in enumerate(place_classes)}
         place_class = np.array([place_class_of[pc] for pc in post_place], dtype=np.int64)
@@ -404,7 +404,8 @@ class Engine:
             [self.c_eff] + [b[1] for b in blocks] + [np.ones((n, 1), dtype=np.float32)], axis=1))
         k = self.cand_matrix.shape[1]
         post_matrix = np.zeros((k, p), dtype=np.float32)
-        post_matrix[:n_skills] = self.w_skill
+        skill_col, skill_post, points = self.w_skill
+        post_matrix[skill_col, skill_post] = points
         for name, _cand_points, klass in blocks:
             post_matrix[self.offsets[name] + klass, np.arange(p)] = 1
         post_matrix[k - 1, :] = base
@@ -425,8 +426,7 @@ class Engine:
         if not len(cand):
             return out
         covered = []
-        for lists in (self.req_cols, self.nice_cols):
-            pad = self.padded(lists)[post]
+        for pad in (self.req_pad[post], self.nice_pad[post]):
             vals = np.where(pad >= 0, self.c_eff[cand[:, None], np.maximum(pad, 0)], 0)
             covered.append(vals.sum(axis=1).astype(np.int64))
         covered_req, covered_nice = covered
@@ -434,13 +434,6 @@ class Engine:
         for k, name in enumerate(COMPONENTS[1:], start=1):
             out[:, k] = self.cand_matrix[cand, self.offsets[name] + self.post_class[name][post]]
         return out
-
-    def padded(self, lists: list[np.ndarray]) -> np.ndarray:
-        """Return the posting skill columns as a (postings × longest) matrix padded with -1, cached."""
-        cache = self.__dict__.setdefault("_padded_cache", {})
-        if id(lists) not in cache:
-            cache[id(lists)] = _padded(lists)
-        return cache[id(lists)]
 
     def chunks(self) -> Iterator[slice]:
         n = len(self.candidates)
@@ -540,19 +533,26 @@ def _take(lists: list[Sequence[int]] | Links, index) -> list[Sequence[int]] | Li
 
 def _flatten(lists: list[Sequence[int]] | Links, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (row, column) of each id of each list that is in the sorted array `known`."""
-    if isinstance(lists, Links):
-        rows, flat = lists.row, lists.value
-        cols = np.searchsorted(known, flat)
-        ok = cols < len(known)
-        ok[ok] = known[cols[ok]] == flat[ok]
-        return rows[ok], cols[ok]
-    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-    flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
-    rows = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    rows, flat = _pairs(lists)
     cols = np.searchsorted(known, flat)
     ok = cols < len(known)
     ok[ok] = known[cols[ok]] == flat[ok]
     return rows[ok], cols[ok]
+
+
+def _pairs(lists: list[Sequence[int]] | Links) -> tuple[np.ndarray, np.ndarray]:
+    """Return (row, id) of every id of every list, in list order."""
+    if isinstance(lists, Links):
+        return lists.row, lists.value
+    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    flat = np.fromiter((v for x in lists for v in x), dtype=np.int64, count=int(lengths.sum()))
+    return np.repeat(np.arange(len(lists), dtype=np.int64), lengths), flat
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """Return the distinct values of x, sorted (np.unique's hash path is slower on these small ints)."""
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
 def _rank_within(rows: np.ndarray) -> np.ndarray:
@@ -615,14 +615,6 @@ def _union(cand_top, post_top, n: int, p: int) -> TopMatches:
 
 # --- explanations --------------------------------------------------------------------------------
 
-def _padded(lists: list[np.ndarray]) -> np.ndarray:
-    width = max([len(x) for x in lists] + [1])
-    out = np.full((len(lists), width), -1, dtype=np.int64)
-    for j, cols in enumerate(lists):
-        out[j, :len(cols)] = cols
-    return out
-
-
 STATUS_CHARS = {"0": "missing", "1": "near", "2": "ok"}  # the status codes stored per posting skill
 
 
@@ -631,6 +623,28 @@ def posting_skill_lists(required: Sequence[int], nice: Sequence[int]) -> tuple[l
     req = sorted(dict.fromkeys(required))[:MAX_SKILLS_PER_LIST]
     taken = set(req)
     return req, sorted(x for x in dict.fromkeys(nice) if x not in taken)[:MAX_SKILLS_PER_LIST]
+
+
+def posting_skill_arrays(req_row, req_val, nice_row, nice_val):
+    """Return `posting_skill_lists` of every posting at once, from flat (posting row, skill id) pairs.
+
+    Gives ((row, id), (row, id)) for the required and nice-to-have lists that count, sorted by row
+    then id: duplicates dropped, first 40 ids of each list, nice-to-have ids also required (among
+    those 40) dropped before the nice-to-have list is cut.
+    """
+    req_row, req_val, nice_row, nice_val = (np.asarray(x, dtype=np.int64)
+                                            for x in (req_row, req_val, nice_row, nice_val))
+    values, codes = np.unique(np.concatenate([req_val, nice_val]), return_inverse=True)
+    k = max(len(values), 1)
+    # One key per pair, row × k + rank of the id: sorting orders by (row, id), equal keys are duplicates.
+    req_key = _sorted_unique(req_row * k + codes[:len(req_val)])
+    req_key = req_key[_rank_within(req_key // k) < MAX_SKILLS_PER_LIST]
+    nice_key = _sorted_unique(nice_row * k + codes[len(req_val):])
+    at = np.minimum(np.searchsorted(req_key, nice_key), max(len(req_key) - 1, 0))
+    if len(req_key):
+        nice_key = nice_key[req_key[at] != nice_key]
+    nice_key = nice_key[_rank_within(nice_key // k) < MAX_SKILLS_PER_LIST]
+    return tuple((key // k, values[key % k].astype(np.int64)) for key in (req_key, nice_key))
 
 
 def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[list, list[str], list[str]]:
@@ -642,8 +656,7 @@ def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[l
     cand, post = np.asarray(cand, dtype=np.int64), np.asarray(post, dtype=np.int64)
     points = engine.components(cand, post).tolist()
     strings = []
-    for lists in (engine.req_cols, engine.nice_cols):
-        pad = engine.padded(lists)[post]
+    for pad in (engine.req_pad[post], engine.nice_pad[post]):
         chars = np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)] + ord("0"), 0).astype(np.uint8)
         # Fixed-width byte strings drop their trailing NULs: one string per pair.
         as_bytes = np.ascontiguousarray(chars).view(f"S{chars.shape[1]}").ravel()

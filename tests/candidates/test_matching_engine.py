@@ -338,6 +338,68 @@ def test_fast_postgres_loader_reads_what_the_orm_reads(skills, families):
     assert list(slim.skills) == [[skills["Java"].pk] if skills["Java"].pk in x else [] for x in fast.skills]
 
 
+def test_posting_skill_arrays_give_the_lists_of_posting_skill_lists():
+    rng = random.Random(8)
+    # Duplicates, more than 40 skills, nice-to-have skills also required (within the first 40 and
+    # past them), empty lists.
+    required = [[rng.randint(1, 60) for _ in range(rng.choice([0, 0, 3, 30, 45, 60]))] for _ in range(200)]
+    nice = [[rng.randint(1, 60) for _ in range(rng.choice([0, 2, 10, 50]))] for _ in range(200)]
+    required[0], nice[0] = list(range(45, 0, -1)), [2, 2, 43, 44, 50]  # 43 and 44 are required past the 40th
+    (req_row, req_val), (nice_row, nice_val) = matching.posting_skill_arrays(
+        *matching._pairs(required), *matching._pairs(nice))
+    got_req = matching.Links(req_row, req_val, len(required))
+    got_nice = matching.Links(nice_row, nice_val, len(nice))
+    expected = [matching.posting_skill_lists(r, n) for r, n in zip(required, nice, strict=True)]
+    assert list(got_req) == [r for r, _n in expected]
+    assert list(got_nice) == [n for _r, n in expected]
+    assert got_nice[0] == [43, 44, 50]
+    assert max(got_req.counts()) == matching.MAX_SKILLS_PER_LIST and min(got_req.counts()) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_fast_postgres_posting_loader_reads_what_the_orm_reads(skills, families):
+    _random_world(skills, families, random.Random(12), n_candidates=15, n_postings=6)
+    many = [Skill.objects.create(name=f"T-many-{i}", slug=f"t-many-{i}", category=Skill.Category.LANGUAGE)
+            for i in range(45)]
+    by_name = {**skills, **{s.name: s for s in many}}
+    long = make_posting(by_name, families["dev"], required=[s.name for s in many],
+                        nice=[many[1].name, many[43].name, "Docker"])  # one within the first 40, one past them
+    make_posting(by_name, families["ops"], required=(), nice=(), remote=JobPosting.Remote.FULL)
+    make_posting(by_name, families["dev"], required=("Java",), nice=("Java", "React"))
+    make_posting(by_name, families["dev"], required=("SQL",), status=JobPosting.Status.CLOSED)
+    for k, pk in enumerate(JobPosting.objects.values_list("pk", flat=True)):
+        JobPosting.objects.filter(pk=pk).update(
+            start_date=None if k % 3 == 0 else TODAY + dt.timedelta(days=31 * k - 100),
+            contract=list(JobPosting.Contract.values)[k % len(JobPosting.Contract.values)],
+            level=list(JobPosting.Level.values)[k % len(JobPosting.Level.values)],
+            remote=list(JobPosting.Remote.values)[k % len(JobPosting.Remote.values)],
+            open_to_retraining=k % 2 == 0)
+    fast = matching_selectors.load_posting_rows()
+    slow = matching_selectors.load_posting_rows(ids=JobPosting.objects.values_list("pk", flat=True))
+    assert fast.ids.tolist() == slow.ids.tolist() and long.pk in fast.ids.tolist()
+    assert list(fast.required) == slow.required and list(fast.nice) == slow.nice
+    assert fast.city == slow.city
+    for name in ("family", "remote", "contract", "level", "start_month", "open_to_retraining"):
+        assert (getattr(fast, name) == getattr(slow, name)).all()
+    assert len(set(fast.start_month.tolist())) > 3 and len(set(fast.contract.tolist())) > 3
+    assert [] in list(fast.required) and [] in list(fast.nice)
+    # The engine reads both alike: same scores, same explanations, decoded with the reference lists.
+    cands = matching_selectors.load_candidate_rows()
+    related = matching_selectors.load_related_skills()
+    engines = [matching.Engine(cands, posts, related, today=TODAY) for posts in (fast, slow)]
+    assert (engines[0].scores() == engines[1].scores()).all()
+    pairs = np.indices((len(cands), len(fast))).reshape(2, -1)
+    assert matching.explain(engines[0], *pairs) == matching.explain(engines[1], *pairs)
+    j = fast.ids.tolist().index(long.pk)
+    codes = matching.explain(engines[0], np.arange(len(cands)), np.full(len(cands), j))[0]
+    decoded = matching.decode_explanation(codes, slow.required[j], slow.nice[j])
+    assert len(codes["req"]) == matching.MAX_SKILLS_PER_LIST
+    assert decoded["nice_missing"] + decoded["nice_ok"] + decoded["nice_near"] != []
+    assert many[1].pk not in decoded["nice_missing"] + decoded["nice_ok"] + decoded["nice_near"]
+    assert len(codes["nice"]) == 2  # many[43] (required past the 40th) and Docker
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", [4, 5, 6, 7])
 def test_candidate_only_fast_path_equals_full_recompute(skills, families, small_lists, monkeypatch, seed):
