@@ -13,9 +13,9 @@ from import_export.admin import ExportActionMixin
 from import_export.formats import base_formats
 
 from companies.models import Company, JobPosting
-from tescforce import roles
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from tescforce.scoping import recruiter_company_id
+from tescforce.security import is_coordinator
 
 from . import hotline_selectors, selectors, services
 from .forms import OrientationActionForm, QualificationActionForm, WithdrawActionForm
@@ -65,10 +65,6 @@ class OrientationAdminForm(forms.ModelForm):
             except services.CandidateError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data
-
-
-def _is_coordinator(user) -> bool:
-    return roles.has_role(user, roles.COORDINATORS)
 
 
 def _after_qualification(request, candidate) -> None:
@@ -226,11 +222,11 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
 
     def has_pipeline_permission(self, request) -> bool:
         """Qualify, orient, withdraw and anonymise: the coordinators' decisions."""
-        return _is_coordinator(request.user) and self.has_change_permission(request)
+        return is_coordinator(request.user) and self.has_change_permission(request)
 
     def has_export_permission(self, request) -> bool:
         # Bulk exports of personal data: coordinators, and recruiters for their own shortlist only.
-        return _is_coordinator(request.user) or (self._recruiter(request) and self.has_view_permission(request))
+        return is_coordinator(request.user) or (self._recruiter(request) and self.has_view_permission(request))
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -426,7 +422,7 @@ class CampaignAdmin(ExportActionMixin, ScopedModelAdmin):
     export_formats = [base_formats.CSV, base_formats.XLSX]
 
     def has_export_permission(self, request) -> bool:
-        return _is_coordinator(request.user)
+        return is_coordinator(request.user)
     readonly_fields = ("figures", "tracking_links", "created_at")
     fieldsets = (
         (None, {"fields": ("name", "code", "city", "channel", ("starts_on", "ends_on"), "budget", "description")}),
@@ -596,7 +592,7 @@ class ErasureAdmin(ViewOnlyAdmin):
 
     # The erasure log is for coordinators only; no group permission is needed for it.
     def has_view_permission(self, request, obj=None):
-        return request.user.is_staff and _is_coordinator(request.user)
+        return request.user.is_staff and is_coordinator(request.user)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

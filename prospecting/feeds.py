@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 from icalendar import Calendar, Event
 
-from .models import CalendarFeed
+from .models import CalendarFeed, new_feed_token
 from .selectors import upcoming_meetings_for
-from .views import _require_prospecting, may_prospect
+from .views import may_prospect, require_prospecting
 
 READ_STAMP_EVERY = dt.timedelta(hours=1)  # calendar apps poll often: note the last read at most hourly
 
@@ -61,7 +61,7 @@ def _ics_response(body: bytes) -> HttpResponse:
 @require_GET
 def meetings_ics(request):
     """Download the signed-in officer's meetings."""
-    _require_prospecting(request)
+    require_prospecting(request)
     return _ics_response(calendar_ics(request.user, request))
 
 
@@ -69,7 +69,7 @@ def meetings_ics(request):
 @require_http_methods(["GET", "POST"])
 def calendar_subscription(request):
     """Show, create, renew or revoke the officer's private calendar address."""
-    _require_prospecting(request)
+    require_prospecting(request)
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -77,8 +77,9 @@ def calendar_subscription(request):
             CalendarFeed.objects.get_or_create(user=request.user)
             messages.success(request, _("Votre adresse d'abonnement est prête."))
         elif action == "renew" and feed is not None:
-            feed.delete()
-            CalendarFeed.objects.create(user=request.user)
+            # In place: two tabs renewing at once cannot collide on the one row per user.
+            CalendarFeed.objects.filter(pk=feed.pk).update(token=new_feed_token(), created_at=timezone.now(),
+                                                           last_read_at=None)
             messages.success(request, _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."))
         elif action == "revoke" and feed is not None:
             feed.delete()

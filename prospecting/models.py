@@ -275,7 +275,7 @@ class ReminderSent(models.Model):
         return f"{self.user} – {self.day}"
 
 
-def _feed_token() -> str:
+def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -288,7 +288,7 @@ class CalendarFeed(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prospecting_feed",
                                 verbose_name=_("utilisateur"))
-    token = models.CharField(_("jeton"), max_length=64, unique=True, default=_feed_token)
+    token = models.CharField(_("jeton"), max_length=64, unique=True, default=new_feed_token)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     last_read_at = models.DateTimeField(_("dernière lecture"), null=True, blank=True)
 

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_countries import countries
 
-from .models import Meeting, Prospect, Settlement
+from .models import Meeting, Settlement
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -170,7 +170,3 @@ def upcoming_meetings_for(user, *, days_back: int = 7) -> QuerySet[Meeting]:
         Meeting.objects.filter(Q(officer=user) | Q(attendees=user), starts_at__gte=since)
         .select_related("prospect", "campaign").distinct().order_by("starts_at")
     )
-
-
-def prospects_for_staff() -> QuerySet[Prospect]:
-    return Prospect.objects.select_related("sector", "owner", "campaign")

@@ -18,7 +18,7 @@ def may_prospect(user) -> bool:
             and recruiter_company_id(user) is None)
 
 
-def _require_prospecting(request) -> None:
+def require_prospecting(request) -> None:
     """Let through staff who may view prospects; everyone else gets 403."""
     if not may_prospect(request.user):
         raise PermissionDenied
@@ -27,7 +27,7 @@ def _require_prospecting(request) -> None:
 @login_required
 def prospect_sheets(request, pk: int):
     """Pick use cases for one prospect and download them as one PDF (one page each)."""
-    _require_prospecting(request)
+    require_prospecting(request)
     prospect = get_object_or_404(Prospect.objects.select_related("sector"), pk=pk)
     if request.method == "POST":
         form = SheetPickForm(request.POST)

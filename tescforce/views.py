@@ -52,10 +52,7 @@ def legal(request):
 
 def _dashboard_parts(user) -> tuple[bool, bool]:
     """Return (talent side, business side) the user may see."""
-    if user.is_superuser:
-        return True, True
-    names = roles.group_names(user)
-    return roles.COORDINATORS in names, roles.COORDINATORS in names or roles.PROSPECTING in names
+    return roles.has_role(user, roles.COORDINATORS), roles.has_role(user, roles.COORDINATORS, roles.PROSPECTING)
 
 
 @login_required

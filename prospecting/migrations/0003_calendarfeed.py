@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='CalendarFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=prospecting.models._feed_token, max_length=64, unique=True, verbose_name='jeton')),
+                ('token', models.CharField(default=prospecting.models.new_feed_token, max_length=64, unique=True, verbose_name='jeton')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
                 ('last_read_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière lecture')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='prospecting_feed', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
