@@ -18,3 +18,18 @@ class CandidatesConfig(AppConfig):
         # The hotline's "ask for relocation help" panel in Mon espace.
         space.register_section("relocation", "candidates/hotline/space_relocation.html",
                                get_context=_relocation_context, order=50)
+        _register_erasure_hooks()
+
+
+def _register_erasure_hooks() -> None:
+    """What an erasure does outside the candidate's own rows (the routine is services.candidate_erase)."""
+    from tescforce import erasure
+
+    from . import hotline_services, services
+
+    # Mon espace sessions still signed in, on any device.
+    erasure.register("candidates.sessions", services.candidate_end_sessions, order=10)
+    # Calls and call-backs are found by the e-mail and phone: before they are blanked.
+    erasure.register("candidates.hotline", lambda subject: hotline_services.hotline_erase(subject.candidate),
+                     order=40)
+    erasure.register("candidates.matching", services.matches_erase, order=50)

@@ -1,7 +1,7 @@
 """Writes for the hotline: calls, follow-ups, call-back requests, relocation requests, digests.
 
 Also what the candidate's JSON export and erasure include of the hotline (`hotline_export`,
-`hotline_erase`), called by the candidates services.
+`hotline_erase`, an erasure hook: see tescforce/erasure.py).
 """
 
 import datetime as dt
@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from tescforce import erasure
 
 from . import hotline_selectors, wording
 from .hotline_selectors import contact_key
@@ -385,8 +387,15 @@ def hotline_erase(candidate: Candidate) -> None:
             callbacks |= Q(email__iexact=candidate.email)
         if candidate.phone:
             callbacks |= Q(phone=candidate.phone)
-        CallbackRequest.objects.filter(callbacks).delete()
+        callbacks = CallbackRequest.objects.filter(callbacks)
         relocations = RelocationRequest.objects.filter(candidate=candidate)
+        # The admin log and the audit trail keep each object's name (a caller's, a requester's).
+        for model, pks in ((HotlineCall, list(calls.values_list("pk", flat=True))),
+                           (CallbackRequest, list(callbacks.values_list("pk", flat=True))),
+                           (RelocationRequest, list(relocations.values_list("pk", flat=True)))):
+            erasure.scrub_admin_log(model, pks)
+            erasure.purge_history(model, id__in=pks)
+        callbacks.delete()
         relocations.filter(status__in=hotline_selectors.ACTIVE_RELOCATION).update(
             status=RelocationRequest.Status.CANCELLED)
         relocations.update(notes="", message="", need_other="")

@@ -225,10 +225,11 @@ class Erasure(models.Model):
         REQUEST = "request", _("Demande de la personne")
         RETENTION = "retention", _("Inactivité de plus de 2 ans")
         STAFF = "staff", _("Décision de l'équipe")
+        UNCONFIRMED = "unconfirmed", _("Inscription non confirmée sous 7 jours")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="erasures", verbose_name=_("candidat·e"))
-    reason = models.CharField(_("motif"), max_length=10, choices=Reason.choices)
+    reason = models.CharField(_("motif"), max_length=12, choices=Reason.choices)
     erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("par"))
     erased_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)

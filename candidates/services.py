@@ -5,24 +5,22 @@ import logging
 import uuid
 from typing import Any
 
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import hotline_services, pending, wording
+from tescforce import erasure
+
+from . import hotline_selectors, pending, space, wording
 from .models import (
     Campaign,
     Candidate,
     Consent,
     Erasure,
-    HotlineCall,
     JobInterest,
     Match,
     Orientation,
     Qualification,
-    RelocationRequest,
     StageChange,
 )
 
@@ -379,96 +377,108 @@ def candidate_withdraw(*, candidate: Candidate, by=None, comment: str = "") -> S
 # --- erasure and retention ------------------------------------------------------------------------
 
 def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUEST, by=None) -> bool:
-    """Anonymise every personal field and free-text note about the candidate; keep the anonymous row.
+    """Remove or blank every personal value about the candidate, in every table; return False if already done.
 
-    The row stays so that the dashboard's counts hold (stage, profile, dates, campaign, region).
-    Return False when the candidate was already anonymised.
+    The one routine for every way a person leaves: erasure from Mon espace, by the staff, the 2-year
+    anonymisation and the 7-day purge of unconfirmed sign-ups. Each room's hook runs first (see
+    tescforce/erasure.py: sessions, hotline, matching, sessions' bookings, showroom…), then the
+    candidate's own rows, their audit trail and admin-log entries are blanked. The anonymous row stays
+    so that the dashboard's counts hold (stage, profile, dates, campaign, département); an unconfirmed
+    sign-up counts for nothing and is deleted. An Erasure row keeps why and when, with no personal value.
     """
-    from events.models import Registration, SurveyResponse
-    from events.services import registration_cancel_upcoming_for
-
+    unconfirmed = reason == Erasure.Reason.UNCONFIRMED
     with transaction.atomic():
-        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        if locked.is_anonymised:
+        locked = Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
+        if locked is None or locked.is_anonymised or (unconfirmed and locked.is_confirmed):
             return False
-        now = timezone.now()
         cv_name = locked.cv.name if locked.cv else ""
         cv_storage = locked.cv.storage
-        # Seats booked for sessions still to come go back to the waitlist.
-        registration_cancel_upcoming_for(candidate=locked)
-        # The hotline finds its calls and call-backs by the e-mail and phone: before they are overwritten.
-        hotline_services.hotline_erase(locked)
-        Candidate.objects.filter(pk=locked.pk).update(
-            first_name="", last_name="", email=f"erased-{uuid.uuid4().hex}@anonymised.invalid", phone="",
-            # The département alone is kept: enough for the regional figures, not enough to find anyone.
-            postcode=locked.postcode[:2], city="", available_from=None, cv="", shown_to_recruiters=False,
-            anonymised_at=now, updated_at=now,
-        )
-        locked.skills.clear()
-        locked.desired_job_families.clear()
-        Consent.objects.filter(candidate=locked, withdrawn_at__isnull=True).update(withdrawn_at=now)
-        Qualification.objects.filter(candidate=locked).update(notes="", training_needed="")
-        StageChange.objects.filter(candidate=locked).update(comment="")
-        Orientation.objects.filter(candidate=locked).update(outcome="")
-        Registration.objects.filter(candidate=locked).update(outcome_notes="")
-        SurveyResponse.objects.filter(registration__candidate=locked).update(comment="")
-        Match.objects.filter(candidate=locked).delete()
-        _scrub_admin_log(locked)
-        _purge_history(locked)
-        Erasure.objects.create(candidate=locked, reason=reason, erased_by=by)
+        subject = _erasure_subject(locked, reason=reason)
+        erasure.run(subject)
+        _blank_candidate_rows(locked)
+        # Any other admin-log entry that names the person (an action on another object, say).
+        erasure.scrub_admin_log_mentioning(subject.names)
+        if unconfirmed:
+            Candidate.objects.filter(pk=locked.pk).delete()
+            erasure.purge_history(Candidate, id=locked.pk)  # the deletion writes one more historical row
+            Erasure.objects.create(candidate=None, reason=reason, erased_by=by)
+        else:
+            Erasure.objects.create(candidate=locked, reason=reason, erased_by=by)
         if cv_name:
             transaction.on_commit(lambda: cv_storage.delete(cv_name))
     logger.info("candidate erased", extra={"candidate_pk": locked.pk, "reason": str(reason)})
-    candidate.refresh_from_db()
+    if not unconfirmed:
+        candidate.refresh_from_db()
     return True
 
 
-def _scrub_admin_log(candidate: Candidate) -> None:
-    # The admin's log keeps each object's name at the time of the change.
-    from events.models import Registration
+def _erasure_subject(candidate: Candidate, *, reason: str) -> erasure.Subject:
+    emails = {candidate.email.strip().lower()} - {""}
+    phone = str(candidate.phone or "")
+    phones = {phone} - {""}
+    # The national form too ("0612345678"): staff type it that way in free text.
+    national = {hotline_selectors.contact_key(p) for p in phones} - {""}
+    full_name = candidate.full_name if candidate.first_name and candidate.last_name else ""
+    names = {full_name, *emails, *phones, *national} - {""}
+    return erasure.Subject(candidate=candidate, reason=str(reason), emails=frozenset(emails),
+                           phones=frozenset(phones), names=frozenset(names))
 
+
+def _blank_candidate_rows(candidate: Candidate) -> None:
+    now = timezone.now()
     related = {
-        Candidate: [candidate.pk],
         Consent: list(candidate.consents.values_list("pk", flat=True)),
         Qualification: list(Qualification.objects.filter(candidate=candidate).values_list("pk", flat=True)),
         StageChange: list(candidate.stage_changes.values_list("pk", flat=True)),
         Orientation: list(candidate.orientations.values_list("pk", flat=True)),
         JobInterest: list(candidate.interests.values_list("pk", flat=True)),
-        HotlineCall: list(candidate.calls.values_list("pk", flat=True)),
-        RelocationRequest: list(candidate.relocation_requests.values_list("pk", flat=True)),
-        Registration: list(Registration.objects.filter(candidate=candidate).values_list("pk", flat=True)),
     }
-    placeholder = str(_("[anonymisé]"))
+    Candidate.objects.filter(pk=candidate.pk).update(
+        first_name="", last_name="", email=f"erased-{uuid.uuid4().hex}@anonymised.invalid", phone="",
+        # The département alone is kept: enough for the regional figures, not enough to find anyone.
+        postcode=candidate.postcode[:2], city="", available_from=None, cv="", shown_to_recruiters=False,
+        utm_source="", utm_medium="", utm_campaign="",
+        # A new public id: the links already sent (in a mailbox, a browser history) lead nowhere.
+        public_id=uuid.uuid4(), anonymised_at=now, updated_at=now,
+    )
+    candidate.skills.clear()
+    candidate.desired_job_families.clear()
+    Consent.objects.filter(candidate=candidate, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    Qualification.objects.filter(candidate=candidate).update(notes="", training_needed="")
+    StageChange.objects.filter(candidate=candidate).update(comment="")
+    Orientation.objects.filter(candidate=candidate).update(outcome="")
+    erasure.scrub_admin_log(Candidate, [candidate.pk])
+    erasure.purge_history(Candidate, id=candidate.pk)
     for model, pks in related.items():
-        if not pks:
-            continue
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model),
-                                object_id__in=[str(pk) for pk in pks]).update(object_repr=placeholder,
-                                                                                change_message="")
+        erasure.scrub_admin_log(model, pks)
+        erasure.purge_history(model, candidate_id=candidate.pk)
 
 
-def _purge_history(candidate: Candidate) -> None:
-    # Audit history (django-simple-history), when a model keeps one, would still hold the old values.
-    for model, lookup in ((Candidate, "id"), (Consent, "candidate_id"), (Qualification, "candidate_id"),
-                          (Orientation, "candidate_id"), (HotlineCall, "candidate_id"),
-                          (RelocationRequest, "candidate_id")):
-        history = getattr(model, "history", None)
-        if history is not None:
-            history.filter(**{lookup: candidate.pk}).delete()
+def candidate_end_sessions(subject: erasure.Subject) -> int:
+    """Delete the stored sessions signed in to the person's Mon espace (erasure hook); return how many."""
+    public_id = str(subject.candidate.public_id)
+
+    def holds(data: dict) -> bool:
+        entry = data.get(space.SESSION_KEY)
+        return isinstance(entry, dict) and entry.get("id") == public_id
+
+    return erasure.end_sessions(holds)
+
+
+def matches_erase(subject: erasure.Subject) -> None:
+    """Forget the person's matches (erasure hook): scores and explanations describe their profile."""
+    Match.objects.filter(candidate=subject.candidate).delete()
 
 
 def candidates_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
-    """Delete registrations never confirmed within 7 days; return how many."""
+    """Erase and delete registrations never confirmed within 7 days; return how many."""
     cutoff = (now or timezone.now()) - UNCONFIRMED_TTL
-    stale = Candidate.objects.filter(confirmed_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
+    ids = list(Candidate.objects.filter(confirmed_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
+               .values_list("pk", flat=True))
     count = 0
-    for candidate in stale.only("pk", "cv").iterator(chunk_size=500):
-        with transaction.atomic():
-            deleted, _rows = Candidate.objects.filter(pk=candidate.pk, confirmed_at__isnull=True).delete()
-            if deleted and candidate.cv:
-                name, storage = candidate.cv.name, candidate.cv.storage
-                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
-        count += 1 if deleted else 0
+    for pk in ids:
+        # One transaction each: a failure leaves the others done; the routine re-checks under lock.
+        count += candidate_erase(candidate=Candidate(pk=pk), reason=Erasure.Reason.UNCONFIRMED)
     if count:
         logger.info("unconfirmed registrations purged", extra={"count": count})
     return count

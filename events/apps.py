@@ -8,10 +8,15 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import pending, space
+        from tescforce import erasure
 
+        from .services import registrations_erase
         from .views import book_session_pending
 
         # A newcomer's "Book a seat" runs once their e-mail is confirmed.
         pending.register("book_session", book_session_pending, label=_("Réserver une place à la session"))
         # "Mon espace" shows a cancel button on each booking still active.
         space.register_row_action("registration", "events/space_cancel_button.html")
+        # An erased person's seats to come go back to the waitlist; the notes about them go.
+        erasure.register("events.registrations", lambda subject: registrations_erase(candidate=subject.candidate),
+                         order=30)

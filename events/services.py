@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Consent, Orientation
-from tescforce import page_cache
+from tescforce import erasure, page_cache
 
 from .models import Registration, ReminderSent, Session
 
@@ -130,6 +130,24 @@ def registration_cancel_upcoming_for(*, candidate: Candidate) -> int:
     for registration in Registration.objects.filter(pk__in=ids):
         registration_cancel(registration=registration)
     return len(ids)
+
+
+def registrations_erase(*, candidate: Candidate) -> None:
+    """On erasure: free the seats of sessions to come and blank what staff and the person wrote.
+
+    Past bookings stay, without notes, for the attendance figures.
+    """
+    from .models import SurveyResponse
+
+    registration_cancel_upcoming_for(candidate=candidate)
+    registrations = Registration.objects.filter(candidate=candidate)
+    registrations.update(outcome_notes="")
+    surveys = SurveyResponse.objects.filter(registration__candidate=candidate)
+    surveys.update(comment="")
+    for model, pks in ((Registration, list(registrations.values_list("pk", flat=True))),
+                       (SurveyResponse, list(surveys.values_list("pk", flat=True)))):
+        erasure.scrub_admin_log(model, pks)
+        erasure.purge_history(model, id__in=pks)
 
 
 def session_fill_from_waitlist(*, session: Session) -> int:

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ShowroomConfig(AppConfig):
     name = "showroom"
     verbose_name = _("Showroom")
+
+    def ready(self) -> None:
+        from tescforce import erasure
+
+        from .services import contact_requests_erase
+
+        # A person who leaves takes their requests to meet companies with them (found by e-mail).
+        erasure.register("showroom.contact_requests", lambda subject: contact_requests_erase(emails=subject.emails),
+                         order=60)

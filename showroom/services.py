@@ -53,6 +53,26 @@ def contact_request_acknowledge(*, contact_request_id: int) -> bool:
     return True
 
 
+def contact_requests_erase(*, emails) -> int:
+    """Delete the contact requests sent from these addresses, and their admin-log names; return how many."""
+    from django.db.models import Q
+
+    from tescforce import erasure
+
+    addresses = [e for e in emails if e]
+    if not addresses:
+        return 0
+    query = Q()
+    for address in addresses:
+        query |= Q(email__iexact=address)
+    requests = ContactRequest.objects.filter(query)
+    pks = list(requests.values_list("pk", flat=True))
+    erasure.scrub_admin_log(ContactRequest, pks)
+    erasure.purge_history(ContactRequest, id__in=pks)
+    deleted, _rows = requests.delete()
+    return deleted
+
+
 def contact_request_mark_handled(*, contact_request: ContactRequest) -> None:
     ContactRequest.objects.filter(pk=contact_request.pk).update(handled=True)
 

@@ -375,3 +375,14 @@ CELERY_BEAT_SCHEDULE["prospecting-daily-reminders"] = {
 # Matching: recompute every match and remove the stale ones, nightly (saves recompute their own rows at once).
 CELERY_BEAT_SCHEDULE["matching-nightly-recompute"] = {
     "task": "candidates.matching_tasks.matches_recompute_nightly", "schedule": crontab(minute="40", hour="3")}
+
+# Housekeeping, nightly: expired sessions (Django's clearsessions; they keep what a visitor left in them) and
+# login records (django-axes attempts and access logs: usernames, addresses, browsers) older than
+# LOGIN_RECORDS_RETENTION_DAYS. CNIL's recommendation on logging keeps such traces 6 months to 1 year.
+LOGIN_RECORDS_RETENTION_DAYS = _read("LOGIN_RECORDS_RETENTION_DAYS", "int", default=180)
+if LOGIN_RECORDS_RETENTION_DAYS < 1:
+    _fail("LOGIN_RECORDS_RETENTION_DAYS must be at least 1.")
+CELERY_BEAT_SCHEDULE["tescforce-clear-sessions"] = {
+    "task": "tescforce.tasks.clear_expired_sessions", "schedule": crontab(minute="0", hour="4")}
+CELERY_BEAT_SCHEDULE["tescforce-purge-login-records"] = {
+    "task": "tescforce.tasks.purge_old_login_records", "schedule": crontab(minute="5", hour="4")}

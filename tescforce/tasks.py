@@ -17,3 +17,19 @@ def heartbeat() -> str:
 def add(x: int, y: int) -> int:
     """A trivial task used to prove a worker answers."""
     return x + y
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def clear_expired_sessions() -> None:
+    """Nightly: delete expired sessions (what `manage.py clearsessions` does)."""
+    from .erasure import sessions_clear_expired
+
+    sessions_clear_expired()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def purge_old_login_records() -> int:
+    """Nightly: delete login attempts and access logs older than LOGIN_RECORDS_RETENTION_DAYS."""
+    from .erasure import login_records_purge
+
+    return login_records_purge()
