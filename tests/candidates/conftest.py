@@ -1,8 +1,9 @@
 import re
 
 import pytest
+from django.contrib.sessions.models import Session as StoredSession
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from companies.models import JobFamily, Skill
@@ -84,3 +85,26 @@ def space_client(client, confirmed_candidate):
     response = client.get(f"/fr/mon-espace/lien/{token}/")
     assert response.status_code == 302
     return client
+
+
+def database_text() -> dict[str, str]:
+    """Return the text of every column of every table ("table.column" → its values, lower-cased), stored
+    sessions decoded (their data is signed and encoded: a column search cannot read it)."""
+    texts = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            quoted = ", ".join(f"CAST({connection.ops.quote_name(c)} AS TEXT)" for c in columns)
+            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows = cursor.fetchall()
+            for index, column in enumerate(columns):
+                texts[f"{table}.{column}"] = "\n".join(str(row[index]) for row in rows).lower()
+    for stored in StoredSession.objects.all():
+        texts[f"django_session[{stored.session_key[:6]}]"] = str(stored.get_decoded()).lower()
+    return texts
+
+
+def tables_containing(value: str, texts: dict[str, str] | None = None) -> list[str]:
+    """Search every column of every table, and every stored session, for `value` (case-insensitive)."""
+    texts = database_text() if texts is None else texts
+    return [where for where, text in texts.items() if value.lower() in text]

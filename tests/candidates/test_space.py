@@ -7,24 +7,20 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from candidates import services, space, tokens
 from candidates.models import (
     CallbackRequest,
     Candidate,
     Consent,
-    Erasure,
     HotlineCall,
     JobInterest,
-    Orientation,
     Qualification,
     RelocationRequest,
-    StageChange,
 )
 from tests import factories
 
-from .conftest import EXE, PDF, last_link
+from .conftest import EXE, PDF, last_link, tables_containing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_commit", "french")]
 
@@ -213,93 +209,6 @@ def test_export_holds_every_kind_of_data(space_client, confirmed_candidate, coor
 
 # --- erasure --------------------------------------------------------------------------------------
 
-PERSON = {"first_name": "Zéphyrine", "last_name": "Quintavalle", "email": "zephyrine.q@example.org",
-          "phone": "+33699887766"}
-NEEDLES = ["Zéphyrine", "Quintavalle", "zephyrine.q@example.org", "699887766"]
-
-
-def _tables_containing(value: str) -> list[str]:
-    """Search every column of every table for `value` (case-insensitive)."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            for column in connection.introspection.get_table_description(cursor, table):
-                qt, qc = connection.ops.quote_name(table), connection.ops.quote_name(column.name)
-                cursor.execute(f"SELECT COUNT(*) FROM {qt} WHERE LOWER(CAST({qc} AS TEXT)) LIKE %s",  # noqa: S608
-                               [f"%{value.lower()}%"])
-                if cursor.fetchone()[0]:
-                    found.append(f"{table}.{column.name}")
-    return found
-
-
-def test_erasure_leaves_no_personal_value_anywhere_in_the_database(client, admin_client, coordinator,
-                                                                   company_a):
-    candidate = factories.CandidateFactory(**PERSON, shown_to_recruiters=True, postcode="75011", city="Paris")
-    services.consent_give(candidate=candidate, kind=Consent.Kind.PROCESSING)
-    services.consent_give(candidate=candidate, kind=Consent.Kind.SHOWN_TO_RECRUITERS)
-    cv = SimpleUploadedFile("cv.pdf", PDF, "application/pdf")
-    services.candidate_replace_cv(candidate=candidate, cv=cv)
-    cv_name, storage = candidate.cv.name, candidate.cv.storage
-    services.candidate_qualify(candidate=candidate, level="ready", motivation=4,
-                               training_needed="Formation SAP pour Zéphyrine", notes="Zéphyrine Quintavalle motivée",
-                               by=coordinator)
-    orientation = services.orientation_create(candidate=candidate, company=company_a, by=coordinator,
-                                              comment="Vue avec Zéphyrine")
-    services.orientation_set_status(orientation=orientation, status="interview",
-                                    outcome="Entretien de Quintavalle", by=coordinator)
-    factories.RegistrationFactory(candidate=candidate, outcome_notes="Zéphyrine très présente")
-    JobInterest.objects.create(candidate=candidate, posting=factories.JobPostingFactory(company=company_a))
-    HotlineCall.objects.create(candidate=candidate, topic="relocation", summary="Zéphyrine appelle",
-                               caller_name="Zéphyrine Quintavalle", caller_contact="06 99 88 77 66")
-    HotlineCall.objects.create(topic="other", summary="Appel de zephyrine.q@example.org",
-                               caller_contact="zephyrine.q@example.org")
-    RelocationRequest.objects.create(candidate=candidate, target_city="Toulouse", need_other="Crèche pour Zéphyrine",
-                                     message="Zéphyrine arrive", notes="Quintavalle cherche un T3")
-    CallbackRequest.objects.create(name="Zéphyrine Quintavalle", email="ZEPHYRINE.Q@example.org", topic="other",
-                                   message="Rappelez-moi")
-    # A coordinator edits the record in the admin: the admin log keeps the object's name.
-    change_url = f"/admin/candidates/candidate/{candidate.pk}/change/"
-    assert admin_client.get(change_url).status_code == 200
-    from django.contrib.admin.models import CHANGE, LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    LogEntry.objects.log_actions(user_id=coordinator.pk, queryset=[candidate], action_flag=CHANGE,
-                                 change_message="Changé Zéphyrine")
-    LogEntry.objects.log_actions(user_id=coordinator.pk, queryset=[orientation], action_flag=CHANGE)
-    assert ContentType.objects.get_for_model(Candidate)
-    # The person signs in to their space and erases their account.
-    token = tokens.make_token(candidate_public_id=str(candidate.public_id), purpose="space")
-    client.get(f"/fr/mon-espace/lien/{token}/")
-    for needle in NEEDLES:
-        assert _tables_containing(needle), needle  # the search does find them before
-
-    assert client.post("/fr/mon-espace/effacer/", {}).status_code == 200  # the box must be ticked
-    response = client.post("/fr/mon-espace/effacer/", {"confirm": "on"})
-    assert response.status_code == 200
-    assert "Votre compte est effacé" in response.content.decode()
-
-    for needle in NEEDLES:
-        assert _tables_containing(needle) == [], needle
-    assert not storage.exists(cv_name)
-    candidate.refresh_from_db()
-    # What the dashboard counts stays.
-    assert candidate.anonymised_at is not None
-    assert candidate.stage == Candidate.Stage.IN_RECRUITMENT
-    assert candidate.profile == "retraining"
-    assert candidate.from_other_region
-    assert candidate.confirmed_at is not None
-    assert candidate.postcode == "75"
-    assert not candidate.shown_to_recruiters
-    assert not Consent.objects.filter(candidate=candidate, withdrawn_at__isnull=True).exists()
-    assert StageChange.objects.filter(candidate=candidate).count() == 3
-    assert Orientation.objects.filter(candidate=candidate).exists()
-    assert Erasure.objects.get(candidate=candidate).reason == Erasure.Reason.REQUEST
-    # The session is gone, and a second erasure does nothing.
-    assert client.get("/fr/mon-espace/accueil/").status_code == 302
-    assert services.candidate_erase(candidate=candidate) is False
-    assert Erasure.objects.count() == 1
-
-
 def test_erasure_in_english(client, confirmed_candidate):
     token = tokens.make_token(candidate_public_id=str(confirmed_candidate.public_id), purpose="space")
     client.get(f"/en/mon-espace/lien/{token}/")
@@ -307,4 +216,4 @@ def test_erasure_in_english(client, confirmed_candidate):
     assert "Erase my account" in page.content.decode()
     response = client.post("/en/mon-espace/effacer/", {"confirm": "on"})
     assert "Your account has been erased" in response.content.decode()
-    assert _tables_containing("helene@example.org") == []
+    assert tables_containing("helene@example.org") == []

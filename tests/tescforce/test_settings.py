@@ -54,6 +54,8 @@ def test_production_values_pass_the_deploy_checks_without_a_warning():
         ({"DB_CONN_MAX_AGE": "a minute"}, "DB_CONN_MAX_AGE is malformed"),
         ({"CSRF_TRUSTED_ORIGINS": "tescforce.example"}, "CSRF_TRUSTED_ORIGINS entries must start with https://"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be one of"),
+        ({"LOGIN_RECORDS_RETENTION_DAYS": "0"}, "LOGIN_RECORDS_RETENTION_DAYS must be at least 1"),
+        ({"LOGIN_RECORDS_RETENTION_DAYS": "a year"}, "LOGIN_RECORDS_RETENTION_DAYS is malformed"),
     ],
 )
 def test_bad_production_setting_fails_at_start_with_one_clear_line(overrides, message):
