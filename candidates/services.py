@@ -391,6 +391,8 @@ def candidate_erase(*, candidate: Candidate, reason: str = Erasure.Reason.REQUES
         locked = Candidate.objects.select_for_update().filter(pk=candidate.pk).first()
         if locked is None or locked.is_anonymised or (unconfirmed and locked.is_confirmed):
             return False
+        if reason == Erasure.Reason.RETENTION and locked.last_activity_at > timezone.now() - RETENTION:
+            return False  # came back since the nightly run listed them
         cv_name = locked.cv.name if locked.cv else ""
         cv_storage = locked.cv.storage
         subject = _erasure_subject(locked, reason=reason)
@@ -475,12 +477,21 @@ def candidates_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - UNCONFIRMED_TTL
     ids = list(Candidate.objects.filter(confirmed_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
                .values_list("pk", flat=True))
-    count = 0
-    for pk in ids:
-        # One transaction each: a failure leaves the others done; the routine re-checks under lock.
-        count += candidate_erase(candidate=Candidate(pk=pk), reason=Erasure.Reason.UNCONFIRMED)
+    count = _erase_each(ids, reason=Erasure.Reason.UNCONFIRMED)
     if count:
         logger.info("unconfirmed registrations purged", extra={"count": count})
+    return count
+
+
+def _erase_each(ids: list[int], *, reason: str) -> int:
+    # One transaction each (the routine re-checks under lock): one person whose erasure fails is
+    # logged and tried again the next night, and does not hold back everyone else's.
+    count = 0
+    for pk in ids:
+        try:
+            count += candidate_erase(candidate=Candidate(pk=pk), reason=reason)
+        except Exception:
+            logger.exception("erasure failed", extra={"candidate_pk": pk, "reason": str(reason)})
     return count
 
 
@@ -489,8 +500,6 @@ def candidates_anonymise_inactive(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - RETENTION
     ids = list(Candidate.objects.filter(anonymised_at__isnull=True, last_activity_at__lt=cutoff)
                .values_list("pk", flat=True))
-    count = 0
-    for candidate in Candidate.objects.filter(pk__in=ids).iterator(chunk_size=200):
-        count += candidate_erase(candidate=candidate, reason=Erasure.Reason.RETENTION)
+    count = _erase_each(ids, reason=Erasure.Reason.RETENTION)
     logger.info("inactive candidates anonymised", extra={"count": count})
     return count

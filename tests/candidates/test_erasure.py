@@ -86,7 +86,7 @@ def _build_person(client_for, coordinator, company_a):
     token = tokens.make_token(candidate_public_id=str(candidate.public_id), purpose="space")
     device.get(f"/fr/mon-espace/lien/{token}/")
     assert device.get("/fr/mon-espace/accueil/").status_code == 200
-    return candidate, device
+    return candidate, device, token
 
 
 def _erase_from_space(candidate, client, client_for, coordinator):
@@ -123,7 +123,7 @@ def _purge_unconfirmed(candidate, client, client_for, coordinator):
                          ids=["mon-espace", "staff", "two-years", "unconfirmed"])
 def test_every_way_of_leaving_leaves_no_personal_value_anywhere_in_the_database(
         leave, client, client_for, coordinator, company_a):
-    candidate, device = _build_person(client_for, coordinator, company_a)
+    candidate, device, link_token = _build_person(client_for, coordinator, company_a)
     cv_name, storage = candidate.cv.name, candidate.cv.storage
     needles = [*NEEDLES, str(candidate.public_id), cv_name]
     before = database_text()
@@ -136,7 +136,9 @@ def test_every_way_of_leaving_leaves_no_personal_value_anywhere_in_the_database(
     after = database_text()
     assert {needle: tables_containing(needle, after) for needle in needles} == {needle: [] for needle in needles}
     assert not storage.exists(cv_name)
-    # The other device's Mon espace session is gone.
+    # The other device's Mon espace session is gone, and the link the person was sent leads nowhere.
+    assert device.get("/fr/mon-espace/accueil/").status_code == 302
+    device.get(f"/fr/mon-espace/lien/{link_token}/")
     assert device.get("/fr/mon-espace/accueil/").status_code == 302
     # Another person's requests, sent from another address, stay as they were.
     assert ContactRequest.objects.get().email == OTHER_EMAIL
@@ -190,3 +192,28 @@ def test_a_confirmed_person_is_not_purged_as_unconfirmed(candidate):
     candidate.refresh_from_db()
     assert candidate.anonymised_at is None and candidate.first_name == "Hélène"
     assert not Erasure.objects.exists()
+
+
+def test_one_failing_erasure_does_not_hold_back_the_nightly_anonymisation_of_the_others(monkeypatch):
+    stuck, other = factories.CandidateFactory(), factories.CandidateFactory()
+    Candidate.objects.update(last_activity_at=timezone.now() - dt.timedelta(days=2 * 365 + 1))
+
+    def broken_for_one(subject):
+        if subject.candidate.pk == stuck.pk:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setitem(erasure._HOOKS, "zz.broken", erasure.Hook("zz.broken", broken_for_one, 999))
+    assert tasks.anonymise_inactive_candidates.delay().get() == 1
+    stuck.refresh_from_db()
+    other.refresh_from_db()
+    assert stuck.anonymised_at is None and stuck.first_name == "Hélène"
+    assert other.anonymised_at is not None
+    # The next night, once the cause is gone, the one left behind is anonymised.
+    monkeypatch.delitem(erasure._HOOKS, "zz.broken")
+    assert tasks.anonymise_inactive_candidates.delay().get() == 1
+
+
+def test_a_person_active_again_is_not_anonymised_for_inactivity(candidate):
+    assert services.candidate_erase(candidate=candidate, reason=Erasure.Reason.RETENTION) is False
+    candidate.refresh_from_db()
+    assert candidate.anonymised_at is None
