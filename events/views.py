@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from candidates.models import Candidate
+from candidates.services import link_email_claim
 from candidates.tokens import read_token
 from tescforce import page_cache
 
@@ -111,7 +112,7 @@ def session_book(request, pk):
     if not form.is_spam():
         candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
                                              confirmed_at__isnull=False).first()
-        if candidate is not None:
+        if candidate is not None and link_email_claim(candidate=candidate, purpose=f"book_session:{session.pk}"):
             from .tasks import send_booking_link
 
             language = translation.get_language()
