@@ -115,7 +115,7 @@ class ProfileFieldsMixin(forms.ModelForm):
 
 
 class RegistrationForm(ProfileFieldsMixin):
-    email = forms.EmailField(label=_("E-mail"), max_length=254,
+    email = forms.EmailField(label=_("E-mail"), max_length=Candidate._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     cv = forms.FileField(label=_("CV (facultatif)"), required=False,
                          help_text=_("PDF uniquement, 5 Mo au maximum."),
@@ -182,7 +182,7 @@ class CvForm(forms.Form):
 
 
 class LinkRequestForm(forms.Form):
-    email = forms.EmailField(label=_("Votre e-mail"), max_length=254,
+    email = forms.EmailField(label=_("Votre e-mail"), max_length=Candidate._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     website = forms.CharField(label=_("Ne pas remplir"), required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))

@@ -27,6 +27,11 @@ def hotline_staff():
     )
 
 
+def _length(model, name: str) -> int:
+    # The column's length is the form's limit: a longer value is an error for the person, not a crash.
+    return model._meta.get_field(name).max_length
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
@@ -47,8 +52,10 @@ class DateInput(forms.DateInput):
 class CallForm(forms.Form):
     """One call: the fields an agent fills while still on the phone."""
 
-    caller_name = forms.CharField(label=_("Nom de l'appelant"), max_length=160, required=False)
-    caller_contact = forms.CharField(label=_("Téléphone ou e-mail de l'appelant"), max_length=254, required=False)
+    caller_name = forms.CharField(label=_("Nom de l'appelant"), max_length=_length(HotlineCall, "caller_name"),
+                                  required=False)
+    caller_contact = forms.CharField(label=_("Téléphone ou e-mail de l'appelant"),
+                                     max_length=_length(HotlineCall, "caller_contact"), required=False)
     direction = forms.ChoiceField(label=_("Sens"), choices=HotlineCall.Direction.choices,
                                   initial=HotlineCall.Direction.INBOUND)
     channel = forms.ChoiceField(label=_("Canal"), choices=HotlineCall.Channel.choices,
@@ -102,9 +109,9 @@ class NewCandidateForm(forms.Form):
     """Register the caller as a candidate in the same step; consent is read out and given orally."""
 
     register = forms.BooleanField(label=_("Inscrire cette personne comme candidat·e"), required=False)
-    first_name = forms.CharField(label=_("Prénom"), max_length=80, required=False)
-    last_name = forms.CharField(label=_("Nom"), max_length=80, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    first_name = forms.CharField(label=_("Prénom"), max_length=_length(Candidate, "first_name"), required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=_length(Candidate, "last_name"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=_length(Candidate, "email"), required=False)
     phone = PhoneNumberField(label=_("Téléphone"), required=False, region="FR")
     profile = forms.ChoiceField(label=_("Profil"), choices=[("", "---------"), *Candidate.Profile.choices],
                                 required=False)
@@ -153,10 +160,10 @@ class HoneypotMixin(forms.Form):
 
 
 class CallbackRequestForm(HoneypotMixin, forms.Form):
-    name = forms.CharField(label=_("Votre nom"), max_length=160)
+    name = forms.CharField(label=_("Votre nom"), max_length=_length(CallbackRequest, "name"))
     phone = PhoneNumberField(label=_("Téléphone"), required=False, region="FR",
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
-    email = forms.EmailField(label=_("E-mail"), required=False,
+    email = forms.EmailField(label=_("E-mail"), max_length=_length(CallbackRequest, "email"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     preferred_time = forms.ChoiceField(label=_("Moment préféré pour vous rappeler"),
                                        choices=CallbackRequest.Slot.choices, initial=CallbackRequest.Slot.ANY)
@@ -182,8 +189,9 @@ class RelocationNeedsForm(forms.Form):
     need_partner_job = forms.BooleanField(label=_("Emploi du conjoint ou de la conjointe"), required=False)
     need_schools = forms.BooleanField(label=_("Scolarité des enfants"), required=False)
     need_transport = forms.BooleanField(label=_("Transports"), required=False)
-    need_other = forms.CharField(label=_("Autre besoin"), max_length=200, required=False)
-    target_city = forms.CharField(label=_("Ville visée"), max_length=80)
+    need_other = forms.CharField(label=_("Autre besoin"), max_length=_length(RelocationRequest, "need_other"),
+                                 required=False)
+    target_city = forms.CharField(label=_("Ville visée"), max_length=_length(RelocationRequest, "target_city"))
     target_date = forms.DateField(label=_("Date d'arrivée visée"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
@@ -231,7 +239,7 @@ class RelocationStaffForm(RelocationNeedsForm):
 
 class RelocationUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), choices=RelocationRequest.Status.choices)
-    target_city = forms.CharField(label=_("Ville visée"), max_length=80)
+    target_city = forms.CharField(label=_("Ville visée"), max_length=_length(RelocationRequest, "target_city"))
     target_date = forms.DateField(label=_("Date d'arrivée visée"), required=False, widget=DateInput())
     notes = forms.CharField(label=_("Notes"), help_text=CNIL_REMINDER, max_length=5000, required=False,
                             widget=forms.Textarea(attrs={"rows": 5}))

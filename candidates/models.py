@@ -218,6 +218,23 @@ class Candidate(models.Model):
         return self.anonymised_at is not None
 
 
+class LinkEmailSent(models.Model):
+    """When a link was last e-mailed on request to a candidate, per purpose: the unique row lets the database
+    decide that at most one such e-mail leaves every ten minutes (candidates.services.link_email_claim)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=40)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lien envoyé")
+        verbose_name_plural = _("liens envoyés")
+        constraints = [models.UniqueConstraint(fields=["candidate", "purpose"], name="link_email_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} – {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class Erasure(models.Model):
     """The trace of one erasure, with no personal data: which row, why, by whom, when."""
 

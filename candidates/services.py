@@ -18,6 +18,7 @@ from .models import (
     Consent,
     Erasure,
     JobInterest,
+    LinkEmailSent,
     Match,
     Orientation,
     Qualification,
@@ -27,6 +28,9 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 UNCONFIRMED_TTL = dt.timedelta(days=7)
+# A link e-mailed on request (confirmation, Mon espace, booking, interest) goes at most once in this time
+# per address and purpose: a script posting one address in a loop sends one e-mail, not a flood.
+LINK_EMAIL_INTERVAL = dt.timedelta(minutes=10)
 # CNIL: a candidate's data is kept at most two years after the last contact.
 RETENTION = dt.timedelta(days=2 * 365)
 
@@ -65,6 +69,22 @@ def _enqueue_email(*, candidate: Candidate, kind: str, language: str, action: di
     candidate_id = candidate.pk
     transaction.on_commit(lambda: send_candidate_email.delay(candidate_id=candidate_id, kind=kind,
                                                              language=language, action=action))
+
+
+def link_email_claim(*, candidate: Candidate, purpose: str) -> bool:
+    """Claim the right to e-mail `purpose`'s link to the candidate now; False if one left in the last ten minutes.
+
+    Decided by the database: the first insert of the (candidate, purpose) row wins, and later a conditional
+    UPDATE on its date lets exactly one of several simultaneous requests through.
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            LinkEmailSent.objects.create(candidate_id=candidate.pk, purpose=purpose, sent_at=now)
+        return True
+    except IntegrityError:
+        return LinkEmailSent.objects.filter(candidate_id=candidate.pk, purpose=purpose,
+                                            sent_at__lte=now - LINK_EMAIL_INTERVAL).update(sent_at=now) == 1
 
 
 def _find_by_email(email: str) -> Candidate | None:
@@ -125,6 +145,7 @@ def candidate_register(
                 for kind in kinds
             ])
             StageChange.objects.create(candidate=candidate, from_stage="", to_stage=Stage.REGISTERED)
+            link_email_claim(candidate=candidate, purpose="account")
     except IntegrityError:
         # The same address registered at the same moment: the database kept one.
         existing = _find_by_email(email)
@@ -136,6 +157,8 @@ def candidate_register(
 
 
 def _send_to_known(candidate: Candidate, *, language: str, action: dict | None) -> None:
+    if not link_email_claim(candidate=candidate, purpose="account"):
+        return
     kind = "already" if candidate.is_confirmed else "confirm"
     _enqueue_email(candidate=candidate, kind=kind, language=language, action=action)
 
@@ -159,7 +182,7 @@ def candidate_touch(*, candidate: Candidate) -> None:
 def candidate_request_space_link(*, email: str, language: str) -> None:
     """Send the "Mon espace" link when the address is known; do nothing visible otherwise."""
     candidate = _find_by_email(email)
-    if candidate is None:
+    if candidate is None or not link_email_claim(candidate=candidate, purpose="account"):
         return
     kind = "space" if candidate.is_confirmed else "confirm"
     _enqueue_email(candidate=candidate, kind=kind, language=language)

@@ -25,7 +25,8 @@ class InterestForm(forms.Form):
 class CompanyAdminForm(forms.ModelForm):
     siret = forms.CharField(label=_("SIRET"), max_length=20, required=False,
                             help_text=_("14 chiffres ; les espaces sont acceptés."))
-    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("site web"), required=False, assume_scheme="https",
+                              max_length=Company._meta.get_field("website").max_length)
 
     class Meta:
         model = Company

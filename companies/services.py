@@ -10,7 +10,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, JobInterest, Orientation
-from candidates.services import CandidateError, candidate_move, candidate_touch, orientation_set_status
+from candidates.services import (
+    CandidateError,
+    candidate_move,
+    candidate_touch,
+    link_email_claim,
+    orientation_set_status,
+)
 
 from .models import Company, JobPosting, Recruiter
 
@@ -203,6 +209,8 @@ def job_interest_request(*, posting: JobPosting, email: str, language: str) -> N
         .first()
     )
     if candidate is None:
+        return
+    if not link_email_claim(candidate=candidate, purpose=f"job_interest:{posting.pk}"):
         return
     from .tasks import send_interest_link
 

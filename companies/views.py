@@ -59,32 +59,31 @@ def _form_fields(filterset: JobPostingFilter) -> list[tuple]:
     return rows
 
 
+# The query parameters the board reads; any other is ignored (tescforce/page_cache.py).
+BOARD_PARAMS = (*JobPostingFilter.base_filters, "page")
+
+
 @require_GET
 def posting_list(request):
-    key = page_cache.key_for("board", request)
-    board = page_cache.get(key)
-    if board is None:
-        board = _render_board(request)
-        page_cache.put(key, board)
+    board = page_cache.cached_list("board", request, BOARD_PARAMS, _render_board)
     return render(request, "companies/posting_list.html", {"board": board})
 
 
-def _render_board(request) -> str:
-    """The filters and the results: the same for every visitor of this URL, so cacheable."""
-    filterset = JobPostingFilter(request.GET or None, queryset=selectors.board_postings())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The shareable state of the list: every non-empty parameter but the page number.
-    kept = request.GET.copy()
+def _render_board(params) -> tuple[str, object]:
+    """The filters and the results: the same for every visitor of these parameters, so cacheable."""
+    filterset = JobPostingFilter(params or None, queryset=selectors.board_postings())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+    # The shareable state of the list: every non-empty known parameter but the page number.
+    kept = params.copy()
     kept.pop("page", None)
-    for key in [k for k in kept if not any(kept.getlist(k))]:
-        del kept[key]
-    return render_to_string("companies/_board.html", {
+    content = render_to_string("companies/_board.html", {
         "filter": filterset,
         "fields": _form_fields(filterset),
         "page": page,
         "active_filters": _active_filters(filterset, kept),
         "querystring": kept.urlencode(),
     })
+    return content, page_cache.shown_query(params, page.number, valid=not filterset.is_bound or filterset.is_valid())
 
 
 def _registration_url(posting: JobPosting) -> str | None:

@@ -1,10 +1,13 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from candidates import wording
 from candidates.models import Candidate
 
 from .models import SurveyResponse
+
+SURVEY_COMMENT_LENGTH = 2000
 
 
 class HoneypotMixin(forms.Form):
@@ -16,7 +19,7 @@ class HoneypotMixin(forms.Form):
 
 
 class BookingForm(HoneypotMixin):
-    email = forms.EmailField(label=_("Votre e-mail"), max_length=254,
+    email = forms.EmailField(label=_("Votre e-mail"), max_length=Candidate._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
@@ -32,16 +35,21 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = SurveyResponse
         fields = ["rating", "useful", "comment"]
-        widgets = {"rating": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+        widgets = {"rating": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 4})}
 
-    def clean_comment(self):
-        return self.cleaned_data["comment"][:2000]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A text column has no length, but a comment over the limit is refused, not silently cut.
+        comment = self.fields["comment"]
+        comment.max_length = SURVEY_COMMENT_LENGTH
+        comment.validators.append(MaxLengthValidator(SURVEY_COMMENT_LENGTH))
+        comment.widget.attrs["maxlength"] = str(SURVEY_COMMENT_LENGTH)
 
 
 class WalkInForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=80)
-    last_name = forms.CharField(label=_("Nom"), max_length=80)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    first_name = forms.CharField(label=_("Prénom"), max_length=Candidate._meta.get_field("first_name").max_length)
+    last_name = forms.CharField(label=_("Nom"), max_length=Candidate._meta.get_field("last_name").max_length)
+    email = forms.EmailField(label=_("E-mail"), max_length=Candidate._meta.get_field("email").max_length)
     profile = forms.ChoiceField(label=_("Profil"), choices=Candidate.Profile.choices,
                                 initial=Candidate.Profile.RETRAINING)
     consent = forms.BooleanField(label=wording.PROCESSING_TEXT,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from candidates.models import Candidate
+from candidates.services import link_email_claim
 from candidates.tokens import read_token
 from tescforce import page_cache
 
@@ -31,33 +32,35 @@ def _bad_link(request, status=400):
 
 
 SESSIONS_PER_PAGE = 30
+# The query parameters the list reads; any other is ignored (tescforce/page_cache.py).
+SESSION_LIST_PARAMS = ("city", "page")
 
 
 @require_GET
 def session_list(request):
     # The list (filter and sessions) is the same for every visitor of this URL: cached until a change.
-    key = page_cache.key_for("sessions", request)
-    content = page_cache.get(key)
-    if content is None:
-        content = _render_session_list(request)
-        page_cache.put(key, content)
+    def render_list(params):
+        return _render_session_list(request, params)
+
+    content = page_cache.cached_list("sessions", request, SESSION_LIST_PARAMS, render_list)
     return render(request, "events/session_list.html", {"content": mark_safe(content)})  # noqa: S308 (our render)
 
 
-def _render_session_list(request) -> str:
+def _render_session_list(request, params):
     cities = selectors.session_cities()
-    form = SessionCityFilter(request.GET or None, cities=cities)
+    form = SessionCityFilter(params or None, cities=cities)
     city = form.cleaned_data["city"] if form.is_valid() else ""
     # Grouped by city in the page, soonest first inside each city; seats are counted for this page only.
     base = Session.objects.filter(is_published=True, starts_at__gt=timezone.now())
     if city:
         base = base.filter(city__iexact=city)
     page = Paginator(base.order_by("city", "starts_at", "pk").only("pk"), SESSIONS_PER_PAGE).get_page(
-        request.GET.get("page"))
+        params.get("page"))
     sessions = selectors.session_upcoming().filter(pk__in=[s.pk for s in page]).order_by("city", "starts_at", "pk")
-    return render_to_string("events/_session_list_content.html", {
+    content = render_to_string("events/_session_list_content.html", {
         "sessions": sessions, "form": form, "city": city, "page": page,
         "querystring": urlencode({"city": city}) if city else ""}, request=request)
+    return content, page_cache.shown_query(params, page.number, valid=not form.is_bound or form.is_valid())
 
 
 def _public_session(pk: int) -> Session:
@@ -111,7 +114,7 @@ def session_book(request, pk):
     if not form.is_spam():
         candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
                                              confirmed_at__isnull=False).first()
-        if candidate is not None:
+        if candidate is not None and link_email_claim(candidate=candidate, purpose=f"book_session:{session.pk}"):
             from .tasks import send_booking_link
 
             language = translation.get_language()

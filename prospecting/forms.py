@@ -28,6 +28,7 @@ class MeetingAdminForm(forms.ModelForm):
     local_date = forms.DateField(label=_("Date (heure locale du rendez-vous)"), widget=admin_widgets.AdminDateWidget)
     local_time = forms.TimeField(label=_("Heure locale"), widget=admin_widgets.AdminTimeWidget)
     online_url = forms.URLField(label=_("Lien"), required=False, assume_scheme="https",
+                                max_length=Meeting._meta.get_field("online_url").max_length,
                                 widget=admin_widgets.AdminURLFieldWidget)
 
     class Meta:
@@ -77,6 +78,7 @@ class ProspectAdminForm(forms.ModelForm):
     """The stage is moved through `prospect_move`, so nonsense moves become field errors here."""
 
     website = forms.URLField(label=_("Site web"), required=False, assume_scheme="https",
+                             max_length=Prospect._meta.get_field("website").max_length,
                              widget=admin_widgets.AdminURLFieldWidget)
 
     class Meta:

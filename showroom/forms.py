@@ -4,13 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .images import ImageRejected, image_reencode
-from .models import UseCaseImage
+from .models import ContactRequest, UseCaseImage
+
+
+def _length(name: str) -> int:
+    # The column's length is the form's limit: a longer value is an error for the visitor, not a crash.
+    return ContactRequest._meta.get_field(name).max_length
 
 
 class ContactRequestForm(forms.Form):
-    name = forms.CharField(label=_("Votre nom"), max_length=160)
-    email = forms.EmailField(label=_("Votre e-mail"))
-    organisation = forms.CharField(label=_("Votre entreprise ou organisation"), max_length=160)
+    name = forms.CharField(label=_("Votre nom"), max_length=_length("name"))
+    email = forms.EmailField(label=_("Votre e-mail"), max_length=_length("email"))
+    organisation = forms.CharField(label=_("Votre entreprise ou organisation"), max_length=_length("organisation"))
     # A callable: the names are read in the visitor's language, not once at import.
     country = forms.ChoiceField(label=_("Pays"), choices=lambda: [("", "—"), *countries], required=False)
     message = forms.CharField(label=_("Votre projet en quelques lignes"), widget=forms.Textarea(attrs={"rows": 4}),

@@ -28,26 +28,30 @@ def _get_published(slug: str):
         published_use_cases().prefetch_related("technologies", "companies", "images"), slug=slug)
 
 
+# The query parameters the catalogue reads; any other is ignored (tescforce/page_cache.py).
+LIST_PARAMS = (*UseCaseFilter.base_filters, "page")
+
+
 def usecase_list(request):
-    # Filters and results are the same for every visitor of this URL: cached until a change.
-    key = page_cache.key_for("showroom", request)
-    content = page_cache.get(key)
-    if content is None:
-        content = _render_usecase_list(request)
-        page_cache.put(key, content)
+    # Filters and results are the same for every visitor of these parameters: cached until a change.
+    def render_list(params):
+        return _render_usecase_list(request, params)
+
+    content = page_cache.cached_list("showroom", request, LIST_PARAMS, render_list)
     return render(request, "showroom/usecase_list.html", {"content": mark_safe(content)})  # noqa: S308 (our render)
 
 
-def _render_usecase_list(request) -> str:
-    filterset = UseCaseFilter(request.GET or None, queryset=published_use_cases().prefetch_related(
+def _render_usecase_list(request, params):
+    filterset = UseCaseFilter(params or None, queryset=published_use_cases().prefetch_related(
         "technologies", "images"))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+    querystring = params.copy()
     querystring.pop("page", None)
-    return render_to_string("showroom/_usecase_list_content.html", {
+    content = render_to_string("showroom/_usecase_list_content.html", {
         "filter": filterset, "page": page, "use_cases": page.object_list, "querystring": querystring.urlencode(),
-        "is_filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "is_filtered": bool(querystring),
     }, request=request)
+    return content, page_cache.shown_query(params, page.number, valid=not filterset.is_bound or filterset.is_valid())
 
 
 def usecase_detail(request, slug):

@@ -6,7 +6,8 @@ many-to-many links) moves that version, so the next request renders afresh. Keys
 (pages list what is upcoming or open today); a short lifetime bounds the rest. Only parts without forms
 or anything about the visitor are cached: templates wrap them in ``{% get_current_language as lang %}
 {% page_version "home" as v %}{% cache 300 home v lang %}``; a view caching what it renders itself
-uses key_for/get/put, or cached_parts for a page's visitor-independent parts (one cache call per page).
+uses cached_list (a list keyed by the query parameters it declares), or cached_parts for a page's
+visitor-independent parts (one cache call per page).
 Writes that bypass signals (queryset.update) call invalidate_on_commit.
 """
 
@@ -15,12 +16,13 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import QueryDict
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -93,14 +95,62 @@ def _local_put(key: str, entry: tuple[float, object]) -> None:
 MAX_QUERY_LENGTH = 300  # longer query strings are rendered but not stored
 
 
-def key_for(name: str, request) -> str | None:
-    """A cache key for a fragment rendered by a view (this page group, language, day and query string)."""
-    query = request.GET.urlencode()
+def known_query(request, known: Iterable[str]) -> QueryDict:
+    """The query string reduced to the parameters a page knows, the only ones it may render from.
+
+    Unknown parameters are dropped, so junk added to a URL can neither fill the cache (which shares its
+    Redis with the task queue) nor show up in the page's links; a repeated parameter keeps the value the
+    page reads (the last), empty ones go, and `page` is kept only as a whole number above 1.
+    """
+    params = QueryDict(mutable=True)
+    for name in sorted(set(known)):
+        value = request.GET.get(name)
+        if value is None or value == "":
+            continue
+        if name == "page":
+            if not value.isdigit() or len(value) > 6 or int(value) <= 1:
+                continue
+            value = str(int(value))
+        params[name] = value
+    return params
+
+
+def shown_query(params: QueryDict, page_number: int, valid: bool = True) -> QueryDict | None:
+    """What a list actually showed: the known parameters with the page the paginator settled on (a page
+    beyond the last shows the last), or None when the filters were refused (such a page is not stored)."""
+    if not valid:
+        return None
+    shown = params.copy()
+    shown.pop("page", None)
+    if page_number > 1:
+        shown["page"] = str(page_number)
+    return shown
+
+
+def key_for(name: str, request, params: QueryDict) -> str | None:
+    """A cache key for a fragment rendered by a view (this page group, language, day and known parameters)."""
+    query = params.urlencode()
     current = version(name)
     if not current or len(query) > MAX_QUERY_LENGTH:
         return None
-    digest = hashlib.sha256("&".join(sorted(query.split("&"))).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
     return f"tescforce:page:{name}:{current}:{translation.get_language()}:{request.path}:{digest}"
+
+
+def cached_list(name: str, request, known: Iterable[str],
+                render: Callable[[QueryDict], tuple[str, QueryDict | None]]) -> str:
+    """A list page's fragment for this request, rendered by `render` from the known parameters only.
+
+    `render` returns the fragment and what it showed (shown_query); it is stored under that, so that
+    `?page=99999` does not make an entry of its own, and not at all when the filters were refused.
+    """
+    params = known_query(request, known)
+    content = get(key_for(name, request, params))
+    if content is None:
+        content, shown = render(params)
+        if shown is not None:
+            put(key_for(name, request, shown), content)
+    return content
 
 
 def get(key: str | None):

@@ -5,10 +5,12 @@ import pytest
 from django.core import mail, signing
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.utils import timezone
 
 from candidates import pending, tasks, tokens, wording
-from candidates.models import Campaign, Candidate, Consent, StageChange
+from candidates.models import Campaign, Candidate, Consent, LinkEmailSent, StageChange
+from candidates.services import LINK_EMAIL_INTERVAL
 from tests import factories
 
 from .conftest import EXE, PDF, last_link, registration_data
@@ -85,6 +87,7 @@ def test_same_email_in_another_case_never_duplicates_and_looks_the_same(client, 
     first = register(client, reference)
     client.post(last_link("inscription/confirmer"))
     mail.outbox.clear()
+    LinkEmailSent.objects.update(sent_at=F("sent_at") - LINK_EMAIL_INTERVAL)
     second = register(client, reference, email="Camille.DURAND@Example.org", first_name="Intrus")
     assert second.status_code == first.status_code == 302
     assert second["Location"] == first["Location"]
@@ -98,9 +101,21 @@ def test_same_email_in_another_case_never_duplicates_and_looks_the_same(client, 
 def test_unconfirmed_address_registering_again_gets_a_fresh_confirmation(client, reference):
     register(client, reference)
     mail.outbox.clear()
+    LinkEmailSent.objects.update(sent_at=F("sent_at") - LINK_EMAIL_INTERVAL)
     register(client, reference, email="CAMILLE.durand@example.org")
     assert Candidate.objects.count() == 1
     assert "/fr/inscription/confirmer/" in mail.outbox[0].body
+
+
+def test_registering_again_within_ten_minutes_sends_nothing_and_looks_the_same(client, reference):
+    first = register(client, reference)
+    mail.outbox.clear()
+    again = register(client, reference, email="CAMILLE.durand@example.org")
+    assert again.status_code == first.status_code == 302 and again["Location"] == first["Location"]
+    assert mail.outbox == []
+    LinkEmailSent.objects.update(sent_at=F("sent_at") - LINK_EMAIL_INTERVAL + dt.timedelta(seconds=30))
+    register(client, reference)
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize("lang,message", [
