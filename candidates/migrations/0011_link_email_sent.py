@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0009_candidate_email_unique_when_given'),
+        ('candidates', '0010_erasure_reason_unconfirmed'),
     ]
 
     operations = [
