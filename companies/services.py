@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, JobInterest, Orientation
 from candidates.services import CandidateError, candidate_move, candidate_touch, orientation_set_status
+from tescforce.tasks import enqueue_on_commit
 
 from .models import Company, JobPosting, Recruiter
 
@@ -206,7 +207,7 @@ def job_interest_request(*, posting: JobPosting, email: str, language: str) -> N
         return
     from .tasks import send_interest_link
 
-    transaction.on_commit(lambda: send_interest_link.delay(candidate.pk, posting.pk, language))
+    enqueue_on_commit(send_interest_link, candidate.pk, posting.pk, language)
 
 
 def _move_candidate_to_hired(*, candidate: Candidate, by: AbstractBaseUser | None, comment: str) -> str | None:

@@ -109,9 +109,9 @@ def test_the_task_retries_with_backoff_on_a_failed_send():
     task.push_request(retries=3, is_eager=False)  # as on a worker, at the fourth attempt
     try:
         with mock.patch.object(task, "retry", side_effect=Retry("again")) as retry, \
-                mock.patch.object(services, "reminders_send_due", side_effect=SMTPException("down")):
-            with pytest.raises(Retry):
-                task.run()
+                mock.patch.object(services, "reminders_send_due", side_effect=SMTPException("down")), \
+                pytest.raises(Retry):
+            task.run()
     finally:
         task.pop_request()
     assert isinstance(retry.call_args.kwargs["exc"], SMTPException)
