@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import erasure
+from tescforce.tasks import enqueue_on_commit
 
 from . import hotline_selectors, wording
 from .hotline_selectors import contact_key
@@ -215,7 +216,7 @@ def callback_request_create(
     if request.email:
         from .hotline_tasks import hotline_callback_acknowledge
 
-        transaction.on_commit(lambda: hotline_callback_acknowledge.delay(request.pk))
+        enqueue_on_commit(hotline_callback_acknowledge, request.pk)
     return request
 
 

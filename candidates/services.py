@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import erasure
+from tescforce.tasks import enqueue_on_commit
 
 from . import hotline_selectors, pending, space, wording
 from .models import (
@@ -66,9 +67,8 @@ class CandidateError(Exception):
 def _enqueue_email(*, candidate: Candidate, kind: str, language: str, action: dict | None = None) -> None:
     from .tasks import send_candidate_email
 
-    candidate_id = candidate.pk
-    transaction.on_commit(lambda: send_candidate_email.delay(candidate_id=candidate_id, kind=kind,
-                                                             language=language, action=action))
+    # A failing mail server never turns the saved registration into an error page.
+    enqueue_on_commit(send_candidate_email, candidate_id=candidate.pk, kind=kind, language=language, action=action)
 
 
 def link_email_claim(*, candidate: Candidate, purpose: str) -> bool:

@@ -6,21 +6,30 @@ import logging
 
 from celery import shared_task
 
+from tescforce.tasks import DELIVERY_ERRORS, retry_later
+
 logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(**RETRY)
-def send_candidate_email(*, candidate_id: int, kind: str, language: str, action: dict | None = None) -> bool:
-    """Send one signed-link e-mail; a candidate erased or purged since gets nothing."""
+@shared_task(bind=True, max_retries=8)
+def send_candidate_email(self, *, candidate_id: int, kind: str, language: str, action: dict | None = None) -> bool:
+    """Send one signed-link e-mail; a candidate erased or purged since gets nothing.
+
+    A worker retries a failed send with backoff; in-process the failure is logged and the person gets
+    a fresh link by registering again or asking for their "Mon espace" link.
+    """
     from .emails import send_candidate_email as send
     from .models import Candidate
 
     candidate = Candidate.objects.filter(pk=candidate_id, anonymised_at__isnull=True).first()
     if candidate is None:
         return False
-    send(candidate=candidate, kind=kind, language=language, action=action)
+    try:
+        send(candidate=candidate, kind=kind, language=language, action=action)
+    except DELIVERY_ERRORS as exc:
+        retry_later(self, exc)
     return True
 
 

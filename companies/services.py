@@ -17,6 +17,7 @@ from candidates.services import (
     link_email_claim,
     orientation_set_status,
 )
+from tescforce.tasks import enqueue_on_commit
 
 from .models import Company, JobPosting, Recruiter
 
@@ -214,7 +215,7 @@ def job_interest_request(*, posting: JobPosting, email: str, language: str) -> N
         return
     from .tasks import send_interest_link
 
-    transaction.on_commit(lambda: send_interest_link.delay(candidate.pk, posting.pk, language))
+    enqueue_on_commit(send_interest_link, candidate.pk, posting.pk, language)
 
 
 def _move_candidate_to_hired(*, candidate: Candidate, by: AbstractBaseUser | None, comment: str) -> str | None:

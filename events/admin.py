@@ -16,9 +16,9 @@ from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from . import selectors, services
 from .models import (
     Edition,
+    MessageSent,
     Programme,
     Registration,
-    ReminderSent,
     Session,
     SessionCompany,
     SessionPartner,
@@ -443,11 +443,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         messages.success(request, _("%(n)s personne(s) pointée(s).") % {"n": done})
 
 
-@admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
-    list_display = ["kind", "session", "registration", "recruiter", "sent_at"]
-    list_filter = ["kind", "session__edition"]
-    date_hierarchy = "sent_at"
+@admin.register(MessageSent)
+class MessageSentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "session", "registration", "recruiter", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["kind", "state", "session__edition"]
+    date_hierarchy = "created_at"
     list_select_related = ["session", "registration__candidate", "recruiter__user"]
     raw_id_fields = ["session", "registration", "recruiter"]
 

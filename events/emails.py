@@ -1,4 +1,6 @@
-"""The e-mails of the events app. Sending raises on failure so that callers roll back and retry."""
+"""The e-mails of the events app. Sending raises on failure so that callers give the claim back and retry."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,16 +13,27 @@ from candidates.tokens import make_token
 
 from . import ical
 from .links import make_link_token
-from .models import Registration, ReminderSent, Session
+from .models import MessageSent, Registration, Session
+
+REGISTRATION_KINDS = (MessageSent.Kind.CONFIRMED, MessageSent.Kind.WAITLISTED, MessageSent.Kind.PROMOTED,
+                      MessageSent.Kind.CANCELLED)
 
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None) -> None:
+def message_id_for(message: MessageSent) -> str:
+    """The Message-ID of an outbox row: the same on every attempt, so a repeat is recognisable."""
+    domain = urlsplit(settings.SITE_URL).hostname or "tescforce.invalid"
+    return f"<events-{message.pk}-{message.kind}@{domain}>"
+
+
+def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None,
+          headers: dict | None = None, connection=None) -> None:
     body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                           headers=headers, connection=connection)
     if attach_session is not None:
         message.attach(f"session-{attach_session.pk}.ics",
                        ical.sessions_calendar([attach_session]), "text/calendar; charset=utf-8; method=PUBLISH")
@@ -35,8 +48,20 @@ def _upcoming_sessions(exclude: Session, limit: int = 3):
     return Session.objects.filter(is_published=True, starts_at__gt=timezone.now()).exclude(pk=exclude.pk)[:limit]
 
 
-def send_registration_email(*, registration: Registration, kind: str) -> None:
-    """Tell the candidate their booking is confirmed, waitlisted, or confirmed from the waitlist."""
+def send_message(*, message: MessageSent, connection=None) -> None:
+    """Send the e-mail an outbox row stands for, on `connection` when given."""
+    extra = {"headers": {"Message-ID": message_id_for(message)}, "connection": connection}
+    if message.recruiter_id is not None:
+        send_recruiter_reminder(recruiter=message.recruiter, session=message.session, kind=message.kind, **extra)
+    elif message.kind in REGISTRATION_KINDS:
+        send_registration_email(registration=message.registration, kind=message.kind, **extra)
+    else:
+        send_candidate_message(registration=message.registration, kind=message.kind, **extra)
+
+
+def send_registration_email(*, registration: Registration, kind: str, headers: dict | None = None,
+                            connection=None) -> None:
+    """Tell the candidate their booking is confirmed, waitlisted, confirmed from the waitlist, or cancelled."""
     from .selectors import waitlist_position
 
     with translation.override(_language(registration.candidate)):
@@ -45,6 +70,7 @@ def send_registration_email(*, registration: Registration, kind: str) -> None:
             "confirmed": _("Votre place est réservée : %(title)s"),
             "waitlisted": _("Vous êtes sur liste d'attente : %(title)s"),
             "promoted": _("Une place s'est libérée : %(title)s"),
+            "cancelled": _("Inscription annulée : %(title)s"),
         }
         context = {
             "kind": kind, "registration": registration, "session": session,
@@ -52,45 +78,49 @@ def send_registration_email(*, registration: Registration, kind: str) -> None:
             "session_url": _absolute(session.get_absolute_url()),
             "cancel_url": _absolute(reverse("events:booking_cancel", kwargs={
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)})),
+            "list_url": _absolute(reverse("events:session_list")),
         }
         _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration.txt",
               context=context, to=registration.candidate.email,
-              attach_session=session if kind in ("confirmed", "promoted") else None)
+              attach_session=session if kind in ("confirmed", "promoted") else None,
+              headers=headers, connection=connection)
 
 
-def send_candidate_message(*, registration: Registration, kind: str) -> None:
+def send_candidate_message(*, registration: Registration, kind: str, headers: dict | None = None,
+                           connection=None) -> None:
     """Send a reminder (J-7, J-1), the satisfaction survey or the no-show message."""
     with translation.override(_language(registration.candidate)):
         session = registration.session
         subjects = {
-            ReminderSent.Kind.D7: _("Dans une semaine : %(title)s"),
-            ReminderSent.Kind.D1: _("Demain : %(title)s"),
-            ReminderSent.Kind.SURVEY: _("Votre avis sur %(title)s"),
-            ReminderSent.Kind.NO_SHOW: _("Nous vous avons manqué·e : %(title)s"),
+            MessageSent.Kind.D7: _("Dans une semaine : %(title)s"),
+            MessageSent.Kind.D1: _("Demain : %(title)s"),
+            MessageSent.Kind.SURVEY: _("Votre avis sur %(title)s"),
+            MessageSent.Kind.NO_SHOW: _("Nous vous avons manqué·e : %(title)s"),
         }
         context = {"kind": kind, "registration": registration, "session": session,
                    "session_url": _absolute(session.get_absolute_url())}
-        if kind == ReminderSent.Kind.SURVEY:
+        if kind == MessageSent.Kind.SURVEY:
             context["survey_url"] = _absolute(reverse("events:survey", kwargs={
                 "token": make_link_token(purpose="survey", registration_id=registration.pk)}))
-        elif kind == ReminderSent.Kind.NO_SHOW:
+        elif kind == MessageSent.Kind.NO_SHOW:
             context["next_sessions"] = [(s, _absolute(s.get_absolute_url())) for s in _upcoming_sessions(session)]
             context["list_url"] = _absolute(reverse("events:session_list"))
         else:
             context["cancel_url"] = _absolute(reverse("events:booking_cancel", kwargs={
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)}))
         _send(subject=subjects[kind] % {"title": session.title}, template="events/email/candidate_message.txt",
-              context=context, to=registration.candidate.email)
+              context=context, to=registration.candidate.email, headers=headers, connection=connection)
 
 
-def send_recruiter_reminder(*, recruiter, session: Session, kind: str) -> None:
+def send_recruiter_reminder(*, recruiter, session: Session, kind: str, headers: dict | None = None,
+                            connection=None) -> None:
     with translation.override(recruiter.language or settings.LANGUAGE_CODE):
-        when = _("dans une semaine") if kind == ReminderSent.Kind.D7 else _("demain")
+        when = _("dans une semaine") if kind == MessageSent.Kind.D7 else _("demain")
         context = {"session": session, "when": when, "recruiter": recruiter,
                    "session_url": _absolute(session.get_absolute_url())}
         _send(subject=_("Session %(when)s : %(title)s") % {"when": when, "title": session.title},
               template="events/email/recruiter_reminder.txt", context=context, to=recruiter.user.email,
-              attach_session=session)
+              attach_session=session, headers=headers, connection=connection)
 
 
 def send_booking_link(*, candidate, session: Session, language: str) -> None:

@@ -187,35 +187,61 @@ class Registration(models.Model):
         return f"{self.candidate} @ {self.session} ({self.get_status_display()})"
 
 
-class ReminderSent(models.Model):
-    """A one-time message recorded in the same transaction as its sending, so it goes out once."""
+class MessageSent(models.Model):
+    """One message to one person (booking e-mail, reminder, survey): the outbox row that makes it go once.
+
+    The row is written as `pending` with the action that causes the message (a booking, a due reminder).
+    A sender claims it in a committed transaction of its own (a conditional UPDATE: one winner), sends,
+    then marks it `sent`. A claim older than the lease (settings.MESSAGE_CLAIM_LEASE, longer than the
+    SMTP timeout) whose send was never confirmed may be claimed again: the sender died mid-send.
+    """
 
     class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", _("Place réservée")
+        WAITLISTED = "waitlisted", _("Liste d'attente")
+        PROMOTED = "promoted", _("Place libérée")
+        CANCELLED = "cancelled", _("Inscription annulée")
         D7 = "d7", _("Rappel J-7")
         D1 = "d1", _("Rappel J-1")
         SURVEY = "survey", _("Questionnaire de satisfaction")
         NO_SHOW = "no_show", _("Message aux absents")
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders",
+    class State(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        CLAIMED = "claimed", _("En cours d'envoi")
+        SENT = "sent", _("Envoyé")
+        DROPPED = "dropped", _("Sans objet")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages",
                                 verbose_name=_("session"))
-    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="reminders", verbose_name=_("inscription"))
+                                     related_name="messages", verbose_name=_("inscription"))
     recruiter = models.ForeignKey("companies.Recruiter", on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="+", verbose_name=_("recruteur"))
-    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    # Tells apart two messages of one kind to one booking (booked, cancelled, booked again): the
+    # time of the booking or cancellation it reports; empty for reminders, which go once per booking.
+    variant = models.CharField(_("variante"), max_length=40, blank=True, default="")
+    state = models.CharField(_("état"), max_length=8, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.CharField(_("dernière erreur"), max_length=200, blank=True, default="")
 
     class Meta:
-        verbose_name = _("rappel envoyé")
-        verbose_name_plural = _("rappels envoyés")
+        verbose_name = _("message envoyé")
+        verbose_name_plural = _("messages envoyés")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "kind"], condition=Q(registration__isnull=False),
-                                    name="reminder_once_per_registration"),
+            models.UniqueConstraint(fields=["registration", "kind", "variant"],
+                                    condition=Q(registration__isnull=False), name="message_once_per_registration"),
             models.UniqueConstraint(fields=["session", "recruiter", "kind"], condition=Q(recruiter__isnull=False),
-                                    name="reminder_once_per_recruiter"),
+                                    name="message_once_per_recruiter"),
             models.CheckConstraint(condition=Q(registration__isnull=False) | Q(recruiter__isnull=False),
-                                   name="reminder_has_recipient"),
+                                   name="message_has_recipient"),
         ]
+        indexes = [models.Index(fields=["state", "claimed_at"], name="message_sweep_idx",
+                                condition=Q(state__in=["pending", "claimed"]))]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.session}"

@@ -5,16 +5,21 @@ Seats are decided in the database: every write that changes who holds a seat loc
 """
 
 import datetime as dt
+import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Consent, Orientation
 from tescforce import erasure, page_cache
+from tescforce.tasks import enqueue_on_commit
 
-from .models import Registration, ReminderSent, Session
+from .models import MessageSent, Registration, Session, SurveyResponse
+
+logger = logging.getLogger(__name__)
 
 # Statuses that hold one of the session's seats.
 SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
@@ -50,12 +55,6 @@ def _check_open(session: Session, now: dt.datetime) -> None:
         raise BookingError(_("Les inscriptions à cette session sont closes."))
 
 
-def _enqueue_mail(registration_id: int, kind: str) -> None:
-    from .tasks import send_registration_email
-
-    transaction.on_commit(lambda: send_registration_email.delay(registration_id, kind))
-
-
 def registration_book(*, session: Session, candidate: Candidate) -> Registration:
     """Book a seat, or a waitlist place when the session is full; booking twice returns the first booking."""
     if candidate.anonymised_at is not None:
@@ -82,7 +81,7 @@ def registration_book(*, session: Session, candidate: Candidate) -> Registration
             except IntegrityError:
                 # Only reachable if the row appeared outside the session lock: give that booking back.
                 return Registration.objects.get(session=locked, candidate=candidate)
-        _enqueue_mail(registration.pk, status)
+        message_record(kind=status, registration=registration, variant=_variant(registration.created_at))
     return registration
 
 
@@ -90,21 +89,26 @@ def _promote_waitlisted(session: Session, free: int) -> list[int]:
     """Move the first `free` waitlisted candidates to confirmed; the caller holds the session lock."""
     if free <= 0 or session.starts_at <= timezone.now():
         return []
-    ids = list(
+    promoted = list(
         session.registrations.filter(status=Registration.Status.WAITLISTED, candidate__anonymised_at__isnull=True)
-        .order_by("created_at", "id").values_list("pk", flat=True)[:free]
+        .order_by("created_at", "id")[:free]
     )
+    ids = [registration.pk for registration in promoted]
     if ids:
         Registration.objects.filter(pk__in=ids, status=Registration.Status.WAITLISTED).update(
             status=Registration.Status.CONFIRMED)
         page_cache.invalidate_on_commit("sessions")  # an update sends no signal; seats are shown publicly
-        for pk in ids:
-            _enqueue_mail(pk, "promoted")
+        for registration in promoted:
+            message_record(kind=MessageSent.Kind.PROMOTED, registration=registration,
+                           variant=_variant(registration.created_at))
     return ids
 
 
-def registration_cancel(*, registration: Registration, by_staff: bool = False) -> Registration:
-    """Cancel a booking; a freed seat goes to the first waitlisted candidate in the same transaction."""
+def registration_cancel(*, registration: Registration, by_staff: bool = False, notify: bool = True) -> Registration:
+    """Cancel a booking; a freed seat goes to the first waitlisted candidate in the same transaction.
+
+    The candidate is told by e-mail unless `notify` is False (their account is being erased).
+    """
     with transaction.atomic():
         session = _lock(registration.session_id)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -118,6 +122,9 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
+        if notify:
+            message_record(kind=MessageSent.Kind.CANCELLED, registration=current,
+                           variant=_variant(current.cancelled_at))
         if held_seat:
             _promote_waitlisted(session, session.capacity - seats_taken(session))
     return current
@@ -128,7 +135,7 @@ def registration_cancel_upcoming_for(*, candidate: Candidate) -> int:
     ids = list(Registration.objects.filter(candidate=candidate, status__in=ACTIVE_STATUSES,
                                            session__starts_at__gt=timezone.now()).values_list("pk", flat=True))
     for registration in Registration.objects.filter(pk__in=ids):
-        registration_cancel(registration=registration)
+        registration_cancel(registration=registration, notify=False)
     return len(ids)
 
 
@@ -137,8 +144,6 @@ def registrations_erase(*, candidate: Candidate) -> None:
 
     Past bookings stay, without notes, for the attendance figures.
     """
-    from .models import SurveyResponse
-
     registration_cancel_upcoming_for(candidate=candidate)
     registrations = Registration.objects.filter(candidate=candidate)
     registrations.update(outcome_notes="")
@@ -318,43 +323,147 @@ def session_mark_no_shows(*, session: Session) -> int:
         status=Registration.Status.NO_SHOW)
 
 
-# One-time messages -------------------------------------------------------------------------------
+# Messages: at most once, none lost ----------------------------------------------------------------
+#
+# Every e-mail of this app has an outbox row (MessageSent) whose unique key is (registration, kind,
+# variant), or (session, recruiter, kind) for recruiters:
+#   1. the row is written `pending` in the transaction of the action that causes it (a booking, a
+#      cancellation), or for a due reminder in a transaction of its own whose unique index says who won;
+#   2. a sender claims it: a conditional UPDATE, committed on its own, whose row count says who won;
+#   3. it sends, with a Message-ID fixed by the row, then marks the row `sent` (before the SMTP QUIT).
+# Retry rule: a failed send gives the claim back (`pending`) and the task retries with backoff. A row
+# still pending, or claimed and never marked sent, after MESSAGE_CLAIM_LEASE (longer than any send can
+# take with EMAIL_TIMEOUT) was lost with its worker: the sweeper claims and sends it again. We chose
+# "none lost" over "at most once" for that one case: a worker killed after the SMTP server accepted the
+# message and before step 3 committed (a few milliseconds) sends it twice, with the same Message-ID,
+# which mail providers use to show it once.
 
-REMINDER_OFFSETS = {ReminderSent.Kind.D7: dt.timedelta(days=7), ReminderSent.Kind.D1: dt.timedelta(days=1)}
+REMINDER_OFFSETS = {MessageSent.Kind.D7: dt.timedelta(days=7), MessageSent.Kind.D1: dt.timedelta(days=1)}
 # Surveys and no-show messages are not sent for sessions that ended longer ago than this.
 AFTER_SESSION_WINDOW = dt.timedelta(days=7)
+# A row that failed this many sends is left for a person to look at (admin "Messages envoyés").
+MAX_ATTEMPTS = 10
+# The registration status each kind of message still needs at the time it goes out.
+_STATUS_NEEDED = {
+    MessageSent.Kind.CONFIRMED: Registration.Status.CONFIRMED,
+    MessageSent.Kind.PROMOTED: Registration.Status.CONFIRMED,
+    MessageSent.Kind.WAITLISTED: Registration.Status.WAITLISTED,
+    MessageSent.Kind.CANCELLED: Registration.Status.CANCELLED,
+    MessageSent.Kind.D7: Registration.Status.CONFIRMED,
+    MessageSent.Kind.D1: Registration.Status.CONFIRMED,
+    MessageSent.Kind.SURVEY: Registration.Status.ATTENDED,
+    MessageSent.Kind.NO_SHOW: Registration.Status.NO_SHOW,
+}
+_OPEN_STATES = (MessageSent.State.PENDING, MessageSent.State.CLAIMED)
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.MESSAGE_CLAIM_LEASE)
+
+
+def _variant(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _enqueue_message(message_id: int) -> None:
+    from .tasks import deliver_message
+
+    enqueue_on_commit(deliver_message, message_id)
+
+
+def message_record(*, kind: str, registration: Registration, variant: str = "") -> MessageSent | None:
+    """Write a booking message's outbox row in the caller's transaction and send it after the commit.
+
+    Return None when this message was already recorded (the same booking told twice).
+    """
+    try:
+        with transaction.atomic():
+            message = MessageSent.objects.create(session_id=registration.session_id, kind=kind,
+                                                 registration=registration, variant=variant)
+    except IntegrityError:
+        return None
+    _enqueue_message(message.pk)
+    return message
+
+
+def _still_true(message: MessageSent) -> bool:
+    """Whether the message still says something true (a booking may have moved on since it was written)."""
+    if message.recruiter_id is not None:
+        return message.recruiter.user.is_active and bool(message.recruiter.user.email)
+    registration = message.registration
+    return (registration.candidate.anonymised_at is None
+            and registration.status == _STATUS_NEEDED[message.kind])
+
+
+def message_deliver(*, message_id: int) -> bool:
+    """Claim one outbox row, send it and mark it sent; return True when this call sent it.
+
+    Call it outside any transaction: the claim must be committed before the send starts. A send that
+    fails gives the claim back and raises, so that the caller retries.
+    """
+    from django.core.mail import get_connection
+
+    from . import emails
+
+    now = timezone.now()
+    won = MessageSent.objects.filter(pk=message_id, attempts__lt=MAX_ATTEMPTS).filter(
+        Q(state=MessageSent.State.PENDING) | Q(state=MessageSent.State.CLAIMED, claimed_at__lt=now - _lease())
+    ).update(state=MessageSent.State.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
+    if not won:
+        return False  # sent, dropped, or another sender holds it
+    ours = MessageSent.objects.filter(pk=message_id, state=MessageSent.State.CLAIMED, claimed_at=now)
+    message = MessageSent.objects.select_related(
+        "session", "registration__candidate", "registration__session", "recruiter__user").get(pk=message_id)
+    if not _still_true(message):
+        ours.update(state=MessageSent.State.DROPPED)
+        return False
+    try:
+        with get_connection(fail_silently=False) as connection:
+            emails.send_message(message=message, connection=connection)
+            # Marked before the connection's QUIT: a slow goodbye must not leave a sent message unmarked.
+            ours.update(state=MessageSent.State.SENT, sent_at=timezone.now(), last_error="")
+    except Exception as exc:
+        if not MessageSent.objects.filter(pk=message_id, state=MessageSent.State.SENT).exists():
+            ours.update(state=MessageSent.State.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:200])
+            raise
+        # Only the goodbye failed: the message went and is marked.
+    return True
+
+
+def _deliver_open(messages) -> int:
+    """Send each open row of `messages` (oldest first); a failed send stops the run and raises."""
+    sent = 0
+    ids = messages.filter(state__in=_OPEN_STATES, attempts__lt=MAX_ATTEMPTS).order_by("pk").values_list(
+        "pk", flat=True)
+    for pk in list(ids):
+        sent += message_deliver(message_id=pk)
+    return sent
+
+
+def _record_once(**fields) -> None:
+    try:
+        with transaction.atomic():
+            MessageSent.objects.create(**fields)
+    except IntegrityError:
+        pass  # recorded by an earlier or concurrent run
 
 
 def reminder_send_once(*, kind: str, registration: Registration | None = None, recruiter=None,
                        session: Session | None = None) -> bool:
-    """Record and send one message in one transaction; return False when it had already gone.
-
-    The row is inserted first: a concurrent run waits on the unique index and then skips. If the
-    send fails, the exception rolls the row back so that a retry sends it.
-    """
-    from . import emails
-
+    """Record one reminder or after-session message and send it; return False when it had already gone."""
     session = session or registration.session
     try:
         with transaction.atomic():
-            if registration is not None and kind in REMINDER_OFFSETS and not (
-                    Registration.objects.select_for_update(of=("self",))
-                    .filter(pk=registration.pk, status=Registration.Status.CONFIRMED,
-                            candidate__anonymised_at__isnull=True).exists()):
-                return False  # cancelled or erased since it was selected
-            ReminderSent.objects.create(session=session, kind=kind, registration=registration, recruiter=recruiter)
-            if registration is not None:
-                emails.send_candidate_message(registration=registration, kind=kind)
-            else:
-                emails.send_recruiter_reminder(recruiter=recruiter, session=session, kind=kind)
+            message = MessageSent.objects.create(session=session, kind=kind, registration=registration,
+                                                 recruiter=recruiter)
     except IntegrityError:
         return False
-    return True
+    return message_deliver(message_id=message.pk)
 
 
 def _due_candidate_reminders(now: dt.datetime):
     for kind, offset in REMINDER_OFFSETS.items():
-        later = REMINDER_OFFSETS[ReminderSent.Kind.D1] if kind == ReminderSent.Kind.D7 else dt.timedelta(0)
+        later = REMINDER_OFFSETS[MessageSent.Kind.D1] if kind == MessageSent.Kind.D7 else dt.timedelta(0)
         yield kind, (
             Registration.objects.filter(
                 status=Registration.Status.CONFIRMED, candidate__anonymised_at__isnull=True,
@@ -362,7 +471,7 @@ def _due_candidate_reminders(now: dt.datetime):
                 session__starts_at__lte=now + offset,
                 # Booked inside the window: the confirmation has just told them.
                 created_at__lt=F("session__starts_at") - offset,
-            ).exclude(reminders__kind=kind).select_related("session", "candidate")
+            ).exclude(messages__kind=kind).only("pk", "session_id")
         )
 
 
@@ -378,36 +487,58 @@ def _session_recruiters(session: Session) -> list:
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:
-    """Send every reminder that is due and not yet sent; return how many went out."""
+    """Record every reminder that is due, then send those not sent yet; return how many went out."""
     now = now or timezone.now()
-    sent = 0
     for kind, registrations in _due_candidate_reminders(now):
         for registration in registrations:
-            sent += reminder_send_once(kind=kind, registration=registration)
+            _record_once(session_id=registration.session_id, kind=kind, registration=registration)
     for kind, offset in REMINDER_OFFSETS.items():
-        later = REMINDER_OFFSETS[ReminderSent.Kind.D1] if kind == ReminderSent.Kind.D7 else dt.timedelta(0)
+        later = REMINDER_OFFSETS[MessageSent.Kind.D1] if kind == MessageSent.Kind.D7 else dt.timedelta(0)
         sessions = Session.objects.filter(is_published=True, starts_at__gt=now + later, starts_at__lte=now + offset)
         for session in sessions:
             for recruiter in _session_recruiters(session):
-                if ReminderSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
-                    continue
-                sent += reminder_send_once(kind=kind, recruiter=recruiter, session=session)
-    return sent
+                if not MessageSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
+                    _record_once(session=session, kind=kind, recruiter=recruiter)
+    # Rows of an earlier run whose send failed go out now too.
+    return _deliver_open(MessageSent.objects.filter(kind__in=list(REMINDER_OFFSETS), state=MessageSent.State.PENDING))
 
 
 def after_session_send_due(*, now: dt.datetime | None = None) -> int:
     """After a session: mark no-shows, then survey the attendees and write to the no-shows, once each."""
     now = now or timezone.now()
-    sent = 0
     ended = Session.objects.filter(ends_at__lte=now, ends_at__gt=now - AFTER_SESSION_WINDOW)
     for session in ended:
         session_mark_no_shows(session=session)
-        for status, kind in ((Registration.Status.ATTENDED, ReminderSent.Kind.SURVEY),
-                             (Registration.Status.NO_SHOW, ReminderSent.Kind.NO_SHOW)):
+        for status, kind in ((Registration.Status.ATTENDED, MessageSent.Kind.SURVEY),
+                             (Registration.Status.NO_SHOW, MessageSent.Kind.NO_SHOW)):
             registrations = (session.registrations.filter(status=status, candidate__anonymised_at__isnull=True)
-                             .exclude(reminders__kind=kind).select_related("candidate", "session"))
+                             .exclude(messages__kind=kind).only("pk"))
             for registration in registrations:
-                sent += reminder_send_once(kind=kind, registration=registration, session=session)
+                _record_once(session=session, kind=kind, registration=registration)
+    return _deliver_open(MessageSent.objects.filter(
+        kind__in=[MessageSent.Kind.SURVEY, MessageSent.Kind.NO_SHOW], state=MessageSent.State.PENDING))
+
+
+def messages_sweep(*, limit: int = 500) -> int:
+    """Send the messages whose sender was lost: pending or claimed for longer than the lease.
+
+    Return how many went out. A failed send ends the run (the mail server is likely down); the next
+    sweep tries again.
+    """
+    from smtplib import SMTPException
+
+    stale = timezone.now() - _lease()
+    ids = list(MessageSent.objects.filter(attempts__lt=MAX_ATTEMPTS).filter(
+        Q(state=MessageSent.State.PENDING, created_at__lt=stale)
+        | Q(state=MessageSent.State.CLAIMED, claimed_at__lt=stale)
+    ).order_by("pk").values_list("pk", flat=True)[:limit])
+    sent = 0
+    for pk in ids:
+        try:
+            sent += message_deliver(message_id=pk)
+        except (SMTPException, OSError):
+            logger.warning("message sweep stopped: the mail server refused message %s", pk, exc_info=True)
+            break
     return sent
 
 

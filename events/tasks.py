@@ -1,45 +1,54 @@
-"""Thin, idempotent Celery tasks: each re-reads its rows and calls one service."""
+"""Thin, idempotent Celery tasks: each re-reads its rows and calls one service.
 
-from smtplib import SMTPException
+Every e-mail here has an outbox row claimed before it is sent (see events/services.py), so running a
+task twice (Redis redelivers an unacknowledged task after a crash) never sends twice: the tasks are
+acknowledged late and handed back when their worker dies.
+"""
 
 from celery import shared_task
 
+from tescforce.tasks import DELIVERY_ERRORS, retry_later
+
 from . import services
-from .models import Registration
 
-RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": 30, "retry_backoff_max": 1800,
-         "max_retries": 8, "retry_jitter": True}
+ONCE = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 8}
 
 
-@shared_task(**RETRY)
-def send_registration_email(registration_id: int, kind: str) -> None:
-    from . import emails
-
-    registration = (Registration.objects.select_related("session", "candidate")
-                    .filter(pk=registration_id, candidate__anonymised_at__isnull=True).first())
-    if registration is None:
-        return
-    # The booking may have moved on since the task was queued: tell only what is still true.
-    expected = {"confirmed": "confirmed", "promoted": "confirmed", "waitlisted": "waitlisted"}[kind]
-    if registration.status != expected:
-        return
-    emails.send_registration_email(registration=registration, kind=kind)
+@shared_task(**ONCE)
+def deliver_message(self, message_id: int) -> bool:
+    """Send one booking message of the outbox (confirmation, waitlist, promotion, cancellation)."""
+    try:
+        return services.message_deliver(message_id=message_id)
+    except DELIVERY_ERRORS as exc:
+        retry_later(self, exc)
 
 
-@shared_task(**RETRY)
-def send_due_reminders() -> int:
-    """J-7 and J-1 reminders; each one is recorded with its sending, so a rerun never repeats it."""
-    return services.reminders_send_due()
+@shared_task(**ONCE)
+def send_due_reminders(self) -> int:
+    """J-7 and J-1 reminders; each one is claimed in the database before its sending."""
+    try:
+        return services.reminders_send_due()
+    except DELIVERY_ERRORS as exc:
+        retry_later(self, exc)
 
 
-@shared_task(**RETRY)
-def send_after_session_messages() -> int:
+@shared_task(**ONCE)
+def send_after_session_messages(self) -> int:
     """Satisfaction survey to attendees, a next-sessions message to no-shows."""
-    return services.after_session_send_due()
+    try:
+        return services.after_session_send_due()
+    except DELIVERY_ERRORS as exc:
+        retry_later(self, exc)
 
 
-@shared_task(**RETRY)
-def send_booking_link(candidate_id: int, session_id: int, language: str) -> None:
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_messages() -> int:
+    """Send the messages whose sender died or whose task was lost (pending or claimed past the lease)."""
+    return services.messages_sweep()
+
+
+@shared_task(bind=True, max_retries=8)
+def send_booking_link(self, candidate_id: int, session_id: int, language: str) -> None:
     from candidates.models import Candidate
 
     from . import emails
@@ -48,4 +57,7 @@ def send_booking_link(candidate_id: int, session_id: int, language: str) -> None
     candidate = Candidate.objects.filter(pk=candidate_id, anonymised_at__isnull=True).first()
     session = Session.objects.filter(pk=session_id).first()
     if candidate is not None and session is not None:
-        emails.send_booking_link(candidate=candidate, session=session, language=language)
+        try:
+            emails.send_booking_link(candidate=candidate, session=session, language=language)
+        except DELIVERY_ERRORS as exc:
+            retry_later(self, exc)

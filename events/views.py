@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from candidates.models import Candidate
 from candidates.services import link_email_claim
 from candidates.tokens import read_token
 from tescforce import page_cache
+from tescforce.tasks import enqueue_on_commit
 
 from . import ical, selectors, services
 from .forms import BookingForm, SessionCityFilter, SurveyForm
@@ -117,8 +117,7 @@ def session_book(request, pk):
         if candidate is not None and link_email_claim(candidate=candidate, purpose=f"book_session:{session.pk}"):
             from .tasks import send_booking_link
 
-            language = translation.get_language()
-            transaction.on_commit(lambda: send_booking_link.delay(candidate.pk, session.pk, language))
+            enqueue_on_commit(send_booking_link, candidate.pk, session.pk, translation.get_language())
     # The same answer whether the address is known or not.
     return redirect(reverse("events:book_sent", kwargs={"pk": session.pk}))
 

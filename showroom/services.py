@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tescforce.tasks import enqueue_on_commit
+
 from .images import ImageRejected, image_reencode
 from .models import ContactRequest, UseCase, UseCaseImage
 
@@ -25,7 +27,7 @@ def contact_request_create(
     )
     from .tasks import acknowledge_contact_request
 
-    transaction.on_commit(lambda: acknowledge_contact_request.delay(request.pk))
+    enqueue_on_commit(acknowledge_contact_request, request.pk)
     return request
 
 

@@ -44,7 +44,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "events": {
             "programme": ALL, "edition": ALL, "session": ALL, "sessioncompany": ALL, "sessionpartner": ALL,
-            "registration": ALL, "remindersent": ("view",), "surveyresponse": ("view",),
+            "registration": ALL, "messagesent": ("view",), "surveyresponse": ("view",),
         },
         "showroom": {"sector": ALL, "technology": ALL, "usecase": ALL, "usecaseimage": ALL,
                      "contactrequest": ALL},

@@ -55,6 +55,11 @@ with warnings.catch_warnings():
     DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 REDIS_URL = _read("REDIS_URL", "str", default="")
 EMAIL_CONFIG = _read("EMAIL_URL", "email_url", default="consolemail://")
+# Seconds an SMTP connection may wait on any one step; a send makes about seven such round trips.
+EMAIL_TIMEOUT = _read("EMAIL_TIMEOUT", "int", default=20)
+# Seconds after which an e-mail claimed but never marked sent counts as lost with its worker and is
+# sent again by the sweeper (events.MessageSent); must outlast the longest send.
+MESSAGE_CLAIM_LEASE = _read("MESSAGE_CLAIM_LEASE", "int", default=300)
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(_read("PRIVATE_MEDIA_ROOT", "str", default=str(VAR_DIR / "private")))
 STATIC_ROOT = Path(_read("STATIC_ROOT", "str", default=str(VAR_DIR / "static")))
@@ -80,6 +85,10 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     _fail("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
 if LOG_FORMAT not in ("json", "text"):
     _fail("LOG_FORMAT must be json or text.")
+if EMAIL_TIMEOUT < 1:
+    _fail("EMAIL_TIMEOUT must be 1 second or more.")
+if MESSAGE_CLAIM_LEASE <= 8 * EMAIL_TIMEOUT:
+    _fail("MESSAGE_CLAIM_LEASE must be longer than 8 × EMAIL_TIMEOUT (a send must end before its claim expires).")
 if TRUSTED_PROXY_COUNT < 0:
     _fail("TRUSTED_PROXY_COUNT must be 0 or more.")
 for _origin in CSRF_TRUSTED_ORIGINS:
@@ -244,6 +253,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task to another worker after this many seconds. It must outlast the
+# longest task and the longest retry countdown (10 min), or a task would run twice while still
+# waiting; a message lost with a killed worker does not wait for it: the sweeper sends it again after
+# MESSAGE_CLAIM_LEASE. https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -351,6 +365,8 @@ if SENTRY_DSN:
 CELERY_BEAT_SCHEDULE["events-due-reminders"] = {"task": "events.tasks.send_due_reminders", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["events-after-session"] = {"task": "events.tasks.send_after_session_messages",
                                                 "schedule": 900.0}
+# E-mails whose sender died mid-send or whose task was lost go out once their claim has expired.
+CELERY_BEAT_SCHEDULE["events-sweep-messages"] = {"task": "events.tasks.sweep_messages", "schedule": 120.0}
 
 # Hotline: each follow-up owner's digest, every morning (sent once per owner and day).
 from celery.schedules import crontab  # noqa: E402

@@ -1,6 +1,17 @@
+import logging
+from smtplib import SMTPException
+
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+# A mail server or broker that fails: the action that queued the task is saved all the same.
+DELIVERY_ERRORS = (SMTPException, OSError, OperationalError)
 
 HEARTBEAT_KEY = "worker:heartbeat"
 
@@ -17,6 +28,36 @@ def heartbeat() -> str:
 def add(x: int, y: int) -> int:
     """A trivial task used to prove a worker answers."""
     return x + y
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task` once the transaction commits; a failing mail server or broker never undoes the action.
+
+    With no broker the task runs here, in the request: its failure is logged, not shown as an error
+    page, and what it should have sent is still recorded for a later retry (an outbox row the sweeper
+    reads, or the person asking again).
+    """
+
+    def run():
+        try:
+            task.delay(*args, **kwargs)
+        except DELIVERY_ERRORS:
+            logger.exception("task %s could not run after its action was saved", task.name)
+
+    transaction.on_commit(run)
+
+
+def retry_later(task, exc: Exception):
+    """Raise the task's retry with exponential backoff (30 s doubling to 10 min, jittered).
+
+    In-process (eager) there is no later: re-raise at once, and let the outbox row wait for the sweeper
+    rather than hold the request through several retries.
+    """
+    if task.request.is_eager:
+        raise exc
+    countdown = get_exponential_backoff_interval(factor=30, retries=task.request.retries, maximum=600,
+                                                 full_jitter=True)
+    raise task.retry(exc=exc, countdown=countdown)
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

@@ -71,9 +71,10 @@ def test_cancellation_promotes_the_first_waitlisted_and_tells_them(session, make
     assert statuses[regs[0].pk] == "cancelled"
     assert statuses[regs[2].pk] == "confirmed"
     assert statuses[regs[3].pk] == "waitlisted"
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [regs[2].candidate.email]
-    assert "place s'est libérée" in mail.outbox[0].subject
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert "place s'est libérée" in by_to[regs[2].candidate.email].subject
+    assert by_to[regs[0].candidate.email].subject.startswith("Inscription annulée")
 
 
 def test_cancelling_a_waitlisted_booking_promotes_nobody(session, make_candidate):

@@ -84,7 +84,7 @@ def test_two_reminder_runs_at_once_send_each_reminder_once():
     from django.core import mail
     from django.utils import timezone
 
-    from events.models import ReminderSent
+    from events.models import MessageSent
 
     start = timezone.now() + dt.timedelta(hours=12)
     session = factories.SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=40)
@@ -93,6 +93,6 @@ def test_two_reminder_runs_at_once_send_each_reminder_once():
     mail.outbox = []
     errors = _run_in_parallel([services.reminders_send_due] * 4, workers=4)
     assert errors == []
-    assert ReminderSent.objects.filter(kind="d1").count() == 30
+    assert MessageSent.objects.filter(kind="d1").count() == 30
     assert len(mail.outbox) == 30
     assert len({m.to[0] for m in mail.outbox}) == 30
