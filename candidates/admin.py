@@ -10,10 +10,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
-from import_export.formats import base_formats
 
 from companies.models import Company, JobPosting
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 from tescforce.security import is_coordinator
 
@@ -194,7 +194,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
     filter_horizontal = ("skills", "desired_job_families")
     actions = ["qualify_action", "orient_action", "withdraw_action", "erase_action"]
     resource_classes = [CandidateResource]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
     readonly_fields = ("public_id", "stage", "from_other_region", "cv_link", "confirmed_at", "last_activity_at",
                        "anonymised_at", "created_at", "updated_at", "timeline", "utm_source", "utm_medium",
                        "utm_campaign", "shown_to_recruiters", "language")
@@ -419,7 +419,7 @@ class CampaignAdmin(ExportActionMixin, ScopedModelAdmin):
     prepopulated_fields = {"code": ("name",)}
     inlines = [CampaignFundingInline]
     resource_classes = [CampaignResource]
-    export_formats = [base_formats.CSV, base_formats.XLSX]
+    export_formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
 
     def has_export_permission(self, request) -> bool:
         return is_coordinator(request.user)

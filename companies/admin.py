@@ -15,10 +15,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 
 from tescforce.admin_mixins import ScopedAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 
 from . import selectors
@@ -47,7 +47,7 @@ class ExportForViewersMixin(ExportMixin):
     """CSV / XLSX of the rows on screen (filters and search kept), for those who may view them; the
     rows come from the scoped get_queryset, so a recruiter exports only their company's."""
 
-    formats = [CSV, XLSX]
+    formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

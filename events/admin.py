@@ -1,9 +1,6 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, JobPosting
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.exports import spreadsheet_response
 
 from . import selectors, services
 from .models import (
@@ -248,18 +246,15 @@ class SessionAdmin(ScopedModelAdmin):
 
     def sheet_csv_view(self, request, pk):
         session, rows = self._sheet_rows(request, pk)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="emargement-session-{session.pk}.csv"'
-        response.write("\ufeff")  # so that spreadsheet software reads the accents right
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Nom"), _("Prénom"), _("E-mail"), _("Téléphone"), _("Statut"), _("Sur place"),
-                         _("Arrivé·e à"), _("Signature")])
+        headers = [_("Nom"), _("Prénom"), _("E-mail"), _("Téléphone"), _("Statut"), _("Sur place"), _("Arrivé·e à"),
+                   _("Signature")]
+        lines = []
         for r in rows:
             c = r.candidate
             arrived = timezone.localtime(r.checked_in_at).strftime("%H:%M") if r.checked_in_at else ""
-            writer.writerow([_safe(c.last_name), _safe(c.first_name), _safe(c.email), str(c.phone or ""),
-                             r.get_status_display(), _("oui") if r.walk_in else "", arrived, ""])
-        return response
+            lines.append([c.last_name, c.first_name, c.email, str(c.phone or ""), r.get_status_display(),
+                          _("oui") if r.walk_in else "", arrived, ""])
+        return spreadsheet_response(headers=headers, rows=lines, filename=f"emargement-session-{session.pk}")
 
 
 def _save_session(request, obj: Session, change: bool, capacity_changed: bool, save) -> None:
@@ -277,11 +272,6 @@ def _save_session(request, obj: Session, change: bool, capacity_changed: bool, s
         return
     if moved:
         messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {"n": moved})
-
-
-def _safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @admin.register(SessionCompany)

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from tescforce import roles
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.exports import EXPORT_FORMATS
 
 from . import services
 from .forms import MeetingAdminForm, ProspectAdminForm, SettlementAdminForm, format_paris
@@ -50,7 +50,7 @@ class TeamUserFieldsMixin:
 class ExportForViewersMixin(ExportMixin):
     """Only people who may view the rows may export them (django-import-export lets any staff in otherwise)."""
 
-    formats = [CSV, XLSX]
+    formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

@@ -273,6 +273,11 @@ PHONENUMBER_DB_FORMAT = "E164"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Exports need at least the view permission of the model (the library asks for none by default).
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Exports escape spreadsheet formulas: tescforce.exports does it fully (= + - @ tab CR) for every admin export;
+# the library's own switch stays on for any format that would bypass it. Control characters that XLSX
+# cannot hold are replaced rather than failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # Security headers; strict transport only outside the embedded default.
 SECURE_CONTENT_TYPE_NOSNIFF = True

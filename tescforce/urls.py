@@ -8,12 +8,15 @@ from django.views.i18n import set_language
 from companies.sitemaps import SITEMAPS as JOB_SITEMAPS
 
 from . import ops_views, views
+from .admin_mixins import scoped_view_on_site
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": JOB_SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("readyz/", ops_views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Before the admin's own "view on site" redirect, which checks nothing: see scoped_view_on_site.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(scoped_view_on_site)),
     path("admin/", admin.site.urls),
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -14,6 +12,7 @@ from showroom.models import UseCase
 
 from . import dashboard as figures_module
 from . import page_cache, roles
+from .exports import spreadsheet_response
 from .facts import REGION_FACTS
 from .forms import DashboardFilterForm
 
@@ -90,11 +89,4 @@ def dashboard(request):
 
 
 def _csv(figure, year: int) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tescforce-{figure.key}-{year}.csv"'
-    response.write("\ufeff")  # so that spreadsheet software reads the accents right
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([str(c) for c in figure.columns])
-    for row in figure.rows:
-        writer.writerow(["" if v is None else str(v) for v in row])
-    return response
+    return spreadsheet_response(headers=figure.columns, rows=figure.rows, filename=f"tescforce-{figure.key}-{year}")
