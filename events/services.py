@@ -11,7 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, Consent, Orientation
+from candidates.agenda import interviews_release_for_candidate
+from candidates.models import Candidate, Consent, InterviewRelease, Orientation
 from tescforce import page_cache
 
 from .models import Registration, ReminderSent, Session
@@ -118,6 +119,9 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
+        # Job-dating interviews of this session go too; recruiters already told are told again.
+        interviews_release_for_candidate(candidate=current.candidate, reason=InterviewRelease.Reason.CANCELLED,
+                                         session=session)
         if held_seat:
             _promote_waitlisted(session, session.capacity - seats_taken(session))
     return current
