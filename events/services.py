@@ -119,7 +119,7 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
         current.status = Registration.Status.CANCELLED
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
-        # Job-dating interviews of this session go too; recruiters already told are told again.
+        # Job-dating interviews of this session go too; recruiters who had the schedule learn the slot is free.
         interviews_release_for_candidate(candidate=current.candidate, reason=InterviewRelease.Reason.CANCELLED,
                                          session=session)
         if held_seat:
