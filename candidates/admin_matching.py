@@ -7,8 +7,9 @@ from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 
 from . import agenda as agenda_services
 from .matching_selectors import matchable_candidates_q
-from .models import Interview, JobDatingAgenda, Match
+from .models import Interview, InterviewRelease, JobDatingAgenda, Match
 from .services import CandidateError
+from .wording import holds_match_consent_q
 
 
 class InterviewInline(ScopedInline):
@@ -58,6 +59,28 @@ class InterviewAdmin(ScopedModelAdmin):
     list_filter = ("agenda",)
     raw_id_fields = ("candidate", "posting")
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.is_recruiter(request):
+            # An interview left by someone who no longer consents stops naming them at once.
+            qs = qs.filter(holds_match_consent_q("candidate_id"), candidate__anonymised_at__isnull=True)
+        return qs
+
+
+@admin.register(InterviewRelease)
+class InterviewReleaseAdmin(admin.ModelAdmin):
+    """Coordinators see which slots were freed after an agenda was sent, and whether recruiters were told."""
+
+    list_display = ("agenda", "company", "starts_at", "reason", "created_at", "notified_at")
+    list_filter = ("reason",)
+    readonly_fields = ("agenda", "company", "starts_at", "ends_at", "reason", "created_at", "notified_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Match)
 class MatchAdmin(ScopedModelAdmin):
@@ -69,8 +92,9 @@ class MatchAdmin(ScopedModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if self.is_recruiter(request):
-            # Recruiters see only candidates who agreed to be shown and are still looking.
-            qs = qs.filter(matchable_candidates_q("candidate__"), candidate__shown_to_recruiters=True)
+            # Recruiters see only candidates still looking who agreed, in the current wording, to be
+            # shown to companies whose offers match their profile.
+            qs = qs.filter(matchable_candidates_q("candidate__"), holds_match_consent_q("candidate_id"))
         return qs
 
     def has_add_permission(self, request):

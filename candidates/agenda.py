@@ -17,6 +17,12 @@ How the plan is made (`plan_interviews`), for one session:
 A company has at most min(its interview slots, the session's length in 15-minute steps) interviews.
 A candidate with no pair gets none; if the slots run out, a candidate with a pair may get none too:
 `AgendaPlan.unplaced` lists them for the coordinators.
+
+Consent: an interview planned from match scores shows the person to a company because of a match, so
+only candidates holding the current match consent (candidates.wording) are planned, kept at
+publication, or named in a recruiter's schedule. When someone leaves (booking cancelled, consent
+withdrawn, account erased) `interviews_release_for_candidate` frees their slots and, if the agenda was
+already sent, tells each recruiter concerned, in their language, which slot is free, naming no one.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -36,8 +43,9 @@ from icalendar import Calendar, Event
 
 from . import matching
 from . import matching_selectors as selectors
-from .models import Interview, JobDatingAgenda
+from .models import Candidate, Interview, InterviewRelease, JobDatingAgenda
 from .services import CandidateError
+from .wording import holds_match_consent_q
 
 SLOT = dt.timedelta(minutes=15)
 MIN_SCORE = matching.MIN_SCORE
@@ -105,6 +113,7 @@ def _session_inputs(session):
     from events.models import Registration
 
     candidate_ids = list(Registration.objects.filter(
+        holds_match_consent_q("candidate_id"),
         session=session, status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED],
     ).values_list("candidate_id", flat=True))
     participations = list(session.company_participations.select_related("company").prefetch_related("postings"))
@@ -174,6 +183,9 @@ def agenda_publish(*, agenda: JobDatingAgenda) -> int:
             published_at=timezone.now())
         if not won:
             raise CandidateError(_("Cet agenda est déjà publié."))
+        # An interview whose candidate no longer holds the match consent (added by hand, or consent
+        # withdrawn in a race) is dropped, never sent.
+        agenda.interviews.exclude(_consenting_q()).delete()
         interviews = list(agenda.interviews.select_related("candidate", "company", "posting",
                                                            "agenda__session").order_by("starts_at"))
         messages = _messages(agenda, interviews)
@@ -241,9 +253,18 @@ def agenda_ics(session, items: list[Interview], *, for_candidate: bool) -> bytes
     return calendar.to_ical()
 
 
+def _consenting_q():
+    return holds_match_consent_q("candidate_id") & Q(candidate__anonymised_at__isnull=True)
+
+
 def agenda_check(agenda: JobDatingAgenda) -> list[str]:
-    """Return what is wrong with a hand-adjusted agenda (over capacity, over a candidate's limit)."""
+    """Return what is wrong with a hand-adjusted agenda (no consent, over capacity, over a candidate's limit)."""
     problems = []
+    refused = agenda.interviews.exclude(_consenting_q()).count()
+    if refused:
+        problems.append(gettext("%(n)s entretien(s) avec des candidat·es qui n'ont pas accepté d'être présenté·es "
+                                "aux entreprises dont les offres correspondent à leur profil : retirez-les.")
+                        % {"n": refused})
     slots = {p.company_id: p.interview_slots for p in agenda.session.company_participations.all()}
     counts_k: dict[int, int] = defaultdict(int)
     counts_c: dict[int, int] = defaultdict(int)
@@ -261,3 +282,75 @@ def agenda_check(agenda: JobDatingAgenda) -> list[str]:
     if over:
         problems.append(gettext("%(n)s candidat·es dépassent la limite d'entretiens.") % {"n": len(over)})
     return problems
+
+
+# --- someone leaves -------------------------------------------------------------------------------
+
+def interviews_release_for_candidate(*, candidate: Candidate, reason: str, session=None) -> int:
+    """Remove the candidate's interviews still to come (of one session, or all); return how many.
+
+    For an agenda already sent, each recruiter who received the company's schedule gets an
+    InterviewRelease row, and after the commit one e-mail (matching_tasks.send_interview_release_notice).
+    """
+    interviews = Interview.objects.filter(candidate_id=candidate.pk, starts_at__gt=timezone.now())
+    if session is not None:
+        interviews = interviews.filter(agenda__session=session)
+    with transaction.atomic():
+        rows = list(interviews.select_for_update(of=("self",)).select_related("agenda__session"))
+        if not rows:
+            return 0
+        releases = []
+        for interview in rows:
+            if interview.agenda.published_at is None:
+                continue  # nobody was told of this interview yet
+            slot = {"agenda_id": interview.agenda_id, "company_id": interview.company_id,
+                    "starts_at": interview.starts_at, "ends_at": interview.ends_at, "reason": reason}
+            recruiters = _recipients(interview.agenda.session, interview.company_id)
+            releases += [InterviewRelease(recruiter=r, **slot) for r in recruiters] or [InterviewRelease(**slot)]
+        InterviewRelease.objects.bulk_create(releases)
+        Interview.objects.filter(pk__in=[i.pk for i in rows]).delete()
+        release_ids = [r.pk for r in releases if r.recruiter_id is not None]
+        if release_ids:
+            from .matching_tasks import send_interview_release_notice
+
+            transaction.on_commit(lambda: [send_interview_release_notice.delay(release_id=pk)
+                                           for pk in release_ids])
+    return len(rows)
+
+
+def _recipients(session, company_id: int) -> list:
+    """The recruiters who received the company's schedule: those named for the session, or all of them."""
+    from companies.models import Recruiter
+
+    part = session.company_participations.filter(company_id=company_id).first()
+    recruiters = list(part.recruiters.select_related("user")) if part is not None else []
+    if not recruiters:
+        recruiters = list(Recruiter.objects.filter(company_id=company_id).select_related("user"))
+    return [r for r in recruiters if r.user.email and r.user.is_active]
+
+
+def interview_release_notify(*, release_id: int) -> bool:
+    """E-mail one recruiter, in their language, that a slot is free, once; return True if sent now.
+
+    The row is claimed (notified_at set) before sending, so a second run sends nothing. If the mail
+    server refuses, the claim is undone and the error raised, so that the task's retry sends it again.
+    """
+    claimed = InterviewRelease.objects.filter(pk=release_id, notified_at__isnull=True,
+                                              recruiter__isnull=False).update(notified_at=timezone.now())
+    if not claimed:
+        return False
+    release = InterviewRelease.objects.select_related("agenda__session", "company", "recruiter__user").get(
+        pk=release_id)
+    recruiter = release.recruiter
+    try:
+        with translation.override(recruiter.language or settings.LANGUAGE_CODE):
+            session = release.agenda.session
+            subject = gettext("Job dating « %(title)s » : un créneau d'entretien s'est libéré") % {
+                "title": session.title}
+            body = render_to_string("candidates/matching/release_email.txt",
+                                    {"session": session, "release": release, "company": release.company})
+        EmailMessage(subject=subject, body=body, to=[recruiter.user.email]).send()
+    except Exception:
+        InterviewRelease.objects.filter(pk=release_id).update(notified_at=None)
+        raise
+    return True

@@ -25,10 +25,14 @@ def _register_erasure_hooks() -> None:
     """What an erasure does outside the candidate's own rows (the routine is services.candidate_erase)."""
     from tescforce import erasure
 
-    from . import hotline_services, services
+    from . import agenda, hotline_services, services
+    from .models import InterviewRelease
 
     # Mon espace sessions still signed in, on any device.
     erasure.register("candidates.sessions", services.candidate_end_sessions, order=10)
+    # Job-dating slots go, and recruiters who had the schedule learn the slot is free (naming no one).
+    erasure.register("candidates.agenda", lambda subject: agenda.interviews_release_for_candidate(
+        candidate=subject.candidate, reason=InterviewRelease.Reason.ERASED), order=20)
     # Calls and call-backs are found by the e-mail and phone: before they are blanked.
     erasure.register("candidates.hotline", lambda subject: hotline_services.hotline_erase(subject.candidate),
                      order=40)

@@ -123,6 +123,8 @@ class RegistrationForm(ProfileFieldsMixin):
     consent_processing = forms.BooleanField(label=wording.PROCESSING_TEXT, required=True, error_messages={
         "required": _("Votre accord est nécessaire pour traiter votre candidature.")})
     consent_shown = forms.BooleanField(label=wording.SHOWN_TEXT, required=False)
+    # Optional and unticked: without it, matching never puts the person in front of a company.
+    consent_matched = forms.BooleanField(label=wording.MATCHED_TEXT, required=False)
     # Honeypot: hidden from people, filled in by naive robots.
     website = forms.CharField(label=_("Ne pas remplir"), required=False)
     action = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -137,7 +139,7 @@ class RegistrationForm(ProfileFieldsMixin):
             Fieldset(_("Vos coordonnées"), "email"),
             *self.profile_layout(),
             Fieldset(_("Votre CV"), "cv"),
-            Fieldset(_("Vos accords"), "consent_processing", "consent_shown"),
+            Fieldset(_("Vos accords"), "consent_processing", "consent_shown", "consent_matched"),
             Div("website", css_class="hp-field", aria_hidden="true"),
             "action", "action_id",
             Submit("submit", _("M'inscrire"), css_class="btn-lg w-100 mt-3"),

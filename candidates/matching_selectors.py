@@ -15,6 +15,7 @@ from tescforce.scoping import scope_queryset
 
 from . import matching
 from .models import Candidate, Match
+from .wording import holds_match_consent_q
 
 Stage = Candidate.Stage
 CANDIDATE_FIELDS = (
@@ -203,12 +204,12 @@ def _visible_matches() -> QuerySet[Match]:
 
 
 def shortlist_for_posting(posting: JobPosting, user, *, limit: int = 50) -> list[Match]:
-    """Return the best candidates for `posting` that `user` may see: only those who agreed to be shown.
+    """Return the best candidates for `posting` that `user` may see: only those holding the match consent.
 
     A recruiter gets nothing for another company's posting (tescforce.scoping).
     """
     qs = scope_queryset(_visible_matches().filter(posting=posting), user).filter(
-        candidate__shown_to_recruiters=True)
+        holds_match_consent_q("candidate_id"))
     return list(qs.select_related("candidate").order_by("-score", "candidate_id")[:limit])
 
 

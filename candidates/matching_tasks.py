@@ -23,3 +23,11 @@ def matches_refresh(candidate_ids: list[int] | None = None, posting_ids: list[in
 def matches_recompute_nightly() -> int:
     """Recompute every match and remove the stale ones; return how many are kept."""
     return matching_services.matches_recompute_all().kept
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def send_interview_release_notice(*, release_id: int) -> bool:
+    """Tell one recruiter that an interview slot is free; a notice already sent is not sent again."""
+    from . import agenda
+
+    return agenda.interview_release_notify(release_id=release_id)

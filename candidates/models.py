@@ -266,6 +266,8 @@ class Consent(models.Model):
     class Kind(models.TextChoices):
         PROCESSING = "processing", _("Traitement de la candidature")
         SHOWN_TO_RECRUITERS = "shown", _("Présentation aux recruteurs")
+        # A purpose of its own: being put forward because an offer matches, without anyone choosing to.
+        SHOWN_ON_MATCH = "matched", _("Présentation aux entreprises dont les offres correspondent au profil")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Formulaire en ligne")
@@ -684,3 +686,37 @@ class Interview(models.Model):
     def __str__(self) -> str:
         return f"{self.company} – {self.candidate} ({self.starts_at:%H:%M})"
 
+
+
+class InterviewRelease(models.Model):
+    """An interview slot freed after the agenda was sent, and the notice owed to one recruiter about it.
+
+    It names no one: the person left (cancelled, withdrew their consent or erased their account) and
+    the recruiter learns only that the slot is free. One row per recruiter told (none when the company
+    has no one to tell), so each e-mail is claimed on its own row (`notified_at`) before it goes out.
+    """
+
+    class Reason(models.TextChoices):
+        CANCELLED = "cancelled", _("Inscription annulée")
+        WITHDRAWN = "withdrawn", _("Consentement retiré")
+        ERASED = "erased", _("Compte effacé")
+
+    agenda = models.ForeignKey(JobDatingAgenda, on_delete=models.CASCADE, related_name="releases",
+                               verbose_name=_("agenda"))
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("entreprise"))
+    recruiter = models.ForeignKey("companies.Recruiter", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recruteur prévenu"))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    reason = models.CharField(_("motif"), max_length=10, choices=Reason.choices)
+    created_at = models.DateTimeField(_("libéré le"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("recruteurs prévenus le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("créneau libéré")
+        verbose_name_plural = _("créneaux libérés")
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.starts_at:%H:%M}"

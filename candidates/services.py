@@ -18,6 +18,7 @@ from .models import (
     Candidate,
     Consent,
     Erasure,
+    InterviewRelease,
     JobInterest,
     LinkEmailSent,
     Match,
@@ -107,6 +108,7 @@ def candidate_register(
     job_families=(),
     cv=None,
     shown_to_recruiters: bool = False,
+    shown_on_match: bool = False,
     language: str = "fr",
     attribution: dict[str, str] | None = None,
     action: dict | None = None,
@@ -140,6 +142,7 @@ def candidate_register(
             candidate.skills.set(skills)
             candidate.desired_job_families.set(job_families)
             kinds = [Consent.Kind.PROCESSING] + ([Consent.Kind.SHOWN_TO_RECRUITERS] if shown_to_recruiters else [])
+            kinds += [Consent.Kind.SHOWN_ON_MATCH] if shown_on_match else []
             Consent.objects.bulk_create([
                 Consent(candidate=candidate, kind=kind, wording_version=wording.VERSIONS[kind], given_at=now)
                 for kind in kinds
@@ -251,31 +254,55 @@ def candidate_replace_cv(*, candidate: Candidate, cv) -> Candidate:
 
 def consent_give(*, candidate: Candidate, kind: str, channel: str = Consent.Channel.WEB,
                  by=None) -> Consent:
-    """Record a consent with the current wording; giving one already active returns it."""
+    """Record a consent with the current wording; giving one already active in that wording returns it.
+
+    An active consent to an older wording is closed and a new one recorded: the person has now read
+    and accepted the current text.
+    """
+    now = timezone.now()
     with transaction.atomic():
         locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if locked.is_anonymised:
             raise CandidateError(_("Ce compte a été effacé."))
         consent = Consent.objects.filter(candidate=locked, kind=kind, withdrawn_at__isnull=True).first()
+        if consent is not None and consent.wording_version != wording.VERSIONS[kind]:
+            Consent.objects.filter(pk=consent.pk).update(withdrawn_at=now)
+            consent = None
         if consent is None:
             consent = Consent.objects.create(candidate=locked, kind=kind, wording_version=wording.VERSIONS[kind],
-                                             channel=channel, given_at=timezone.now(), recorded_by=by)
+                                             channel=channel, given_at=now, recorded_by=by)
         if kind == Consent.Kind.SHOWN_TO_RECRUITERS:
-            Candidate.objects.filter(pk=locked.pk).update(shown_to_recruiters=True, last_activity_at=timezone.now())
+            Candidate.objects.filter(pk=locked.pk).update(shown_to_recruiters=True, last_activity_at=now)
+        else:
+            Candidate.objects.filter(pk=locked.pk).update(last_activity_at=now)
     candidate.refresh_from_db()
     return consent
 
 
 def consent_withdraw(*, candidate: Candidate, kind: str) -> int:
-    """Withdraw the active consent of `kind`; return how many rows changed (0 or 1)."""
+    """Withdraw the active consent of `kind`; return how many rows changed (0 or 1).
+
+    Withdrawing the match consent also frees the person's job-dating interviews to come.
+    """
     now = timezone.now()
     with transaction.atomic():
         changed = Consent.objects.filter(candidate=candidate, kind=kind, withdrawn_at__isnull=True).update(
             withdrawn_at=now)
         if kind == Consent.Kind.SHOWN_TO_RECRUITERS:
             Candidate.objects.filter(pk=candidate.pk).update(shown_to_recruiters=False, last_activity_at=now)
+        else:
+            Candidate.objects.filter(pk=candidate.pk).update(last_activity_at=now)
+        if kind == Consent.Kind.SHOWN_ON_MATCH:
+            _release_interviews(candidate, InterviewRelease.Reason.WITHDRAWN)
     candidate.refresh_from_db()
     return changed
+
+
+def _release_interviews(candidate: Candidate, reason: str) -> None:
+    # The agenda module imports this one: imported here, when needed.
+    from .agenda import interviews_release_for_candidate
+
+    interviews_release_for_candidate(candidate=candidate, reason=reason)
 
 
 # --- pipeline -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import pending, selectors, services, space, tokens
+from . import pending, selectors, services, space, tokens, wording
 from .forms import CvForm, EraseForm, LinkRequestForm, ProfileForm, RegistrationForm
 from .middleware import attribution, remember_attribution
 from .models import Campaign, Candidate, Consent, Erasure
@@ -53,7 +53,8 @@ def register(request):
             data = form.cleaned_data
             services.candidate_register(
                 data=data, skills=data["skills"], job_families=data["desired_job_families"], cv=data.get("cv"),
-                shown_to_recruiters=data["consent_shown"], language=translation.get_language() or "fr",
+                shown_to_recruiters=data["consent_shown"], shown_on_match=data["consent_matched"],
+                language=translation.get_language() or "fr",
                 attribution=attribution(request), action=form.pending_action,
             )
             return redirect("candidates:register_done")
@@ -163,8 +164,21 @@ def space_home(request, *, candidate):
         "sections": sections,
         "processing_consent": consents.get(Consent.Kind.PROCESSING),
         "shown_consent": consents.get(Consent.Kind.SHOWN_TO_RECRUITERS),
+        # An agreement to an older text of the match consent no longer counts: offered again below.
+        "matched_consent": _current(consents.get(Consent.Kind.SHOWN_ON_MATCH)),
+        "matched_outdated": _outdated(consents.get(Consent.Kind.SHOWN_ON_MATCH)),
+        "matched_text": wording.MATCHED_TEXT,
+        "matched_version": wording.MATCHED_VERSION,
         "cv_form": CvForm(),
     })
+
+
+def _current(consent):
+    return consent if consent is not None and consent.wording_version == wording.VERSIONS[consent.kind] else None
+
+
+def _outdated(consent):
+    return consent if consent is not None and _current(consent) is None else None
 
 
 @space.space_required
@@ -215,6 +229,15 @@ def space_consents(request, *, candidate):
     elif choice == "give":
         services.consent_give(candidate=candidate, kind=Consent.Kind.SHOWN_TO_RECRUITERS)
         messages.success(request, _("Votre profil pourra être présenté aux recruteurs."))
+    matched = request.POST.get("matched")
+    if matched == "withdraw":
+        services.consent_withdraw(candidate=candidate, kind=Consent.Kind.SHOWN_ON_MATCH)
+        messages.success(request, _("Les entreprises dont les offres correspondent à votre profil ne verront plus "
+                                    "votre profil, et vos entretiens de job dating à venir sont annulés."))
+    elif matched == "give":
+        services.consent_give(candidate=candidate, kind=Consent.Kind.SHOWN_ON_MATCH)
+        messages.success(request, _("Votre profil pourra être montré aux entreprises dont les offres correspondent "
+                                    "à votre profil."))
     return redirect("candidates:space_home")
 
 

@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, Consent, Orientation
+from candidates.agenda import interviews_release_for_candidate
+from candidates.models import Candidate, Consent, InterviewRelease, Orientation
 from tescforce import erasure, page_cache
 from tescforce.tasks import enqueue_on_commit
 
@@ -125,6 +126,9 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False, n
         if notify:
             message_record(kind=MessageSent.Kind.CANCELLED, registration=current,
                            variant=_variant(current.cancelled_at))
+        # Job-dating interviews of this session go too; recruiters who had the schedule learn the slot is free.
+        interviews_release_for_candidate(candidate=current.candidate, reason=InterviewRelease.Reason.CANCELLED,
+                                         session=session)
         if held_seat:
             _promote_waitlisted(session, session.capacity - seats_taken(session))
     return current

@@ -36,7 +36,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "campaign": ALL, "campaignfunding": ALL, "candidate": ALL, "consent": ("add", "view"),
             "qualification": ALL, "stagechange": ("view",), "orientation": ALL, "jobinterest": ALL,
             "hotlinecall": ALL, "callbackrequest": ALL, "relocationrequest": ALL, "match": ("view",),
-            "jobdatingagenda": ALL, "interview": ALL, "matchingrun": ("view",),
+            "jobdatingagenda": ALL, "interview": ALL, "interviewrelease": ("view",), "matchingrun": ("view",),
         },
         "companies": {
             "skill": ALL, "jobfamily": ("view",), "company": ALL, "companysite": ALL, "recruiter": ALL,

@@ -53,15 +53,25 @@ def _company_scope(user) -> int | None:
 
 
 def visible_candidates_q(company_id: int) -> Q:
-    """Candidates a company's recruiters may see: consenting, and oriented, interested or matched."""
-    from candidates.models import JobInterest, Match, Orientation
+    """Candidates a company's recruiters may see, each path with the consent that covers it.
 
-    return Q(shown_to_recruiters=True, anonymised_at__isnull=True) & (
+    Oriented to the company or interested in one of its offers: the consent to be shown to recruiters.
+    Matched to one of its offers, or met at one of its job-dating interviews (planned from matches):
+    the match consent, in its current wording only (candidates.wording).
+    """
+    from candidates.models import Interview, JobInterest, Match, Orientation
+    from candidates.wording import holds_match_consent_q
+
+    chosen = Q(shown_to_recruiters=True) & (
         Q(Exists(Orientation.objects.filter(candidate=OuterRef("pk"), company_id=company_id)))
         | Q(Exists(JobInterest.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id,
                                               confirmed_at__isnull=False)))
-        | Q(Exists(Match.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id)))
     )
+    matched = holds_match_consent_q() & (
+        Q(Exists(Match.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id)))
+        | Q(Exists(Interview.objects.filter(candidate=OuterRef("pk"), company_id=company_id)))
+    )
+    return Q(anonymised_at__isnull=True) & (chosen | matched)
 
 
 def scope_queryset(qs: QuerySet, user) -> QuerySet:

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from candidates.models import Candidate
+from candidates import wording
+from candidates.models import Candidate, Consent
 from companies.models import Company, JobFamily, JobPosting, Partner, Recruiter, Skill
 from events.models import Edition, Programme, Registration, Session
 from prospecting.models import Meeting, Prospect
@@ -108,6 +109,12 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     city = "Toulouse"
     profile = Candidate.Profile.RETRAINING
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def give_consent(candidate, kind=Consent.Kind.SHOWN_ON_MATCH, *, version=None) -> Consent:
+    """Record an active consent of `kind` (the current wording unless `version` says otherwise)."""
+    return Consent.objects.create(candidate=candidate, kind=kind, given_at=timezone.now(),
+                                  wording_version=version or wording.VERSIONS[kind])
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from stdnum import luhn
 
+from candidates.wording import MATCHED_VERSION
 from tescforce.reference_data import postcode_for, skill_slug
 
 from . import data as D
@@ -400,6 +401,11 @@ def seed_candidates(ctx: Context) -> None:
             withdrawn_at = None if shown else created_at + dt.timedelta(days=3)
             Consent.objects.create(candidate=candidate, kind="shown", wording_version=D.CONSENT_WORDING_VERSION,
                                    given_at=created_at, withdrawn_at=withdrawn_at)
+        # Being shown on a match: most of those shown agreed to the current text; a few only to an older
+        # one, which no longer counts (Mon espace asks them again).
+        if shown and spec["i"] % 4:
+            version = MATCHED_VERSION if spec["i"] % 13 else D.CONSENT_WORDING_VERSION
+            Consent.objects.create(candidate=candidate, kind="matched", wording_version=version, given_at=created_at)
 
         # Stage history spread between registration and yesterday, in pipeline order.
         steps = _stage_steps(spec, rng)

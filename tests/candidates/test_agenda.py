@@ -70,8 +70,10 @@ def job_dating(db, company_a, company_b, recruiter_a):
     SessionCompany.objects.create(session=session, company=company_b, interview_slots=2)
     people = [factories.CandidateFactory(mobility_toulouse=True, language=lang) for lang in ("fr", "en", "fr")]
     for person in people:
+        factories.give_consent(person)
         Registration.objects.create(session=session, candidate=person)
     cancelled = factories.CandidateFactory(mobility_toulouse=True)
+    factories.give_consent(cancelled)
     Registration.objects.create(session=session, candidate=cancelled, status=Registration.Status.CANCELLED)
     return {"session": session, "people": people, "cancelled": cancelled}
 

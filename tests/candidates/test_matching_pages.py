@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 import candidates.matching_tasks  # noqa: F401  (connects the signals, as the app does)
 from candidates import matching_selectors, matching_services
@@ -16,6 +17,7 @@ def world(db):
     hidden = factories.CandidateFactory(first_name="Bruno", last_name="Discret", shown_to_recruiters=False,
                                         mobility_toulouse=True)
     Qualification.objects.create(candidate=shown, level="ready", motivation=4)
+    factories.give_consent(shown)
     matching_services.matches_recompute_all()
     return {"posting": posting, "shown": shown, "hidden": hidden}
 
@@ -92,7 +94,8 @@ def test_shortlist_shows_only_consenting_active_candidates_of_the_recruiters_com
     # Withdrawn or erased: gone at once, before any recompute.
     Candidate.objects.filter(pk=world["shown"].pk).update(stage=Candidate.Stage.WITHDRAWN)
     assert matching_selectors.shortlist_for_posting(posting, recruiter_a) == []
-    Candidate.objects.filter(pk=world["shown"].pk).update(stage=Candidate.Stage.QUALIFIED, shown_to_recruiters=False)
+    Candidate.objects.filter(pk=world["shown"].pk).update(stage=Candidate.Stage.QUALIFIED)
+    world["shown"].consents.update(withdrawn_at=timezone.now())  # the match consent withdrawn
     assert matching_selectors.shortlist_for_posting(posting, recruiter_a) == []
     assert len(matching_selectors.shortlist_for_posting(posting, coordinator)) == 0
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from stdnum.fr import siret
 
+from candidates import wording
 from candidates.models import Candidate, Consent, StageChange
 from companies.models import Company, JobPosting, Recruiter
 from events.models import Registration, Session
@@ -120,7 +121,12 @@ def _check_candidates_history_matches_their_stage():
         assert all(a.to_stage == b.from_stage for a, b in zip(changes, changes[1:], strict=False))
         assert all(a.changed_at <= b.changed_at for a, b in zip(changes, changes[1:], strict=False))
         assert candidate.email.endswith(("@example.org", "@example.com"))
-    assert not Consent.objects.exclude(wording_version="2026-01").exists()
+    assert not Consent.objects.exclude(kind="matched").exclude(wording_version="2026-01").exists()
+    # The match consent: most in the current wording, a few in an older one that no longer counts.
+    matched = Consent.objects.filter(kind="matched")
+    assert matched.filter(wording_version=wording.MATCHED_VERSION).exists()
+    assert matched.exclude(wording_version=wording.MATCHED_VERSION).exists()
+    assert not matched.filter(candidate__shown_to_recruiters=False).exists()
     assert Candidate.objects.filter(from_other_region=True, source_campaign__isnull=False).exists()
     assert StageChange.objects.filter(to_stage="hired").count() == Candidate.objects.filter(stage="hired").count()
 
