@@ -70,7 +70,10 @@ def staff_account_save(*, user, role_groups, company=None, language: str = "fr",
             Recruiter.objects.update_or_create(user=user, defaults={"company": company},
                                                create_defaults={"company": company, "language": language})
         if created:
-            transaction.on_commit(lambda: send_account_email(user=user, kind="welcome", language=language))
+            # robust: a mail server down must not turn the saved account into an error page; the person can
+            # still ask for a link from the login page ("Mot de passe oublié").
+            transaction.on_commit(lambda: send_account_email(user=user, kind="welcome", language=language),
+                                  robust=True)
     return user
 
 

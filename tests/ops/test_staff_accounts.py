@@ -41,8 +41,8 @@ def _group(name):
 def _snapshot(user):
     user = User.objects.get(pk=user.pk)
     return (user.is_superuser, user.is_staff, user.is_active, user.password,
-            sorted(user.groups.values_list("name", flat=True)), sorted(user.user_permissions.values_list("pk", flat=True)),
-            user.first_name, user.email)
+            sorted(user.groups.values_list("name", flat=True)),
+            sorted(user.user_permissions.values_list("pk", flat=True)), user.first_name, user.email)
 
 
 def _escalating_fields():
@@ -288,3 +288,4 @@ def test_reset_is_rate_limited_per_client_and_per_address(client, settings, hotl
         client.post(RESET, {"email": f"other{_}@example.org"}, REMOTE_ADDR="203.0.113.9")
     limited = client.post(RESET, {"email": "nobody@example.org"}, REMOTE_ADDR="203.0.113.9")
     assert limited.status_code == 429 and "Trop de demandes" in limited.content.decode()
+
