@@ -289,3 +289,22 @@ def test_reset_is_rate_limited_per_client_and_per_address(client, settings, hotl
     limited = client.post(RESET, {"email": "nobody@example.org"}, REMOTE_ADDR="203.0.113.9")
     assert limited.status_code == 429 and "Trop de demandes" in limited.content.decode()
 
+
+
+def test_staff_access_follows_the_roles_not_a_posted_is_staff(client_for, coordinator):
+    roleless = factories.UserFactory(username="ancien", is_staff=False)
+    client = client_for(coordinator)
+    response = client.post(f"{USERS}{roleless.pk}/change/", {
+        "username": "ancien", "email": "ancien@tescforce.example", "is_active": "on", "is_staff": "on"})
+    assert response.status_code == 302
+    roleless.refresh_from_db()
+    assert not roleless.is_staff and not roleless.groups.exists()
+    # Taking every role away takes the admin away too.
+    agent = factories.UserFactory(username="agent", groups=[roles.HOTLINE])
+    client.post(f"{USERS}{agent.pk}/change/", {"username": "agent", "email": "agent@tescforce.example",
+                                               "is_active": "on"})
+    agent.refresh_from_db()
+    assert not agent.is_staff and not agent.groups.exists()
+    former = Client()
+    former.force_login(agent)
+    assert former.get("/admin/").status_code == 302
