@@ -132,6 +132,21 @@ def test_hotline_and_recruiters_cannot_unlock(client_for, login_form, hotline_ag
     assert AccessAttempt.objects.exists()
 
 
+def test_a_coordinator_cannot_unlock_a_superusers_login(client_for, login_form, coordinator, superuser):
+    for n in range(10):
+        login_form("admin", "wrong-password-123", ip=f"198.51.100.{n}")
+    attempts = list(AccessAttempt.objects.filter(username="admin").values_list("pk", flat=True))
+    staff = client_for(coordinator)
+    listing = staff.get("/admin/axes/accessattempt/").content.decode()
+    for pk in attempts:
+        assert f"/admin/axes/accessattempt/{pk}/" not in listing
+        assert staff.post(f"/admin/axes/accessattempt/{pk}/delete/", {"post": "yes"}).status_code in (302, 403)
+    staff.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": attempts, "post": "yes"})
+    assert AccessAttempt.objects.filter(username="admin").count() == 10
+    staff.logout()
+    assert login_form("admin", PASSWORD, ip="192.0.2.1").status_code == 429
+
+
 def test_axes_reset_command_unlocks_everyone(login_form, coordinator):
     _fail_ten_times(login_form, "coordinatrice")
     call_command("axes_reset", verbosity=0)

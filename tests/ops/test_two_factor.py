@@ -5,7 +5,9 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tescforce import roles
 from tescforce.models import SecurityPolicy
+from tests import factories
 from tests.tescforce.test_settings import manage
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +168,14 @@ def test_a_malformed_admin_rule_stops_the_start():
     result = manage("check", TWO_FACTOR_REQUIRED_FOR_ADMINS="maybe")
     assert result.returncode != 0
     assert "TWO_FACTOR_REQUIRED_FOR_ADMINS must be true or false" in result.stderr
+
+
+
+@pytest.mark.parametrize("owner", ["superuser", "another coordinator"])
+def test_a_coordinator_cannot_remove_the_device_of_an_account_above_them(client_for, coordinator, superuser, owner):
+    user = superuser if owner == "superuser" else factories.UserFactory(username="c2", groups=[roles.COORDINATORS])
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = client_for(coordinator)
+    assert f"/admin/otp_totp/totpdevice/{device.pk}/" not in client.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code in (302, 403)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
