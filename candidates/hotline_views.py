@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,6 @@ from .hotline_forms import (
     SearchForm,
 )
 from .models import CallbackRequest, Candidate, HotlineCall, RelocationRequest
-from .tokens import read_token
 
 CONTACT_RATE = "5/h"
 
@@ -263,14 +261,9 @@ def contact_thanks(request):
 def relocation_space_enter(request, token):
     """Open the relocation form from an e-mailed "space" link: sign in to Mon espace, then drop the token."""
     try:
-        public_id, _data = read_token(token, purpose="space")
-    except signing.BadSignature:
-        public_id = None
-    candidate = public_id and Candidate.objects.filter(
-        public_id=public_id, anonymised_at__isnull=True, confirmed_at__isnull=False).first()
-    if not candidate:
+        space.sign_in_with_link(request, token)
+    except space.LinkRefused:
         return render(request, "candidates/hotline/relocation_space.html", {"expired": True}, status=403)
-    space.sign_in(request, candidate)
     # As in Mon espace, the token leaves the address bar at once (no leak through a Referer header).
     return redirect("hotline:relocation_space")
 

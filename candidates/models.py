@@ -174,6 +174,10 @@ class Candidate(models.Model):
     confirmed_at = models.DateTimeField(_("e-mail confirmé le"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("dernière activité"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
+    # Folded into each Mon espace link and session: moved on by every sign-in and every logout, so a
+    # link works once and dies on logout (candidates/space.py).
+    link_generation = models.PositiveIntegerField(_("génération des liens de connexion"), default=0,
+                                                  editable=False)
     created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié·e le"), auto_now=True)
 

@@ -14,6 +14,9 @@ Other apps extend the page without editing its templates, from their AppConfig.r
 Their own views find the signed-in candidate with `get_space_candidate(request)` (None when the
 visitor has no valid Mon espace session), or decorate a view with `@space_required`, which passes
 `candidate` as a keyword argument and sends strangers to the link request page.
+
+A Mon espace link signs in once: `sign_in_with_link` spends it (a second opening raises LinkRefused),
+and leaving (`sign_out`) kills every link e-mailed before as well as the session.
 """
 
 import time
@@ -60,13 +63,98 @@ def row_actions(kind: str) -> list[str]:
     return list(_ROW_ACTIONS.get(kind, []))
 
 
-def sign_in(request, candidate) -> None:
+class LinkRefused(Exception):
+    """A sign-in link that cannot open Mon espace; `used` says it was valid but has served already."""
+
+    def __init__(self, *, used: bool):
+        super().__init__("used" if used else "invalid")
+        self.used = used
+
+
+def _advance(candidate, generation: int) -> bool:
+    """Move the candidate's link generation on from `generation`; False when it had already moved (a
+    conditional UPDATE decides, so two tabs opening one link cannot both win)."""
+    from .models import Candidate
+
+    won = Candidate.objects.filter(pk=candidate.pk, link_generation=generation).update(
+        link_generation=generation + 1)
+    if won:
+        candidate.link_generation = generation + 1
+    return bool(won)
+
+
+def spend_link(token: str, *, purpose: str = "space"):
+    """Return the confirmed candidate a sign-in link names and spend the link (it never works again).
+
+    Raise LinkRefused(used=True) when the link has served already or its owner signed in or out since,
+    LinkRefused(used=False) when it is forged, expired, for another purpose or its owner is gone.
+    """
+    from django.core import signing
+
+    from . import tokens
+    from .models import Candidate
+
+    try:
+        public_id, generation = tokens.read_sign_in_token(token, purpose=purpose)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise LinkRefused(used=False) from None
+    candidate = Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True,
+                                         confirmed_at__isnull=False).first()
+    if candidate is None:
+        raise LinkRefused(used=False)
+    if not _advance(candidate, generation):
+        raise LinkRefused(used=True)
+    return candidate
+
+
+def link_is_current(token: str, *, purpose: str = "space"):
+    """Return the candidate of a sign-in link that has not been spent yet, without spending it; else None."""
+    from django.core import signing
+
+    from . import tokens
+    from .models import Candidate
+
+    try:
+        public_id, generation = tokens.read_sign_in_token(token, purpose=purpose)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True, confirmed_at__isnull=False,
+                                    link_generation=generation).first()
+
+
+def _open_session(request, candidate) -> None:
     request.session.cycle_key()
-    request.session[SESSION_KEY] = {"id": str(candidate.public_id), "until": time.time() + SESSION_TTL}
+    request.session[SESSION_KEY] = {"id": str(candidate.public_id), "g": candidate.link_generation,
+                                    "until": time.time() + SESSION_TTL}
+
+
+def sign_in_with_link(request, token: str):
+    """Spend a Mon espace link and open the session; return the candidate or raise LinkRefused."""
+    candidate = spend_link(token)
+    _open_session(request, candidate)
+    return candidate
+
+
+def sign_in(request, candidate) -> None:
+    """Open a Mon espace session for a candidate who proved who they are another way (the first opening
+    of the confirmation link). The link generation moves on: links e-mailed before and older sessions die."""
+    from .models import Candidate
+
+    while True:
+        generation = Candidate.objects.values_list("link_generation", flat=True).get(pk=candidate.pk)
+        if _advance(candidate, generation):
+            break
+    _open_session(request, candidate)
 
 
 def sign_out(request) -> None:
-    request.session.pop(SESSION_KEY, None)
+    """Leave Mon espace: the session ends and every link e-mailed before stops working."""
+    from .models import Candidate
+
+    entry = request.session.pop(SESSION_KEY, None)
+    if isinstance(entry, dict) and isinstance(entry.get("g"), int):
+        Candidate.objects.filter(public_id=entry.get("id"), link_generation=entry["g"]).update(
+            link_generation=entry["g"] + 1)
 
 
 def get_space_candidate(request):
@@ -74,10 +162,11 @@ def get_space_candidate(request):
     from .models import Candidate
 
     entry = request.session.get(SESSION_KEY)
-    if not isinstance(entry, dict) or entry.get("until", 0) < time.time():
+    if not isinstance(entry, dict) or entry.get("until", 0) < time.time() or not isinstance(entry.get("g"), int):
         return None
+    # A later sign-in or a logout moved the generation on: this session is over.
     return Candidate.objects.filter(public_id=entry.get("id"), anonymised_at__isnull=True,
-                                    confirmed_at__isnull=False).first()
+                                    confirmed_at__isnull=False, link_generation=entry["g"]).first()
 
 
 def space_required(view):
@@ -85,7 +174,8 @@ def space_required(view):
     def wrapper(request, *args, **kwargs):
         candidate = get_space_candidate(request)
         if candidate is None:
-            sign_out(request)
+            # Forget the stale session only: moving the generation here would kill a link just requested.
+            request.session.pop(SESSION_KEY, None)
             return redirect("candidates:space_request")
         return view(request, *args, candidate=candidate, **kwargs)
 

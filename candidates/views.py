@@ -35,8 +35,8 @@ def _candidate_from_token(token: str, purpose: str) -> tuple[Candidate | None, d
     return candidate, data
 
 
-def _invalid_link(request):
-    return render(request, "candidates/link_invalid.html", status=400)
+def _invalid_link(request, *, used: bool = False):
+    return render(request, "candidates/link_invalid.html", {"used": used}, status=400)
 
 
 # --- registration ---------------------------------------------------------------------------------
@@ -87,12 +87,14 @@ def confirm(request, token: str):
     if request.method != "POST":
         return render(request, "candidates/confirm.html", {"token": token})
     first_time = services.candidate_confirm(candidate=candidate)
-    space.sign_in(request, candidate)
     action_ok, action_message = (False, "")
     if first_time:
+        # Only the first opening signs in: the link stays in a mailbox for 7 days.
+        space.sign_in(request, candidate)
         action_ok, action_message = services.pending_action_run(candidate=candidate, action=data.get("a"))
     return render(request, "candidates/confirmed.html", {
         "first_time": first_time, "action_ok": action_ok, "action_message": action_message,
+        "signed_in": first_time or space.get_space_candidate(request) is not None,
     })
 
 
@@ -105,10 +107,11 @@ def action_confirm(request, token: str):
     if request.method != "POST":
         return render(request, "candidates/action_confirm.html", {
             "token": token, "action_label": pending.get_label(action["name"]) if action else None})
+    # An action link does its one thing; it does not sign in (it can be opened again for 3 days).
     ok, message = services.pending_action_run(candidate=candidate, action=data["a"])
-    space.sign_in(request, candidate)
     return render(request, "candidates/confirmed.html", {
-        "first_time": False, "action_ok": ok, "action_message": message, "action_only": True})
+        "first_time": False, "action_ok": ok, "action_message": message, "action_only": True,
+        "signed_in": space.get_space_candidate(request) is not None})
 
 
 # --- Mon espace -----------------------------------------------------------------------------------
@@ -137,10 +140,10 @@ def space_sent(request):
 
 
 def space_enter(request, token: str):
-    candidate, _data = _candidate_from_token(token, "space")
-    if candidate is None or not candidate.is_confirmed:
-        return _invalid_link(request)
-    space.sign_in(request, candidate)
+    try:
+        candidate = space.sign_in_with_link(request, token)
+    except space.LinkRefused as refused:
+        return _invalid_link(request, used=refused.used)
     services.candidate_touch(candidate=candidate)
     # The token leaves the address bar at once, so it never leaks through a Referer header.
     return redirect("candidates:space_home")

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
+from tescforce.accounts import manageable_users
 from tescforce.admin_mixins import ScopedAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
@@ -124,6 +125,13 @@ class RecruiterAdmin(ScopedModelAdmin):
 
     def get_list_filter(self, request):
         return () if self.is_recruiter(request) else ("company__is_member",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            # Only an account the person may manage becomes a recruiter (never a coordinator or a superuser).
+            field.queryset = field.queryset & manageable_users(request.user)
+        return field
 
     def save_model(self, request, obj, form, change):
         recruiter_save(recruiter=obj)

@@ -199,11 +199,10 @@ def _space_candidate(request):
     candidate = get_space_candidate(request)
     if candidate is not None:
         return candidate
-    try:
-        public_id, _data = read_token(request.POST.get("token", ""), purpose="space")
-    except signing.BadSignature:
-        return None
-    return Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True).first()
+    # A Mon espace link not spent yet (one spent, or killed by a logout, no longer names anyone).
+    from candidates.space import link_is_current
+
+    return link_is_current(str(request.POST.get("token", "")))
 
 
 @require_POST

@@ -9,7 +9,7 @@ class TescforceConfig(AppConfig):
     verbose_name = _("Pilotage")
 
     def ready(self) -> None:
-        from . import audit, security
+        from . import accounts_admin, audit, security
         from .roles import sync_roles_after_migrate
         from .schedule import sync_beat_schedule
 
@@ -22,6 +22,8 @@ class TescforceConfig(AppConfig):
         audit.register_history()
         audit.register_admin()
         security.register_admin()
+        # Staff accounts: coordinators manage recruiter, hotline and prospecting accounts, nothing above.
+        accounts_admin.register_admin()
         # Cached public fragments go stale as soon as what they show changes.
         from . import page_cache
 

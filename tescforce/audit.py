@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from .security import is_coordinator
 
 AUDITED: list[tuple[str, str, dict[str, Any]]] = [
-    ("candidates", "Candidate", {}),
+    ("candidates", "Candidate", {"excluded_fields": ["link_generation"]}),
     ("companies", "JobPosting", {"excluded_fields": ["search_vector"]}),
     ("events", "Session", {}),
     ("prospecting", "Prospect", {}),

@@ -134,9 +134,12 @@ class TwoFactorMiddleware:
         from django_otp import user_has_device
 
         from .models import SecurityPolicy
+        from .security import is_coordinator
 
         if user_has_device(user):
             return reverse("otp_verify")
+        if settings.TWO_FACTOR_REQUIRED_FOR_ADMINS and (user.is_superuser or is_coordinator(user)):
+            return reverse("otp_setup")
         if SecurityPolicy.current().two_factor_required:
             return reverse("otp_setup")
         return None

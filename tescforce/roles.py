@@ -9,6 +9,8 @@ COORDINATORS = "Coordinateurs"
 HOTLINE = "Hotline"
 RECRUITERS = "Recruteurs"
 PROSPECTING = "Chargés de prospection"
+# The roles a coordinator may give and take away; only superusers give COORDINATORS (tescforce/accounts.py).
+MANAGEABLE_ROLES = (RECRUITERS, HOTLINE, PROSPECTING)
 
 
 def group_names(user) -> frozenset[str]:

@@ -68,7 +68,23 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
 
 
 class CoordinatorsMayManage:
-    """Mixin for the lockout and device admins: coordinators see the rows and delete them (an unlock, a reset)."""
+    """Mixin for the lockout and device admins: coordinators see the rows and delete them (an unlock, a reset),
+    for the accounts they manage only: unlocking a superuser's login or removing their device is not theirs."""
+
+    def get_queryset(self, request):
+        from .accounts import manageable_users
+
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        reach = manageable_users(request.user)
+        if hasattr(queryset.model, "user"):
+            return queryset.filter(user__in=reach)
+        from django.contrib.auth import get_user_model
+
+        # Lockouts are keyed on a typed username, which may name no account at all.
+        above = get_user_model().objects.exclude(pk__in=reach.values("pk")).values("username")
+        return queryset.exclude(username__in=above)
 
     def has_module_permission(self, request):
         return is_coordinator(request.user) or super().has_module_permission(request)

@@ -327,11 +327,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Staff logins: django-axes locks a client out after AXES_FAILURE_LIMIT failures, keyed on the address
-# derived from TRUSTED_PROXY_COUNT (never a header a client could forge); a coordinator unlocks in the admin.
+# Staff logins: django-axes locks out after AXES_FAILURE_LIMIT failures, counted per address (derived from
+# TRUSTED_PROXY_COUNT, never a header a client could forge) and, separately, per username, so that guessing
+# one account's password from many addresses is stopped too; a coordinator unlocks in the admin.
 AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", "int", default=10)
 AXES_COOLOFF_TIME = _read("AXES_COOLOFF_MINUTES", "int", default=60) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_CLIENT_IP_CALLABLE = "tescforce.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "tescforce/security/lockout.html"
@@ -340,6 +341,10 @@ AXES_VERBOSE = False
 RATELIMIT_IP_META_KEY = "tescforce.security.client_ip"
 # Two-factor (django-otp, TOTP): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "Tesc Force"
+# Superusers and coordinators must pair an authenticator app before using the admin or /pilotage/ (whatever
+# the coordinators' security policy says for other staff). On by default in production; the demo
+# (`make run`, DEBUG) leaves it optional. Set false only for a deployment that signs staff in another way.
+TWO_FACTOR_REQUIRED_FOR_ADMINS = _bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", default=not DEBUG)
 # The admin never shows a device's secret key again once it is paired.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 

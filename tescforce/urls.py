@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 
 from companies.sitemaps import SITEMAPS as JOB_SITEMAPS
 
-from . import ops_views, views
+from . import account_views, ops_views, views
 from .admin_mixins import scoped_view_on_site
 
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Before the admin's own "view on site" redirect, which checks nothing: see scoped_view_on_site.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(scoped_view_on_site)),
+    # Before the admin's own URLs, whose catch-all would answer first. The admin's login page links to the first.
+    path("admin/password_reset/", account_views.password_reset, name="admin_password_reset"),
+    path("admin/password_reset/done/", account_views.password_reset_done, name="password_reset_done"),
+    path("admin/reset/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
+    path("admin/reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),

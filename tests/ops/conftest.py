@@ -12,3 +12,10 @@ def login_form(client):
                            REMOTE_ADDR=ip, **headers)
 
     return post
+
+
+@pytest.fixture
+def superuser(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("admin", "admin@tescforce.example", PASSWORD)

@@ -1,5 +1,5 @@
-"""Staff logins: lockout after ten failures keyed on the real client address, unlocks, password rules,
-disabled accounts and idle sessions."""
+"""Staff logins: lockout after ten failures keyed on the real client address and on the username, unlocks,
+password rules, disabled accounts and idle sessions."""
 
 import pytest
 from axes.models import AccessAttempt
@@ -53,7 +53,8 @@ def test_a_forged_forwarded_header_does_not_escape_the_lockout_without_a_trusted
     assert response.status_code == 429
 
 
-def test_behind_one_proxy_the_lockout_keys_on_the_address_the_proxy_saw(login_form, coordinator, settings):
+def test_behind_one_proxy_the_lockout_keys_on_the_address_the_proxy_saw(login_form, coordinator, hotline_agent,
+                                                                         settings):
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"
     # A client forging an entry on the left is still counted under its real address (the right-most one).
@@ -62,8 +63,34 @@ def test_behind_one_proxy_the_lockout_keys_on_the_address_the_proxy_saw(login_fo
                    HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 203.0.113.7")
     assert login_form("coordinatrice", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
     assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
-    # Another client behind the same proxy is not locked out.
-    assert login_form("coordinatrice", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20").status_code == 302
+    # Another client behind the same proxy, with another account, is not locked out.
+    assert login_form("hotline", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20").status_code == 302
+
+
+def test_guessing_one_account_from_forty_addresses_is_locked_out_by_username(client, login_form, coordinator):
+    statuses = [login_form("coordinatrice", "wrong-password-123", ip=f"198.51.100.{n}").status_code
+                for n in range(1, 41)]
+    # Each address failed once only; the account's tenth failure locks it, wherever the tries come from.
+    assert statuses[:9] == [200] * 9 and set(statuses[9:]) == {429}
+    response = login_form("coordinatrice", PASSWORD, ip="192.0.2.200")
+    assert response.status_code == 429
+    assert "pour cet identifiant" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_forwarded_headers_do_not_escape_the_username_lockout(login_form, coordinator, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(10):
+        login_form("coordinatrice", "wrong-password-123", ip="10.0.0.2", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    assert login_form("coordinatrice", PASSWORD, ip="10.0.0.2",
+                      HTTP_X_FORWARDED_FOR="198.51.100.77").status_code == 429
+
+
+def test_a_username_lockout_leaves_other_accounts_alone(login_form, coordinator, hotline_agent):
+    for n in range(10):
+        login_form("coordinatrice", "wrong-password-123", ip=f"198.51.100.{n}")
+    assert login_form("coordinatrice", PASSWORD, ip="192.0.2.50").status_code == 429
+    assert login_form("hotline", PASSWORD, ip="198.51.100.3").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -103,6 +130,21 @@ def test_hotline_and_recruiters_cannot_unlock(client_for, login_form, hotline_ag
         assert client.get("/admin/axes/accessattempt/").status_code == 403
         assert client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessAttempt.objects.exists()
+
+
+def test_a_coordinator_cannot_unlock_a_superusers_login(client_for, login_form, coordinator, superuser):
+    for n in range(10):
+        login_form("admin", "wrong-password-123", ip=f"198.51.100.{n}")
+    attempts = list(AccessAttempt.objects.filter(username="admin").values_list("pk", flat=True))
+    staff = client_for(coordinator)
+    listing = staff.get("/admin/axes/accessattempt/").content.decode()
+    for pk in attempts:
+        assert f"/admin/axes/accessattempt/{pk}/" not in listing
+        assert staff.post(f"/admin/axes/accessattempt/{pk}/delete/", {"post": "yes"}).status_code in (302, 403)
+    staff.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": attempts, "post": "yes"})
+    assert AccessAttempt.objects.filter(username="admin").count() == 10
+    staff.logout()
+    assert login_form("admin", PASSWORD, ip="192.0.2.1").status_code == 429
 
 
 def test_axes_reset_command_unlocks_everyone(login_form, coordinator):

@@ -1,10 +1,14 @@
-"""Optional TOTP two-factor for staff, mandatory when the coordinators say so."""
+"""Optional TOTP two-factor for staff, mandatory when the coordinators say so, and for superusers and
+coordinators in production."""
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tescforce import roles
 from tescforce.models import SecurityPolicy
+from tests import factories
+from tests.tescforce.test_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +126,56 @@ def test_the_hotline_cannot_remove_a_colleague_device(client_for, coordinator, h
 def test_anonymous_visitors_reach_the_login_not_the_setup(client):
     response = client.get(SETUP)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("who", ["coordinator", "superuser"])
+def test_in_production_superusers_and_coordinators_must_pair_a_device(request, client_for, settings, who):
+    settings.TWO_FACTOR_REQUIRED_FOR_ADMINS = True
+    user = request.getfixturevalue(who)
+    assert not SecurityPolicy.current().two_factor_required  # not the staff-wide policy: the admin rule
+    client = client_for(user)
+    for path in ("/admin/", "/pilotage/", "/admin/auth/user/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith(SETUP + "?next=")
+    assert client.get(SETUP).status_code == 200
+
+
+def test_the_admin_rule_leaves_other_staff_to_the_policy(client_for, settings, hotline_agent):
+    settings.TWO_FACTOR_REQUIRED_FOR_ADMINS = True
+    assert client_for(hotline_agent).get("/admin/").status_code == 200
+
+
+def test_with_the_admin_rule_relaxed_coordinators_go_straight_in(client_for, settings, coordinator):
+    settings.TWO_FACTOR_REQUIRED_FOR_ADMINS = False
+    assert client_for(coordinator).get("/admin/").status_code == 200
+
+
+def _admin_rule_with(**overrides: str) -> str:
+    # Settings are read once per process: read them in a fresh one (production values unless overridden).
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED_FOR_ADMINS)",
+                    **overrides)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_admin_rule_is_on_by_default_in_production_and_off_in_the_demo():
+    assert _admin_rule_with() == "True"
+    assert _admin_rule_with(TWO_FACTOR_REQUIRED_FOR_ADMINS="false") == "False"
+    assert _admin_rule_with(DEBUG="True") == "False"
+
+
+def test_a_malformed_admin_rule_stops_the_start():
+    result = manage("check", TWO_FACTOR_REQUIRED_FOR_ADMINS="maybe")
+    assert result.returncode != 0
+    assert "TWO_FACTOR_REQUIRED_FOR_ADMINS must be true or false" in result.stderr
+
+
+
+@pytest.mark.parametrize("owner", ["superuser", "another coordinator"])
+def test_a_coordinator_cannot_remove_the_device_of_an_account_above_them(client_for, coordinator, superuser, owner):
+    user = superuser if owner == "superuser" else factories.UserFactory(username="c2", groups=[roles.COORDINATORS])
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = client_for(coordinator)
+    assert f"/admin/otp_totp/totpdevice/{device.pk}/" not in client.get("/admin/otp_totp/totpdevice/").content.decode()
+    assert client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code in (302, 403)
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
