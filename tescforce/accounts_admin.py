@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts, roles
@@ -21,12 +22,12 @@ class CoordinatorAccountForm(forms.ModelForm):
     """The fields a coordinator may set on a staff account."""
 
     roles = forms.ModelMultipleChoiceField(
-        label=_("rôles"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        label=capfirst(_("rôles")), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Un compte sans rôle n'a plus accès à l'administration."))
     company = forms.ModelChoiceField(
-        label=_("entreprise (recruteurs)"), queryset=None, required=False,
+        label=capfirst(_("entreprise (recruteurs)")), queryset=None, required=False,
         help_text=_("L'entreprise dont un recruteur voit les candidats et les offres."))
-    language = forms.ChoiceField(label=_("langue des e-mails"), choices=settings.LANGUAGES, required=False)
+    language = forms.ChoiceField(label=capfirst(_("langue des e-mails")), choices=settings.LANGUAGES, required=False)
 
     class Meta:
         model = get_user_model()
