@@ -1,13 +1,20 @@
 """Writes of the showroom."""
 
+import datetime as dt
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tescforce import erasure
 from tescforce.tasks import enqueue_on_commit
 
 from .images import ImageRejected, image_reencode
 from .models import ContactRequest, UseCase, UseCaseImage
+
+# How long a contact request is kept after it was received (see docs/privacy.md).
+CONTACT_REQUEST_RETENTION = dt.timedelta(days=365)
 
 
 class ShowroomError(Exception):
@@ -57,21 +64,30 @@ def contact_request_acknowledge(*, contact_request_id: int) -> bool:
 
 def contact_requests_erase(*, emails) -> int:
     """Delete the contact requests sent from these addresses, and their admin-log names; return how many."""
-    from django.db.models import Q
-
-    from tescforce import erasure
-
     addresses = [e for e in emails if e]
     if not addresses:
         return 0
     query = Q()
     for address in addresses:
         query |= Q(email__iexact=address)
-    requests = ContactRequest.objects.filter(query)
-    pks = list(requests.values_list("pk", flat=True))
-    erasure.scrub_admin_log(ContactRequest, pks)
-    erasure.purge_history(ContactRequest, id__in=pks)
-    deleted, _rows = requests.delete()
+    return _delete_requests(ContactRequest.objects.filter(query))
+
+
+def contact_requests_purge_old(*, now=None) -> int:
+    """Delete the contact requests received more than CONTACT_REQUEST_RETENTION ago; return how many.
+
+    A request is a business contact made for one exchange: a year covers the follow-up of a prospect.
+    """
+    cutoff = (now or timezone.now()) - CONTACT_REQUEST_RETENTION
+    return _delete_requests(ContactRequest.objects.filter(created_at__lt=cutoff))
+
+
+def _delete_requests(requests) -> int:
+    with transaction.atomic():
+        pks = list(requests.values_list("pk", flat=True))
+        erasure.scrub_admin_log(ContactRequest, pks)
+        erasure.purge_history(ContactRequest, id__in=pks)
+        deleted, _rows = ContactRequest.objects.filter(pk__in=pks).delete()
     return deleted
 
 

@@ -391,6 +391,9 @@ CELERY_BEAT_SCHEDULE["candidates-purge-unconfirmed"] = {
     "task": "candidates.tasks.purge_unconfirmed_candidates", "schedule": crontab(minute="10", hour="3")}
 CELERY_BEAT_SCHEDULE["candidates-anonymise-inactive"] = {
     "task": "candidates.tasks.anonymise_inactive_candidates", "schedule": crontab(minute="20", hour="3")}
+# Showroom: contact requests go a year after they were received.
+CELERY_BEAT_SCHEDULE["showroom-purge-old-contact-requests"] = {
+    "task": "showroom.tasks.purge_old_contact_requests", "schedule": crontab(minute="30", hour="3")}
 # Remember the Talents Occitanie campaign (utm_* parameters) a visitor came through, for the visit.
 MIDDLEWARE.append("candidates.middleware.CampaignAttributionMiddleware")
 
