@@ -148,7 +148,7 @@ def candidate_register(
                 for kind in kinds
             ])
             StageChange.objects.create(candidate=candidate, from_stage="", to_stage=Stage.REGISTERED)
-            link_email_claim(candidate=candidate, purpose="account")
+            link_email_claim(candidate=candidate, purpose="account:confirm")
     except IntegrityError:
         # The same address registered at the same moment: the database kept one.
         existing = _find_by_email(email)
@@ -160,9 +160,10 @@ def candidate_register(
 
 
 def _send_to_known(candidate: Candidate, *, language: str, action: dict | None) -> None:
-    if not link_email_claim(candidate=candidate, purpose="account"):
-        return
     kind = "already" if candidate.is_confirmed else "confirm"
+    # One limit per kind of message: a confirmation just sent must not hold back a later sign-in link.
+    if not link_email_claim(candidate=candidate, purpose=f"account:{kind}"):
+        return
     _enqueue_email(candidate=candidate, kind=kind, language=language, action=action)
 
 
@@ -185,9 +186,11 @@ def candidate_touch(*, candidate: Candidate) -> None:
 def candidate_request_space_link(*, email: str, language: str) -> None:
     """Send the "Mon espace" link when the address is known; do nothing visible otherwise."""
     candidate = _find_by_email(email)
-    if candidate is None or not link_email_claim(candidate=candidate, purpose="account"):
+    if candidate is None:
         return
     kind = "space" if candidate.is_confirmed else "confirm"
+    if not link_email_claim(candidate=candidate, purpose=f"account:{kind}"):
+        return
     _enqueue_email(candidate=candidate, kind=kind, language=language)
 
 

@@ -228,7 +228,8 @@ def test_every_public_form_field_is_exercised():
     from showroom.forms import ContactRequestForm
 
     # Not typed by people: the honeypot, the hidden pending action, checkboxes and multiple choices.
-    untyped = {"website", "action", "action_id", "cv", "consent_processing", "consent_shown", "skills",
+    untyped = {"website", "action", "action_id", "cv", "consent_processing", "consent_shown", "consent_matched",
+               "skills",
                "desired_job_families", "mobility_toulouse", "mobility_montpellier", "mobility_occitanie",
                "mobility_remote", "need_housing", "need_partner_job", "need_schools", "need_transport", "useful"}
     forms = {"registration": RegistrationForm, "space link": LinkRequestForm, "space profile": ProfileForm,

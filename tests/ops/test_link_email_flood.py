@@ -77,6 +77,19 @@ def test_space_link_goes_once_in_ten_minutes_then_again(client, django_capture_o
 
 
 @pytest.mark.django_db
+def test_a_fresh_registration_does_not_hold_back_the_first_space_link(client, reference,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/inscription/", _registration(reference))
+    assert [m.to for m in mail.outbox] == [["flood@example.org"]]
+    Candidate.objects.filter(email="flood@example.org").update(confirmed_at=F("created_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/fr/mon-espace/", {"email": "flood@example.org"})
+    assert len(mail.outbox) == 2
+    assert "/mon-espace/lien/" in mail.outbox[1].body
+
+
+@pytest.mark.django_db
 def test_booking_link_goes_once_per_session_in_ten_minutes(client, django_capture_on_commit_callbacks):
     factories.CandidateFactory(email="known@example.org")
     first, second = factories.SessionFactory(is_published=True), factories.SessionFactory(is_published=True)
