@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from hotline.models import HotlineCall
+from hotline.models import HotlineCall, HotlineDigestSent
 from tescforce.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +46,20 @@ def test_the_hotline_imports_nothing_inside_a_function_but_its_app_registry():
     assert offending == []
 
 
-def test_the_old_task_names_still_run_the_hotline_tasks():
+@pytest.mark.django_db
+def test_a_task_queued_under_its_old_name_still_runs(hotline_agent, candidate):
+    HotlineCall.objects.create(candidate=candidate, topic="other", summary="Rappeler",
+                               follow_up_due=timezone.localdate(), follow_up_owner=hotline_agent)
     celery_app.loader.import_default_modules()
-    for name in ("hotline_callback_acknowledge", "hotline_digest_send", "hotline_digest_dispatch"):
-        old, new = celery_app.tasks[f"candidates.hotline_tasks.{name}"], celery_app.tasks[f"hotline.tasks.{name}"]
-        assert old.run is new.run
+    old = celery_app.tasks["candidates.hotline_tasks.hotline_digest_send"]
+    assert old.apply(args=(hotline_agent.pk, timezone.localdate().isoformat())).get() is True
+    assert HotlineDigestSent.objects.filter(owner=hotline_agent, day=timezone.localdate()).count() == 1
+    for name in ("hotline_callback_acknowledge", "hotline_digest_dispatch"):
+        assert f"candidates.hotline_tasks.{name}" in celery_app.tasks and f"hotline.tasks.{name}" in celery_app.tasks
+
+
+def test_the_beat_schedule_names_the_moved_digest_task():
+    celery_app.loader.import_default_modules()
     beat = settings.CELERY_BEAT_SCHEDULE["hotline-follow-up-digest"]["task"]
     assert beat == "hotline.tasks.hotline_digest_dispatch" and beat in celery_app.tasks
 
