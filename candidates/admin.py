@@ -1,5 +1,5 @@
 # Hotline models are registered in their own topic module.
-from . import admin_hotline, admin_matching  # noqa: F401, I001
+from . import admin_matching  # noqa: F401, I001
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,7 +17,7 @@ from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 from tescforce.security import is_coordinator
 
-from . import hotline_selectors, selectors, services
+from . import search, selectors, services
 from .forms import OrientationActionForm, QualificationActionForm, WithdrawActionForm
 from .models import (
     Campaign,
@@ -287,11 +287,12 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
 
     # Search ----------------------------------------------------------------------------------------
     def get_search_results(self, request, queryset, search_term):
-        # The hotline's accent-, case- and format-blind search, served by a trigram index on PostgreSQL.
-        parsed = hotline_selectors.normalise_query(search_term)
+        # The accent-, case- and format-blind search of candidates/search.py (the hotline's too), served
+        # by a trigram index on PostgreSQL.
+        parsed = search.normalise_query(search_term)
         if not parsed.usable:
             return super().get_search_results(request, queryset, search_term)
-        results = queryset.annotate(search_norm=hotline_selectors._search_expression())
+        results = queryset.annotate(search_norm=search.search_expression())
         for token in parsed.tokens:
             results = results.filter(search_norm__contains=token)
         return results, False

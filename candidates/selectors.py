@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tescforce import audit
 
-from . import hotline_services
+from . import records
 from .models import Campaign, Candidate, Qualification, StageChange
 
 Stage = Candidate.Stage
@@ -83,10 +83,8 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
         "matches": [{"posting": m.posting.title, "score": m.score, "explanation": m.explanation}
                     for m in c.matches.select_related("posting")],
     }
-    hotline = hotline_services.hotline_export(c)
-    data["hotline_calls"] = hotline["calls"]
-    data["callback_requests"] = hotline["callback_requests"]
-    data["relocation_requests"] = hotline["relocation_requests"]
+    # What the other rooms hold (the hotline's calls and requests…): candidates/records.py.
+    data.update(records.export_parts(c))
     if getattr(type(c), "history", None) is not None:
         # The audit trail of changes to their record, when the platform keeps one.
         from tescforce.audit import object_history
@@ -129,14 +127,7 @@ def candidate_timeline(*, candidate: Candidate) -> list[dict[str, Any]]:
     for x in c.interests.select_related("posting"):
         items.append({"at": x.created_at, "kind": _("Intérêt pour une offre"),
                       "text": f"{x.posting.title} · {x.get_status_display()}"})
-    for x in c.calls.all():
-        items.append({"at": x.created_at, "kind": _("Appel hotline"),
-                      "text": f"{x.get_topic_display()} · {x.summary[:120]}"})
-    for x in c.relocation_requests.all():
-        items.append({"at": x.created_at, "kind": _("Aide à l'installation"),
-                      "text": f"{x.target_city} · {x.get_status_display()}"})
-    for x in c.callback_requests.all():
-        items.append({"at": x.created_at, "kind": _("Demande de rappel"), "text": x.get_topic_display()})
+    items.extend(records.timeline_entries(c))
     return sorted(items, key=lambda item: item["at"])
 
 

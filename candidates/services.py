@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tescforce import erasure
 from tescforce.tasks import enqueue_on_commit
 
-from . import hotline_selectors, pending, space, wording
+from . import pending, search, space, wording
 from .models import (
     Campaign,
     Candidate,
@@ -472,7 +472,7 @@ def _erasure_subject(candidate: Candidate, *, reason: str) -> erasure.Subject:
     phone = str(candidate.phone or "")
     phones = {phone} - {""}
     # The national form too ("0612345678"): staff type it that way in free text.
-    national = {hotline_selectors.contact_key(p) for p in phones} - {""}
+    national = {search.contact_key(p) for p in phones} - {""}
     full_name = candidate.full_name if candidate.first_name and candidate.last_name else ""
     names = {full_name, *emails, *phones, *national} - {""}
     return erasure.Subject(candidate=candidate, reason=str(reason), emails=frozenset(emails),

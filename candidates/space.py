@@ -2,7 +2,7 @@
 
 Other apps extend the page without editing its templates, from their AppConfig.ready():
 
-    space.register_section("relocation", "candidates/hotline/space_relocation.html",
+    space.register_section("relocation", "hotline/space_relocation.html",
                            get_context=lambda request, candidate: {...}, order=50)
         → the template is included on the Mon espace page, below the built-in panels, with
           `candidate`, `request` and what get_context returns in its context.

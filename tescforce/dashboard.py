@@ -12,8 +12,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Campaign, Candidate, HotlineCall, JobInterest, Orientation, RelocationRequest, StageChange
+from candidates.models import Campaign, Candidate, JobInterest, Orientation, StageChange
 from events.models import Edition, Registration, Session, SessionCompany
+from hotline.models import HotlineCall, RelocationRequest
 from prospecting import selectors as prospecting_selectors
 from prospecting.models import Prospect, ProspectingCampaign
 

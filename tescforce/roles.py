@@ -37,9 +37,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "candidates": {
             "campaign": ALL, "campaignfunding": ALL, "candidate": ALL, "consent": ("add", "view"),
             "qualification": ALL, "stagechange": ("view",), "orientation": ALL, "jobinterest": ALL,
-            "hotlinecall": ALL, "callbackrequest": ALL, "relocationrequest": ALL, "match": ("view",),
-            "jobdatingagenda": ALL, "interview": ALL, "interviewrelease": ("view",), "matchingrun": ("view",),
+            "match": ("view",), "jobdatingagenda": ALL, "interview": ALL, "interviewrelease": ("view",),
+            "matchingrun": ("view",),
         },
+        "hotline": {"hotlinecall": ALL, "callbackrequest": ALL, "relocationrequest": ALL},
         "companies": {
             "skill": ALL, "jobfamily": ("view",), "company": ALL, "companysite": ALL, "recruiter": ALL,
             "partner": ALL, "jobposting": ALL,
@@ -61,10 +62,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     HOTLINE: {
         "candidates": {
-            "candidate": ("add", "change", "view"), "consent": ("add", "view"), "hotlinecall": ALL,
-            "callbackrequest": ("change", "view"), "relocationrequest": ("add", "change", "view"),
-            "stagechange": ("view",), "orientation": ("view",), "campaign": ("view",),
+            "candidate": ("add", "change", "view"), "consent": ("add", "view"), "stagechange": ("view",),
+            "orientation": ("view",), "campaign": ("view",),
         },
+        "hotline": {"hotlinecall": ALL, "callbackrequest": ("change", "view"),
+                    "relocationrequest": ("add", "change", "view")},
         "companies": {"company": ("view",), "jobposting": ("view",), "skill": ("view",),
                       "jobfamily": ("view",), "partner": ("view",)},
         "events": {"session": ("view",), "registration": ("add", "change", "view"), "edition": ("view",)},

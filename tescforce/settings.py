@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "companies",
     "candidates",
     "events",
+    "hotline",
     "showroom",
     "prospecting",
 ]
@@ -381,7 +382,7 @@ CELERY_BEAT_SCHEDULE["events-sweep-messages"] = {"task": "events.tasks.sweep_mes
 # Hotline: each follow-up owner's digest, every morning (sent once per owner and day).
 from celery.schedules import crontab  # noqa: E402
 
-CELERY_BEAT_SCHEDULE["hotline-follow-up-digest"] = {"task": "candidates.hotline_tasks.hotline_digest_dispatch",
+CELERY_BEAT_SCHEDULE["hotline-follow-up-digest"] = {"task": "hotline.tasks.hotline_digest_dispatch",
                                                     "schedule": crontab(minute="30", hour="7")}
 
 # Candidates: purge unconfirmed registrations (7 days) and anonymise the inactive (2 years, CNIL), nightly.

@@ -6,7 +6,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("hotline/", include("candidates.staff_urls")),
+    path("hotline/", include("hotline.staff_urls")),
     path("rapprochements/", include("candidates.matching_urls")),
     path("sessions/", include("events.staff_urls")),
     path("prospection/", include("prospecting.staff_urls")),

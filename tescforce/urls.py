@@ -2,7 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from companies.sitemaps import SITEMAPS as JOB_SITEMAPS
@@ -22,6 +23,9 @@ urlpatterns = [
     path("admin/password_reset/done/", account_views.password_reset_done, name="password_reset_done"),
     path("admin/reset/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
     path("admin/reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    # The hotline's admin pages before its models moved out of `candidates`: bookmarks still lead there.
+    re_path(r"^admin/candidates/(?P<model>hotlinecall|callbackrequest|relocationrequest)/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/hotline/%(model)s/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),
@@ -33,7 +37,7 @@ urlpatterns += i18n_patterns(
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("", include("candidates.urls")),
-    path("", include("candidates.hotline_urls")),
+    path("", include("hotline.urls")),
     path("", include("companies.urls")),
     path("", include("events.urls")),
     path("", include("showroom.urls")),

@@ -4,7 +4,7 @@ from django.db import migrations
 # The hotline finds a caller by any part of their name, e-mail or phone, accents and case ignored.
 # `unaccent` is only STABLE, so an IMMUTABLE wrapper lets it appear in an index expression; the
 # search expression itself is a function so that the index and the queries share one definition.
-# On SQLite the same function is registered in Python (candidates/hotline_selectors.py).
+# On SQLite the same function is registered in Python (candidates/search.py).
 FORWARD = [
     r"""
     CREATE OR REPLACE FUNCTION public.tf_immutable_unaccent(text) RETURNS text

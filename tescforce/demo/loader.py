@@ -746,9 +746,9 @@ def seed_prospecting(ctx: Context) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 def seed_hotline(ctx: Context) -> None:
-    HotlineCall = _model("candidates.HotlineCall")
-    CallbackRequest = _model("candidates.CallbackRequest")
-    RelocationRequest = _model("candidates.RelocationRequest")
+    HotlineCall = _model("hotline.HotlineCall")
+    CallbackRequest = _model("hotline.CallbackRequest")
+    RelocationRequest = _model("hotline.RelocationRequest")
     agent = ctx.users.get("hotline")
     for spec in D.HOTLINE_CALLS:
         candidate = ctx.candidates[spec["candidate"]] if spec.get("candidate") is not None else None

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from candidates.models import HotlineCall
+from hotline.models import HotlineCall
 from tescforce import roles
 from tests import factories
 

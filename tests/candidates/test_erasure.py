@@ -11,17 +11,15 @@ from django.utils import timezone
 
 from candidates import services, tasks, tokens
 from candidates.models import (
-    CallbackRequest,
     Candidate,
     Consent,
     Erasure,
-    HotlineCall,
     JobInterest,
     Orientation,
-    RelocationRequest,
     StageChange,
 )
 from events.models import Registration, SurveyResponse
+from hotline.models import CallbackRequest, HotlineCall, RelocationRequest
 from showroom.models import ContactRequest
 from tescforce import erasure
 from tests import factories
@@ -183,7 +181,7 @@ def test_a_failing_erasure_hook_undoes_the_whole_erasure(monkeypatch, candidate)
 
 def test_every_room_that_keeps_personal_data_registered_its_erasure_hook():
     names = {hook.name for hook in erasure.hooks()}
-    assert {"candidates.sessions", "candidates.hotline", "candidates.matching", "events.registrations",
+    assert {"candidates.sessions", "hotline.calls", "candidates.matching", "events.registrations",
             "showroom.contact_requests"} <= names
 
 

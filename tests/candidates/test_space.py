@@ -10,14 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from candidates import services, space, tokens
 from candidates.models import (
-    CallbackRequest,
     Candidate,
     Consent,
-    HotlineCall,
     JobInterest,
     Qualification,
-    RelocationRequest,
 )
+from hotline.models import CallbackRequest, HotlineCall, RelocationRequest
 from tests import factories
 
 from .conftest import EXE, PDF, last_link, tables_containing

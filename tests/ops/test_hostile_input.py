@@ -15,12 +15,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.test import RequestFactory
 
-from candidates.models import CallbackRequest, Candidate, JobInterest, RelocationRequest
+from candidates.models import Candidate, JobInterest
 from candidates.tokens import make_token
 from companies.models import JobFamily, Skill
 from events import services as event_services
 from events.links import make_link_token
 from events.models import SurveyResponse
+from hotline.models import CallbackRequest, RelocationRequest
 from showroom.models import ContactRequest
 from tests import factories
 
@@ -207,8 +208,8 @@ def _overlong(field: str, form: Form, world: dict, column: int | None) -> str:
 
 def _form_limit(form: Form, field: str, world: dict) -> int | None:
     # Fields with no column of their own (text columns, choices): the form's own limit, when it has one.
-    from candidates.hotline_forms import CallbackRequestForm, RelocationSpaceForm
     from events.forms import SurveyForm
+    from hotline.forms import CallbackRequestForm, RelocationSpaceForm
     from showroom.forms import ContactRequestForm
 
     classes = {"call-back request": CallbackRequestForm, "relocation request": RelocationSpaceForm,
@@ -222,9 +223,9 @@ def _form_limit(form: Form, field: str, world: dict) -> int | None:
 def test_every_public_form_field_is_exercised():
     # A field added to a public form without a line here would escape the hostile tests below.
     from candidates.forms import LinkRequestForm, ProfileForm, RegistrationForm
-    from candidates.hotline_forms import CallbackRequestForm, RelocationSpaceForm
     from companies.forms import InterestForm
     from events.forms import BookingForm, SurveyForm
+    from hotline.forms import CallbackRequestForm, RelocationSpaceForm
     from showroom.forms import ContactRequestForm
 
     # Not typed by people: the honeypot, the hidden pending action, checkboxes and multiple choices.
@@ -327,9 +328,9 @@ def test_staff_model_forms_never_accept_more_than_the_column_holds():
 
 
 def _staff_plain_forms():
-    from candidates.hotline_forms import CallForm, NewCandidateForm, RelocationStaffForm, RelocationUpdateForm
-    from candidates.models import HotlineCall
     from events.forms import WalkInForm
+    from hotline.forms import CallForm, NewCandidateForm, RelocationStaffForm, RelocationUpdateForm
+    from hotline.models import HotlineCall
 
     return [
         (CallForm, "caller_name", HotlineCall), (CallForm, "caller_contact", HotlineCall),

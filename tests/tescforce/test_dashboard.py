@@ -5,8 +5,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from candidates.models import Candidate, HotlineCall, Orientation, RelocationRequest, StageChange
+from candidates.models import Candidate, Orientation, StageChange
 from events.models import Registration, SessionCompany
+from hotline.models import HotlineCall, RelocationRequest
 from tescforce.dashboard import Filters, build, median_days_in_stage
 from tescforce.models import YearTarget
 from tests import factories

@@ -16,9 +16,10 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from candidates.models import HotlineCall, Interview, JobDatingAgenda, JobInterest, Match, Orientation, Qualification
+from candidates.models import Interview, JobDatingAgenda, JobInterest, Match, Orientation, Qualification
 from companies.models import JobPosting
 from events.models import SessionCompany
+from hotline.models import HotlineCall
 from tests import factories
 
 pytestmark = pytest.mark.django_db

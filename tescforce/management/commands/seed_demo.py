@@ -11,7 +11,7 @@ from tescforce.demo.loader import seed_demo
 COUNTED = [
     "companies.Company", "companies.Partner", "companies.Recruiter", "companies.JobPosting",
     "candidates.Candidate", "candidates.StageChange", "candidates.Consent", "candidates.Orientation",
-    "candidates.JobInterest", "candidates.Campaign", "candidates.HotlineCall", "events.Edition",
+    "candidates.JobInterest", "candidates.Campaign", "hotline.HotlineCall", "events.Edition",
     "events.Session", "events.Registration", "showroom.UseCase", "prospecting.Prospect", "prospecting.Meeting",
     "prospecting.Settlement",
 ]

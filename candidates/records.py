@@ -1,0 +1,39 @@
+"""What other rooms hold about a candidate: parts of their data export and lines of their timeline.
+
+Rooms above `candidates` (hotline, matching…) keep rows about a candidate that this app must not
+import. They plug them in from their AppConfig.ready():
+
+    records.register_export("hotline", lambda candidate: {"hotline_calls": [...], ...})
+        → the dict's keys are added to the candidate's JSON export (right of access).
+    records.register_timeline("hotline", lambda candidate: [{"at": dt, "kind": _("…"), "text": "…"}])
+        → the entries join the candidate's timeline on their admin page.
+
+Each callable takes the candidate and returns JSON-ready values; registering a key again replaces it.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+_EXPORTS: dict[str, Callable[[Any], dict[str, Any]]] = {}
+_TIMELINES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
+
+
+def register_export(key: str, contribute: Callable[[Any], dict[str, Any]]) -> None:
+    _EXPORTS[key] = contribute
+
+
+def register_timeline(key: str, contribute: Callable[[Any], list[dict[str, Any]]]) -> None:
+    _TIMELINES[key] = contribute
+
+
+def export_parts(candidate) -> dict[str, Any]:
+    """Return every registered room's part of the candidate's export, merged, in registration order."""
+    parts: dict[str, Any] = {}
+    for contribute in _EXPORTS.values():
+        parts.update(contribute(candidate))
+    return parts
+
+
+def timeline_entries(candidate) -> list[dict[str, Any]]:
+    """Return the timeline entries every registered room holds about the candidate (unsorted)."""
+    return [entry for contribute in _TIMELINES.values() for entry in contribute(candidate)]

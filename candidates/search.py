@@ -1,0 +1,88 @@
+"""Finding candidates by what a person types: accents, case and phone formats do not matter.
+
+One search text per candidate (first name, last name and e-mail folded, phone as national digits),
+made by `public.tf_candidate_search()` on PostgreSQL (migration 0004, with a trigram index) and by the
+same function registered in Python on SQLite. The hotline's caller search and the candidate admin's
+search box both use it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, Func, TextField
+
+MIN_TOKEN_LENGTH = 3
+
+# Letters that NFKD does not split but PostgreSQL's unaccent does.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+_PHONE_LIKE = re.compile(r"[\d\s.\-+()/]+")
+
+
+def fold(text: str) -> str:
+    """Return `text` lower-cased without accents, as PostgreSQL's lower(unaccent()) does."""
+    text = unicodedata.normalize("NFKD", (text or "").lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.translate(_LIGATURES)
+
+
+def phone_digits(value: str) -> str:
+    """Return a phone number as national-format digits: "+33 6 12…" and "0033 6…" become "06…"."""
+    value = (value or "").strip().replace("(0)", "")
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("+33"):
+        return "0" + digits[2:]
+    if digits.startswith("0033"):
+        return "0" + digits[4:]
+    return digits
+
+
+def contact_key(contact: str) -> str:
+    """Return a phone or e-mail in one comparable form: lower-case e-mail, or national phone digits."""
+    contact = (contact or "").strip()
+    if not contact:
+        return ""
+    if "@" in contact:
+        return contact.lower()[:254]
+    if _PHONE_LIKE.fullmatch(contact):
+        return phone_digits(contact)[:254]
+    return ""
+
+
+def _search_text(first_name, last_name, email, phone) -> str:
+    # Mirrors public.tf_candidate_search() of migration 0004 for SQLite.
+    names = fold(f"{first_name or ''} {last_name or ''} {email or ''}")
+    return f"{names} {phone_digits(phone or '')}"
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    tokens: tuple[str, ...]
+    is_phone: bool
+
+    @property
+    def usable(self) -> bool:
+        return any(len(t) >= MIN_TOKEN_LENGTH for t in self.tokens)
+
+
+def normalise_query(raw: str) -> SearchQuery:
+    """Split what the agent typed into folded tokens; phone-looking input becomes one digits token."""
+    raw = (raw or "").strip()[:200]
+    if _PHONE_LIKE.fullmatch(raw) and sum(ch.isdigit() for ch in raw) >= 2:
+        return SearchQuery(tokens=(phone_digits(raw),), is_phone=True)
+    return SearchQuery(tokens=tuple(fold(raw).split()), is_phone=False)
+
+
+def search_expression() -> Func:
+    """Return the expression of a candidate's search text, to annotate and filter on (`__contains`)."""
+    if connection.vendor == "sqlite":
+        # Registered on each use: SQLite connections come and go, and the call costs nothing.
+        connection.ensure_connection()
+        connection.connection.create_function("tf_candidate_search", 4, _search_text, deterministic=True)
+        name = "tf_candidate_search"
+    else:
+        name = "public.tf_candidate_search"
+    # Same argument list as the trigram index of migration 0004, so PostgreSQL can use it.
+    return Func(F("first_name"), F("last_name"), F("email"), F("phone"), function=name,
+                output_field=TextField())

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotlineConfig(AppConfig):
+    name = "hotline"
+    verbose_name = _("Hotline")
+
+    def ready(self) -> None:
+        from candidates import records, space
+        from tescforce import erasure
+
+        from . import selectors, services, tasks, views  # noqa: F401 - tasks: registers the tasks by name
+
+        # The "ask for relocation help" panel in Mon espace.
+        space.register_section("relocation", "hotline/space_relocation.html",
+                               get_context=views.space_relocation_context, order=50)
+        # Calls and call-backs are found by the e-mail and phone: before they are blanked.
+        erasure.register("hotline.calls", lambda subject: services.hotline_erase(subject.candidate), order=40)
+        records.register_export("hotline", services.hotline_export_part)
+        records.register_timeline("hotline", selectors.candidate_admin_timeline)
