@@ -98,10 +98,14 @@ def search(qs: QuerySet, text: str) -> QuerySet:
 
 
 class _SkillNames(Subquery):
-    """The names of a posting's skills, space-separated (SQLite's group_concat over a subquery)."""
+    """The names of a posting's skills, space-separated."""
 
-    template = "(SELECT group_concat(name, ' ') FROM (%(subquery)s))"
+    template = "(SELECT group_concat(name, ' ') FROM (%(subquery)s) AS skill_names)"
     output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(SELECT string_agg(name, ' ') FROM (%(subquery)s) AS skill_names)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 def _document() -> Concat:
@@ -109,5 +113,6 @@ def _document() -> Concat:
     from .models import Skill
 
     skills = Skill.objects.filter(Q(required_by=OuterRef("pk")) | Q(nice_for=OuterRef("pk"))).values("name").distinct()
-    return Concat("title", Value(" "), "company__name", Value(" "), Coalesce(_SkillNames(skills), Value("")),
-                  Value(" "), "description", output_field=TextField())
+    names = Coalesce(_SkillNames(skills), Value(""), output_field=TextField())
+    return Concat("title", Value(" "), "company__name", Value(" "), names, Value(" "), "description",
+                  output_field=TextField())
