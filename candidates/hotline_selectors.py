@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tescforce import roles
 from tescforce.scoping import recruiter_company_id, scope_queryset
+from tescforce.text import fold
 
 from .models import CallbackRequest, Candidate, HotlineCall, RelocationRequest, StageChange
 
@@ -20,8 +20,6 @@ SEARCH_LIMIT = 20
 MIN_TOKEN_LENGTH = 3
 ACTIVE_RELOCATION = (RelocationRequest.Status.OPEN, RelocationRequest.Status.IN_PROGRESS)
 
-# Letters that NFKD does not split but PostgreSQL's unaccent does.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 _PHONE_LIKE = re.compile(r"[\d\s.\-+()/]+")
 
 
@@ -35,13 +33,6 @@ def can_see_hotline(user) -> bool:
     if recruiter_company_id(user) is not None:
         return False
     return roles.has_role(user, *HOTLINE_GROUPS)
-
-
-def fold(text: str) -> str:
-    """Return `text` lower-cased without accents, as PostgreSQL's lower(unaccent()) does."""
-    text = unicodedata.normalize("NFKD", (text or "").lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.translate(_LIGATURES)
 
 
 def phone_digits(value: str) -> str:
