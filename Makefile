@@ -18,7 +18,7 @@ run: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f var/db.sqlite3 ]; then rm -f $(DEMO_STAMP); fi
 	$(PY) manage.py migrate --noinput
 	@if [ ! -f $(DEMO_STAMP) ]; then $(PY) manage.py seed_demo && touch $(DEMO_STAMP); fi
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The full stack: PostgreSQL and Redis (started if installed), migrations, then web + worker + beat.
 up: $(STAMP)
