@@ -248,8 +248,9 @@ else:
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = _bool("RATELIMIT_ENABLE", default=True)
 
-# Celery: with no broker, tasks run in-process (the embedded default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery: with no broker, tasks run in-process (the embedded default). Eager tasks still open the
+# in-memory transport; naming its host spares kombu's "No hostname was supplied" warning.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

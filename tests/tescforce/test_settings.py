@@ -120,4 +120,4 @@ def test_a_malformed_port_fails_at_start_with_one_clear_line():
 
 def test_make_run_passes_its_port_to_the_server():
     run = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)" in run
+    assert "PORT=$(PORT) DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT)" in run
