@@ -18,7 +18,8 @@ run: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] && [ ! -f var/db.sqlite3 ]; then rm -f $(DEMO_STAMP); fi
 	$(PY) manage.py migrate --noinput
 	@if [ ! -f $(DEMO_STAMP) ]; then $(PY) manage.py seed_demo && touch $(DEMO_STAMP); fi
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# Django's own switch for its "development server" banner: make run is the embedded default, by design.
+	PORT=$(PORT) DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The full stack: PostgreSQL and Redis (started if installed), migrations, then web + worker + beat.
 up: $(STAMP)

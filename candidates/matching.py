@@ -49,11 +49,12 @@ the full 100k × 10k matrix would not fit. See docs/matching-performance.md.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from tescforce.text import fold
 
 # --- the weights: the one place to change them ---------------------------------------------------
 
@@ -112,7 +113,7 @@ _METRO_OF = {town: area for area, towns in METRO_AREAS.items() for town in towns
 
 def place_key(city: str) -> str:
     """Return a comparable key for a city name: the metro area, or the bare lower-case name."""
-    text = unicodedata.normalize("NFKD", city or "").encode("ascii", "ignore").decode().casefold()
+    text = fold(city)
     for char in "-'’_.,":
         text = text.replace(char, " ")
     text = " ".join(text.split())

@@ -7,24 +7,16 @@ search box both use it.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Func, TextField
 
+from tescforce.text import fold
+
 MIN_TOKEN_LENGTH = 3
 
-# Letters that NFKD does not split but PostgreSQL's unaccent does.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 _PHONE_LIKE = re.compile(r"[\d\s.\-+()/]+")
-
-
-def fold(text: str) -> str:
-    """Return `text` lower-cased without accents, as PostgreSQL's lower(unaccent()) does."""
-    text = unicodedata.normalize("NFKD", (text or "").lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.translate(_LIGATURES)
 
 
 def phone_digits(value: str) -> str:

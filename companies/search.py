@@ -4,8 +4,8 @@ On PostgreSQL each posting stores a tsvector (French stemming) of its title, com
 and description, behind a GIN index. Company and skills live in other tables, so neither a
 GeneratedField nor an expression index can hold them: the vector is refreshed in one SQL statement
 whenever a posting, its skills, its company or a skill changes. Accents are folded on both sides
-(stored text and query) so that "developpeur" finds "Développeur". On SQLite a plain `icontains`
-fallback is used.
+(stored text and query) so that "developpeur" finds "Développeur". On SQLite the same text is matched
+by `tescforce.text.matches` (same tokens, stemming and query syntax), so both give the same results.
 """
 
 from collections.abc import Iterable
@@ -13,23 +13,17 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+
+from tescforce.text import TextMatch, fold
 
 CONFIG = "french"
 
-# Folded by PostgreSQL's translate() when storing and by str.translate() when querying: same table.
-_ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸŒÆ"
-_PLAIN = "aaaaaaceeeeiiiinooooouuuuyyoaAAAAAACEEEEIIIINOOOOOUUUUYYOA"
-_FOLD = str.maketrans(_ACCENTED, _PLAIN)
-
-
-def fold_accents(text: str) -> str:
-    """Return `text` with the accents PostgreSQL's side folds removed."""
-    return text.translate(_FOLD)
-
 
 def _folded(sql_expr: str) -> str:
-    return f"translate(coalesce({sql_expr}, ''), %(accented)s, %(plain)s)"
+    # The SQL side of tescforce.text.fold (to_tsvector lower-cases); the query is folded in Python.
+    return f"unaccent(coalesce({sql_expr}, ''))"
 
 
 # Built from constants only; values travel as query parameters.
@@ -51,7 +45,7 @@ def _refresh(where: str, params: dict) -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_SQL.format(where=where), {"accented": _ACCENTED, "plain": _PLAIN, **params})
+        cursor.execute(_REFRESH_SQL.format(where=where), params)
         return cursor.rowcount
 
 
@@ -80,6 +74,11 @@ def refresh_all() -> int:
     from tescforce import page_cache
 
     page_cache.invalidate_watching("companies.JobPosting")
+    return refresh_postings_everywhere()
+
+
+def refresh_postings_everywhere() -> int:
+    """Recompute every vector, leaving caches alone (migrations)."""
     return _refresh("TRUE", {})
 
 
@@ -89,19 +88,31 @@ def search(qs: QuerySet, text: str) -> QuerySet:
     if not text:
         return qs
     if settings.USING_POSTGRES:
-        query = SearchQuery(fold_accents(text), config=CONFIG, search_type="websearch")
+        query = SearchQuery(fold(text), config=CONFIG, search_type="websearch")
         return (
             qs.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-published_at", "-id")
         )
+    return qs.filter(TextMatch(_document(), Value(text), Value(CONFIG)))
+
+
+class _SkillNames(Subquery):
+    """The names of a posting's skills, space-separated."""
+
+    template = "(SELECT group_concat(name, ' ') FROM (%(subquery)s) AS skill_names)"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(SELECT string_agg(name, ' ') FROM (%(subquery)s) AS skill_names)"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _document() -> Concat:
+    """Return, in SQL, the text PostgreSQL's vector is made of: title, company, skills, description."""
     from .models import Skill
 
-    skill_match = Skill.objects.filter(name__icontains=text)
-    return qs.filter(
-        Q(title__icontains=text)
-        | Q(description__icontains=text)
-        | Q(company__name__icontains=text)
-        | Exists(skill_match.filter(required_by=OuterRef("pk")))
-        | Exists(skill_match.filter(nice_for=OuterRef("pk")))
-    )
+    skills = Skill.objects.filter(Q(required_by=OuterRef("pk")) | Q(nice_for=OuterRef("pk"))).values("name").distinct()
+    names = Coalesce(_SkillNames(skills), Value(""), output_field=TextField())
+    return Concat("title", Value(" "), "company__name", Value(" "), names, Value(" "), "description",
+                  output_field=TextField())

@@ -1,9 +1,12 @@
 """Reads of the showroom: the public catalogue, its search and the related use cases."""
 
 from django.conf import settings
+from django.contrib.postgres.lookups import Unaccent
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import translation
+
+from tescforce.text import Fold, TextMatch, fold
 
 from .models import UseCase
 
@@ -29,35 +32,40 @@ def _language() -> str:
 def use_case_search(qs: QuerySet[UseCase], text: str, *, language: str | None = None) -> QuerySet[UseCase]:
     """Return the use cases of `qs` matching `text` in `language` (the active one by default).
 
-    PostgreSQL: full-text search on that language's columns (French where a translation is missing)
-    with its stemming configuration, best matches first. Other databases: a substring match on the
-    same text. Technology names match too.
+    Full-text search on that language's columns (French where a translation is missing) with its
+    stemming configuration, accents and case folded; best matches first on PostgreSQL. SQLite replays
+    the same search (tescforce.text), so both find the same use cases. Technology names match too.
     """
     text = " ".join(text.split())[:200]
     if not text:
         return qs
     language = language or _language()
-    technology_ids = UseCase.objects.filter(**{f"technologies__name_{language}__icontains": text}).values("pk")
+    config = SEARCH_CONFIGS[language]
+    technology_ids = (UseCase.objects.alias(_technology=Fold(f"technologies__name_{language}"))
+                      .filter(_technology__contains=fold(text)).values("pk"))
     if settings.USING_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        config = SEARCH_CONFIGS[language]
+        def folded(*fields):
+            return [Unaccent(Coalesce(_shown(field, language), Value(""), output_field=TextField()))
+                    for field in fields]
+
         vector = (
-            SearchVector(_shown("title", language), weight="A", config=config)
-            + SearchVector(_shown("summary", language), _shown("sector__name", language), weight="B", config=config)
-            + SearchVector(_shown("body", language), _shown("results", language), weight="C", config=config)
+            SearchVector(*folded("title"), weight="A", config=config)
+            + SearchVector(*folded("summary", "sector__name"), weight="B", config=config)
+            + SearchVector(*folded("body", "results"), weight="C", config=config)
         )
-        query = SearchQuery(text, config=config, search_type="websearch")
+        query = SearchQuery(fold(text), config=config, search_type="websearch")
         return (
             qs.annotate(search=vector, rank=SearchRank(vector, query))
             .filter(Q(search=query) | Q(pk__in=technology_ids))
             .order_by("-rank", "position", "title")
         )
-    columns = {f"_search_{field}": _shown(field, language) for field in (*SEARCHED_FIELDS, "sector__name")}
-    match = Q(pk__in=technology_ids)
-    for alias in columns:
-        match |= Q(**{f"{alias}__icontains": text})
-    return qs.alias(**columns).filter(match)
+    parts = []
+    for field in (*SEARCHED_FIELDS[:2], "sector__name", *SEARCHED_FIELDS[2:]):
+        parts += [Coalesce(_shown(field, language), Value(""), output_field=TextField()), Value(" ")]
+    document = Concat(*parts, output_field=TextField())
+    return qs.filter(TextMatch(document, Value(text), Value(config)) | Q(pk__in=technology_ids))
 
 
 def _shown(field: str, language: str):

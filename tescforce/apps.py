@@ -1,5 +1,6 @@
 from celery.signals import worker_ready
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,10 @@ class TescforceConfig(AppConfig):
         from . import accounts_admin, audit, security
         from .roles import sync_roles_after_migrate
         from .schedule import sync_beat_schedule
+        from .text import install_sqlite_functions
 
+        # The embedded database folds and searches text like PostgreSQL (tescforce/text.py).
+        connection_created.connect(install_sqlite_functions, dispatch_uid="tescforce-sqlite-text")
         post_migrate.connect(sync_beat_schedule, sender=self)
         # Last app to migrate is not known in advance: syncing after each is cheap and ends complete.
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="tescforce-sync-roles")

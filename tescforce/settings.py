@@ -68,7 +68,10 @@ SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 BEHIND_PROXY = _bool("BEHIND_PROXY", default=False)
 DB_CONN_MAX_AGE = _read("DB_CONN_MAX_AGE", "int", default=60)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", "str", default="Tesc Force <no-reply@tescforce.example>")
-SITE_URL = _read("SITE_URL", "str", default="http://127.0.0.1:8000").rstrip("/")
+# The port `make run` and `make up` serve on: links in e-mails, .ics files and PDFs follow it unless
+# SITE_URL names the public address.
+PORT = _read("PORT", "int", default=8000)
+SITE_URL = _read("SITE_URL", "str", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 LOG_LEVEL = _read("LOG_LEVEL", "str", default="INFO").upper()
 LOG_FORMAT = _read("LOG_FORMAT", "str", default="text" if DEBUG else "json").lower()
 # Reverse proxies in front of the app that append to X-Forwarded-For (nginx alone: 1); 0 = none.
@@ -246,8 +249,9 @@ else:
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = _bool("RATELIMIT_ENABLE", default=True)
 
-# Celery: with no broker, tasks run in-process (the embedded default).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery: with no broker, tasks run in-process (the embedded default). Eager tasks still open the
+# in-memory transport; naming its host spares kombu's "No hostname was supplied" warning.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

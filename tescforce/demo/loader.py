@@ -8,7 +8,6 @@ missing, so a second run changes nothing. Dates are relative to the day of the f
 
 import datetime as dt
 import random
-import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ from stdnum import luhn
 
 from candidates.wording import MATCHED_VERSION
 from tescforce.reference_data import postcode_for, skill_slug
+from tescforce.text import fold
 
 from . import data as D
 
@@ -90,7 +90,7 @@ def _write_dates() -> None:
 
 
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "-")
+    return fold(text).replace(" ", "-")
 
 
 def demo_siret(index: int) -> str:

@@ -88,3 +88,36 @@ def test_every_variable_read_by_settings_is_documented_in_env_example():
         if re.match(r"#?\s*[A-Z][A-Z0-9_]+=", line):
             assert i > 0 and lines[i - 1].startswith("# "), line
             assert not re.match(r"#?\s*[A-Z][A-Z0-9_]+=", lines[i - 1]), line
+
+
+def _embedded_site_url(**overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items()
+           if k not in PRODUCTION and k not in ("PORT", "SITE_URL") and not k.startswith("DJANGO_")}
+    return subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=ROOT, env=env | overrides, capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.parametrize(("overrides", "site_url"), [
+    ({}, "http://127.0.0.1:8000"),
+    ({"PORT": "8101"}, "http://127.0.0.1:8101"),  # make run PORT=8101
+    ({"PORT": "8101", "SITE_URL": "https://tescforce.example/"}, "https://tescforce.example"),
+])
+def test_links_point_at_the_port_served_unless_site_url_is_set(overrides, site_url):
+    result = _embedded_site_url(**overrides)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == site_url
+
+
+def test_a_malformed_port_fails_at_start_with_one_clear_line():
+    result = _embedded_site_url(PORT="eighty")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode != 0
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Configuration error: PORT is malformed")
+
+
+def test_make_run_passes_its_port_to_the_server():
+    run = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "PORT=$(PORT) DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST):$(PORT)" in run
