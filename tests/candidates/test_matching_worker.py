@@ -45,10 +45,13 @@ def matching_worker():
     )
     routes = celery_app.conf.task_routes
     celery_app.conf.task_routes = {"candidates.matching_tasks.*": {"queue": queue}}
+    # Celery builds its router once, at the first send: build it again with these routes, and after.
+    celery_app.amqp.router = celery_app.amqp.Router()
     try:
         yield log_file.name
     finally:
         celery_app.conf.task_routes = routes
+        celery_app.amqp.router = celery_app.amqp.Router()
         worker.terminate()
         try:
             worker.wait(timeout=20)
