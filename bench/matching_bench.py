@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from candidates import matching  # noqa: E402
+from matching import engine as matching  # noqa: E402
 
 CITIES = (["Toulouse"] * 50 + ["Montpellier"] * 25 + ["Labège", "Blagnac", "Castelnau-le-Lez"] * 3
           + ["Albi", "Nîmes", "Perpignan", "Rodez", "Tarbes", "Montauban", "Castres", "Béziers", "Sète", "Auch",
@@ -241,9 +241,11 @@ def db_bench(n: int, p: int, repeats: int = 7, skip_full: bool = False) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from candidates import matching_selectors, matching_services
-    from candidates.models import Candidate, Match
+    from candidates.models import Candidate
     from companies.models import Company, JobFamily, JobPosting, Skill
+    from matching import selectors as matching_selectors
+    from matching import services as matching_services
+    from matching.models import Match
 
     if connection.vendor != "postgresql":
         sys.exit("--db needs DATABASE_URL=postgres://…")

@@ -251,7 +251,7 @@ def booking_burst() -> dict:
 
 JOBS = {
     # key: (label, module, function) — run in a subprocess with a time limit.
-    "matching_full": ("Matching: full recompute (100k candidates × 10k postings)", "candidates.matching_services",
+    "matching_full": ("Matching: full recompute (100k candidates × 10k postings)", "matching.services",
                       "matches_recompute_all"),
     "reminders": ("Session reminders due (J-7, J-1)", "events.services", "reminders_send_due"),
 }

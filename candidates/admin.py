@@ -1,6 +1,3 @@
-# Hotline models are registered in their own topic module.
-from . import admin_matching  # noqa: F401, I001
-
 from django import forms
 from django.contrib import admin, messages
 from django.http import FileResponse, Http404

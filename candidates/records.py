@@ -8,7 +8,11 @@ import. They plug them in from their AppConfig.ready():
     records.register_timeline("hotline", lambda candidate: [{"at": dt, "kind": _("…"), "text": "…"}])
         → the entries join the candidate's timeline on their admin page.
 
-Each callable takes the candidate and returns JSON-ready values; registering a key again replaces it.
+    records.register_consent_withdrawn("agenda", lambda candidate, kind: ...)
+        → called inside `consent_withdraw`'s transaction, for every kind withdrawn; an error rolls it back.
+
+Each export and timeline callable takes the candidate and returns JSON-ready values; registering a
+key again replaces it.
 """
 
 from collections.abc import Callable
@@ -16,6 +20,7 @@ from typing import Any
 
 _EXPORTS: dict[str, Callable[[Any], dict[str, Any]]] = {}
 _TIMELINES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
+_CONSENT_WITHDRAWN: dict[str, Callable[[Any, str], None]] = {}
 
 
 def register_export(key: str, contribute: Callable[[Any], dict[str, Any]]) -> None:
@@ -24,6 +29,16 @@ def register_export(key: str, contribute: Callable[[Any], dict[str, Any]]) -> No
 
 def register_timeline(key: str, contribute: Callable[[Any], list[dict[str, Any]]]) -> None:
     _TIMELINES[key] = contribute
+
+
+def register_consent_withdrawn(key: str, react: Callable[[Any, str], None]) -> None:
+    _CONSENT_WITHDRAWN[key] = react
+
+
+def consent_withdrawn(candidate, kind: str) -> None:
+    """Let every registered room react to the candidate withdrawing a consent of `kind`."""
+    for react in _CONSENT_WITHDRAWN.values():
+        react(candidate, kind)
 
 
 def export_parts(candidate) -> dict[str, Any]:

@@ -80,8 +80,6 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
              "company": x.posting.company.name}
             for x in c.interests.select_related("posting__company")
         ],
-        "matches": [{"posting": m.posting.title, "score": m.score, "explanation": m.explanation}
-                    for m in c.matches.select_related("posting")],
     }
     # What the other rooms hold (the hotline's calls and requests…): candidates/records.py.
     data.update(records.export_parts(c))

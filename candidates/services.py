@@ -12,16 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from tescforce import erasure
 from tescforce.tasks import enqueue_on_commit
 
-from . import pending, search, space, wording
+from . import pending, records, search, space, wording
 from .models import (
     Campaign,
     Candidate,
     Consent,
     Erasure,
-    InterviewRelease,
     JobInterest,
     LinkEmailSent,
-    Match,
     Orientation,
     Qualification,
     StageChange,
@@ -285,7 +283,8 @@ def consent_give(*, candidate: Candidate, kind: str, channel: str = Consent.Chan
 def consent_withdraw(*, candidate: Candidate, kind: str) -> int:
     """Withdraw the active consent of `kind`; return how many rows changed (0 or 1).
 
-    Withdrawing the match consent also frees the person's job-dating interviews to come.
+    Rooms above this one act on it through `records.register_consent_withdrawn` (the agenda frees the
+    person's job-dating interviews to come when the match consent goes), in the same transaction.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -295,17 +294,9 @@ def consent_withdraw(*, candidate: Candidate, kind: str) -> int:
             Candidate.objects.filter(pk=candidate.pk).update(shown_to_recruiters=False, last_activity_at=now)
         else:
             Candidate.objects.filter(pk=candidate.pk).update(last_activity_at=now)
-        if kind == Consent.Kind.SHOWN_ON_MATCH:
-            _release_interviews(candidate, InterviewRelease.Reason.WITHDRAWN)
+        records.consent_withdrawn(candidate, kind)
     candidate.refresh_from_db()
     return changed
-
-
-def _release_interviews(candidate: Candidate, reason: str) -> None:
-    # The agenda module imports this one: imported here, when needed.
-    from .agenda import interviews_release_for_candidate
-
-    interviews_release_for_candidate(candidate=candidate, reason=reason)
 
 
 # --- pipeline -------------------------------------------------------------------------------------
@@ -518,11 +509,6 @@ def candidate_end_sessions(subject: erasure.Subject) -> int:
         return isinstance(entry, dict) and entry.get("id") == public_id
 
     return erasure.end_sessions(holds)
-
-
-def matches_erase(subject: erasure.Subject) -> None:
-    """Forget the person's matches (erasure hook): scores and explanations describe their profile."""
-    Match.objects.filter(candidate=subject.candidate).delete()
 
 
 def candidates_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:

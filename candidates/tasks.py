@@ -1,6 +1,3 @@
-# Celery discovers only `<app>.tasks`: the topic modules are imported here.
-from .matching_tasks import *  # noqa: F403, I001
-
 import logging
 
 from celery import shared_task

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from candidates.models import Candidate, JobInterest, Match, Orientation
+from candidates.models import Candidate, JobInterest, Orientation
 
 from .models import Company, JobPosting, Skill
 
@@ -108,7 +108,8 @@ def shortlist(*, posting: JobPosting) -> list[ShortlistRow]:
         )
         .order_by("last_name", "first_name", "pk")
     )
-    scores = dict(Match.objects.filter(posting=posting).values_list("candidate_id", "score"))
+    # Through the reverse relation: companies sits below matching and does not import it.
+    scores = dict(posting.matches.values_list("candidate_id", "score"))
     return [
         ShortlistRow(
             candidate=c,

@@ -6,6 +6,7 @@ Seats are decided in the database: every write that changes who holds a seat loc
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,14 +14,23 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.agenda import interviews_release_for_candidate
-from candidates.models import Candidate, Consent, InterviewRelease, Orientation
+from candidates.models import Candidate, Consent, Orientation
 from tescforce import erasure, page_cache
 from tescforce.tasks import enqueue_on_commit
 
 from .models import MessageSent, Registration, Session, SurveyResponse
 
 logger = logging.getLogger(__name__)
+
+# Rooms above events react to a cancelled booking inside the cancellation's transaction (the job-dating
+# agenda frees the person's interviews): they register from their AppConfig.ready(), events imports none.
+_CANCELLED_HOOKS: dict[str, Callable[..., None]] = {}
+
+
+def on_registration_cancelled(key: str, react: Callable[..., None]) -> None:
+    """Call `react(registration=…, session=…)` after each cancellation; registering a key again replaces it."""
+    _CANCELLED_HOOKS[key] = react
+
 
 # Statuses that hold one of the session's seats.
 SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
@@ -126,9 +136,8 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False, n
         if notify:
             message_record(kind=MessageSent.Kind.CANCELLED, registration=current,
                            variant=_variant(current.cancelled_at))
-        # Job-dating interviews of this session go too; recruiters who had the schedule learn the slot is free.
-        interviews_release_for_candidate(candidate=current.candidate, reason=InterviewRelease.Reason.CANCELLED,
-                                         session=session)
+        for react in _CANCELLED_HOOKS.values():
+            react(registration=current, session=session)
         if held_seat:
             _promote_waitlisted(session, session.capacity - seats_taken(session))
     return current

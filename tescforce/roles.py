@@ -37,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "candidates": {
             "campaign": ALL, "campaignfunding": ALL, "candidate": ALL, "consent": ("add", "view"),
             "qualification": ALL, "stagechange": ("view",), "orientation": ALL, "jobinterest": ALL,
+        },
+        "matching": {
             "match": ("view",), "jobdatingagenda": ALL, "interview": ALL, "interviewrelease": ("view",),
             "matchingrun": ("view",),
         },
@@ -77,7 +79,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "jobfamily": ("view",), "recruiter": ("view",),
         },
         "candidates": {"candidate": ("view",), "jobinterest": ("change", "view"),
-                       "orientation": ("change", "view"), "match": ("view",), "interview": ("view",)},
+                       "orientation": ("change", "view")},
+        "matching": {"match": ("view",), "interview": ("view",)},
         "events": {"session": ("view",), "edition": ("view",), "sessioncompany": ("add", "change", "view")},
     },
     PROSPECTING: {

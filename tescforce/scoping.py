@@ -17,8 +17,8 @@ SCOPE_PATHS = {
     "events.sessioncompany": "company",
     "candidates.jobinterest": "posting__company",
     "candidates.orientation": "company",
-    "candidates.match": "posting__company",
-    "candidates.interview": "company",
+    "matching.match": "posting__company",
+    "matching.interview": "company",
 }
 # Reference and public data a recruiter may read whole.
 UNSCOPED_FOR_RECRUITERS = {
@@ -59,8 +59,9 @@ def visible_candidates_q(company_id: int) -> Q:
     Matched to one of its offers, or met at one of its job-dating interviews (planned from matches):
     the match consent, in its current wording only (candidates.wording).
     """
-    from candidates.models import Interview, JobInterest, Match, Orientation
+    from candidates.models import JobInterest, Orientation
     from candidates.wording import holds_match_consent_q
+    from matching.models import Interview, Match
 
     chosen = Q(shown_to_recruiters=True) & (
         Q(Exists(Orientation.objects.filter(candidate=OuterRef("pk"), company_id=company_id)))

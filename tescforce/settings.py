@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "candidates",
     "events",
     "hotline",
+    "matching",
     "showroom",
     "prospecting",
 ]
@@ -408,7 +409,7 @@ CELERY_BEAT_SCHEDULE["prospecting-daily-reminders"] = {
 
 # Matching: recompute every match and remove the stale ones, nightly (saves recompute their own rows at once).
 CELERY_BEAT_SCHEDULE["matching-nightly-recompute"] = {
-    "task": "candidates.matching_tasks.matches_recompute_nightly", "schedule": crontab(minute="40", hour="3")}
+    "task": "matching.tasks.matches_recompute_nightly", "schedule": crontab(minute="40", hour="3")}
 
 # Housekeeping, nightly: expired sessions (Django's clearsessions; they keep what a visitor left in them) and
 # login records (django-axes attempts and access logs: usernames, addresses, browsers) older than

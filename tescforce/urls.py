@@ -26,6 +26,9 @@ urlpatterns = [
     # The hotline's admin pages before its models moved out of `candidates`: bookmarks still lead there.
     re_path(r"^admin/candidates/(?P<model>hotlinecall|callbackrequest|relocationrequest)/(?P<rest>.*)$",
             RedirectView.as_view(url="/admin/hotline/%(model)s/%(rest)s", permanent=True, query_string=True)),
+    # Matching's and the job-dating agenda's admin pages before they moved out of `candidates`.
+    re_path(r"^admin/candidates/(?P<model>match|matchingrun|jobdatingagenda|interview|interviewrelease)/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/matching/%(model)s/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),

@@ -10,10 +10,12 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from candidates import agenda, services, tokens, wording
-from candidates.models import Candidate, Consent, Interview, InterviewRelease, JobDatingAgenda, Match
+from candidates import services, tokens, wording
+from candidates.models import Candidate, Consent
 from candidates.resources import RecruiterCandidateResource
 from events.models import Registration, Session, SessionCompany
+from matching import agenda
+from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match
 from tests import factories
 
 from .conftest import PDF, registration_data
@@ -98,7 +100,7 @@ def _seen_by(client, person) -> dict[str, bool]:
     listing = client.get("/admin/candidates/candidate/").content.decode()
     detail = client.get(f"/admin/candidates/candidate/{person.pk}/change/")
     cv = client.get(f"/admin/candidates/candidate/{person.pk}/cv/")
-    matches = client.get("/admin/candidates/match/").content.decode()
+    matches = client.get("/admin/matching/match/").content.decode()
     export = client.post("/admin/candidates/candidate/export/", _export_data(RecruiterCandidateResource))
     return {
         "list": person.last_name in listing,
@@ -266,7 +268,7 @@ def test_cancelling_another_session_keeps_the_job_dating_interviews(published, d
 
 
 def test_a_notice_goes_out_once_and_a_refused_send_is_retried(published, django_capture_on_commit_callbacks):
-    with mock.patch("candidates.matching_tasks.send_interview_release_notice.delay"), \
+    with mock.patch("matching.tasks.send_interview_release_notice.delay"), \
             django_capture_on_commit_callbacks(execute=True):
         services.consent_withdraw(candidate=published["leaver"], kind=MATCHED)
     release = InterviewRelease.objects.filter(recruiter__language="fr").get()

@@ -181,8 +181,8 @@ def test_a_failing_erasure_hook_undoes_the_whole_erasure(monkeypatch, candidate)
 
 def test_every_room_that_keeps_personal_data_registered_its_erasure_hook():
     names = {hook.name for hook in erasure.hooks()}
-    assert {"candidates.sessions", "hotline.calls", "candidates.matching", "events.registrations",
-            "showroom.contact_requests"} <= names
+    assert {"candidates.sessions", "hotline.calls", "matching.agenda", "matching.matches",
+            "events.registrations", "showroom.contact_requests"} <= names
 
 
 def test_a_confirmed_person_is_not_purged_as_unconfirmed(candidate):

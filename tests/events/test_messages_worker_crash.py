@@ -23,7 +23,7 @@ from events import emails
 from events.models import MessageSent, Registration
 from tescforce.celery import app as celery_app
 from tests import factories
-from tests.candidates.test_matching_worker import _database_url
+from tests.matching.test_matching_worker import _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 500

@@ -16,10 +16,11 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from candidates.models import Interview, JobDatingAgenda, JobInterest, Match, Orientation, Qualification
+from candidates.models import JobInterest, Orientation, Qualification
 from companies.models import JobPosting
 from events.models import SessionCompany
 from hotline.models import HotlineCall
+from matching.models import Interview, JobDatingAgenda, Match
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from candidates import matching, matching_selectors, matching_services
-from candidates.models import Candidate, Match
+from candidates.models import Candidate
 from companies.models import JobFamily, JobPosting, Skill
+from matching import engine as matching
+from matching import selectors as matching_selectors
+from matching import services as matching_services
+from matching.models import Match
 from tests import factories
 
 TODAY = dt.date(2026, 11, 26)

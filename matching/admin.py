@@ -3,13 +3,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from candidates.services import CandidateError
+from candidates.wording import holds_match_consent_q
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 
 from . import agenda as agenda_services
-from .matching_selectors import matchable_candidates_q
 from .models import Interview, InterviewRelease, JobDatingAgenda, Match
-from .services import CandidateError
-from .wording import holds_match_consent_q
+from .selectors import matchable_candidates_q
 
 
 class InterviewInline(ScopedInline):

@@ -10,12 +10,13 @@ from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from candidates.models import Candidate
+from candidates.wording import holds_match_consent_q
 from companies.models import JobPosting, Skill
 from tescforce.scoping import scope_queryset
 
-from . import matching
-from .models import Candidate, Match
-from .wording import holds_match_consent_q
+from . import engine as matching
+from .models import Match
 
 Stage = Candidate.Stage
 CANDIDATE_FIELDS = (

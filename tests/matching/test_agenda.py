@@ -6,10 +6,10 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
-from candidates import agenda
-from candidates.models import Interview, JobDatingAgenda
 from candidates.services import CandidateError
 from events.models import Registration, Session, SessionCompany
+from matching import agenda
+from matching.models import Interview, JobDatingAgenda
 from tests import factories
 
 

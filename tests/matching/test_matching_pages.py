@@ -1,10 +1,12 @@
 import pytest
 from django.utils import timezone
 
-import candidates.matching_tasks  # noqa: F401  (connects the signals, as the app does)
-from candidates import matching_selectors, matching_services
-from candidates.models import Candidate, Match, Orientation, Qualification
+from candidates.models import Candidate, Orientation, Qualification
 from companies.models import JobPosting
+from matching import selectors as matching_selectors
+from matching import services as matching_services
+from matching import tasks as matching_tasks
+from matching.models import Match
 from tests import factories
 
 
@@ -123,8 +125,6 @@ def test_saving_a_posting_recomputes_its_matches_on_commit(eager_tasks):
 
 @pytest.mark.django_db
 def test_only_saves_of_job_related_fields_ask_for_a_recompute(django_capture_on_commit_callbacks, monkeypatch):
-    from candidates import matching_tasks
-
     sent = []
     monkeypatch.setattr(matching_tasks.matches_refresh, "delay", lambda **kw: sent.append(kw))
     candidate = factories.CandidateFactory()

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import matching_signals  # noqa: F401  (until the app's ready() imports it)
-from . import matching_views as views
+from . import views
 
 # Included in the "staff" namespace under /pilotage/rapprochements/.
 urlpatterns = [

@@ -12,10 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-import candidates.matching_tasks  # noqa: F401  (connects the signals, as the app does)
-from candidates import matching
-from candidates.models import Match
 from companies.models import JobPosting
+from matching import engine as matching
+from matching.models import Match
 from tescforce.celery import app as celery_app
 from tests import factories
 
@@ -44,7 +43,7 @@ def matching_worker():
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )
     routes = celery_app.conf.task_routes
-    celery_app.conf.task_routes = {"candidates.matching_tasks.*": {"queue": queue}}
+    celery_app.conf.task_routes = {"matching.tasks.*": {"queue": queue}}
     # Celery builds its router once, at the first send: build it again with these routes, and after.
     celery_app.amqp.router = celery_app.amqp.Router()
     try:

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from candidates.models import Candidate
+from candidates.services import CandidateError
 from companies.models import JobPosting
 from tescforce import roles
 
-from . import matching_selectors as selectors
-from . import matching_services as services
-from .models import Candidate, Match, MatchingRun
-from .services import CandidateError
+from . import selectors, services
+from .models import Match, MatchingRun
 
 
 def coordinator_required(view):
@@ -45,7 +45,7 @@ def _with_explanations(matches):
 @coordinator_required
 def index(request):
     postings = (selectors.matchable_postings().select_related("company").order_by("-published_at")[:100])
-    return render(request, "candidates/matching/index.html", {
+    return render(request, "matching/index.html", {
         "postings": postings, "run": MatchingRun.objects.filter(pk=1).first(),
     })
 
@@ -54,7 +54,7 @@ def index(request):
 def candidate_suggestions(request, public_id: uuid.UUID):
     candidate = get_object_or_404(Candidate, public_id=public_id, anonymised_at__isnull=True)
     matches = selectors.suggested_postings(candidate)
-    return render(request, "candidates/matching/candidate.html", {
+    return render(request, "matching/candidate.html", {
         "candidate": candidate, "rows": _with_explanations(matches),
         "oriented": set(candidate.orientations.values_list("posting_id", flat=True)),
     })
@@ -64,7 +64,7 @@ def candidate_suggestions(request, public_id: uuid.UUID):
 def posting_suggestions(request, pk: int):
     posting = get_object_or_404(JobPosting.objects.select_related("company", "job_family"), pk=pk)
     matches = selectors.suggested_candidates(posting)
-    return render(request, "candidates/matching/posting.html", {
+    return render(request, "matching/posting.html", {
         "posting": posting, "rows": _with_explanations(matches),
         "oriented": set(posting.orientations.values_list("candidate_id", flat=True)),
     })

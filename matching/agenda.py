@@ -31,6 +31,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -41,14 +42,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event
 
-from . import matching
-from . import matching_selectors as selectors
-from .models import Candidate, Interview, InterviewRelease, JobDatingAgenda
-from .services import CandidateError
-from .wording import holds_match_consent_q
+from candidates.models import Candidate, Consent
+from candidates.services import CandidateError
+from candidates.wording import holds_match_consent_q
+from companies.models import Recruiter
+from events.models import Registration, Session
+
+from . import engine as matching
+from . import selectors
+from .models import Interview, InterviewRelease, JobDatingAgenda
 
 SLOT = dt.timedelta(minutes=15)
 MIN_SCORE = matching.MIN_SCORE
+RELEASE_NOTICE_TASK = "matching.tasks.send_interview_release_notice"
 
 
 @dataclass
@@ -110,8 +116,6 @@ def plan_interviews(scores: dict[tuple[int, int], int], capacity: dict[int, int]
 
 
 def _session_inputs(session):
-    from events.models import Registration
-
     candidate_ids = list(Registration.objects.filter(
         holds_match_consent_q("candidate_id"),
         session=session, status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED],
@@ -128,8 +132,6 @@ def _session_inputs(session):
 
 def agenda_build(*, session, max_per_candidate: int | None = None, today: dt.date | None = None) -> AgendaPlan:
     """Plan (or plan again) the interviews of a job-dating session that is not published yet."""
-    from events.models import Session
-
     if session.format != Session.Format.JOB_DATING:
         raise CandidateError(_("Seules les sessions de job dating ont un agenda d'entretiens."))
     candidate_ids, participations, postings_of = _session_inputs(session)
@@ -196,8 +198,6 @@ def agenda_publish(*, agenda: JobDatingAgenda) -> int:
 
 
 def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[EmailMessage]:
-    from companies.models import Recruiter
-
     session = agenda.session
     by_candidate: dict[int, list[Interview]] = defaultdict(list)
     by_company: dict[int, list[Interview]] = defaultdict(list)
@@ -229,7 +229,7 @@ def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[Emai
 def _message(session, items: list[Interview], to: list[str], *, for_candidate: bool) -> EmailMessage:
     context = {"session": session, "interviews": items, "for_candidate": for_candidate}
     subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": session.title}
-    body = render_to_string("candidates/matching/agenda_email.txt", context)
+    body = render_to_string("matching/agenda_email.txt", context)
     message = EmailMessage(subject=subject, body=body, to=to)
     message.attach("agenda.ics", agenda_ics(session, items, for_candidate=for_candidate), "text/calendar")
     return message
@@ -290,7 +290,7 @@ def interviews_release_for_candidate(*, candidate: Candidate, reason: str, sessi
     """Remove the candidate's interviews still to come (of one session, or all); return how many.
 
     For an agenda already sent, each recruiter who received the company's schedule gets an
-    InterviewRelease row, and after the commit one e-mail (matching_tasks.send_interview_release_notice).
+    InterviewRelease row, and after the commit one e-mail (tasks.send_interview_release_notice).
     """
     interviews = Interview.objects.filter(candidate_id=candidate.pk, starts_at__gt=timezone.now())
     if session is not None:
@@ -311,17 +311,14 @@ def interviews_release_for_candidate(*, candidate: Candidate, reason: str, sessi
         Interview.objects.filter(pk__in=[i.pk for i in rows]).delete()
         release_ids = [r.pk for r in releases if r.recruiter_id is not None]
         if release_ids:
-            from .matching_tasks import send_interview_release_notice
-
-            transaction.on_commit(lambda: [send_interview_release_notice.delay(release_id=pk)
-                                           for pk in release_ids])
+            # Found by name: the tasks module imports this one, not the other way round.
+            notice = current_app.tasks[RELEASE_NOTICE_TASK]
+            transaction.on_commit(lambda: [notice.delay(release_id=pk) for pk in release_ids])
     return len(rows)
 
 
 def _recipients(session, company_id: int) -> list:
     """The recruiters who received the company's schedule: those named for the session, or all of them."""
-    from companies.models import Recruiter
-
     part = session.company_participations.filter(company_id=company_id).first()
     recruiters = list(part.recruiters.select_related("user")) if part is not None else []
     if not recruiters:
@@ -347,10 +344,30 @@ def interview_release_notify(*, release_id: int) -> bool:
             session = release.agenda.session
             subject = gettext("Job dating « %(title)s » : un créneau d'entretien s'est libéré") % {
                 "title": session.title}
-            body = render_to_string("candidates/matching/release_email.txt",
+            body = render_to_string("matching/release_email.txt",
                                     {"session": session, "release": release, "company": release.company})
         EmailMessage(subject=subject, body=body, to=[recruiter.user.email]).send()
     except Exception:
         InterviewRelease.objects.filter(pk=release_id).update(notified_at=None)
         raise
     return True
+
+
+# --- hooks the lower rooms call (registered in apps.py) --------------------------------------------
+
+def release_on_consent_withdrawn(candidate: Candidate, kind: str) -> None:
+    """Without the match consent, the person's interviews to come are freed."""
+    if kind == Consent.Kind.SHOWN_ON_MATCH:
+        interviews_release_for_candidate(candidate=candidate, reason=InterviewRelease.Reason.WITHDRAWN)
+
+
+def release_on_registration_cancelled(*, registration, session) -> None:
+    """A cancelled booking frees the person's interviews of that session; recruiters who had the schedule
+    learn the slot is free."""
+    interviews_release_for_candidate(candidate=registration.candidate, reason=InterviewRelease.Reason.CANCELLED,
+                                     session=session)
+
+
+def release_on_erasure(subject) -> None:
+    """Erasure hook: the person's interviews go, and recruiters learn the slot is free (naming no one)."""
+    interviews_release_for_candidate(candidate=subject.candidate, reason=InterviewRelease.Reason.ERASED)

@@ -14,9 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import matching
-from . import matching_selectors as selectors
-from .models import Match, MatchingRun, Orientation
+from candidates.models import Orientation
+from candidates.services import orientation_create
+
+from . import engine as matching
+from . import selectors
+from .models import Match, MatchingRun
 
 logger = logging.getLogger(__name__)
 
@@ -519,6 +522,17 @@ def orientation_from_match(*, match: Match, by=None) -> Orientation:
 
     Raises candidates.services.CandidateError (consent missing, not qualified yet, already oriented).
     """
-    from .services import orientation_create
-
     return orientation_create(candidate=match.candidate, posting=match.posting, by=by)
+
+
+# --- the candidate's data -------------------------------------------------------------------------
+
+def matches_erase(subject) -> None:
+    """Forget the person's matches (erasure hook): scores and explanations describe their profile."""
+    Match.objects.filter(candidate=subject.candidate).delete()
+
+
+def matches_export_part(candidate) -> dict:
+    """Return the candidate's matches for their JSON export (right of access)."""
+    return {"matches": [{"posting": m.posting.title, "score": m.score, "explanation": m.explanation}
+                        for m in candidate.matches.select_related("posting")]}

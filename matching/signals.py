@@ -1,15 +1,19 @@
 """Recompute matches after a candidate or a posting changes: one task per transaction, on commit.
 
-Connected from candidates.matching_tasks (imported by the worker) and from the app's ready() hook.
+Connected from the app's ready() hook (the worker runs it too).
 """
 
+from celery import current_app
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 
+from candidates.models import Candidate, StageChange
 from companies.models import JobPosting
 
-from .models import Candidate, Match, StageChange
+from .models import Match
+
+REFRESH_TASK = "matching.tasks.matches_refresh"
 
 _pending: dict[str, set[int]] = {"candidates": set(), "postings": set()}
 
@@ -28,9 +32,8 @@ def _flush() -> None:
     _pending["candidates"].clear()
     _pending["postings"].clear()
     if candidates or postings:
-        from .matching_tasks import matches_refresh
-
-        matches_refresh.delay(candidate_ids=candidates, posting_ids=postings)
+        # Found by name: the tasks module imports this one, not the other way round.
+        current_app.tasks[REFRESH_TASK].delay(candidate_ids=candidates, posting_ids=postings)
 
 
 # A save limited to other fields (a visit's timestamp…) cannot change a match.

@@ -32,7 +32,7 @@ whole points already, so the parts shown in an explanation add up to the score e
 first 40 required and 40 nice-to-have skills of a posting count (the rounding is exact below that).
 
 Never inputs: gender, age, origin, name, postcode, education, campaign, anything not
-about the job — the loaders (matching_selectors) do not even read them.
+about the job — the loaders (matching.selectors) do not even read them.
 
 Ties are broken by id (lower first), so results are deterministic and the incremental path gives
 exactly what a full recompute gives.
@@ -668,7 +668,7 @@ def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[l
 def explain(engine: Engine, cand: np.ndarray, post: np.ndarray) -> list[dict]:
     """Return the stored explanation codes of each pair: points per part and a status per skill asked.
 
-    The readable text is built at display time, in the reader's language (matching_selectors).
+    The readable text is built at display time, in the reader's language (matching.selectors).
     """
     points, req, nice = explain_codes(engine, cand, post)
     return [{"v": 2, "pts": p, "req": r, "nice": n} for p, r, n in zip(points, req, nice, strict=True)]

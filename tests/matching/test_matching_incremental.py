@@ -5,11 +5,14 @@ import random
 import numpy as np
 import pytest
 
-from candidates import matching, matching_selectors, matching_services
-from candidates.models import Candidate, Match
+from candidates.models import Candidate
 from companies.models import JobPosting
-from tests.candidates import test_matching_engine as base
-from tests.candidates.test_matching_engine import TODAY, _random_world, make_candidate, recompute, snapshot
+from matching import engine as matching
+from matching import selectors as matching_selectors
+from matching import services as matching_services
+from matching.models import Match
+from tests.matching import test_matching_engine as base
+from tests.matching.test_matching_engine import TODAY, _random_world, make_candidate, recompute, snapshot
 
 # The fixtures of the engine's tests.
 skills, families, small_lists = base.skills, base.families, base.small_lists

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchingConfig(AppConfig):
+    name = "matching"
+    verbose_name = _("Rapprochement")
+
+    def ready(self) -> None:
+        from candidates import records
+        from events import services as events_services
+        from tescforce import erasure
+
+        from . import agenda, services, signals, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
+
+        records.register_consent_withdrawn("matching.agenda", agenda.release_on_consent_withdrawn)
+        events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
+        records.register_export("matching", services.matches_export_part)
+        # Job-dating slots go, and recruiters who had the schedule learn the slot is free (naming no one).
+        erasure.register("matching.agenda", agenda.release_on_erasure, order=20)
+        erasure.register("matching.matches", services.matches_erase, order=50)

@@ -1,0 +1,148 @@
+"""The matching engine's stored scores and the job-dating agenda: interviews planned from them.
+
+The tables keep the names they had in `candidates` (candidates_match…): only the app moved.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Candidate
+
+
+class Match(models.Model):
+    """A stored score of how well a candidate fits a published posting, with its explanation."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="matches",
+                                  verbose_name=_("candidat·e"))
+    posting = models.ForeignKey("companies.JobPosting", on_delete=models.CASCADE, related_name="matches",
+                                verbose_name=_("offre"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    explanation = models.JSONField(_("explication"), default=dict)
+    # Why the row is kept: among the posting's best candidates, among the candidate's best postings.
+    for_posting = models.BooleanField(_("parmi les meilleurs pour l'offre"), default=False)
+    for_candidate = models.BooleanField(_("parmi les meilleures offres du candidat"), default=False)
+    computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
+
+    class Meta:
+        db_table = "candidates_match"
+        ordering = ["-score"]
+        verbose_name = _("rapprochement")
+        verbose_name_plural = _("rapprochements")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "posting"], name="match_once"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="match_score_range"),
+        ]
+        indexes = [
+            models.Index(fields=["posting", "-score"], name="match_posting_score_idx"),
+            models.Index(fields=["candidate", "-score"], name="match_candidate_score_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} ~ {self.posting}: {self.score}"
+
+
+class MatchingRun(models.Model):
+    """The matching engine's one state row: locked while matches are written, so writers take turns."""
+
+    last_full_at = models.DateTimeField(_("dernier calcul complet"), null=True, blank=True)
+    last_full_seconds = models.FloatField(_("durée du dernier calcul complet (s)"), null=True, blank=True)
+    last_full_rows = models.PositiveIntegerField(_("rapprochements gardés"), default=0)
+
+    class Meta:
+        db_table = "candidates_matchingrun"
+        verbose_name = _("état du rapprochement")
+        verbose_name_plural = _("états du rapprochement")
+
+    def __str__(self) -> str:
+        return str(_("Rapprochement"))
+
+
+class JobDatingAgenda(models.Model):
+    """The interview plan of one job-dating session, built from match scores, then published."""
+
+    session = models.OneToOneField("events.Session", on_delete=models.CASCADE, related_name="agenda",
+                                   verbose_name=_("session"))
+    max_per_candidate = models.PositiveSmallIntegerField(_("entretiens au plus par candidat·e"), default=3)
+    built_at = models.DateTimeField(_("construit le"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+
+    class Meta:
+        db_table = "candidates_jobdatingagenda"
+        verbose_name = _("agenda de job dating")
+        verbose_name_plural = _("agendas de job dating")
+        constraints = [models.CheckConstraint(condition=Q(max_per_candidate__gte=1), name="agenda_max_positive")]
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+
+class Interview(models.Model):
+    """A 15-minute interview between a candidate and a company at a job-dating session."""
+
+    agenda = models.ForeignKey(JobDatingAgenda, on_delete=models.CASCADE, related_name="interviews",
+                               verbose_name=_("agenda"))
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="interviews",
+                                verbose_name=_("entreprise"))
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="interviews",
+                                  verbose_name=_("candidat·e"))
+    posting = models.ForeignKey("companies.JobPosting", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="interviews", verbose_name=_("offre"))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("prévenu·es le"), null=True, blank=True)
+
+    class Meta:
+        db_table = "candidates_interview"
+        ordering = ["starts_at", "company_id"]
+        verbose_name = _("entretien")
+        verbose_name_plural = _("entretiens")
+        constraints = [
+            # No one is in two places at once, and a company meets a candidate once.
+            models.UniqueConstraint(fields=["agenda", "company", "starts_at"], name="interview_company_slot_once"),
+            models.UniqueConstraint(fields=["agenda", "candidate", "starts_at"],
+                                    name="interview_candidate_slot_once",
+                                    violation_error_message=_("Ce·tte candidat·e a déjà un entretien à cette heure.")),
+            models.UniqueConstraint(fields=["agenda", "company", "candidate"], name="interview_pair_once",
+                                    violation_error_message=_("Cette entreprise rencontre déjà ce·tte candidat·e.")),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="interview_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.candidate} ({self.starts_at:%H:%M})"
+
+
+class InterviewRelease(models.Model):
+    """An interview slot freed after the agenda was sent, and the notice owed to one recruiter about it.
+
+    It names no one: the person left (cancelled, withdrew their consent or erased their account) and
+    the recruiter learns only that the slot is free. One row per recruiter told (none when the company
+    has no one to tell), so each e-mail is claimed on its own row (`notified_at`) before it goes out.
+    """
+
+    class Reason(models.TextChoices):
+        CANCELLED = "cancelled", _("Inscription annulée")
+        WITHDRAWN = "withdrawn", _("Consentement retiré")
+        ERASED = "erased", _("Compte effacé")
+
+    agenda = models.ForeignKey(JobDatingAgenda, on_delete=models.CASCADE, related_name="releases",
+                               verbose_name=_("agenda"))
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("entreprise"))
+    recruiter = models.ForeignKey("companies.Recruiter", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recruteur prévenu"))
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    reason = models.CharField(_("motif"), max_length=10, choices=Reason.choices)
+    created_at = models.DateTimeField(_("libéré le"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("recruteurs prévenus le"), null=True, blank=True)
+
+    class Meta:
+        db_table = "candidates_interviewrelease"
+        ordering = ["-created_at"]
+        verbose_name = _("créneau libéré")
+        verbose_name_plural = _("créneaux libérés")
+
+    def __str__(self) -> str:
+        return f"{self.company} – {self.starts_at:%H:%M}"
