@@ -1,0 +1,127 @@
+"""Matching's move out of `candidates` keeps every row, id, permission and admin log entry."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match, MatchingRun
+from tescforce import roles
+from tests import factories
+
+BEFORE_MOVE = [("candidates", "0014_hotline_moved_out"), ("matching", None)]
+MODELS = ["match", "matchingrun", "jobdatingagenda", "interview", "interviewrelease"]
+
+
+def _migrate(targets):
+    """Migrate to `targets` and return the project state there."""
+    return MigrationExecutor(connection).migrate(targets)
+
+
+def _latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+@pytest.fixture
+def before_move(transactional_db):
+    """Yield the models as they were before the move; migrate forward again whatever happens."""
+    state = _migrate(BEFORE_MOVE)
+    try:
+        yield state.apps
+    finally:
+        _migrate(_latest())
+        ContentType.objects.clear_cache()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, client):
+    old = before_move
+    assert "match" not in old.all_models.get("matching", {})
+    # Companies, sessions and candidates did not move: today's factories write them.
+    company_a = factories.CompanyFactory(name="Alpha Numérique", slug="alpha")
+    company_b = factories.CompanyFactory(name="Bêta Logiciels", slug="beta")
+    recruiter = factories.RecruiterFactory(company=company_a, user__username="recruteur-a")
+    posting_a = factories.JobPostingFactory(company=company_a, title="Développeuse Django")
+    posting_b = factories.JobPostingFactory(company=company_b, title="Consultant SAP")
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    session = factories.SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    shown = factories.CandidateFactory(first_name="Aïcha", last_name="Visible")
+    factories.give_consent(shown)
+    other = factories.CandidateFactory(first_name="Bruno", last_name="Ailleurs")
+    factories.give_consent(other)
+    user_before = old.get_model("auth", "User").objects.create(username="avant", is_staff=True)
+
+    OldMatch = old.get_model("candidates", "Match")
+    OldMatch.objects.all().delete()  # the recompute-on-save signals scored them already: rows of our own
+    match = OldMatch.objects.create(candidate_id=shown.pk, posting_id=posting_a.pk, score=87, for_posting=True,
+                                    explanation={"pts": {"skills": 40}})
+    match_b = OldMatch.objects.create(candidate_id=other.pk, posting_id=posting_b.pk, score=55)
+    run, _new = old.get_model("candidates", "MatchingRun").objects.update_or_create(
+        pk=1, defaults={"last_full_seconds": 1.5, "last_full_rows": 2})
+    plan = old.get_model("candidates", "JobDatingAgenda").objects.create(
+        session_id=session.pk, max_per_candidate=2, built_at=start - dt.timedelta(days=1))
+    OldInterview = old.get_model("candidates", "Interview")
+    interview = OldInterview.objects.create(agenda=plan, company_id=company_a.pk, candidate_id=shown.pk,
+                                            posting_id=posting_a.pk, starts_at=start,
+                                            ends_at=start + dt.timedelta(minutes=15), score=87)
+    interview_b = OldInterview.objects.create(agenda=plan, company_id=company_b.pk, candidate_id=other.pk,
+                                              posting_id=posting_b.pk, starts_at=start,
+                                              ends_at=start + dt.timedelta(minutes=15), score=55)
+    release = old.get_model("candidates", "InterviewRelease").objects.create(
+        agenda=plan, company_id=company_a.pk, recruiter_id=recruiter.pk, starts_at=start + dt.timedelta(minutes=15),
+        ends_at=start + dt.timedelta(minutes=30), reason="withdrawn")
+    # The admin's own history of the agenda, through the content type of the time.
+    agenda_type = old.get_model("contenttypes", "ContentType").objects.get(
+        app_label="candidates", model="jobdatingagenda")
+    old.get_model("admin", "LogEntry").objects.create(
+        user=user_before, content_type=agenda_type, object_id=str(plan.pk), object_repr="Job dating",
+        action_flag=CHANGE, change_message="[]", action_time=timezone.now())
+
+    _migrate(_latest())
+    ContentType.objects.clear_cache()
+
+    moved = Match.objects.get(pk=match.pk)
+    assert (moved.candidate_id, moved.posting_id, moved.score, moved.for_posting, moved.explanation) == (
+        shown.pk, posting_a.pk, 87, True, {"pts": {"skills": 40}})
+    assert MatchingRun.objects.get(pk=run.pk).last_full_rows == 2
+    moved_plan = JobDatingAgenda.objects.get(pk=plan.pk)
+    assert (moved_plan.session_id, moved_plan.max_per_candidate) == (session.pk, 2)
+    moved_interview = Interview.objects.get(pk=interview.pk)
+    assert (moved_interview.agenda_id, moved_interview.company_id, moved_interview.candidate_id,
+            moved_interview.starts_at, moved_interview.score) == (plan.pk, company_a.pk, shown.pk, start, 87)
+    moved_release = InterviewRelease.objects.get(pk=release.pk)
+    assert (moved_release.recruiter_id, moved_release.reason) == (recruiter.pk, InterviewRelease.Reason.WITHDRAWN)
+    # The related names the other rooms reach them by still work.
+    assert list(shown.matches.values_list("pk", flat=True)) == [match.pk]
+    assert session.agenda.pk == plan.pk and list(company_a.interviews.values_list("pk", flat=True)) == [interview.pk]
+
+    # Same content type rows, renamed: the admin log entry and the permissions follow the models.
+    assert ContentType.objects.get_for_model(JobDatingAgenda).pk == agenda_type.pk
+    assert not ContentType.objects.filter(app_label="candidates", model__in=MODELS).exists()
+    entry = LogEntry.objects.get(object_id=str(plan.pk), content_type=agenda_type.pk)
+    assert entry.get_edited_object() == moved_plan
+
+    # A coordinator opens the moved admin pages with the rights the group had.
+    coordinator = factories.UserFactory(username="coordination-apres", groups=[roles.COORDINATORS])
+    client.force_login(coordinator)
+    for url in ("/admin/matching/match/", f"/admin/matching/match/{match.pk}/change/",
+                f"/admin/matching/jobdatingagenda/{plan.pk}/change/",
+                f"/admin/matching/interview/{interview.pk}/change/",
+                f"/admin/matching/interviewrelease/{release.pk}/change/"):
+        assert client.get(url).status_code == 200, url
+    assert coordinator.has_perm("matching.change_interview") and coordinator.has_perm("matching.view_match")
+    assert not coordinator.has_perm("matching.change_match")
+
+    # The recruiter still sees their own company's rows only.
+    client.force_login(recruiter.user)
+    interviews = client.get("/admin/matching/interview/")
+    assert interviews.status_code == 200
+    assert "Visible" in interviews.content.decode() and "Ailleurs" not in interviews.content.decode()
+    assert client.get(f"/admin/matching/match/{match.pk}/change/").status_code == 200
+    assert client.get(f"/admin/matching/match/{match_b.pk}/change/").status_code != 200
+    assert client.get(f"/admin/matching/interview/{interview_b.pk}/change/").status_code != 200
+    assert client.get(f"/admin/matching/jobdatingagenda/{plan.pk}/change/").status_code == 403
