@@ -29,6 +29,13 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _route(routes) -> None:
+    """Route tasks by `routes` from now on: Celery prepares its routing table and router once, at the first send."""
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.router = celery_app.amqp.Router()
+
+
 @pytest.fixture
 def matching_worker():
     """A worker on a queue of its own, reading the test database; the matching tasks are routed to it."""
@@ -43,14 +50,11 @@ def matching_worker():
         cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )
     routes = celery_app.conf.task_routes
-    celery_app.conf.task_routes = {"matching.tasks.*": {"queue": queue}}
-    # Celery builds its router once, at the first send: build it again with these routes, and after.
-    celery_app.amqp.router = celery_app.amqp.Router()
+    _route({"matching.tasks.*": {"queue": queue}})
     try:
         yield log_file.name
     finally:
-        celery_app.conf.task_routes = routes
-        celery_app.amqp.router = celery_app.amqp.Router()
+        _route(routes)
         worker.terminate()
         try:
             worker.wait(timeout=20)
