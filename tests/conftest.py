@@ -11,6 +11,14 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 
 
+def pytest_collection_modifyitems(items):
+    # Under pytest-xdist (make test runs `--dist loadgroup`), every test that talks to the real Redis runs
+    # on one worker: cache.clear() there empties the whole Redis database, queued tasks included.
+    for item in items:
+        if item.get_closest_marker("celery_worker") or item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 def pytest_runtest_setup(item):
     # Tests of PostgreSQL features skip on SQLite, but CI sets REQUIRE_POSTGRES=1 to make that a failure.
     if item.get_closest_marker("postgres") and not django_settings.USING_POSTGRES:
@@ -84,6 +92,44 @@ def _media(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tmp_path / "private", "base_url": None}}}
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data set (seed_demo), loaded once for the test module that asks for it; yields its output.
+
+    It lives in a transaction rolled back after the module's last test, and each test runs in a savepoint
+    inside it, so what a test writes is undone after that test. Loading it is the slow part (seconds):
+    only the transaction-free tests of a module may share it (a transactional test would flush it).
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    from tescforce.celery import app
+
+    folder = tmp_path_factory.mktemp("demo")
+    # What the function-scoped autouse fixtures give each test, for the loading that happens before them.
+    in_process = override_settings(
+        DEMO_MODE=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], REDIS_URL="",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        CELERY_TASK_ALWAYS_EAGER=True, MEDIA_ROOT=folder / "media",
+        STORAGES={**django_settings.STORAGES, "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder / "private", "base_url": None}}})
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    out = io.StringIO()
+    try:
+        with django_db_blocker.unblock(), in_process, translation.override("fr"), transaction.atomic():
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+    finally:
+        app.conf.task_always_eager = eager
 
 
 @pytest.fixture
