@@ -43,8 +43,10 @@ def _french_first():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Cached figures and rate-limit counters must not leak from one test into the next.
+def _empty_cache(_in_process_services):
+    # Cached figures and rate-limit counters must not leak from one test into the next. After the swap to
+    # the memory cache: clearing the Redis cache empties the whole Redis database, and under xdist that
+    # would pull the queues from under the Redis tests of the other worker.
     from django.core.cache import cache
 
     from tescforce import page_cache
@@ -63,8 +65,6 @@ def _in_process_services(request, settings):
     if request.node.get_closest_marker("celery_worker"):
         yield
         return
-    from django.core.cache import cache
-
     from tescforce.celery import app
 
     settings.REDIS_URL = ""
@@ -72,8 +72,6 @@ def _in_process_services(request, settings):
     before = app.conf.task_always_eager  # read first: Celery loads its settings lazily, on this access
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
-    # _empty_cache runs before this fixture's swap: clear the memory cache on this side of it too.
-    cache.clear()
     yield
     app.conf.task_always_eager = before
 
