@@ -1,5 +1,6 @@
 # Tesc Force: `make run` serves the platform on http://127.0.0.1:8000, `make test` runs the test suite.
-# Both create .venv with the machine's python3 (3.11 or newer) and install the project into it.
+# Both create .venv with the machine's python3 (3.11 or newer) and install into it the exact versions of
+# the lock file requirements/dev.txt (hashes checked), then the project itself; `make lock` rewrites the lock.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,8 +10,14 @@ DEMO_STAMP := var/.demo-seeded
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist processes for make test (0: one process). Tests that use the real Redis share one of them.
+TEST_WORKERS ?= 2
+LOCK := requirements/dev.txt
+UV ?= $(VENV)/bin/uv
+UV_COMPILE = $(UV) pip compile pyproject.toml --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
 
-.PHONY: run up test worker beat lint bench bench-load install
+.PHONY: run up test worker beat lint bench bench-load install lock
 
 run: $(STAMP)
 	@mkdir -p var
@@ -26,7 +33,7 @@ up: $(STAMP)
 	bash scripts/up.sh
 
 test: $(STAMP)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 2; }
@@ -47,7 +54,20 @@ $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Reinstall only when the lock or pyproject.toml changed since the last install. The lock holds every
+# dependency, the dev extra included; the project goes in editable, without resolving anything again.
+$(STAMP): $(LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; \
+		echo "pyproject.toml asks for something $(LOCK) lacks: run make lock"; exit 1; }
 	@touch $(STAMP)
+
+# Rewrite the lock files from pyproject.toml, keeping every pin that still fits; `make lock UPGRADE=1`
+# moves everything to the newest versions allowed. requirements/base.txt (production, no dev extra)
+# takes the same versions as requirements/dev.txt.
+lock: | $(PY)
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check \
+		"uv==$$(sed -n 's/^uv==\([^ ;]*\).*/\1/p' $(LOCK))"
+	$(UV_COMPILE) --extra dev -o $(LOCK)
+	$(UV_COMPILE) --constraint $(LOCK) -o requirements/base.txt

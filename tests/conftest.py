@@ -11,6 +11,14 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 
 
+def pytest_collection_modifyitems(items):
+    # Under pytest-xdist (make test runs `--dist loadgroup`), every test that talks to the real Redis runs
+    # on one worker: cache.clear() there empties the whole Redis database, queued tasks included.
+    for item in items:
+        if item.get_closest_marker("celery_worker") or item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
+
+
 def pytest_runtest_setup(item):
     # Tests of PostgreSQL features skip on SQLite, but CI sets REQUIRE_POSTGRES=1 to make that a failure.
     if item.get_closest_marker("postgres") and not django_settings.USING_POSTGRES:
@@ -35,8 +43,10 @@ def _french_first():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Cached figures and rate-limit counters must not leak from one test into the next.
+def _empty_cache(_in_process_services):
+    # Cached figures and rate-limit counters must not leak from one test into the next. After the swap to
+    # the memory cache: clearing the Redis cache empties the whole Redis database, and under xdist that
+    # would pull the queues from under the Redis tests of the other worker.
     from django.core.cache import cache
 
     from tescforce import page_cache
@@ -55,8 +65,6 @@ def _in_process_services(request, settings):
     if request.node.get_closest_marker("celery_worker"):
         yield
         return
-    from django.core.cache import cache
-
     from tescforce.celery import app
 
     settings.REDIS_URL = ""
@@ -64,8 +72,6 @@ def _in_process_services(request, settings):
     before = app.conf.task_always_eager  # read first: Celery loads its settings lazily, on this access
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
-    # _empty_cache runs before this fixture's swap: clear the memory cache on this side of it too.
-    cache.clear()
     yield
     app.conf.task_always_eager = before
 
@@ -84,6 +90,44 @@ def _media(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": tmp_path / "private", "base_url": None}}}
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data set (seed_demo), loaded once for the test module that asks for it; yields its output.
+
+    It lives in a transaction rolled back after the module's last test, and each test runs in a savepoint
+    inside it, so what a test writes is undone after that test. Loading it is the slow part (seconds):
+    only the transaction-free tests of a module may share it (a transactional test would flush it).
+    """
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    from tescforce.celery import app
+
+    folder = tmp_path_factory.mktemp("demo")
+    # What the function-scoped autouse fixtures give each test, for the loading that happens before them.
+    in_process = override_settings(
+        DEMO_MODE=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], REDIS_URL="",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        CELERY_TASK_ALWAYS_EAGER=True, MEDIA_ROOT=folder / "media",
+        STORAGES={**django_settings.STORAGES, "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder / "private", "base_url": None}}})
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    out = io.StringIO()
+    try:
+        with django_db_blocker.unblock(), in_process, translation.override("fr"), transaction.atomic():
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+    finally:
+        app.conf.task_always_eager = eager
 
 
 @pytest.fixture
