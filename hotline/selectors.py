@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidate, StageChange
 from candidates.search import normalise_query, search_expression
 from events.models import Registration
-
-# can_see_hotline is read here by the hotline's services and admin; the rule itself lives with the others.
-from tescforce.permissions import HOTLINE_GROUPS, can_see_hotline  # noqa: F401
+from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
 
 from .models import CallbackRequest, HotlineCall, RelocationRequest

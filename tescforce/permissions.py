@@ -17,6 +17,11 @@ has_role = roles.has_role
 HOTLINE_GROUPS = (roles.HOTLINE, roles.COORDINATORS)
 
 
+def is_coordinator(user) -> bool:
+    """Active superusers and members of the coordinators' group."""
+    return has_role(user, roles.COORDINATORS)
+
+
 def is_recruiter(user) -> bool:
     """True for a user limited to one company's data (a superuser or a coordinator never is)."""
     return getattr(user, "is_authenticated", False) and recruiter_company_id(user) is not None

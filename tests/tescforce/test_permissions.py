@@ -67,6 +67,14 @@ def test_a_test_must_hold_as_well_as_the_role():
         _call(view, recruiter_agent)
 
 
+def test_is_coordinator_follows_the_group():
+    assert permissions.is_coordinator(factories.UserFactory(groups=[roles.COORDINATORS]))
+    assert permissions.is_coordinator(factories.UserFactory(is_superuser=True))
+    for role in (roles.HOTLINE, roles.RECRUITERS, roles.PROSPECTING):
+        assert not permissions.is_coordinator(factories.UserFactory(groups=[role]))
+    assert not permissions.is_coordinator(AnonymousUser())
+
+
 def test_a_gate_needs_something_to_check():
     with pytest.raises(TypeError):
         role_required()
@@ -74,6 +82,7 @@ def test_a_gate_needs_something_to_check():
 
 # Each staff tool behind the gate: who gets in (200), who gets 403; the anonymous are sent to log in.
 PAGES = {
+    "staff:dashboard": {roles.COORDINATORS, roles.PROSPECTING},
     "staff:hotline_home": {roles.COORDINATORS, roles.HOTLINE},
     "staff:matching_index": {roles.COORDINATORS},
     "staff:events_staff:desk_sessions": {roles.COORDINATORS, roles.HOTLINE},
