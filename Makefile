@@ -41,6 +41,7 @@ worker: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench-load: $(STAMP)
 	$(PY) bench/load_data.py

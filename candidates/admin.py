@@ -11,8 +11,8 @@ from import_export.admin import ExportActionMixin
 from companies.models import Company, JobPosting
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
+from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
-from tescforce.security import is_coordinator
 
 from . import search, selectors, services
 from .forms import OrientationActionForm, QualificationActionForm, WithdrawActionForm

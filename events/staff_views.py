@@ -1,11 +1,8 @@
 """The check-in desk on the day: find a person, mark them present, register walk-ins."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tescforce import roles
+from tescforce.permissions import role_required
 
 from . import services
 from .forms import WalkInForm
@@ -26,18 +24,6 @@ DESK_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Re
                  Registration.Status.NO_SHOW)
 
 
-def desk_required(view):
-    """Coordinators and hotline staff only; anonymous visitors go to the login page."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not roles.has_role(user, *DESK_GROUPS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _desk_list(session: Session, query: str = ""):
@@ -61,7 +47,7 @@ def _counts(session: Session) -> dict:
 
 
 @require_GET
-@desk_required
+@role_required(*DESK_GROUPS)
 def desk_sessions(request):
     start = timezone.now() - dt.timedelta(days=1)
     sessions = Session.objects.filter(ends_at__gte=start).order_by("starts_at")[:30]
@@ -69,7 +55,7 @@ def desk_sessions(request):
 
 
 @require_GET
-@desk_required
+@role_required(*DESK_GROUPS)
 def checkin(request, pk):
     session = get_object_or_404(Session, pk=pk)
     query = request.GET.get("q", "")[:100]
@@ -79,7 +65,7 @@ def checkin(request, pk):
 
 
 @require_GET
-@desk_required
+@role_required(*DESK_GROUPS)
 def checkin_state(request, pk):
     """The list and the count as JSON, for the page's search and live count."""
     session = get_object_or_404(Session, pk=pk)
@@ -94,7 +80,7 @@ def _wants_json(request) -> bool:
 
 
 @require_POST
-@desk_required
+@role_required(*DESK_GROUPS)
 def checkin_mark(request, pk, registration_pk):
     session = get_object_or_404(Session, pk=pk)
     registration = get_object_or_404(Registration.objects.select_related("candidate"), pk=registration_pk,
@@ -127,7 +113,7 @@ def _keep_query(request) -> str:
 
 
 @require_POST
-@desk_required
+@role_required(*DESK_GROUPS)
 def checkin_walk_in(request, pk):
     session = get_object_or_404(Session, pk=pk)
     form = WalkInForm(request.POST)

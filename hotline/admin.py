@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce.admin_mixins import ScopedModelAdmin
+from tescforce.permissions import can_see_hotline
 
 from . import services
 from .forms import CNIL_REMINDER, hotline_staff
 from .models import CallbackRequest, HotlineCall, RelocationRequest
-from .selectors import can_see_hotline
 
 
 class HotlineOnlyAdmin(ScopedModelAdmin):

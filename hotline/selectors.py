@@ -9,25 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidate, StageChange
 from candidates.search import normalise_query, search_expression
 from events.models import Registration
-from tescforce import roles
-from tescforce.scoping import recruiter_company_id, scope_queryset
+from tescforce.permissions import can_see_hotline
+from tescforce.scoping import scope_queryset
 
 from .models import CallbackRequest, HotlineCall, RelocationRequest
 
-HOTLINE_GROUPS = (roles.HOTLINE, roles.COORDINATORS)
 SEARCH_LIMIT = 20
 ACTIVE_RELOCATION = (RelocationRequest.Status.OPEN, RelocationRequest.Status.IN_PROGRESS)
 
-def can_see_hotline(user) -> bool:
-    """Return True for the staff who may read calls and requests: hotline agents and coordinators."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    # A recruiter never sees a call, even with a second role.
-    if recruiter_company_id(user) is not None:
-        return False
-    return roles.has_role(user, *HOTLINE_GROUPS)
 
 
 def candidate_search(*, query: str, limit: int = SEARCH_LIMIT) -> QuerySet:

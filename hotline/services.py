@@ -22,6 +22,7 @@ from candidates import wording
 from candidates.models import Candidate, Consent, StageChange
 from candidates.search import contact_key
 from tescforce import erasure
+from tescforce.permissions import can_see_hotline
 from tescforce.tasks import enqueue_on_commit
 
 from . import selectors
@@ -65,7 +66,7 @@ def _check_follow_up(*, follow_up_due: dt.date | None, follow_up_owner) -> None:
         raise HotlineError(_("La date de relance ne peut pas être dans le passé."))
     if follow_up_owner is None:
         raise HotlineError(_("Une relance doit avoir un responsable."))
-    if not selectors.can_see_hotline(follow_up_owner):
+    if not can_see_hotline(follow_up_owner):
         raise HotlineError(_("Le responsable de la relance doit faire partie de la hotline ou des coordinateurs."))
 
 
@@ -257,7 +258,7 @@ def relocation_request_create(
         raise HotlineError(_("Cochez au moins un besoin."))
     if target_date is not None and target_date < timezone.localdate():
         raise HotlineError(_("La date d'arrivée ne peut pas être dans le passé."))
-    if owner is not None and not selectors.can_see_hotline(owner):
+    if owner is not None and not can_see_hotline(owner):
         raise HotlineError(_("La personne qui suit la demande doit faire partie de la hotline ou des coordinateurs."))
     try:
         with transaction.atomic():
@@ -279,7 +280,7 @@ def relocation_request_update(*, request: RelocationRequest, status: str, notes:
     """Change a relocation request's status, notes or owner (staff only)."""
     if status not in RelocationRequest.Status.values:
         raise HotlineError(_("Statut inconnu."))
-    if owner is not None and not selectors.can_see_hotline(owner):
+    if owner is not None and not can_see_hotline(owner):
         raise HotlineError(_("La personne qui suit la demande doit faire partie de la hotline ou des coordinateurs."))
     request.status = status
     request.notes = (notes or "").strip()

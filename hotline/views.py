@@ -1,14 +1,10 @@
 """Hotline pages: the staff quick-log tool under /pilotage/hotline/ and the public contact pages."""
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +13,8 @@ from django_ratelimit.decorators import ratelimit
 
 from candidates import search, space
 from candidates.models import Candidate
+from tescforce import permissions
+from tescforce.permissions import role_required
 
 from . import selectors, services
 from .forms import (
@@ -33,18 +31,6 @@ from .models import CallbackRequest, HotlineCall, RelocationRequest
 CONTACT_RATE = "5/h"
 
 
-def hotline_staff_required(view):
-    """Let in hotline agents and coordinators; send the anonymous to the admin login, refuse the others."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not selectors.can_see_hotline(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_candidate(public_id) -> Candidate:
@@ -66,7 +52,7 @@ def _counts(user) -> dict:
     }
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def home(request):
     form = SearchForm(request.GET or None)
     results, searched, too_short = [], False, False
@@ -83,7 +69,7 @@ def home(request):
     return render(request, "hotline/home.html", context)
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def call_new(request):
     """Log a call for a known candidate (?candidate=), an unknown caller, or a call-back (?callback=)."""
     candidate = _get_candidate(request.GET["candidate"]) if request.GET.get("candidate") else None
@@ -133,7 +119,7 @@ def call_new(request):
     })
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def candidate_card(request, public_id):
     candidate = _get_candidate(public_id)
     return render(request, "hotline/candidate.html", {
@@ -143,7 +129,7 @@ def candidate_card(request, public_id):
     })
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def follow_ups(request):
     return render(request, "hotline/follow_ups.html", {
         "calls": selectors.follow_ups_for(owner=request.user), "today": timezone.localdate(), "mine": True,
@@ -151,7 +137,7 @@ def follow_ups(request):
     })
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def overdue(request):
     return render(request, "hotline/follow_ups.html", {
         "calls": selectors.overdue_follow_ups(), "today": timezone.localdate(), "mine": False,
@@ -160,7 +146,7 @@ def overdue(request):
 
 
 @require_POST
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def follow_up_done(request, pk):
     call = get_object_or_404(HotlineCall, pk=pk)
     if services.follow_up_mark_done(call=call, user=request.user):
@@ -173,21 +159,21 @@ def follow_up_done(request, pk):
     return redirect("staff:hotline_follow_ups")
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def queue(request):
     return render(request, "hotline/queue.html", {
         "requests": selectors.callback_queue(), **_counts(request.user),
     })
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def relocations(request):
     return render(request, "hotline/relocations.html", {
         "requests": selectors.relocation_requests_active(), **_counts(request.user),
     })
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def relocation_new(request, public_id):
     candidate = _get_candidate(public_id)
     form = RelocationStaffForm(request.POST or None, initial={"owner": request.user.pk})
@@ -205,7 +191,7 @@ def relocation_new(request, public_id):
     return render(request, "hotline/relocation_form.html", {"form": form, "candidate": candidate})
 
 
-@hotline_staff_required
+@role_required(test=permissions.can_see_hotline)
 def relocation_edit(request, pk):
     relocation = get_object_or_404(RelocationRequest.objects.select_related("candidate"), pk=pk,
                                    candidate__anonymised_at__isnull=True)

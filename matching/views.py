@@ -2,11 +2,8 @@
 for a posting, each with its explanation, and a one-click orientation."""
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,24 +14,10 @@ from candidates.models import Candidate
 from candidates.services import CandidateError
 from companies.models import JobPosting
 from tescforce import roles
+from tescforce.permissions import role_required
 
 from . import selectors, services
 from .models import Match, MatchingRun
-
-
-def coordinator_required(view):
-    """Let coordinators in; send the anonymous to the login page and refuse everyone else."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not roles.has_role(user, roles.COORDINATORS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _with_explanations(matches):
@@ -42,7 +25,7 @@ def _with_explanations(matches):
     return [(m, explained[m.pk]) for m in matches]
 
 
-@coordinator_required
+@role_required(roles.COORDINATORS)
 def index(request):
     postings = (selectors.matchable_postings().select_related("company").order_by("-published_at")[:100])
     return render(request, "matching/index.html", {
@@ -50,7 +33,7 @@ def index(request):
     })
 
 
-@coordinator_required
+@role_required(roles.COORDINATORS)
 def candidate_suggestions(request, public_id: uuid.UUID):
     candidate = get_object_or_404(Candidate, public_id=public_id, anonymised_at__isnull=True)
     matches = selectors.suggested_postings(candidate)
@@ -60,7 +43,7 @@ def candidate_suggestions(request, public_id: uuid.UUID):
     })
 
 
-@coordinator_required
+@role_required(roles.COORDINATORS)
 def posting_suggestions(request, pk: int):
     posting = get_object_or_404(JobPosting.objects.select_related("company", "job_family"), pk=pk)
     matches = selectors.suggested_candidates(posting)
@@ -71,7 +54,7 @@ def posting_suggestions(request, pk: int):
 
 
 @require_POST
-@coordinator_required
+@role_required(roles.COORDINATORS)
 def orient(request, pk: int):
     match = get_object_or_404(Match.objects.select_related("candidate", "posting", "posting__company"), pk=pk)
     if match.candidate.is_anonymised:

@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 from icalendar import Calendar, Event
 
+from tescforce.permissions import may_prospect, role_required
+
 from .models import CalendarFeed, new_feed_token
 from .selectors import upcoming_meetings_for
-from .views import may_prospect, require_prospecting
 
 READ_STAMP_EVERY = dt.timedelta(hours=1)  # calendar apps poll often: note the last read at most hourly
 
@@ -57,19 +57,17 @@ def _ics_response(body: bytes) -> HttpResponse:
     return response
 
 
-@login_required
+@role_required(test=may_prospect)
 @require_GET
 def meetings_ics(request):
     """Download the signed-in officer's meetings."""
-    require_prospecting(request)
     return _ics_response(calendar_ics(request.user, request))
 
 
-@login_required
+@role_required(test=may_prospect)
 @require_http_methods(["GET", "POST"])
 def calendar_subscription(request):
     """Show, create, renew or revoke the officer's private calendar address."""
-    require_prospecting(request)
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         action = request.POST.get("action")

@@ -1,33 +1,18 @@
 """Staff tools of international prospecting (under /pilotage/prospection/)."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from showroom.sheets import render_pdf, sheet_queryset
-from tescforce.scoping import recruiter_company_id
+from tescforce.permissions import may_prospect, role_required
 
 from .forms import SheetPickForm
 from .models import Prospect
 
 
-def may_prospect(user) -> bool:
-    """Staff who may view prospects (officers, coordinators), never a recruiter; a disabled account never."""
-    return (user.is_active and user.is_staff and user.has_perm("prospecting.view_prospect")
-            and recruiter_company_id(user) is None)
-
-
-def require_prospecting(request) -> None:
-    """Let through staff who may view prospects; everyone else gets 403."""
-    if not may_prospect(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@role_required(test=may_prospect)
 def prospect_sheets(request, pk: int):
     """Pick use cases for one prospect and download them as one PDF (one page each)."""
-    require_prospecting(request)
     prospect = get_object_or_404(Prospect.objects.select_related("sector"), pk=pk)
     if request.method == "POST":
         form = SheetPickForm(request.POST)

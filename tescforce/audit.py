@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .security import is_coordinator
+from .permissions import is_coordinator
 
 AUDITED: list[tuple[str, str, dict[str, Any]]] = [
     ("candidates", "Candidate", {"excluded_fields": ["link_generation"]}),

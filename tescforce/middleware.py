@@ -134,7 +134,7 @@ class TwoFactorMiddleware:
         from django_otp import user_has_device
 
         from .models import SecurityPolicy
-        from .security import is_coordinator
+        from .permissions import is_coordinator
 
         if user_has_device(user):
             return reverse("otp_verify")

@@ -6,7 +6,7 @@ import ipaddress
 from django.conf import settings
 from django.contrib import admin
 
-from . import roles
+from .permissions import is_coordinator
 
 
 def client_ip(request) -> str:
@@ -28,11 +28,6 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
-
-
-def is_coordinator(user) -> bool:
-    """Return True for superusers and members of the coordinators' group."""
-    return roles.has_role(user, roles.COORDINATORS)
 
 
 class SecurityPolicyAdmin(admin.ModelAdmin):

@@ -1,5 +1,3 @@
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -15,6 +13,7 @@ from . import page_cache, roles
 from .exports import spreadsheet_response
 from .facts import REGION_FACTS
 from .forms import DashboardFilterForm
+from .permissions import role_required
 
 
 def healthz(request):
@@ -54,11 +53,9 @@ def _dashboard_parts(user) -> tuple[bool, bool]:
     return roles.has_role(user, roles.COORDINATORS), roles.has_role(user, roles.COORDINATORS, roles.PROSPECTING)
 
 
-@login_required
+@role_required(roles.COORDINATORS, roles.PROSPECTING)
 def dashboard(request):
     talent, business = _dashboard_parts(request.user)
-    if not (talent or business):
-        raise PermissionDenied
     form = DashboardFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         filters = figures_module.Filters(year=timezone.localdate().year)

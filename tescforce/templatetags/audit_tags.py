@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from tescforce.security import is_coordinator
+from tescforce.permissions import is_coordinator
 
 register = template.Library()
 
