@@ -31,6 +31,9 @@ from .models import CallbackRequest, HotlineCall, HotlineDigestSent, RelocationR
 logger = logging.getLogger(__name__)
 
 CALLBACK_ACK_TASK = "hotline.tasks.hotline_callback_acknowledge"
+# How long a call-back request is kept after it was received (see docs/privacy.md): the call it asked
+# for, and its follow-up, are long done by then.
+CALLBACK_REQUEST_RETENTION = dt.timedelta(days=365)
 
 # The public contact page shows these unless settings define HOTLINE_PHONE / HOTLINE_HOURS.
 # 05 36 49 xx xx is a range ARCEP keeps for fiction: the demo never shows a real number.
@@ -404,3 +407,14 @@ def hotline_erase(candidate: Candidate) -> None:
         relocations.filter(status__in=selectors.ACTIVE_RELOCATION).update(
             status=RelocationRequest.Status.CANCELLED)
         relocations.update(notes="", message="", need_other="")
+
+
+def callback_requests_purge_old(*, now: dt.datetime | None = None) -> int:
+    """Delete the call-back requests received more than CALLBACK_REQUEST_RETENTION ago; return how many."""
+    cutoff = (now or timezone.now()) - CALLBACK_REQUEST_RETENTION
+    with transaction.atomic():
+        pks = list(CallbackRequest.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True))
+        erasure.scrub_admin_log(CallbackRequest, pks)
+        erasure.purge_history(CallbackRequest, id__in=pks)
+        deleted, _rows = CallbackRequest.objects.filter(pk__in=pks).delete()
+    return deleted

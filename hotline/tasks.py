@@ -33,6 +33,12 @@ def digest_dispatch() -> int:
     return len(owner_ids)
 
 
+@shared_task(name="hotline.tasks.purge_old_callback_requests", **RETRY)
+def purge_old_callback_requests() -> int:
+    """Nightly: delete call-back requests older than their retention period."""
+    return services.callback_requests_purge_old()
+
+
 hotline_callback_acknowledge = shared_task(name=services.CALLBACK_ACK_TASK, **RETRY)(callback_acknowledge)
 hotline_digest_send = shared_task(name="hotline.tasks.hotline_digest_send", **RETRY)(digest_send)
 hotline_digest_dispatch = shared_task(name="hotline.tasks.hotline_digest_dispatch")(digest_dispatch)

@@ -400,6 +400,9 @@ CELERY_BEAT_SCHEDULE["candidates-anonymise-inactive"] = {
 # Showroom: contact requests go a year after they were received.
 CELERY_BEAT_SCHEDULE["showroom-purge-old-contact-requests"] = {
     "task": "showroom.tasks.purge_old_contact_requests", "schedule": crontab(minute="30", hour="3")}
+# Hotline: call-back requests go a year after they were received.
+CELERY_BEAT_SCHEDULE["hotline-purge-old-callback-requests"] = {
+    "task": "hotline.tasks.purge_old_callback_requests", "schedule": crontab(minute="35", hour="3")}
 # Remember the Talents Occitanie campaign (utm_* parameters) a visitor came through, for the visit.
 MIDDLEWARE.append("candidates.middleware.CampaignAttributionMiddleware")
 

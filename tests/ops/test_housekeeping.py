@@ -22,7 +22,7 @@ LOGIN_RECORDS = (AccessAttempt, AccessFailureLog, AccessLog)
 def test_housekeeping_jobs_are_on_the_nightly_schedule_and_known_to_the_worker():
     scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
     for name in ("tescforce.tasks.clear_expired_sessions", "tescforce.tasks.purge_old_login_records",
-                 "showroom.tasks.purge_old_contact_requests"):
+                 "showroom.tasks.purge_old_contact_requests", "hotline.tasks.purge_old_callback_requests"):
         assert name in scheduled
         assert name in app.tasks
 
