@@ -1,6 +1,5 @@
 """The hotline is a room of its own: old addresses and task names still answer, and the arrows run one way."""
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -10,31 +9,14 @@ from django.utils import timezone
 
 from hotline.models import HotlineCall, HotlineDigestSent
 from tescforce.celery import app as celery_app
+from tests.imports import file_imports
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _imports(path: Path) -> list[tuple[str, int, bool]]:
-    """Return (module, line, inside a function) for every import of a file."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    found = []
-
-    def visit(node, in_function: bool):
-        for child in ast.iter_child_nodes(node):
-            inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
-            if isinstance(child, ast.Import):
-                found.extend((alias.name, child.lineno, in_function) for alias in child.names)
-            elif isinstance(child, ast.ImportFrom) and child.level == 0:
-                found.append((child.module or "", child.lineno, in_function))
-            visit(child, inner)
-
-    visit(tree, False)
-    return found
-
-
 def test_candidates_never_imports_the_hotline():
     offending = [f"{path.relative_to(ROOT)}:{line}" for path in (ROOT / "candidates").rglob("*.py")
-                 for module, line, _inside in _imports(path)
+                 for module, line, _inside in file_imports(path)
                  if module == "hotline" or module.startswith("hotline.")]
     assert offending == []
 
@@ -42,7 +24,7 @@ def test_candidates_never_imports_the_hotline():
 def test_the_hotline_imports_nothing_inside_a_function_but_its_app_registry():
     offending = [f"{path.relative_to(ROOT)}:{line}" for path in (ROOT / "hotline").rglob("*.py")
                  if path.name != "apps.py" and "migrations" not in path.parts
-                 for _module, line, inside in _imports(path) if inside]
+                 for _module, line, inside in file_imports(path) if inside]
     assert offending == []
 
 

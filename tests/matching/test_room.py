@@ -1,7 +1,6 @@
 """Matching and the job-dating agenda are a room of their own: old addresses and task names still answer,
 and the arrows run one way (candidates, companies and events never import matching)."""
 
-import ast
 import datetime as dt
 from pathlib import Path
 
@@ -18,33 +17,16 @@ from matching.models import Interview, JobDatingAgenda, Match
 from tescforce import erasure
 from tescforce.celery import app as celery_app
 from tests import factories
+from tests.imports import file_imports
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_TASKS = ("matches_refresh", "matches_recompute_nightly", "send_interview_release_notice")
 
 
-def _imports(path: Path) -> list[tuple[str, int, bool]]:
-    """Return (module, line, inside a function) for every absolute import of a file."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    found = []
-
-    def visit(node, in_function: bool):
-        for child in ast.iter_child_nodes(node):
-            inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
-            if isinstance(child, ast.Import):
-                found.extend((alias.name, child.lineno, in_function) for alias in child.names)
-            elif isinstance(child, ast.ImportFrom) and child.level == 0:
-                found.append((child.module or "", child.lineno, in_function))
-            visit(child, inner)
-
-    visit(tree, False)
-    return found
-
-
 @pytest.mark.parametrize("room", ["candidates", "companies", "events"])
 def test_lower_rooms_never_import_matching(room):
     offending = [f"{path.relative_to(ROOT)}:{line}" for path in (ROOT / room).rglob("*.py")
-                 for module, line, _inside in _imports(path)
+                 for module, line, _inside in file_imports(path)
                  if module == "matching" or module.startswith("matching.")]
     assert offending == []
 
@@ -52,7 +34,7 @@ def test_lower_rooms_never_import_matching(room):
 def test_matching_imports_nothing_inside_a_function_but_its_app_registry():
     offending = [f"{path.relative_to(ROOT)}:{line}" for path in (ROOT / "matching").rglob("*.py")
                  if path.name != "apps.py" and "migrations" not in path.parts
-                 for _module, line, inside in _imports(path) if inside]
+                 for _module, line, inside in file_imports(path) if inside]
     assert offending == []
 
 
