@@ -7,8 +7,10 @@ Seats are decided in the database: every write that changes who holds a seat loc
 import datetime as dt
 import logging
 from collections.abc import Callable
+from smtplib import SMTPException
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Consent, Orientation
 from tescforce import erasure, page_cache
-from tescforce.tasks import enqueue_on_commit
+from tescforce.tasks import delivery_error, enqueue_on_commit
 
+from . import emails
 from .models import MessageSent, Registration, Session, SurveyResponse
 
 logger = logging.getLogger(__name__)
@@ -414,10 +417,6 @@ def message_deliver(*, message_id: int) -> bool:
     Call it outside any transaction: the claim must be committed before the send starts. A send that
     fails gives the claim back and raises, so that the caller retries.
     """
-    from django.core.mail import get_connection
-
-    from . import emails
-
     now = timezone.now()
     won = MessageSent.objects.filter(pk=message_id, attempts__lt=MAX_ATTEMPTS).filter(
         Q(state=MessageSent.State.PENDING) | Q(state=MessageSent.State.CLAIMED, claimed_at__lt=now - _lease())
@@ -437,7 +436,7 @@ def message_deliver(*, message_id: int) -> bool:
             ours.update(state=MessageSent.State.SENT, sent_at=timezone.now(), last_error="")
     except Exception as exc:
         if not MessageSent.objects.filter(pk=message_id, state=MessageSent.State.SENT).exists():
-            ours.update(state=MessageSent.State.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:200])
+            ours.update(state=MessageSent.State.PENDING, last_error=delivery_error(exc)[:200])
             raise
         # Only the goodbye failed: the message went and is marked.
     return True
@@ -538,8 +537,6 @@ def messages_sweep(*, limit: int = 500) -> int:
     Return how many went out. A failed send ends the run (the mail server is likely down); the next
     sweep tries again.
     """
-    from smtplib import SMTPException
-
     stale = timezone.now() - _lease()
     ids = list(MessageSent.objects.filter(attempts__lt=MAX_ATTEMPTS).filter(
         Q(state=MessageSent.State.PENDING, created_at__lt=stale)
@@ -549,15 +546,14 @@ def messages_sweep(*, limit: int = 500) -> int:
     for pk in ids:
         try:
             sent += message_deliver(message_id=pk)
-        except (SMTPException, OSError):
-            logger.warning("message sweep stopped: the mail server refused message %s", pk, exc_info=True)
+        except (SMTPException, OSError) as exc:
+            logger.warning("message sweep stopped: the mail server refused message %s: %s", pk, delivery_error(exc))
             break
     return sent
 
 
 def survey_submit(*, registration: Registration, rating: int, useful: bool, comment: str):
     """Store the satisfaction answer; answering twice keeps the first answer."""
-    from .models import SurveyResponse
 
     if not Registration.objects.filter(pk=registration.pk, status=Registration.Status.ATTENDED).exists():
         raise BookingError(_("Ce questionnaire est réservé aux personnes présentes."))

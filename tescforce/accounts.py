@@ -7,6 +7,8 @@ gives those roles only, never sets a password (a new account receives a "set you
 and never makes anyone superuser. The admin (accounts_admin.py) applies this on every page and POST.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -22,6 +24,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import roles
+from .tasks import delivery_error
+
+logger = logging.getLogger(__name__)
 
 
 def manageable_users(actor) -> QuerySet:
@@ -104,8 +109,6 @@ class StaffPasswordResetForm(PasswordResetForm):
                   html_email_template_name=None):
         try:
             send_account_email(user=context["user"], kind="reset", language=translation.get_language() or "fr")
-        except Exception:
+        except Exception as exc:
             # The page answers the same whatever happens, so that it tells nobody whether the address exists.
-            import logging
-
-            logging.getLogger(__name__).exception("password reset e-mail not sent to user %s", context["user"].pk)
+            logger.error("password reset e-mail not sent to user %s: %s", context["user"].pk, delivery_error(exc))

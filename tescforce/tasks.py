@@ -1,5 +1,5 @@
 import logging
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -14,6 +14,18 @@ logger = logging.getLogger(__name__)
 DELIVERY_ERRORS = (SMTPException, OSError, OperationalError)
 
 HEARTBEAT_KEY = "worker:heartbeat"
+
+
+def delivery_error(exc: BaseException) -> str:
+    """Describe a failed send without its text: SMTP replies and refusals quote the recipients' addresses."""
+    name = type(exc).__name__
+    if isinstance(exc, SMTPRecipientsRefused):
+        return f"{name} ({len(exc.recipients)} refused)"
+    if isinstance(exc, SMTPResponseException):
+        return f"{name} {exc.smtp_code}"
+    if isinstance(exc, OSError) and exc.errno:
+        return f"{name} errno {exc.errno}"
+    return name
 
 
 @shared_task
@@ -41,8 +53,8 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     def run():
         try:
             task.delay(*args, **kwargs)
-        except DELIVERY_ERRORS:
-            logger.exception("task %s could not run after its action was saved", task.name)
+        except DELIVERY_ERRORS as exc:
+            logger.error("task %s could not run after its action was saved: %s", task.name, delivery_error(exc))
 
     transaction.on_commit(run)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from events import emails, services, tasks
 from events.models import MessageSent, Registration
 from tests import factories
-from tests.mail_backends import FAILING
+from tests.mail_backends import FAILING, REFUSING
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,17 @@ def test_a_failed_send_gives_the_claim_back_and_the_sweeper_sends_it_after_the_l
     assert tasks.sweep_messages.delay().get() == 1
     assert services.messages_sweep() == 0
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [candidate.email]
+
+
+def test_a_refused_address_reaches_neither_the_outbox_row_nor_the_log(
+        session, candidate, settings, caplog, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = REFUSING
+    registration = _confirmed_booking(session, candidate, django_capture_on_commit_callbacks)
+    MessageSent.objects.filter(registration=registration).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert services.messages_sweep() == 0
+    message = MessageSent.objects.get(registration=registration)
+    assert message.last_error == "SMTPRecipientsRefused (1 refused)"
+    assert caplog.records and candidate.email not in caplog.text
 
 
 def test_a_message_failing_again_and_again_is_left_for_a_person(session, candidate, settings):
