@@ -6,35 +6,21 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from hotline.models import CallbackRequest, HotlineCall, HotlineDigestSent, RelocationRequest
 from tescforce import roles
 from tests import factories
+from tests.migrations import migrate_to_latest, migrated_back_to
 
 BEFORE_MOVE = [("candidates", "0013_candidate_link_generation"), ("hotline", None)]
-
-
-def _migrate(targets):
-    """Migrate to `targets` and return the project state there."""
-    return MigrationExecutor(connection).migrate(targets)
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.fixture
 def before_move(transactional_db):
     """Yield the models as they were before the move; migrate forward again whatever happens."""
-    state = _migrate(BEFORE_MOVE)
-    try:
-        yield state.apps
-    finally:
-        _migrate(_latest())
-        ContentType.objects.clear_cache()
+    with migrated_back_to(BEFORE_MOVE) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -63,8 +49,7 @@ def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, cl
         user=agent_before, content_type=call_type, object_id=str(call.pk), object_repr="Installation – Hélène",
         action_flag=CHANGE, change_message="[]", action_time=timezone.now())
 
-    _migrate(_latest())
-    ContentType.objects.clear_cache()
+    migrate_to_latest()
 
     moved = HotlineCall.objects.get(pk=call.pk)
     assert (moved.candidate_id, moved.caller_name, moved.caller_key, moved.topic, moved.summary,

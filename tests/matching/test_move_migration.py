@@ -5,36 +5,22 @@ import datetime as dt
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match, MatchingRun
 from tescforce import roles
 from tests import factories
+from tests.migrations import migrate_to_latest, migrated_back_to
 
 BEFORE_MOVE = [("candidates", "0014_hotline_moved_out"), ("matching", None)]
 MODELS = ["match", "matchingrun", "jobdatingagenda", "interview", "interviewrelease"]
 
 
-def _migrate(targets):
-    """Migrate to `targets` and return the project state there."""
-    return MigrationExecutor(connection).migrate(targets)
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.fixture
 def before_move(transactional_db):
     """Yield the models as they were before the move; migrate forward again whatever happens."""
-    state = _migrate(BEFORE_MOVE)
-    try:
-        yield state.apps
-    finally:
-        _migrate(_latest())
-        ContentType.objects.clear_cache()
+    with migrated_back_to(BEFORE_MOVE) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -81,8 +67,7 @@ def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, cl
         user=user_before, content_type=agenda_type, object_id=str(plan.pk), object_repr="Job dating",
         action_flag=CHANGE, change_message="[]", action_time=timezone.now())
 
-    _migrate(_latest())
-    ContentType.objects.clear_cache()
+    migrate_to_latest()
 
     moved = Match.objects.get(pk=match.pk)
     assert (moved.candidate_id, moved.posting_id, moved.score, moved.for_posting, moved.explanation) == (

@@ -1,0 +1,29 @@
+"""Going back to an earlier migration state for a test, and always forward again."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def migrate(targets):
+    """Migrate to `targets` and return the project state there."""
+    return MigrationExecutor(connection).migrate(targets)
+
+
+def migrate_to_latest() -> None:
+    """Apply every migration again, and forget the content types cached meanwhile."""
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+
+
+@contextmanager
+def migrated_back_to(targets) -> Iterator:
+    """Yield the historical apps at `targets`; migrate to the latest state again whatever happens."""
+    state = migrate(targets)
+    try:
+        yield state.apps
+    finally:
+        migrate_to_latest()
