@@ -28,7 +28,10 @@ from importlib import import_module
 from operator import or_
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,9 +93,6 @@ def purge_history(model, **lookup) -> int:
 
 def scrub_admin_log(model, pks: Iterable) -> int:
     """Blank the name and change message the admin log keeps for these objects; return how many entries."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
     ids = [str(pk) for pk in pks]
     if not ids:
         return 0
@@ -102,8 +102,6 @@ def scrub_admin_log(model, pks: Iterable) -> int:
 
 def scrub_admin_log_mentioning(texts: Iterable[str]) -> int:
     """Blank admin-log entries of any object whose name or change message holds one of `texts`."""
-    from django.contrib.admin.models import LogEntry
-
     terms = [t for t in {(t or "").strip() for t in texts} if len(t) >= 5]  # nothing shorter is a name
     if not terms:
         return 0
@@ -143,8 +141,6 @@ def sessions_clear_expired() -> None:
 
 def login_records_purge(*, now: dt.datetime | None = None) -> int:
     """Delete django-axes login attempts and access logs older than LOGIN_RECORDS_RETENTION_DAYS; return how many."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     days = settings.LOGIN_RECORDS_RETENTION_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     count = 0
