@@ -8,6 +8,7 @@ class CandidatesConfig(AppConfig):
 
     def ready(self) -> None:
         _register_erasure_hooks()
+        _register_scoping()
 
 
 def _register_erasure_hooks() -> None:
@@ -18,3 +19,14 @@ def _register_erasure_hooks() -> None:
 
     # Mon espace sessions still signed in, on any device.
     erasure.register("candidates.sessions", services.candidate_end_sessions, order=10)
+
+
+def _register_scoping() -> None:
+    """What a company's recruiters see of the candidate side (matching adds the candidates it matched)."""
+    from tescforce import scoping
+
+    from .selectors import candidates_chosen_for_company_q
+
+    scoping.register_path("candidates.jobinterest", "posting__company")
+    scoping.register_path("candidates.orientation", "company")
+    scoping.register_rule("candidates.candidate", "candidates.chosen", candidates_chosen_for_company_q)

@@ -11,6 +11,7 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from tescforce import audit
 
 from . import records
-from .models import Campaign, Candidate, Qualification, StageChange
+from .models import Campaign, Candidate, JobInterest, Orientation, Qualification, StageChange
 
 Stage = Candidate.Stage
 
@@ -172,8 +173,12 @@ def campaign_figures(qs: QuerySet | None = None) -> QuerySet:
     )
 
 
-def recruiter_visible_candidates(*, company_id: int) -> QuerySet:
-    from tescforce.scoping import visible_candidates_q
-
-    return Candidate.objects.filter(visible_candidates_q(company_id))
+def candidates_chosen_for_company_q(company_id: int) -> Q:
+    """Candidates a company's recruiters see because it was chosen for them: oriented to the company or
+    interested in one of its offers, with the consent to be shown to recruiters (a tescforce.scoping rule)."""
+    return Q(anonymised_at__isnull=True, shown_to_recruiters=True) & (
+        Q(Exists(Orientation.objects.filter(candidate=OuterRef("pk"), company_id=company_id)))
+        | Q(Exists(JobInterest.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id,
+                                              confirmed_at__isnull=False)))
+    )
 

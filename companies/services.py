@@ -172,6 +172,14 @@ def recruiter_save(*, recruiter: Recruiter) -> Recruiter:
     return recruiter
 
 
+def recruiter_profile_set(*, user, company: Company, language: str) -> Recruiter:
+    """Tie a staff account to the company it recruits for (a new profile takes `language`): the recruiter
+    role's profile, which tescforce.accounts.staff_account_save asks for (registered in CompaniesConfig)."""
+    recruiter, _created = Recruiter.objects.update_or_create(
+        user=user, defaults={"company": company}, create_defaults={"company": company, "language": language})
+    return recruiter
+
+
 # --- Interest -------------------------------------------------------------------------------------
 
 

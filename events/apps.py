@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import pending, space
-        from tescforce import erasure
+        from tescforce import erasure, scoping
 
         from .services import registrations_erase
         from .views import book_session_pending
@@ -20,3 +20,6 @@ class EventsConfig(AppConfig):
         # An erased person's seats to come go back to the waitlist; the notes about them go.
         erasure.register("events.registrations", lambda subject: registrations_erase(candidate=subject.candidate),
                          order=30)
+        # A recruiter sees their company's session places; the programme itself is public.
+        scoping.register_path("events.sessioncompany", "company")
+        scoping.register_unscoped("events.session", "events.edition", "events.programme")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
@@ -16,7 +16,7 @@ from companies.models import JobPosting, Skill
 from tescforce.scoping import scope_queryset
 
 from . import engine as matching
-from .models import Match
+from .models import Interview, Match
 
 Stage = Candidate.Stage
 CANDIDATE_FIELDS = (
@@ -198,6 +198,15 @@ def load_related_skills() -> list[tuple[int, int]]:
 
 
 # --- what people see -----------------------------------------------------------------------------
+
+def candidates_matched_to_company_q(company_id: int) -> Q:
+    """Candidates a company's recruiters see because of matching: matched to one of its offers or met at one of
+    its job-dating interviews, holding the match consent in its current wording (a tescforce.scoping rule)."""
+    return Q(anonymised_at__isnull=True) & holds_match_consent_q() & (
+        Q(Exists(Match.objects.filter(candidate=OuterRef("pk"), posting__company_id=company_id)))
+        | Q(Exists(Interview.objects.filter(candidate=OuterRef("pk"), company_id=company_id)))
+    )
+
 
 def _visible_matches() -> QuerySet[Match]:
     # Filtered at read time too: a candidate who withdraws or is erased drops out at once.

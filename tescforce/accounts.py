@@ -4,10 +4,20 @@ The rule, stated once: a superuser manages every account. A coordinator manages 
 hold no more than the roles in `roles.MANAGEABLE_ROLES` (recruiter, hotline, prospecting): never a
 superuser, a coordinator, an account with individual permissions or with any other group. A coordinator
 gives those roles only, never sets a password (a new account receives a "set your password" e-mail),
-and never makes anyone superuser. The admin (accounts_admin.py) applies this on every page and POST.
+and never makes anyone superuser. The admin (site/accounts_admin.py) applies this on every page and POST.
+
+A role may need a profile in the room that owns it (a recruiter's company). That room registers it from its
+AppConfig.ready():
+
+    accounts.register_role_profile(roles.RECRUITERS, recruiter_profile_set)
+
+save(user=…, company=…, language=…) runs inside `staff_account_save`'s transaction when the account receives
+the role and a company was chosen. A role with no profile registered gets none (a recruiter without a
+company sees nothing: tescforce/scoping.py).
 """
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +37,12 @@ from . import roles
 from .tasks import delivery_error
 
 logger = logging.getLogger(__name__)
+
+_ROLE_PROFILES: dict[str, Callable[..., object]] = {}
+
+
+def register_role_profile(role: str, save: Callable[..., object]) -> None:
+    _ROLE_PROFILES[role] = save
 
 
 def manageable_users(actor) -> QuerySet:
@@ -57,8 +73,6 @@ def staff_account_save(*, user, role_groups, company=None, language: str = "fr",
     staff only if it has a role, and a new one has no usable password and receives the "set your
     password" e-mail (once the transaction commits).
     """
-    from companies.models import Recruiter
-
     if user.pk is not None and not may_manage(actor, user):
         raise PermissionError("account outside the actor's reach")
     wanted = [group for group in role_groups if group.name in roles.MANAGEABLE_ROLES]
@@ -71,9 +85,11 @@ def staff_account_save(*, user, role_groups, company=None, language: str = "fr",
         user.save()
         user.user_permissions.clear()
         user.groups.set(wanted)
-        if company is not None and any(group.name == roles.RECRUITERS for group in wanted):
-            Recruiter.objects.update_or_create(user=user, defaults={"company": company},
-                                               create_defaults={"company": company, "language": language})
+        if company is not None:
+            for group in wanted:
+                save_profile = _ROLE_PROFILES.get(group.name)
+                if save_profile is not None:
+                    save_profile(user=user, company=company, language=language)
         if created:
             # robust: a mail server down must not turn the saved account into an error page; the person can
             # still ask for a link from the login page ("Mot de passe oublié").

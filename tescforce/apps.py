@@ -10,9 +10,10 @@ class TescforceConfig(AppConfig):
     verbose_name = _("Pilotage")
 
     def ready(self) -> None:
-        from . import accounts_admin, audit, security
+        from . import audit, page_cache, security
         from .roles import sync_roles_after_migrate
         from .schedule import sync_beat_schedule
+        from .tasks import first_heartbeat
         from .text import install_sqlite_functions
 
         # The embedded database folds and searches text like PostgreSQL (tescforce/text.py).
@@ -21,20 +22,10 @@ class TescforceConfig(AppConfig):
         # Last app to migrate is not known in advance: syncing after each is cheap and ends complete.
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="tescforce-sync-roles")
         # A worker that just started proves itself at once, not at beat's first 5-minute tick (/readyz/).
-        worker_ready.connect(_first_heartbeat, dispatch_uid="tescforce-first-heartbeat")
+        worker_ready.connect(first_heartbeat, dispatch_uid="tescforce-first-heartbeat")
         # The audit trail's historical models live in this app (their migrations too).
         audit.register_history()
         audit.register_admin()
         security.register_admin()
-        # Staff accounts: coordinators manage recruiter, hotline and prospecting accounts, nothing above.
-        accounts_admin.register_admin()
         # Cached public fragments go stale as soon as what they show changes.
-        from . import page_cache
-
         page_cache.connect()
-
-
-def _first_heartbeat(**kwargs) -> None:
-    from .tasks import heartbeat
-
-    heartbeat.delay()

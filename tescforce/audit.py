@@ -10,6 +10,7 @@ the candidate's export carries their entries, and erasure deletes them.
 from typing import Any
 
 import simple_history
+from django.apps import apps
 from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +27,6 @@ AUDITED: list[tuple[str, str, dict[str, Any]]] = [
 
 
 def audited_models() -> list:
-    from django.apps import apps
-
     return [apps.get_model(app_label, name) for app_label, name, _options in AUDITED]
 
 

@@ -131,6 +131,7 @@ class TwoFactorMiddleware:
         path = request.path_info
         if not path.startswith(("/admin/", "/pilotage/")) or _exempt(path):
             return None
+        # Not at the top: settings' LOGGING imports this module before the apps (and models) are loaded.
         from django_otp import user_has_device
 
         from .models import SecurityPolicy

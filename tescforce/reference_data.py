@@ -5,6 +5,7 @@ included; nothing is fetched at run time. To change an entry, edit it here and a
 `load_reference_data` again: loading is idempotent (update_or_create on each natural key).
 """
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 # Digital jobs of the ROME (France Travail's job directory), with their official French labels.
@@ -204,8 +205,6 @@ def postcode_for(city: str) -> str:
 
 def load_reference_data(apps, schema_editor=None) -> None:
     """Create or update every reference row (callable from a migration with its historical `apps`)."""
-    from django.utils import timezone
-
     JobFamily = apps.get_model("companies", "JobFamily")
     Skill = apps.get_model("companies", "Skill")
     Sector = apps.get_model("showroom", "Sector")

@@ -5,6 +5,9 @@ fresh test one, holds exactly these permissions after `migrate`. Change a role h
 permissions edited by hand on these groups are reset at the next migrate.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
 COORDINATORS = "Coordinateurs"
 HOTLINE = "Hotline"
 RECRUITERS = "Recruteurs"
@@ -101,8 +104,6 @@ def sync_roles(apps, schema_editor=None) -> None:
     A permission whose model does not exist yet (an early migration state) is skipped; the
     post-migrate hook runs this again once every migration has been applied.
     """
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         saved = getattr(app_config, "models_module", None)
         app_config.models_module = saved or True
@@ -130,6 +131,4 @@ def sync_roles(apps, schema_editor=None) -> None:
 
 
 def sync_roles_after_migrate(**kwargs) -> None:
-    from django.apps import apps
-
-    sync_roles(apps)
+    sync_roles(global_apps)

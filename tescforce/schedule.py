@@ -3,11 +3,10 @@
 import json
 
 from django.conf import settings
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 
 def sync_beat_schedule(**kwargs) -> None:
-    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
-
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         schedule = entry["schedule"]
         defaults = {"task": entry["task"], "kwargs": json.dumps(entry.get("kwargs", {}))}

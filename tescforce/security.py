@@ -3,9 +3,17 @@ coordinator, and the admin pages for the security policy and the lockouts."""
 
 import ipaddress
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .accounts import manageable_users
+from .models import SecurityPolicy
 from .permissions import is_coordinator
 
 
@@ -52,10 +60,6 @@ class SecurityPolicyAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        from django.shortcuts import redirect
-
-        from .models import SecurityPolicy
-
         if not self.has_view_permission(request):
             return super().changelist_view(request, extra_context)
         policy = SecurityPolicy.current()
@@ -67,16 +71,12 @@ class CoordinatorsMayManage:
     for the accounts they manage only: unlocking a superuser's login or removing their device is not theirs."""
 
     def get_queryset(self, request):
-        from .accounts import manageable_users
-
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         reach = manageable_users(request.user)
         if hasattr(queryset.model, "user"):
             return queryset.filter(user__in=reach)
-        from django.contrib.auth import get_user_model
-
         # Lockouts are keyed on a typed username, which may name no account at all.
         above = get_user_model().objects.exclude(pk__in=reach.values("pk")).values("username")
         return queryset.exclude(username__in=above)
@@ -99,13 +99,6 @@ def _reregister(model, admin_class) -> None:
 
 
 def register_admin() -> None:
-    from axes.admin import AccessAttemptAdmin
-    from axes.models import AccessAttempt
-    from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .models import SecurityPolicy
-
     if not admin.site.is_registered(SecurityPolicy):
         admin.site.register(SecurityPolicy, SecurityPolicyAdmin)
     # A locked-out colleague is unlocked by deleting the attempt row; a lost phone by deleting the device.

@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "matching",
     "showroom",
     "prospecting",
+    # The site on top: home, dashboard, staff accounts admin, demo data (imports every app above).
+    "tescforce.site",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from .erasure import login_records_purge, sessions_clear_expired
+
 logger = logging.getLogger(__name__)
 
 # A mail server or broker that fails: the action that queued the task is saved all the same.
@@ -34,6 +36,11 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=3600)
     return now
+
+
+def first_heartbeat(**kwargs) -> None:
+    """On a worker's start: queue a heartbeat at once (connected to celery's worker_ready)."""
+    heartbeat.delay()
 
 
 @shared_task
@@ -75,14 +82,10 @@ def retry_later(task, exc: Exception):
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def clear_expired_sessions() -> None:
     """Nightly: delete expired sessions (what `manage.py clearsessions` does)."""
-    from .erasure import sessions_clear_expired
-
     sessions_clear_expired()
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def purge_old_login_records() -> int:
     """Nightly: delete login attempts and access logs older than LOGIN_RECORDS_RETENTION_DAYS."""
-    from .erasure import login_records_purge
-
     return login_records_purge()

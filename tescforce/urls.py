@@ -8,8 +8,9 @@ from django.views.i18n import set_language
 
 from companies.sitemaps import SITEMAPS as JOB_SITEMAPS
 
-from . import account_views, ops_views, views
+from . import ops_views
 from .admin_mixins import scoped_view_on_site
+from .site import account_views, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -32,7 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),
-    path("pilotage/", include("tescforce.staff_urls")),
+    path("pilotage/", include("tescforce.site.staff_urls")),
 ]
 
 urlpatterns += i18n_patterns(

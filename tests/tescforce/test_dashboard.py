@@ -8,8 +8,8 @@ from django.utils import timezone
 from candidates.models import Candidate, Orientation, StageChange
 from events.models import Registration, SessionCompany
 from hotline.models import HotlineCall, RelocationRequest
-from tescforce.dashboard import Filters, build, median_days_in_stage
 from tescforce.models import YearTarget
+from tescforce.site.dashboard import Filters, build, median_days_in_stage
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from django_countries import countries
 
 from prospecting.models import Meeting, Prospect, ProspectingCampaign, Settlement
 from prospecting.selectors import figures as prospecting_figures
-from tescforce.dashboard import Filters, build
 from tescforce.models import YearTarget
+from tescforce.site.dashboard import Filters, build
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from companies.models import Company, JobPosting, Recruiter
 from events.models import Registration, Session
 from prospecting.models import Meeting, Prospect
 from showroom.models import UseCase
-from tescforce.demo import data
+from tescforce.site.demo import data
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from django.utils import timezone
 from companies.selectors import open_postings
 from events.models import Session
 from showroom.models import UseCase
+from tescforce import page_cache, roles
+from tescforce.exports import spreadsheet_response
+from tescforce.facts import REGION_FACTS
+from tescforce.permissions import role_required
 
 from . import dashboard as figures_module
-from . import page_cache, roles
-from .exports import spreadsheet_response
-from .facts import REGION_FACTS
 from .forms import DashboardFilterForm
-from .permissions import role_required
 
 
 def healthz(request):

@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, roles
+from companies.models import Company
+from tescforce import accounts, roles
 
 
 class CoordinatorAccountForm(forms.ModelForm):
@@ -34,8 +35,6 @@ class CoordinatorAccountForm(forms.ModelForm):
         fields = ("username", "first_name", "last_name", "email", "is_active")
 
     def __init__(self, *args, **kwargs):
-        from companies.models import Company
-
         super().__init__(*args, **kwargs)
         self.fields["roles"].queryset = accounts.manageable_role_groups()
         self.fields["company"].queryset = Company.objects.order_by("name")

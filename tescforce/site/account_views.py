@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
 
-from .accounts import StaffPasswordResetForm
+from tescforce.accounts import StaffPasswordResetForm
 
 RESET_RATE_PER_CLIENT = "5/h"
 RESET_RATE_PER_ADDRESS = "3/h"

@@ -17,8 +17,7 @@ from events.models import Edition, Registration, Session, SessionCompany
 from hotline.models import HotlineCall, RelocationRequest
 from prospecting import selectors as prospecting_selectors
 from prospecting.models import Prospect, ProspectingCampaign
-
-from .models import YearTarget
+from tescforce.models import YearTarget
 
 CACHE_SECONDS = 300
 CITIES = ("Toulouse", "Montpellier")

@@ -4,8 +4,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tescforce.demo import data
-from tescforce.demo.loader import seed_demo
+from tescforce.site.demo import data
+from tescforce.site.demo.loader import seed_demo
 
 # Models whose row counts the command reports.
 COUNTED = [
