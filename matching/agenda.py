@@ -39,13 +39,13 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from icalendar import Calendar, Event
 
 from candidates.models import Candidate, Consent
 from candidates.services import CandidateError
 from candidates.wording import holds_match_consent_q
 from companies.models import Recruiter
 from events.models import Registration, Session
+from tescforce import ical
 from tescforce.mail import build_templated, send_templated
 
 from . import engine as matching
@@ -237,20 +237,13 @@ def _message(session, items: list[Interview], to: list[str], language: str, *,
 
 def agenda_ics(session, items: list[Interview], *, for_candidate: bool) -> bytes:
     """Return an iCalendar file with one event per interview."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tesc Force//Job dating//FR")
-    calendar.add("version", "2.0")
-    for interview in items:
-        event = Event()
-        event.add("uid", f"interview-{interview.pk}@tescforce")
-        event.add("dtstart", interview.starts_at)
-        event.add("dtend", interview.ends_at)
-        event.add("dtstamp", timezone.now())
-        who = interview.company.name if for_candidate else str(interview.candidate)
-        event.add("summary", gettext("Entretien : %(who)s") % {"who": who})
-        event.add("location", ", ".join(x for x in (session.venue, session.address, session.city) if x))
-        calendar.add_component(event)
-    return calendar.to_ical()
+    place = ", ".join(x for x in (session.venue, session.address, session.city) if x)
+    events = [ical.event(uid=f"interview-{interview.pk}@tescforce", start=interview.starts_at, end=interview.ends_at,
+                         summary=gettext("Entretien : %(who)s") % {
+                             "who": interview.company.name if for_candidate else str(interview.candidate)},
+                         location=place)
+              for interview in items]
+    return ical.calendar_ics(events, product="Job dating")
 
 
 def _consenting_q():
