@@ -1,10 +1,10 @@
 """The e-mails sent to candidates, in the language they used on the site."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from tescforce.mail import send_templated
 
 from . import tokens
 from .models import Candidate
@@ -36,6 +36,4 @@ def send_candidate_email(*, candidate: Candidate, kind: str, language: str, acti
             action_token = tokens.make_token(candidate_public_id=str(candidate.public_id), purpose="action",
                                              data={"a": action})
             context["action_link"] = absolute(reverse("candidates:action_confirm", kwargs={"token": action_token}))
-        subject = render_to_string(f"candidates/email/{stem}_subject.txt", context).strip()
-        body = render_to_string(f"candidates/email/{stem}_body.txt", context)
-    send_mail(subject, body, None, [candidate.email])
+    send_templated(template=f"candidates/email/{stem}", context=context, to=[candidate.email], language=language)

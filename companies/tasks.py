@@ -2,13 +2,12 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from candidates.models import Candidate
 from candidates.tokens import make_token
+from tescforce.mail import send_templated
 
 from .models import JobPosting
 
@@ -24,10 +23,9 @@ def send_interest_link(candidate_id: int, posting_id: int, language: str) -> boo
         return False
     token = make_token(candidate_public_id=str(candidate.public_id), purpose="action",
                        data={"action": "job_interest", "posting": posting.pk})
-    with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
         link = settings.SITE_URL + reverse("companies:interest_confirm", kwargs={"token": token})
-        context = {"candidate": candidate, "posting": posting, "link": link}
-        subject = render_to_string("companies/emails/interest_subject.txt", context).strip()
-        body = render_to_string("companies/emails/interest_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [candidate.email])
+    send_templated(template="companies/emails/interest", context={"candidate": candidate, "posting": posting,
+                   "link": link}, to=[candidate.email], language=language)
     return True

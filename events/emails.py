@@ -1,15 +1,12 @@
 """The e-mails of the events app. Sending raises on failure so that callers give the claim back and retry."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from candidates.tokens import make_token
+from tescforce.mail import message_id, send_templated
 
 from . import ical
 from .links import make_link_token
@@ -25,19 +22,19 @@ def _absolute(path: str) -> str:
 
 def message_id_for(message: MessageSent) -> str:
     """The Message-ID of an outbox row: the same on every attempt, so a repeat is recognisable."""
-    domain = urlsplit(settings.SITE_URL).hostname or "tescforce.invalid"
-    return f"<events-{message.pk}-{message.kind}@{domain}>"
+    return message_id(f"events-{message.pk}-{message.kind}")
 
 
 def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None,
           headers: dict | None = None, connection=None) -> None:
-    body = render_to_string(template, {"site_url": settings.SITE_URL, **context})
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                           headers=headers, connection=connection)
+    attachments = ()
     if attach_session is not None:
-        message.attach(f"session-{attach_session.pk}.ics",
-                       ical.sessions_calendar([attach_session]), "text/calendar; charset=utf-8; method=PUBLISH")
-    message.send(fail_silently=False)
+        attachments = [(f"session-{attach_session.pk}.ics", ical.sessions_calendar([attach_session]),
+                        "text/calendar; charset=utf-8; method=PUBLISH")]
+    # Called inside the recipient's translation.override: the active language is theirs.
+    send_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
+                   to=[to], language=translation.get_language(), attachments=attachments, headers=headers,
+                   connection=connection)
 
 
 def _language(candidate) -> str:
@@ -80,7 +77,7 @@ def send_registration_email(*, registration: Registration, kind: str, headers: d
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)})),
             "list_url": _absolute(reverse("events:session_list")),
         }
-        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration.txt",
+        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration",
               context=context, to=registration.candidate.email,
               attach_session=session if kind in ("confirmed", "promoted") else None,
               headers=headers, connection=connection)
@@ -108,7 +105,7 @@ def send_candidate_message(*, registration: Registration, kind: str, headers: di
         else:
             context["cancel_url"] = _absolute(reverse("events:booking_cancel", kwargs={
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)}))
-        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/candidate_message.txt",
+        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/candidate_message",
               context=context, to=registration.candidate.email, headers=headers, connection=connection)
 
 
@@ -119,7 +116,7 @@ def send_recruiter_reminder(*, recruiter, session: Session, kind: str, headers: 
         context = {"session": session, "when": when, "recruiter": recruiter,
                    "session_url": _absolute(session.get_absolute_url())}
         _send(subject=_("Session %(when)s : %(title)s") % {"when": when, "title": session.title},
-              template="events/email/recruiter_reminder.txt", context=context, to=recruiter.user.email,
+              template="events/email/recruiter_reminder", context=context, to=recruiter.user.email,
               attach_session=session, headers=headers, connection=connection)
 
 
@@ -131,4 +128,4 @@ def send_booking_link(*, candidate, session: Session, language: str) -> None:
         context = {"session": session, "candidate": candidate,
                    "book_url": _absolute(reverse("events:book_confirm", kwargs={"token": token}))}
         _send(subject=_("Confirmez votre réservation : %(title)s") % {"title": session.title},
-              template="events/email/booking_link.txt", context=context, to=candidate.email)
+              template="events/email/booking_link", context=context, to=candidate.email)

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from candidates.models import Candidate
 from candidates.services import link_email_claim
 from candidates.tokens import read_token
 from tescforce import page_cache
+from tescforce.ical import ics_response
 from tescforce.tasks import enqueue_on_commit
 
 from . import ical, selectors, services
@@ -231,23 +231,17 @@ def space_cancel(request):
         return redirect(reverse("events:session_list"))
 
 
-def _ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @require_GET
 def session_ics(request, pk):
     session = get_object_or_404(Session, pk=pk, is_published=True)
-    return _ics_response(ical.sessions_calendar([session]), f"session-{session.pk}.ics")
+    return ics_response(ical.sessions_calendar([session]), filename=f"session-{session.pk}.ics")
 
 
 @require_GET
 def sessions_feed(request):
     sessions = Session.objects.filter(is_published=True, starts_at__gt=timezone.now()).order_by("starts_at")
-    return _ics_response(ical.sessions_calendar(sessions, name=_("Sessions Numéric Emploi")),
-                         "sessions-numeric-emploi.ics")
+    return ics_response(ical.sessions_calendar(sessions, name=_("Sessions Numéric Emploi")),
+                        filename="sessions-numeric-emploi.ics")
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,10 +10,8 @@ import logging
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +20,7 @@ from candidates import wording
 from candidates.models import Candidate, Consent, StageChange
 from candidates.search import contact_key
 from tescforce import erasure
+from tescforce.mail import send_templated
 from tescforce.permissions import can_see_hotline
 from tescforce.tasks import enqueue_on_commit
 
@@ -227,11 +226,9 @@ def callback_request_acknowledge(*, callback_request_id: int) -> bool:
                .filter(pk=callback_request_id, acknowledged_at__isnull=True).exclude(email="").first())
         if req is None:
             return False
-        with translation.override(req.language):
-            context = {"request": req, "contact": hotline_contact()}
-            subject = str(_("Tesc Force : nous avons bien reçu votre demande de rappel"))
-            body = render_to_string("hotline/email/callback_ack.txt", context)
-        send_mail(subject, body, None, [req.email])
+        send_templated(template="hotline/email/callback_ack",
+                       subject=_("Tesc Force : nous avons bien reçu votre demande de rappel"),
+                       context={"request": req, "contact": hotline_contact()}, to=[req.email], language=req.language)
         req.acknowledged_at = timezone.now()
         req.save(update_fields=["acknowledged_at"])
     return True
@@ -321,9 +318,9 @@ def follow_up_digest_send(*, owner, day: dt.date) -> bool:
                     "due_today": [c for c in items if c.follow_up_due == day],
                     "url": settings.SITE_URL + reverse("staff:hotline_follow_ups"),
                 }
-                subject = str(_("Vos relances hotline du %(day)s") % {"day": day.strftime("%d/%m/%Y")})
-                body = render_to_string("hotline/email/digest.txt", context)
-            send_mail(subject, body, None, [owner.email])
+                subject = _("Vos relances hotline du %(day)s") % {"day": day.strftime("%d/%m/%Y")}
+                send_templated(template="hotline/email/digest", subject=subject, context=context,
+                               to=[owner.email], language=settings.LANGUAGE_CODE)
     except IntegrityError:
         return False
     return True

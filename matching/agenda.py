@@ -33,20 +33,20 @@ from dataclasses import dataclass, field
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from icalendar import Calendar, Event
 
 from candidates.models import Candidate, Consent
 from candidates.services import CandidateError
 from candidates.wording import holds_match_consent_q
 from companies.models import Recruiter
 from events.models import Registration, Session
+from tescforce import ical
+from tescforce.mail import build_templated, send_templated
 
 from . import engine as matching
 from . import selectors
@@ -197,7 +197,7 @@ def agenda_publish(*, agenda: JobDatingAgenda) -> int:
     return len(messages)
 
 
-def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[EmailMessage]:
+def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[EmailMultiAlternatives]:
     session = agenda.session
     by_candidate: dict[int, list[Interview]] = defaultdict(list)
     by_company: dict[int, list[Interview]] = defaultdict(list)
@@ -209,8 +209,8 @@ def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[Emai
         person = items[0].candidate
         if person.is_anonymised or not person.email:
             continue
-        with translation.override(person.language or settings.LANGUAGE_CODE):
-            messages.append(_message(session, items, [person.email], for_candidate=True))
+        messages.append(_message(session, items, [person.email], person.language or settings.LANGUAGE_CODE,
+                                 for_candidate=True))
     present = {part.company_id: list(part.recruiters.select_related("user"))
                for part in session.company_participations.prefetch_related("recruiters")}
     for company_id, items in by_company.items():
@@ -221,36 +221,29 @@ def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[Emai
             if recruiter.user.email:
                 by_language[recruiter.language or settings.LANGUAGE_CODE].add(recruiter.user.email)
         for language, emails in sorted(by_language.items()):
-            with translation.override(language):
-                messages.append(_message(session, items, sorted(emails), for_candidate=False))
+            messages.append(_message(session, items, sorted(emails), language, for_candidate=False))
     return messages
 
 
-def _message(session, items: list[Interview], to: list[str], *, for_candidate: bool) -> EmailMessage:
-    context = {"session": session, "interviews": items, "for_candidate": for_candidate}
-    subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": session.title}
-    body = render_to_string("matching/agenda_email.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to)
-    message.attach("agenda.ics", agenda_ics(session, items, for_candidate=for_candidate), "text/calendar")
-    return message
+def _message(session, items: list[Interview], to: list[str], language: str, *,
+             for_candidate: bool) -> EmailMultiAlternatives:
+    with translation.override(language):
+        subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": session.title}
+        ics = agenda_ics(session, items, for_candidate=for_candidate)
+    return build_templated(template="matching/email/agenda", subject=subject, to=to, language=language,
+                           context={"session": session, "interviews": items, "for_candidate": for_candidate},
+                           attachments=[("agenda.ics", ics, "text/calendar")])
 
 
 def agenda_ics(session, items: list[Interview], *, for_candidate: bool) -> bytes:
     """Return an iCalendar file with one event per interview."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tesc Force//Job dating//FR")
-    calendar.add("version", "2.0")
-    for interview in items:
-        event = Event()
-        event.add("uid", f"interview-{interview.pk}@tescforce")
-        event.add("dtstart", interview.starts_at)
-        event.add("dtend", interview.ends_at)
-        event.add("dtstamp", timezone.now())
-        who = interview.company.name if for_candidate else str(interview.candidate)
-        event.add("summary", gettext("Entretien : %(who)s") % {"who": who})
-        event.add("location", ", ".join(x for x in (session.venue, session.address, session.city) if x))
-        calendar.add_component(event)
-    return calendar.to_ical()
+    place = ", ".join(x for x in (session.venue, session.address, session.city) if x)
+    events = [ical.event(uid=f"interview-{interview.pk}@tescforce", start=interview.starts_at, end=interview.ends_at,
+                         summary=gettext("Entretien : %(who)s") % {
+                             "who": interview.company.name if for_candidate else str(interview.candidate)},
+                         location=place)
+              for interview in items]
+    return ical.calendar_ics(events, product="Job dating")
 
 
 def _consenting_q():
@@ -340,13 +333,14 @@ def interview_release_notify(*, release_id: int) -> bool:
         pk=release_id)
     recruiter = release.recruiter
     try:
-        with translation.override(recruiter.language or settings.LANGUAGE_CODE):
-            session = release.agenda.session
+        language = recruiter.language or settings.LANGUAGE_CODE
+        session = release.agenda.session
+        with translation.override(language):
             subject = gettext("Job dating « %(title)s » : un créneau d'entretien s'est libéré") % {
                 "title": session.title}
-            body = render_to_string("matching/release_email.txt",
-                                    {"session": session, "release": release, "company": release.company})
-        EmailMessage(subject=subject, body=body, to=[recruiter.user.email]).send()
+        send_templated(template="matching/email/release", subject=subject, to=[recruiter.user.email],
+                       language=language, context={"session": session, "release": release,
+                                                   "company": release.company})
     except Exception:
         InterviewRelease.objects.filter(pk=release_id).update(notified_at=None)
         raise

@@ -1,6 +1,7 @@
 """Officers' meetings as iCalendar: a download for the signed-in user, and a private subscription address."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
-from icalendar import Calendar, Event
 
+from tescforce import ical
 from tescforce.permissions import may_prospect, role_required
 
 from .models import CalendarFeed, new_feed_token
@@ -23,19 +24,10 @@ READ_STAMP_EVERY = dt.timedelta(hours=1)  # calendar apps poll often: note the l
 
 def calendar_ics(user, request) -> bytes:
     """The meetings `user` leads or attends, from a week ago on, as an iCalendar file."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tesc Force//Prospection//FR")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Rendez-vous de prospection"))
-    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "tescforce"
+    # Host and port of SITE_URL, as from the first feed: a changed UID would duplicate subscribers' events.
+    host = urlsplit(settings.SITE_URL).netloc or "tescforce"
+    events = []
     for meeting in upcoming_meetings_for(user):
-        event = Event()
-        event.add("uid", f"meeting-{meeting.pk}@{host}")
-        event.add("dtstamp", timezone.now().astimezone(dt.UTC))
-        event.add("dtstart", meeting.starts_at.astimezone(dt.UTC))
-        event.add("dtend", meeting.ends_at.astimezone(dt.UTC))
-        event.add("summary", _("Rendez-vous : %(name)s") % {"name": meeting.prospect.name})
-        event.add("location", meeting.online_url if meeting.is_online else meeting.place)
         description = [
             _("Heure locale : %(time)s (%(tz)s)") % {"time": f"{meeting.local_starts_at:%d/%m/%Y %H:%M}",
                                                       "tz": meeting.timezone},
@@ -44,17 +36,17 @@ def calendar_ics(user, request) -> bytes:
             description.append(_("Campagne : %(name)s") % {"name": meeting.campaign.name})
         if meeting.next_step:
             description.append(_("Prochaine étape : %(step)s") % {"step": meeting.next_step})
-        event.add("description", "\n".join(description))
-        event.add("url", request.build_absolute_uri(f"/admin/prospecting/meeting/{meeting.pk}/change/"))
-        calendar.add_component(event)
-    return calendar.to_ical()
+        events.append(ical.event(
+            uid=f"meeting-{meeting.pk}@{host}", start=meeting.starts_at, end=meeting.ends_at,
+            summary=_("Rendez-vous : %(name)s") % {"name": meeting.prospect.name},
+            location=meeting.online_url if meeting.is_online else meeting.place, description="\n".join(description),
+            url=request.build_absolute_uri(f"/admin/prospecting/meeting/{meeting.pk}/change/"),
+        ))
+    return ical.calendar_ics(events, product="Prospection", name=_("Rendez-vous de prospection"))
 
 
-def _ics_response(body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="rendez-vous-prospection.ics"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _ics_response(body: bytes):
+    return ical.ics_response(body, filename="rendez-vous-prospection.ics", download=True, private=True)
 
 
 @role_required(test=may_prospect)

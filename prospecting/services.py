@@ -3,11 +3,11 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tescforce.mail import send_templated
 
 from .models import Meeting, Prospect, ProspectStageChange, ReminderSent, Settlement
 
@@ -178,10 +178,7 @@ def reminder_send(*, user, day: dt.date) -> bool:
                                             meetings_to_complete=len(to_complete))
         except IntegrityError:
             return False
-        with translation.override("fr"):
-            context = {"user": user, "day": day, "next_steps": next_steps, "to_complete": to_complete,
-                       "site_url": settings.SITE_URL}
-            subject = render_to_string("prospecting/email/reminder_subject.txt", context).strip()
-            body = render_to_string("prospecting/email/reminder_body.txt", context)
-        send_mail(subject, body, None, [user.email])
+        send_templated(template="prospecting/email/reminder", language="fr", to=[user.email],
+                       context={"user": user, "day": day, "next_steps": next_steps, "to_complete": to_complete,
+                                "site_url": settings.SITE_URL})
     return True

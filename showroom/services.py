@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import erasure
+from tescforce.mail import send_templated
 from tescforce.tasks import enqueue_on_commit
 
 from .images import ImageRejected, image_reencode
@@ -44,21 +45,14 @@ def contact_request_acknowledge(*, contact_request_id: int) -> bool:
     The stamp and the send share one transaction: if the send fails the stamp is rolled back and a
     retry sends again; once committed, no retry sends twice.
     """
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     with transaction.atomic():
         claimed = ContactRequest.objects.filter(pk=contact_request_id, acknowledged_at__isnull=True).update(
             acknowledged_at=timezone.now())
         if not claimed:
             return False
         request = ContactRequest.objects.select_related("use_case").get(pk=contact_request_id)
-        with translation.override(request.language or "fr"):
-            context = {"contact_request": request, "use_case": request.use_case}
-            subject = render_to_string("showroom/email/contact_ack_subject.txt", context).strip()
-            body = render_to_string("showroom/email/contact_ack_body.txt", context)
-        send_mail(subject, body, None, [request.email])
+        send_templated(template="showroom/email/contact_ack", language=request.language or "fr",
+                       context={"contact_request": request, "use_case": request.use_case}, to=[request.email])
     return True
 
 

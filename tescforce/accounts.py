@@ -24,16 +24,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from . import roles
+from .mail import send_templated
 from .tasks import delivery_error
 
 logger = logging.getLogger(__name__)
@@ -107,12 +106,9 @@ def account_link(user) -> str:
 
 def send_account_email(*, user, kind: str, language: str) -> None:
     """Send the "welcome, set your password" or the "reset your password" e-mail, in `language`."""
-    with translation.override(language):
-        context = {"user": user, "username": user.get_username(), "link": account_link(user),
-                   "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400}
-        subject = " ".join(render_to_string(f"tescforce/accounts/{kind}_subject.txt", context).split())
-        body = render_to_string(f"tescforce/accounts/{kind}_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    context = {"user": user, "username": user.get_username(), "link": account_link(user),
+               "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+    send_templated(template=f"tescforce/accounts/{kind}", context=context, to=[user.email], language=language)
 
 
 class StaffPasswordResetForm(PasswordResetForm):

@@ -68,6 +68,8 @@ SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 BEHIND_PROXY = _bool("BEHIND_PROXY", default=False)
 DB_CONN_MAX_AGE = _read("DB_CONN_MAX_AGE", "int", default=60)
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", "str", default="Tesc Force <no-reply@tescforce.example>")
+# Where replies to the platform's e-mails go (tescforce.mail); empty: no Reply-To, replies reach the sender.
+DEFAULT_REPLY_TO_EMAIL = _read("DEFAULT_REPLY_TO_EMAIL", "str", default="")
 # The port `make run` and `make up` serve on: links in e-mails, .ics files and PDFs follow it unless
 # SITE_URL names the public address.
 PORT = _read("PORT", "int", default=8000)

@@ -10,6 +10,7 @@ from hotline import services as hotline_services
 from hotline.models import HotlineCall, HotlineDigestSent
 from hotline.tasks import hotline_digest_dispatch, hotline_digest_send
 from tests import factories
+from tests.mail_backends import FAILING
 
 
 @pytest.fixture
@@ -53,10 +54,7 @@ def test_two_owners_get_one_digest_each_and_the_next_day_another(follow_ups, hot
 
 @pytest.mark.django_db
 def test_a_failed_send_leaves_no_record_so_the_retry_sends(follow_ups, hotline_agent, monkeypatch):
-    def broken(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("down")
-
-    monkeypatch.setattr(hotline_services, "send_mail", broken)
+    monkeypatch.setattr(settings, "EMAIL_BACKEND", FAILING)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         hotline_services.follow_up_digest_send(owner=hotline_agent, day=timezone.localdate())
     assert not HotlineDigestSent.objects.exists()

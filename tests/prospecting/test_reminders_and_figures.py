@@ -1,6 +1,8 @@
 import datetime as dt
+from smtplib import SMTPServerDisconnected
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from prospecting.tasks import send_daily_reminders, send_owner_reminder
 from tescforce.models import YearTarget
 
 from .. import factories
+from ..mail_backends import FAILING
 from .conftest import past_meeting
 
 
@@ -52,11 +55,8 @@ def test_retried_owner_task_does_not_send_twice(due_work, prospecting_officer):
 
 @pytest.mark.django_db
 def test_a_failed_send_is_rolled_back_so_the_retry_sends(due_work, prospecting_officer, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("smtp down")
-
-    monkeypatch.setattr(services, "send_mail", broken)
-    with pytest.raises(ConnectionError):
+    monkeypatch.setattr(settings, "EMAIL_BACKEND", FAILING)
+    with pytest.raises(SMTPServerDisconnected):
         services.reminder_send(user=prospecting_officer, day=timezone.localdate())
     assert not ReminderSent.objects.exists()
     monkeypatch.undo()

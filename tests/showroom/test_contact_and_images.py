@@ -1,6 +1,8 @@
 import io
+from smtplib import SMTPServerDisconnected
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +13,7 @@ from showroom.images import ImageRejected, image_reencode
 from showroom.models import ContactRequest
 from showroom.tasks import acknowledge_contact_request
 
+from ..mail_backends import FAILING
 from .conftest import image_bytes
 
 VALID = {"name": "Ann Lee", "email": "ann@ubiik.example", "organisation": "Ubiik", "country": "TW",
@@ -48,11 +51,8 @@ def test_failed_send_leaves_the_acknowledgement_to_a_retry(catalogue, monkeypatc
     request = ContactRequest.objects.create(use_case=catalogue["twin"], name="A", email="a@example.org",
                                             organisation="O", message="m")
 
-    def broken(*args, **kwargs):
-        raise ConnectionError("smtp down")
-
-    monkeypatch.setattr("django.core.mail.send_mail", broken)
-    with pytest.raises(ConnectionError):
+    monkeypatch.setattr(settings, "EMAIL_BACKEND", FAILING)
+    with pytest.raises(SMTPServerDisconnected):
         services.contact_request_acknowledge(contact_request_id=request.pk)
     request.refresh_from_db()
     assert request.acknowledged_at is None

@@ -1,0 +1,90 @@
+"""Every e-mail is built by tescforce.mail: the recipient's language, one-line subject, the site's headers."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+
+from candidates.emails import send_candidate_email
+from tescforce.mail import build_templated, send_templated
+
+TEMPLATES = {
+    "mailtest/hello_subject.txt": '{% load i18n %}{% translate "Confirmez votre inscription à Tesc Force" %}\n'
+                                  "  ({{ name }})\n",
+    "mailtest/hello_body.txt": "{% autoescape off %}Bonjour {{ name }}{% endautoescape %}\n",
+    "mailtest/hello_body.html": "<p>Bonjour {{ name }}</p>\n",
+    "mailtest/plain_subject.txt": "Sans HTML",
+    "mailtest/plain_body.txt": "Texte seul\n",
+}
+
+
+@pytest.fixture
+def templates(settings):
+    settings.TEMPLATES = [{
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", TEMPLATES)]},
+    }]
+
+
+def test_the_subject_is_rendered_in_the_recipients_language_on_one_line(templates):
+    message = send_templated(template="mailtest/hello", context={"name": "Ann"}, to=["ann@example.org"],
+                             language="en")
+    assert message.subject == "Confirm your registration with Tesc Force (Ann)"
+    assert mail.outbox[0].body == "Bonjour Ann\n"
+    assert mail.outbox[0].extra_headers["Content-Language"] == "en"
+
+
+def test_an_html_template_adds_an_html_part(templates):
+    send_templated(template="mailtest/hello", context={"name": "Ann & Bo"}, to=["ann@example.org"], language="fr")
+    sent = mail.outbox[0]
+    assert sent.alternatives == [("<p>Bonjour Ann &amp; Bo</p>\n", "text/html")]
+    assert "text/html" in sent.message().as_string()
+
+
+def test_without_an_html_template_the_message_is_plain_text(templates):
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language=None)
+    sent = mail.outbox[0]
+    assert sent.alternatives == []
+    assert sent.message().get_content_type() == "text/plain"
+    assert sent.extra_headers["Content-Language"] == "fr"  # the site's language when none is given
+
+
+@override_settings(SITE_URL="https://emploi.tescforce.example:8443")
+def test_the_message_id_is_on_the_sites_domain(templates):
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr")
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr")
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert all(i.endswith("@emploi.tescforce.example>") for i in ids)
+    assert ids[0] != ids[1]
+
+
+def test_the_reply_to_comes_from_the_setting_and_is_absent_when_empty(templates, settings):
+    settings.DEFAULT_REPLY_TO_EMAIL = ""
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr")
+    assert mail.outbox[0].message()["Reply-To"] is None
+    settings.DEFAULT_REPLY_TO_EMAIL = "Équipe Tesc Force <contact@tescforce.example>"
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr")
+    assert mail.outbox[1].reply_to == ["Équipe Tesc Force <contact@tescforce.example>"]
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr",
+                   reply_to=["hotline@tescforce.example"])
+    assert mail.outbox[2].reply_to == ["hotline@tescforce.example"]
+
+
+def test_building_sends_nothing_and_a_composed_subject_and_attachments_are_kept(templates):
+    message = build_templated(template="mailtest/plain", subject="Votre agenda\n", context={},
+                              to=["ann@example.org"], language="en", headers={"Message-ID": "<fixed@x.example>"},
+                              attachments=[("agenda.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")])
+    assert mail.outbox == []
+    assert message.subject == "Votre agenda"
+    assert message.message()["Message-ID"] == "<fixed@x.example>"
+    assert [a[0] for a in message.attachments] == ["agenda.ics"]
+
+
+@pytest.mark.django_db
+@override_settings(SITE_URL="https://tescforce.example", DEFAULT_REPLY_TO_EMAIL="contact@tescforce.example")
+def test_a_real_e_mail_carries_the_headers(candidate):
+    send_candidate_email(candidate=candidate, kind="confirm", language="en")
+    sent = mail.outbox[0].message()
+    assert mail.outbox[0].subject == "Confirm your registration with Tesc Force"
+    assert sent["Content-Language"] == "en"
+    assert sent["Message-ID"].endswith("@tescforce.example>")
+    assert sent["Reply-To"] == "contact@tescforce.example"
