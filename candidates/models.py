@@ -52,7 +52,7 @@ class Campaign(models.Model):
         "companies.Partner", through="CampaignFunding", blank=True, verbose_name=_("financeurs")
     )
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date de création"), auto_now_add=True)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -253,7 +253,7 @@ class Erasure(models.Model):
     reason = models.CharField(_("motif"), max_length=12, choices=Reason.choices)
     erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("par"))
-    erased_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+    erased_at = models.DateTimeField(_("date d'effacement"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-erased_at"]
@@ -334,11 +334,11 @@ class StageChange(models.Model):
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="stage_changes",
                                   verbose_name=_("candidat·e"))
-    from_stage = models.CharField(_("de"), max_length=20, choices=Candidate.Stage.choices, blank=True)
-    to_stage = models.CharField(_("vers"), max_length=20, choices=Candidate.Stage.choices)
+    from_stage = models.CharField(_("étape de départ"), max_length=20, choices=Candidate.Stage.choices, blank=True)
+    to_stage = models.CharField(_("nouvelle étape"), max_length=20, choices=Candidate.Stage.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("par"))
-    changed_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+    changed_at = models.DateTimeField(_("date du changement"), auto_now_add=True, db_index=True)
     comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:
@@ -374,7 +374,7 @@ class Orientation(models.Model):
     outcome = models.TextField(_("suite donnée"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("par"))
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date de création"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
@@ -412,7 +412,7 @@ class JobInterest(models.Model):
                                 verbose_name=_("offre"))
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.NEW)
     confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date de l'intérêt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:

@@ -197,7 +197,7 @@ class JobPosting(models.Model):
         DRAFT = "draft", _("Brouillon")
         PUBLISHED = "published", _("Publiée")
         FILLED = "filled", _("Pourvue")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Clôturée")
 
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="postings", verbose_name=_("entreprise")

@@ -1,18 +1,16 @@
-"""Sitemaps of the public job board, in both languages (served at /sitemap.xml by tescforce/urls.py)."""
+"""Sitemaps of the public job board, in both languages (served at /sitemap.xml with the site's other pages)."""
 
-from django.contrib.sitemaps import Sitemap
+from tescforce.sitemaps import I18nSitemap
 
 from .models import Company, JobPosting
 from .selectors import open_postings
 
 
-class JobPostingSitemap(Sitemap):
+class JobPostingSitemap(I18nSitemap):
+    """Open postings only: a closed or filled one leaves the sitemap and its page says noindex."""
+
     changefreq = "daily"
     priority = 0.8
-    i18n = True
-    alternates = True
-    x_default = True
-    limit = 5000
 
     def items(self):
         return open_postings().only("slug", "updated_at").order_by("-published_at", "-id")
@@ -21,14 +19,11 @@ class JobPostingSitemap(Sitemap):
         return item.updated_at
 
 
-class CompanySitemap(Sitemap):
+class CompanySitemap(I18nSitemap):
     """Companies with at least one open posting."""
 
     changefreq = "weekly"
     priority = 0.5
-    i18n = True
-    alternates = True
-    limit = 5000
 
     def items(self):
         return (Company.objects.filter(postings__in=open_postings()).distinct()

@@ -48,6 +48,9 @@ def job_posting_data(posting: JobPosting, request) -> dict:
             "addressCountry": "FR", **({"postalCode": posting.postcode} if posting.postcode else {})}},
         "directApply": False,
     }
+    street = _street_address(posting)
+    if street:
+        data["jobLocation"]["address"]["streetAddress"] = street
     if company.website:
         data["hiringOrganization"]["sameAs"] = company.website
     if company.logo:
@@ -73,6 +76,13 @@ def job_posting_data(posting: JobPosting, request) -> dict:
     if skills:
         data["skills"] = ", ".join(skills)
     return data
+
+
+def _street_address(posting: JobPosting) -> str:
+    """Return the address of the company's site in the posting's town, when the company gave one."""
+    site = (posting.company.sites.exclude(address="").filter(city__iexact=posting.city)
+            .order_by("-is_headquarters", "pk").first())
+    return site.address if site else ""
 
 
 def job_posting_json_ld(posting: JobPosting, request) -> SafeString:

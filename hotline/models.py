@@ -48,7 +48,7 @@ class HotlineCall(models.Model):
     follow_up_done_at = models.DateTimeField(_("relance faite le"), null=True, blank=True)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("noté par"))
-    created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("date de l'appel"), auto_now_add=True, db_index=True)
 
     class Meta:
         db_table = "candidates_hotlinecall"
@@ -143,7 +143,7 @@ class RelocationRequest(models.Model):
     notes = models.TextField(_("notes"), blank=True, help_text=_("Restez factuel·le (recommandation CNIL)."))
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("suivie par"))
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = models.DateTimeField(_("date de réception"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:

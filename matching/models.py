@@ -20,8 +20,8 @@ class Match(models.Model):
     score = models.PositiveSmallIntegerField(_("score"))
     explanation = models.JSONField(_("explication"), default=dict)
     # Why the row is kept: among the posting's best candidates, among the candidate's best postings.
-    for_posting = models.BooleanField(_("parmi les meilleurs pour l'offre"), default=False)
-    for_candidate = models.BooleanField(_("parmi les meilleures offres du candidat"), default=False)
+    for_posting = models.BooleanField(_("dans le haut du classement de l'offre"), default=False)
+    for_candidate = models.BooleanField(_("dans le haut du classement du candidat"), default=False)
     computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
 
     class Meta:

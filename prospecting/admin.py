@@ -57,7 +57,7 @@ class ExportForViewersMixin(ExportMixin):
 
 
 class ToCompleteFilter(admin.SimpleListFilter):
-    title = _("à compléter")
+    title = _("compte rendu à compléter")
     parameter_name = "to_complete"
 
     def lookups(self, request, model_admin):
@@ -73,7 +73,7 @@ class ToCompleteFilter(admin.SimpleListFilter):
 
 
 class WhenFilter(admin.SimpleListFilter):
-    title = _("quand")
+    title = _("date")
     parameter_name = "when"
 
     def lookups(self, request, model_admin):

@@ -239,9 +239,9 @@ class ProspectStageChange(models.Model):
 
     prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="stage_changes",
                                  verbose_name=_("entreprise"))
-    from_stage = models.CharField(_("de"), max_length=14, choices=Prospect.Stage.choices)
-    to_stage = models.CharField(_("vers"), max_length=14, choices=Prospect.Stage.choices)
-    changed_at = models.DateTimeField(_("le"), auto_now_add=True)
+    from_stage = models.CharField(_("étape de départ"), max_length=14, choices=Prospect.Stage.choices)
+    to_stage = models.CharField(_("nouvelle étape"), max_length=14, choices=Prospect.Stage.choices)
+    changed_at = models.DateTimeField(_("date du changement"), auto_now_add=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("par"))
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from tescforce import page_cache
+from tescforce.error_pages import too_many_requests
 
 from . import services
 from .filters import UseCaseFilter
@@ -81,8 +82,7 @@ def usecase_sheet(request, slug):
 @ratelimit(key="ip", rate="30/m", method="GET", block=False)
 def usecase_sheet_pdf(request, slug):
     if getattr(request, "limited", False):
-        return HttpResponse(_("Trop de téléchargements : réessayez dans une minute."), status=429,
-                            content_type="text/plain; charset=utf-8")
+        return too_many_requests(request, message=_("Trop de téléchargements : réessayez dans une minute."))
     use_case = _get_published(slug)
     language = translation.get_language()
     # A render takes ~40 ms of CPU (more with images): keep each sheet an hour, keyed on its content.

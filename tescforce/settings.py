@@ -253,6 +253,8 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = _bool("RATELIMIT_ENABLE", default=True)
+# A blocked request gets our 429 page, in the visitor's language (not a bare 403).
+RATELIMIT_VIEW = "tescforce.error_pages.too_many_requests"
 
 # Celery: with no broker, tasks run in-process (the embedded default). Eager tasks still open the
 # in-memory transport; naming its host spares kombu's "No hostname was supplied" warning.
@@ -305,6 +307,8 @@ if not DEBUG:
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_HTTPONLY = True
+# An expired form says so in the site's layout and language, not in Django's debug English.
+CSRF_FAILURE_VIEW = "tescforce.error_pages.csrf_failure"
 # Staff sessions also end after this many seconds without a request (0 = only SESSION_COOKIE_AGE).
 SESSION_IDLE_TIMEOUT = _read("SESSION_IDLE_TIMEOUT", "int", default=3600)
 

@@ -6,15 +6,15 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from companies.sitemaps import SITEMAPS as JOB_SITEMAPS
-
-from . import ops_views
+from . import error_pages, ops_views
 from .admin_mixins import scoped_view_on_site
-from .site import account_views, views
+from .site import account_views, public_pages, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": JOB_SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": public_pages.SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", public_pages.robots_txt, name="robots_txt"),
+    path("favicon.ico", public_pages.favicon, name="favicon"),
     path("readyz/", ops_views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Before the admin's own "view on site" redirect, which checks nothing: see scoped_view_on_site.
@@ -47,6 +47,10 @@ urlpatterns += i18n_patterns(
     path("", include("showroom.urls")),
     prefix_default_language=True,
 )
+
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error
 
 if settings.DEBUG:
     from django.conf.urls.static import static
