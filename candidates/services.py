@@ -5,11 +5,13 @@ import logging
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import erasure
+from tescforce.errors import DomainError
 from tescforce.tasks import enqueue_on_commit
 
 from . import pending, records, search, space, wording
@@ -52,15 +54,8 @@ PROFILE_FIELDS = (
 )
 
 
-class CandidateError(Exception):
+class CandidateError(DomainError):
     """A refused operation on a candidate, with a message for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def _enqueue_email(*, candidate: Candidate, kind: str, language: str, action: dict | None = None) -> None:
@@ -204,21 +199,15 @@ def pending_action_run(*, candidate: Candidate, action: dict | None) -> tuple[bo
         with transaction.atomic():
             message = handler(candidate, {"id": cleaned["id"]})
     except Exception as exc:  # noqa: BLE001 - a handler's failure must not undo the confirmation
-        if _is_domain_error(exc):
+        # A refusal carries a message for the person; anything else is a fault, logged.
+        if isinstance(exc, DomainError):
             return False, str(exc)
+        if isinstance(exc, ValidationError):
+            return False, " ".join(exc.messages)
         logger.exception("pending action %s failed", cleaned["name"])
         return False, str(_("Votre demande n'a pas pu être traitée. Réessayez depuis le site."))
     candidate_touch(candidate=candidate)
     return True, str(message or "")
-
-
-def _is_domain_error(exc: Exception) -> bool:
-    # The apps' translatable errors (BookingError, CandidateError…) carry a message meant for people.
-    from django.core.exceptions import ValidationError
-
-    root = type(exc).__module__.split(".")[0]
-    return isinstance(exc, ValidationError | CandidateError) or root in {
-        "candidates", "companies", "events", "showroom", "prospecting"}
 
 
 # --- Mon espace -----------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from tescforce.errors import DomainError
+
 from .models import Meeting, Prospect, ProspectStageChange, ReminderSent, Settlement
 
 Stage = Prospect.Stage
@@ -16,7 +18,7 @@ Stage = Prospect.Stage
 STAGES_AFTER_A_MEETING = {Stage.MEETING_HELD, Stage.PROJECT}
 
 
-class ProspectingError(Exception):
+class ProspectingError(DomainError):
     """A prospecting rule was broken; the message is translatable and shown to the person."""
 
 
