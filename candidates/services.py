@@ -323,19 +323,38 @@ def _check_move(candidate: Candidate, to_stage: str) -> None:
         raise CandidateError(_("Orientez d'abord %(name)s vers une entreprise.") % {"name": candidate})
 
 
-def candidate_qualify(*, candidate: Candidate, level: str, motivation: int, training_needed: str = "",
-                      notes: str = "", by=None) -> Qualification:
-    """Save the qualification and move a registered candidate to "qualified"."""
+def _check_qualifiable(candidate: Candidate) -> None:
     if candidate.is_anonymised:
         raise CandidateError(_("Ce compte a été effacé."))
     if not candidate.is_confirmed:
         raise CandidateError(_("%(name)s n'a pas encore confirmé son e-mail.") % {"name": candidate})
+
+
+def candidate_qualify(*, candidate: Candidate, level: str, motivation: int, training_needed: str = "",
+                      notes: str = "", by=None) -> Qualification:
+    """Save the qualification and move a registered candidate to "qualified"."""
+    _check_qualifiable(candidate)
     with transaction.atomic():
         qualification, _created = Qualification.objects.update_or_create(
             candidate=candidate,
             defaults={"level": level, "motivation": motivation, "training_needed": training_needed or "",
                       "notes": notes or "", "qualified_by": by},
         )
+        candidate.refresh_from_db(fields=["stage"])
+        if candidate.stage == Stage.REGISTERED:
+            candidate_move(candidate=candidate, to_stage=Stage.QUALIFIED, by=by)
+    return qualification
+
+
+def qualification_save(*, qualification: Qualification, by=None) -> Qualification:
+    """Save a qualification edited in the admin (its own page or the candidate's) as `candidate_qualify` does:
+    refused for an unconfirmed or erased candidate; a registered candidate moves to "qualified"."""
+    candidate = qualification.candidate
+    _check_qualifiable(candidate)
+    if qualification.pk is None:
+        qualification.qualified_by = by
+    with transaction.atomic():
+        qualification.save()
         candidate.refresh_from_db(fields=["stage"])
         if candidate.stage == Stage.REGISTERED:
             candidate_move(candidate=candidate, to_stage=Stage.QUALIFIED, by=by)
@@ -369,6 +388,28 @@ def orientation_create(*, candidate: Candidate, company=None, posting=None, sess
             orientation_sync_pipeline(orientation=orientation, by=by, comment=comment)
     except IntegrityError as exc:
         raise CandidateError(_("%(name)s est déjà orienté·e vers cette offre.") % {"name": candidate}) from exc
+    return orientation
+
+
+def orientation_save(*, orientation: Orientation, by=None) -> Orientation:
+    """Save an orientation edited in the admin: a new one is checked as `orientation_create` checks it, and the
+    candidate's pipeline follows a new orientation or a new status."""
+    if orientation.pk is None:
+        if orientation.posting_id and orientation.posting.company_id != orientation.company_id:
+            raise CandidateError(_("Cette offre appartient à une autre entreprise."))
+        orientation_check(candidate=orientation.candidate)
+        orientation.created_by = by
+        moved = True
+    else:
+        moved = Orientation.objects.filter(pk=orientation.pk).exclude(status=orientation.status).exists()
+    try:
+        with transaction.atomic():
+            orientation.save()
+            if moved:
+                orientation_sync_pipeline(orientation=orientation, by=by)
+    except IntegrityError as exc:
+        raise CandidateError(_("%(name)s est déjà orienté·e vers cette offre.")
+                             % {"name": orientation.candidate}) from exc
     return orientation
 
 
