@@ -64,15 +64,6 @@ class OrientationAdminForm(forms.ModelForm):
         return data
 
 
-def _after_qualification(request, candidate) -> None:
-    candidate.refresh_from_db()
-    if candidate.stage == Candidate.Stage.REGISTERED:
-        try:
-            services.candidate_move(candidate=candidate, to_stage=Candidate.Stage.QUALIFIED, by=request.user)
-        except services.CandidateError as exc:
-            messages.warning(request, str(exc))
-
-
 # --- inlines ---------------------------------------------------------------------------------------
 
 class ReadOnlyInline(ScopedInline):
@@ -266,21 +257,18 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def save_formset(self, request, form, formset, change):
+        # Through the services; a refusal undoes the whole save and shows on the form (DomainErrorAdminMixin).
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
         for obj in instances:
-            if isinstance(obj, Orientation) and obj.pk is None:
-                obj.created_by = request.user
-            if isinstance(obj, Qualification) and obj.pk is None:
-                obj.qualified_by = request.user
-            obj.save()
-        formset.save_m2m()
-        for obj in instances:
             if isinstance(obj, Orientation):
-                services.orientation_sync_pipeline(orientation=obj, by=request.user)
-            if isinstance(obj, Qualification):
-                _after_qualification(request, obj.candidate)
+                services.orientation_save(orientation=obj, by=request.user)
+            elif isinstance(obj, Qualification):
+                services.qualification_save(qualification=obj, by=request.user)
+            else:
+                obj.save()
+        formset.save_m2m()
 
     # Search ----------------------------------------------------------------------------------------
     def get_search_results(self, request, queryset, search_term):
@@ -507,11 +495,7 @@ class OrientationAdmin(RecruiterConsentingOnlyMixin, AutocompleteWhenPossibleMix
         return ("status", ("company", admin.RelatedOnlyFieldListFilter), "created_at")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change or "status" in form.changed_data:
-            services.orientation_sync_pipeline(orientation=obj, by=request.user)
+        services.orientation_save(orientation=obj, by=request.user)
 
 
 @admin.register(JobInterest)
@@ -576,10 +560,7 @@ class QualificationAdmin(ScopedModelAdmin):
     readonly_fields = ("qualified_by", "qualified_at")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.qualified_by = request.user
-        super().save_model(request, obj, form, change)
-        _after_qualification(request, obj.candidate)
+        services.qualification_save(qualification=obj, by=request.user)
 
 
 @admin.register(Erasure)

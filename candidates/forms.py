@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import JobFamily, Skill
+from tescforce.honeypot import HONEYPOT_FIELD, HoneypotMixin
 
 from . import pending, wording
 from .models import Candidate, Qualification
@@ -114,7 +115,7 @@ class ProfileFieldsMixin(forms.ModelForm):
         ]
 
 
-class RegistrationForm(ProfileFieldsMixin):
+class RegistrationForm(HoneypotMixin, ProfileFieldsMixin):
     email = forms.EmailField(label=_("E-mail"), max_length=Candidate._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     cv = forms.FileField(label=_("CV (facultatif)"), required=False,
@@ -125,14 +126,11 @@ class RegistrationForm(ProfileFieldsMixin):
     consent_shown = forms.BooleanField(label=wording.SHOWN_TEXT, required=False)
     # Optional and unticked: without it, matching never puts the person in front of a company.
     consent_matched = forms.BooleanField(label=wording.MATCHED_TEXT, required=False)
-    # Honeypot: hidden from people, filled in by naive robots.
-    website = forms.CharField(label=_("Ne pas remplir"), required=False)
     action = forms.CharField(required=False, widget=forms.HiddenInput)
     action_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -140,7 +138,7 @@ class RegistrationForm(ProfileFieldsMixin):
             *self.profile_layout(),
             Fieldset(_("Votre CV"), "cv"),
             Fieldset(_("Vos accords"), "consent_processing", "consent_shown", "consent_matched"),
-            Div("website", css_class="hp-field", aria_hidden="true"),
+            Div(HONEYPOT_FIELD, css_class="hp-field", aria_hidden="true"),
             "action", "action_id",
             Submit("submit", _("M'inscrire"), css_class="btn-lg w-100 mt-3"),
         )
@@ -153,10 +151,6 @@ class RegistrationForm(ProfileFieldsMixin):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
     @property
     def pending_action(self) -> dict | None:
@@ -183,15 +177,9 @@ class CvForm(forms.Form):
         return cv
 
 
-class LinkRequestForm(forms.Form):
+class LinkRequestForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=_("Votre e-mail"), max_length=Candidate._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    website = forms.CharField(label=_("Ne pas remplir"), required=False,
-                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class EraseForm(forms.Form):

@@ -9,9 +9,9 @@ Each app registers its handlers in its AppConfig.ready():
 
     pending.register("book_session", handler, label=_("Réserver une place à la session"))
 
-handler(candidate, data) runs the action and returns a message for the visitor, or raises the app's
-domain error (its message is shown). `data` is `{"id": "<value>"}`: the `id` parameter as a string of
-at most 80 letters, digits, "-" or "_"; the handler converts and checks it.
+handler(candidate, data) runs the action and returns a message for the visitor, or raises a
+`tescforce.errors.DomainError` (its message is shown). `data` is `{"id": "<value>"}`: the `id`
+parameter as a string of at most 80 letters, digits, "-" or "_"; the handler converts and checks it.
 """
 
 import re

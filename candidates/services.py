@@ -5,11 +5,13 @@ import logging
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import erasure
+from tescforce.errors import DomainError
 from tescforce.tasks import enqueue_on_commit
 
 from . import pending, records, search, space, wording
@@ -52,15 +54,8 @@ PROFILE_FIELDS = (
 )
 
 
-class CandidateError(Exception):
+class CandidateError(DomainError):
     """A refused operation on a candidate, with a message for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def _enqueue_email(*, candidate: Candidate, kind: str, language: str, action: dict | None = None) -> None:
@@ -204,21 +199,15 @@ def pending_action_run(*, candidate: Candidate, action: dict | None) -> tuple[bo
         with transaction.atomic():
             message = handler(candidate, {"id": cleaned["id"]})
     except Exception as exc:  # noqa: BLE001 - a handler's failure must not undo the confirmation
-        if _is_domain_error(exc):
+        # A refusal carries a message for the person; anything else is a fault, logged.
+        if isinstance(exc, DomainError):
             return False, str(exc)
+        if isinstance(exc, ValidationError):
+            return False, " ".join(exc.messages)
         logger.exception("pending action %s failed", cleaned["name"])
         return False, str(_("Votre demande n'a pas pu être traitée. Réessayez depuis le site."))
     candidate_touch(candidate=candidate)
     return True, str(message or "")
-
-
-def _is_domain_error(exc: Exception) -> bool:
-    # The apps' translatable errors (BookingError, CandidateError…) carry a message meant for people.
-    from django.core.exceptions import ValidationError
-
-    root = type(exc).__module__.split(".")[0]
-    return isinstance(exc, ValidationError | CandidateError) or root in {
-        "candidates", "companies", "events", "showroom", "prospecting"}
 
 
 # --- Mon espace -----------------------------------------------------------------------------------
@@ -334,19 +323,38 @@ def _check_move(candidate: Candidate, to_stage: str) -> None:
         raise CandidateError(_("Orientez d'abord %(name)s vers une entreprise.") % {"name": candidate})
 
 
-def candidate_qualify(*, candidate: Candidate, level: str, motivation: int, training_needed: str = "",
-                      notes: str = "", by=None) -> Qualification:
-    """Save the qualification and move a registered candidate to "qualified"."""
+def _check_qualifiable(candidate: Candidate) -> None:
     if candidate.is_anonymised:
         raise CandidateError(_("Ce compte a été effacé."))
     if not candidate.is_confirmed:
         raise CandidateError(_("%(name)s n'a pas encore confirmé son e-mail.") % {"name": candidate})
+
+
+def candidate_qualify(*, candidate: Candidate, level: str, motivation: int, training_needed: str = "",
+                      notes: str = "", by=None) -> Qualification:
+    """Save the qualification and move a registered candidate to "qualified"."""
+    _check_qualifiable(candidate)
     with transaction.atomic():
         qualification, _created = Qualification.objects.update_or_create(
             candidate=candidate,
             defaults={"level": level, "motivation": motivation, "training_needed": training_needed or "",
                       "notes": notes or "", "qualified_by": by},
         )
+        candidate.refresh_from_db(fields=["stage"])
+        if candidate.stage == Stage.REGISTERED:
+            candidate_move(candidate=candidate, to_stage=Stage.QUALIFIED, by=by)
+    return qualification
+
+
+def qualification_save(*, qualification: Qualification, by=None) -> Qualification:
+    """Save a qualification edited in the admin (its own page or the candidate's) as `candidate_qualify` does:
+    refused for an unconfirmed or erased candidate; a registered candidate moves to "qualified"."""
+    candidate = qualification.candidate
+    _check_qualifiable(candidate)
+    if qualification.pk is None:
+        qualification.qualified_by = by
+    with transaction.atomic():
+        qualification.save()
         candidate.refresh_from_db(fields=["stage"])
         if candidate.stage == Stage.REGISTERED:
             candidate_move(candidate=candidate, to_stage=Stage.QUALIFIED, by=by)
@@ -380,6 +388,28 @@ def orientation_create(*, candidate: Candidate, company=None, posting=None, sess
             orientation_sync_pipeline(orientation=orientation, by=by, comment=comment)
     except IntegrityError as exc:
         raise CandidateError(_("%(name)s est déjà orienté·e vers cette offre.") % {"name": candidate}) from exc
+    return orientation
+
+
+def orientation_save(*, orientation: Orientation, by=None) -> Orientation:
+    """Save an orientation edited in the admin: a new one is checked as `orientation_create` checks it, and the
+    candidate's pipeline follows a new orientation or a new status."""
+    if orientation.pk is None:
+        if orientation.posting_id and orientation.posting.company_id != orientation.company_id:
+            raise CandidateError(_("Cette offre appartient à une autre entreprise."))
+        orientation_check(candidate=orientation.candidate)
+        orientation.created_by = by
+        moved = True
+    else:
+        moved = Orientation.objects.filter(pk=orientation.pk).exclude(status=orientation.status).exists()
+    try:
+        with transaction.atomic():
+            orientation.save()
+            if moved:
+                orientation_sync_pipeline(orientation=orientation, by=by)
+    except IntegrityError as exc:
+        raise CandidateError(_("%(name)s est déjà orienté·e vers cette offre.")
+                             % {"name": orientation.candidate}) from exc
     return orientation
 
 

@@ -1,15 +1,11 @@
 import logging
 
-from celery import shared_task
-
-from tescforce.tasks import DELIVERY_ERRORS, retry_later
+from tescforce.tasks import DELIVERY_ERRORS, RETRY_BY_HAND, retry_later, retrying_task
 
 logger = logging.getLogger(__name__)
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(bind=True, max_retries=8)
+@retrying_task(**RETRY_BY_HAND)
 def send_candidate_email(self, *, candidate_id: int, kind: str, language: str, action: dict | None = None) -> bool:
     """Send one signed-link e-mail; a candidate erased or purged since gets nothing.
 
@@ -29,7 +25,7 @@ def send_candidate_email(self, *, candidate_id: int, kind: str, language: str, a
     return True
 
 
-@shared_task(**RETRY)
+@retrying_task
 def purge_unconfirmed_candidates() -> int:
     """Daily: delete registrations not confirmed within 7 days."""
     from .services import candidates_purge_unconfirmed
@@ -37,7 +33,7 @@ def purge_unconfirmed_candidates() -> int:
     return candidates_purge_unconfirmed()
 
 
-@shared_task(**RETRY)
+@retrying_task
 def anonymise_inactive_candidates() -> int:
     """Daily: anonymise candidates inactive for two years (CNIL) and say how many."""
     from .services import candidates_anonymise_inactive

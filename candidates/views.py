@@ -47,7 +47,7 @@ def register(request):
         form = RegistrationForm(request.POST, request.FILES)
         if getattr(request, "limited", False):
             return _too_many(request, form, "candidates/register.html")
-        if form.is_bot:
+        if form.is_spam():
             return redirect("candidates:register_done")
         if form.is_valid():
             data = form.cleaned_data
@@ -122,7 +122,7 @@ def space_request(request):
         form = LinkRequestForm(request.POST)
         if getattr(request, "limited", False):
             return _too_many(request, form, "candidates/space/request.html")
-        if form.is_bot:
+        if form.is_spam():
             return redirect("candidates:space_sent")
         if form.is_valid():
             services.candidate_request_space_link(email=form.cleaned_data["email"],

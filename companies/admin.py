@@ -18,7 +18,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
 from tescforce.accounts import manageable_users
-from tescforce.admin_mixins import ScopedAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 
@@ -64,7 +64,7 @@ class CompanySiteInline(ScopedInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ScopedAdminMixin, ExportForViewersMixin, TranslationAdmin):
+class CompanyAdmin(ScopedAdminMixin, DomainErrorAdminMixin, ExportForViewersMixin, TranslationAdmin):
     form = CompanyAdminForm
     resource_classes = [CompanyResource]
     inlines = [CompanySiteInline]
@@ -274,10 +274,8 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
         return columns
 
     def save_model(self, request, obj, form, change):
-        try:
-            job_posting_save(posting=obj, by=request.user, company=self._forced_company(request))
-        except CompaniesError as exc:
-            messages.error(request, str(exc))
+        # A refusal (a status move the rules forbid) comes back on the form: DomainErrorAdminMixin.
+        job_posting_save(posting=obj, by=request.user, company=self._forced_company(request))
 
     # --- columns ---
 

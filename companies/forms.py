@@ -3,23 +3,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
+from tescforce.honeypot import HoneypotMixin
+
 from .models import Company, JobPosting
 from .services import SHORTLIST_STATUSES, transition_allowed
 
 MAX_LOGO_SIZE = 2 * 1024 * 1024
 
 
-class InterestForm(forms.Form):
+class InterestForm(HoneypotMixin, forms.Form):
     """"I'm interested": just the e-mail; the rest happens through the e-mailed link or registration."""
 
     email = forms.EmailField(label=_("Votre adresse e-mail"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    # Honeypot: hidden from people by CSS, filled in by robots.
-    website = forms.CharField(label=_("Ne remplissez pas ce champ"), required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
-
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 class CompanyAdminForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from candidates.services import (
     link_email_claim,
     orientation_set_status,
 )
+from tescforce.errors import DomainError
 from tescforce.tasks import enqueue_on_commit
 
 from .models import Company, JobPosting, Recruiter
@@ -35,15 +36,8 @@ TRANSITIONS: dict[str, set[str]] = {
 SHORTLIST_STATUSES = ("to_contact", "interview", "offer", "hired", "declined")
 
 
-class CompaniesError(Exception):
+class CompaniesError(DomainError):
     """A refused operation on a company, a posting or an interest; the message is for people."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def transition_allowed(*, from_status: str, to_status: str) -> bool:

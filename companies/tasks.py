@@ -1,6 +1,5 @@
 from smtplib import SMTPException
 
-from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -8,11 +7,12 @@ from django.utils import translation
 from candidates.models import Candidate
 from candidates.tokens import make_token
 from tescforce.mail import send_templated
+from tescforce.tasks import retrying_task
 
 from .models import JobPosting
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5)
+@retrying_task(autoretry_for=(SMTPException, OSError))
 def send_interest_link(candidate_id: int, posting_id: int, language: str) -> bool:
     """E-mail a candidate the signed link that confirms their interest in a posting."""
     candidate = Candidate.objects.filter(

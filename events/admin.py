@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, JobPosting
-from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import spreadsheet_response
 
 from . import selectors, services
@@ -26,7 +26,7 @@ from .services import BookingError
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -59,7 +59,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "year", "starts_on", "ends_on", "target_candidates", "session_count"]
     list_filter = ["programme", "year"]
     search_fields = ["name", "programme__name"]
@@ -265,11 +265,9 @@ def _save_session(request, obj: Session, change: bool, capacity_changed: bool, s
     wanted = obj.capacity
     obj.capacity = Session.objects.values_list("capacity", flat=True).get(pk=obj.pk)
     save()
-    try:
-        moved = services.session_set_capacity(session=obj, capacity=wanted)
-    except BookingError as exc:  # a booking landed between the form check and the save
-        messages.error(request, exc.message)
-        return
+    # A booking that landed between the form check and here raises BookingError: the whole save is undone
+    # and the refusal shown on the form (DomainErrorAdminMixin).
+    moved = services.session_set_capacity(session=obj, capacity=wanted)
     if moved:
         messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {"n": moved})
 
@@ -331,7 +329,7 @@ class RegistrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     list_display = ["candidate", "session", "status", "walk_in", "waitlist_position", "outcome", "created_at"]
     list_filter = ["status", "outcome", "walk_in", "session__edition", "session__city"]
@@ -379,14 +377,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            try:
-                registration = services.registration_book(session=obj.session, candidate=obj.candidate)
-            except BookingError as exc:
-                # Shown after the redirect; the booking was not made.
-                messages.error(request, exc.message)
-                obj.pk = Registration.objects.filter(session=obj.session, candidate=obj.candidate).values_list(
-                    "pk", flat=True).first()
-                return
+            # A refused booking (already booked, registrations closed…) comes back on the form.
+            registration = services.registration_book(session=obj.session, candidate=obj.candidate)
             obj.pk = registration.pk
             obj.status = registration.status
             return
@@ -401,13 +393,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         if form.instance.pk:
             super().save_related(request, form, formsets, change)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if obj.pk is None:
-            from django.http import HttpResponseRedirect
-
-            return HttpResponseRedirect(reverse("admin:events_registration_changelist"))
-        return super().response_add(request, obj, post_url_continue)
 
     @admin.action(description=_("Annuler les inscriptions (la liste d'attente avance)"),
                   permissions=["change"])
@@ -434,7 +419,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageSent)
-class MessageSentAdmin(admin.ModelAdmin):
+class MessageSentAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "session", "registration", "recruiter", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["kind", "state", "session__edition"]
     date_hierarchy = "created_at"
@@ -449,7 +434,7 @@ class MessageSentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ["registration", "session", "rating", "useful", "comment", "created_at"]
     list_filter = ["rating", "useful", "registration__session__edition", "registration__session"]
     search_fields = ["comment", "registration__session__title"]

@@ -4,21 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates import wording
 from candidates.models import Candidate
+from tescforce.honeypot import HoneypotMixin
 
 from .models import SurveyResponse
 
 SURVEY_COMMENT_LENGTH = 2000
 
 
-class HoneypotMixin(forms.Form):
-    # Hidden from people by CSS and aria-hidden; robots fill it in.
-    website = forms.CharField(label=_("Ne pas remplir"), required=False)
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
-
-
-class BookingForm(HoneypotMixin):
+class BookingForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=_("Votre e-mail"), max_length=Candidate._meta.get_field("email").max_length,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, Consent, Orientation
 from tescforce import erasure, page_cache
+from tescforce.errors import DomainError
 from tescforce.tasks import delivery_error, enqueue_on_commit
 
 from . import emails
@@ -41,12 +42,8 @@ SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Re
 ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
 
 
-class BookingError(Exception):
+class BookingError(DomainError):
     """A booking, cancellation or check-in that cannot be done; the message is for the person."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def seats_taken(session: Session) -> int:

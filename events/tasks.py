@@ -5,16 +5,12 @@ task twice (Redis redelivers an unacknowledged task after a crash) never sends t
 acknowledged late and handed back when their worker dies.
 """
 
-from celery import shared_task
-
-from tescforce.tasks import DELIVERY_ERRORS, retry_later
+from tescforce.tasks import DELIVERY_ERRORS, RETRY_BY_HAND, retry_later, retrying_task
 
 from . import services
 
-ONCE = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 8}
 
-
-@shared_task(**ONCE)
+@retrying_task(**RETRY_BY_HAND)
 def deliver_message(self, message_id: int) -> bool:
     """Send one booking message of the outbox (confirmation, waitlist, promotion, cancellation)."""
     try:
@@ -23,7 +19,7 @@ def deliver_message(self, message_id: int) -> bool:
         retry_later(self, exc)
 
 
-@shared_task(**ONCE)
+@retrying_task(**RETRY_BY_HAND)
 def send_due_reminders(self) -> int:
     """J-7 and J-1 reminders; each one is claimed in the database before its sending."""
     try:
@@ -32,7 +28,7 @@ def send_due_reminders(self) -> int:
         retry_later(self, exc)
 
 
-@shared_task(**ONCE)
+@retrying_task(**RETRY_BY_HAND)
 def send_after_session_messages(self) -> int:
     """Satisfaction survey to attendees, a next-sessions message to no-shows."""
     try:
@@ -41,13 +37,13 @@ def send_after_session_messages(self) -> int:
         retry_later(self, exc)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@retrying_task(autoretry_for=())  # the next sweep, two minutes later, is its retry
 def sweep_messages() -> int:
     """Send the messages whose sender died or whose task was lost (pending or claimed past the lease)."""
     return services.messages_sweep()
 
 
-@shared_task(bind=True, max_retries=8)
+@retrying_task(**RETRY_BY_HAND)
 def send_booking_link(self, candidate_id: int, session_id: int, language: str) -> None:
     from candidates.models import Candidate
 

@@ -89,9 +89,16 @@ class HotlineCallAdmin(HotlineOnlyAdmin):
         return obj.follow_up_done_at is not None if obj.follow_up_due else None
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.logged_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new call is logged by the quick-log page's service, with its rules; a refusal shows on the form.
+        call = services.call_log(logged_by=request.user, **{name: getattr(obj, name) for name in (
+            "candidate", "caller_name", "caller_contact", "direction", "channel", "topic", "summary",
+            "follow_up_due", "follow_up_owner")})
+        obj.pk = call.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     @admin.action(description=_("Marquer les relances comme faites"), permissions=["change"])
     def mark_follow_up_done(self, request, queryset):

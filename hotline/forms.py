@@ -10,6 +10,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from candidates import wording
 from candidates.models import Candidate
 from tescforce import roles
+from tescforce.honeypot import HoneypotMixin
 
 from .models import CallbackRequest, HotlineCall, RelocationRequest
 
@@ -151,15 +152,6 @@ class MarkDoneForm(forms.Form):
     pass
 
 
-class HoneypotMixin(forms.Form):
-    # Hidden from people (CSS and aria-hidden); a robot that fills every field gives itself away.
-    website = forms.CharField(label=_("Ne remplissez pas ce champ"), required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get(self.add_prefix("website")))
-
-
 class CallbackRequestForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Votre nom"), max_length=_length(CallbackRequest, "name"))
     phone = PhoneNumberField(label=_("Téléphone"), required=False, region="FR",
@@ -172,7 +164,7 @@ class CallbackRequestForm(HoneypotMixin, forms.Form):
     message = forms.CharField(label=_("Message (facultatif)"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
-    field_order = ["name", "phone", "email", "preferred_time", "topic", "message", "website"]
+    field_order = ["name", "phone", "email", "preferred_time", "topic", "message"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from candidates import wording
 from candidates.models import Candidate, Consent, StageChange
 from candidates.search import contact_key
 from tescforce import erasure
+from tescforce.errors import DomainError
 from tescforce.mail import send_templated
 from tescforce.permissions import can_see_hotline
 from tescforce.tasks import enqueue_on_commit
@@ -40,15 +41,8 @@ HOTLINE_PHONE = "05 36 49 00 00"
 HOTLINE_HOURS = _("du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h")
 
 
-class HotlineError(Exception):
+class HotlineError(DomainError):
     """A hotline action that cannot be done; the message is for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def hotline_contact() -> dict:

@@ -2,13 +2,15 @@
 
 import datetime as dt
 
-from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from tescforce.tasks import retrying_task
+
 from . import selectors, services
 
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 5}
+# A mail server that fails (smtplib errors are OSErrors); a database error is not retried.
+RETRY_ON = (OSError,)
 
 
 def callback_acknowledge(callback_request_id: int) -> bool:
@@ -33,18 +35,20 @@ def digest_dispatch() -> int:
     return len(owner_ids)
 
 
-@shared_task(name="hotline.tasks.purge_old_callback_requests", **RETRY)
+@retrying_task(name="hotline.tasks.purge_old_callback_requests", autoretry_for=RETRY_ON)
 def purge_old_callback_requests() -> int:
     """Nightly: delete call-back requests older than their retention period."""
     return services.callback_requests_purge_old()
 
 
-hotline_callback_acknowledge = shared_task(name=services.CALLBACK_ACK_TASK, **RETRY)(callback_acknowledge)
-hotline_digest_send = shared_task(name="hotline.tasks.hotline_digest_send", **RETRY)(digest_send)
-hotline_digest_dispatch = shared_task(name="hotline.tasks.hotline_digest_dispatch")(digest_dispatch)
+hotline_callback_acknowledge = retrying_task(name=services.CALLBACK_ACK_TASK,
+                                             autoretry_for=RETRY_ON)(callback_acknowledge)
+hotline_digest_send = retrying_task(name="hotline.tasks.hotline_digest_send", autoretry_for=RETRY_ON)(digest_send)
+hotline_digest_dispatch = retrying_task(name="hotline.tasks.hotline_digest_dispatch", autoretry_for=())(digest_dispatch)
 
 # The names these tasks had when the hotline lived in `candidates`: messages already queued and beat
 # entries stored in the database still find them.
-shared_task(name="candidates.hotline_tasks.hotline_callback_acknowledge", **RETRY)(callback_acknowledge)
-shared_task(name="candidates.hotline_tasks.hotline_digest_send", **RETRY)(digest_send)
-shared_task(name="candidates.hotline_tasks.hotline_digest_dispatch")(digest_dispatch)
+retrying_task(name="candidates.hotline_tasks.hotline_callback_acknowledge",
+              autoretry_for=RETRY_ON)(callback_acknowledge)
+retrying_task(name="candidates.hotline_tasks.hotline_digest_send", autoretry_for=RETRY_ON)(digest_send)
+retrying_task(name="candidates.hotline_tasks.hotline_digest_dispatch", autoretry_for=())(digest_dispatch)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.services import CandidateError
 from candidates.wording import holds_match_consent_q
-from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 
 from . import agenda as agenda_services
 from .models import Interview, InterviewRelease, JobDatingAgenda, Match
@@ -20,7 +20,7 @@ class InterviewInline(ScopedInline):
 
 
 @admin.register(JobDatingAgenda)
-class JobDatingAgendaAdmin(admin.ModelAdmin):
+class JobDatingAgendaAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ("session", "max_per_candidate", "built_at", "published_at")
     readonly_fields = ("built_at", "published_at")
     inlines = [InterviewInline]
@@ -68,7 +68,7 @@ class InterviewAdmin(ScopedModelAdmin):
 
 
 @admin.register(InterviewRelease)
-class InterviewReleaseAdmin(admin.ModelAdmin):
+class InterviewReleaseAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     """Coordinators see which slots were freed after an agenda was sent, and whether recruiters were told."""
 
     list_display = ("agenda", "company", "starts_at", "reason", "created_at", "notified_at")

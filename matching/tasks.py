@@ -1,12 +1,13 @@
 """Celery tasks of the matching engine: thin, idempotent, retried with backoff."""
 
-from celery import shared_task
 from django.db import DatabaseError
+
+from tescforce.tasks import retrying_task
 
 from . import agenda, services, signals
 
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
-NOTICE_RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 8}
+# A recompute retries a database error (a deadlock, a lost connection) within five minutes.
+RECOMPUTE = {"autoretry_for": (DatabaseError,), "retry_backoff_max": 300}
 
 
 def refresh(candidate_ids: list[int] | None = None, posting_ids: list[int] | None = None) -> int:
@@ -25,12 +26,13 @@ def release_notice(*, release_id: int) -> bool:
     return agenda.interview_release_notify(release_id=release_id)
 
 
-matches_refresh = shared_task(name=signals.REFRESH_TASK, **RETRY)(refresh)
-matches_recompute_nightly = shared_task(name="matching.tasks.matches_recompute_nightly", **RETRY)(recompute_nightly)
-send_interview_release_notice = shared_task(name=agenda.RELEASE_NOTICE_TASK, **NOTICE_RETRY)(release_notice)
+matches_refresh = retrying_task(name=signals.REFRESH_TASK, **RECOMPUTE)(refresh)
+matches_recompute_nightly = retrying_task(name="matching.tasks.matches_recompute_nightly",
+                                          **RECOMPUTE)(recompute_nightly)
+send_interview_release_notice = retrying_task(name=agenda.RELEASE_NOTICE_TASK, max_retries=8)(release_notice)
 
 # The names these tasks had when matching lived in `candidates`: messages already queued and beat
 # entries stored in the database still find them.
-shared_task(name="candidates.matching_tasks.matches_refresh", **RETRY)(refresh)
-shared_task(name="candidates.matching_tasks.matches_recompute_nightly", **RETRY)(recompute_nightly)
-shared_task(name="candidates.matching_tasks.send_interview_release_notice", **NOTICE_RETRY)(release_notice)
+retrying_task(name="candidates.matching_tasks.matches_refresh", **RECOMPUTE)(refresh)
+retrying_task(name="candidates.matching_tasks.matches_recompute_nightly", **RECOMPUTE)(recompute_nightly)
+retrying_task(name="candidates.matching_tasks.send_interview_release_notice", max_retries=8)(release_notice)

@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -221,10 +221,8 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
         else:
             obj.stage, obj.lost_reason = Prospect.Stage.IDENTIFIED, ""
         super().save_model(request, obj, form, change)
-        try:
-            services.prospect_move(prospect=obj, stage=new_stage, lost_reason=reason, by=request.user)
-        except services.ProspectingError as exc:  # the form checked already; a race lands here
-            self.message_user(request, str(exc), messages.ERROR)
+        # The form checked the move already; a refusal here (a race) undoes the save and shows on the form.
+        services.prospect_move(prospect=obj, stage=new_stage, lost_reason=reason, by=request.user)
 
 
 @admin.register(ProspectContact)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tescforce.errors import DomainError
 from tescforce.mail import send_templated
 
 from .models import Meeting, Prospect, ProspectStageChange, ReminderSent, Settlement
@@ -16,7 +17,7 @@ Stage = Prospect.Stage
 STAGES_AFTER_A_MEETING = {Stage.MEETING_HELD, Stage.PROJECT}
 
 
-class ProspectingError(Exception):
+class ProspectingError(DomainError):
     """A prospecting rule was broken; the message is translatable and shown to the person."""
 
 

@@ -1,12 +1,13 @@
-from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from tescforce.tasks import retrying_task
+
 from . import selectors, services
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+@retrying_task
 def send_owner_reminder(user_id: int, day: str) -> bool:
     """Send one owner's reminder for `day` (ISO date); a second run for the same day sends nothing."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
@@ -15,7 +16,7 @@ def send_owner_reminder(user_id: int, day: str) -> bool:
     return services.reminder_send(user=user, day=parse_date(day))
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@retrying_task(max_retries=3)
 def send_daily_reminders() -> int:
     """Queue today's reminder for each owner with next steps due or meetings to complete."""
     day = timezone.localdate()

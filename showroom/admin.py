@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from tescforce import page_cache
+from tescforce.admin_mixins import DomainErrorAdminMixin
 
 from . import services
 from .forms import UseCaseImageForm
@@ -13,7 +14,7 @@ from .models import ContactRequest, Sector, Technology, UseCase, UseCaseImage
 
 
 @admin.register(Sector)
-class SectorAdmin(TranslationAdmin):
+class SectorAdmin(DomainErrorAdminMixin, TranslationAdmin):
     list_display = ["name", "slug", "use_case_count"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -24,7 +25,7 @@ class SectorAdmin(TranslationAdmin):
 
 
 @admin.register(Technology)
-class TechnologyAdmin(TranslationAdmin):
+class TechnologyAdmin(DomainErrorAdminMixin, TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name_fr", "name_en", "slug"]
     prepopulated_fields = {"slug": ("name_fr",)}
@@ -38,7 +39,7 @@ class UseCaseImageInline(TranslationTabularInline):
 
 
 @admin.register(UseCase)
-class UseCaseAdmin(TranslationAdmin):
+class UseCaseAdmin(DomainErrorAdminMixin, TranslationAdmin):
     list_display = ["title", "sector", "client_type", "is_published", "is_featured", "position", "sheet_links"]
     list_editable = ["is_published", "is_featured", "position"]
     list_filter = ["is_published", "is_featured", "sector", "technologies", "client_type"]
@@ -81,7 +82,7 @@ class UseCaseAdmin(TranslationAdmin):
 
 
 @admin.register(UseCaseImage)
-class UseCaseImageAdmin(TranslationAdmin):
+class UseCaseImageAdmin(DomainErrorAdminMixin, TranslationAdmin):
     form = UseCaseImageForm
     list_display = ["alt_text", "use_case", "position"]
     list_select_related = ["use_case"]
@@ -90,7 +91,7 @@ class UseCaseImageAdmin(TranslationAdmin):
 
 
 @admin.register(ContactRequest)
-class ContactRequestAdmin(admin.ModelAdmin):
+class ContactRequestAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "name", "country", "use_case", "language", "created_at", "handled"]
     list_filter = ["handled", "language", "country", "use_case__sector"]
     search_fields = ["organisation", "name", "email", "message"]

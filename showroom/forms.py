@@ -3,6 +3,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from tescforce.honeypot import HoneypotMixin
+
 from .images import ImageRejected, image_reencode
 from .models import ContactRequest, UseCaseImage
 
@@ -12,7 +14,7 @@ def _length(name: str) -> int:
     return ContactRequest._meta.get_field(name).max_length
 
 
-class ContactRequestForm(forms.Form):
+class ContactRequestForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Votre nom"), max_length=_length("name"))
     email = forms.EmailField(label=_("Votre e-mail"), max_length=_length("email"))
     organisation = forms.CharField(label=_("Votre entreprise ou organisation"), max_length=_length("organisation"))
@@ -20,11 +22,6 @@ class ContactRequestForm(forms.Form):
     country = forms.ChoiceField(label=_("Pays"), choices=lambda: [("", "—"), *countries], required=False)
     message = forms.CharField(label=_("Votre projet en quelques lignes"), widget=forms.Textarea(attrs={"rows": 4}),
                               max_length=3000)
-    # Honeypot: hidden from people by CSS and aria-hidden; robots that fill every field give themselves away.
-    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
 
 
 class UseCaseImageForm(forms.ModelForm):

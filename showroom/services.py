@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import erasure
+from tescforce.errors import DomainError
 from tescforce.mail import send_templated
 from tescforce.tasks import enqueue_on_commit
 
@@ -18,7 +19,7 @@ from .models import ContactRequest, UseCase, UseCaseImage
 CONTACT_REQUEST_RETENTION = dt.timedelta(days=365)
 
 
-class ShowroomError(Exception):
+class ShowroomError(DomainError):
     """A showroom rule was broken; the message is translatable and shown to the person."""
 
 

@@ -1,15 +1,82 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
 from .scoping import recruiter_company_id, scope_queryset
+
+# Where a refused save leaves its DomainError for the second pass of the change form.
+_REFUSAL = "_admin_refusal"
+
+
+class DomainErrorAdminMixin:
+    """Show a refusal (`DomainError`) raised by a service during an admin write, with nothing saved.
+
+    Every admin of the rooms uses it (`ScopedModelAdmin` includes it), so save_model, save_formset,
+    save_related and delete_model just call the services and let their refusal through:
+    - change form: Django saves it in one transaction, which the refusal rolls back; the form is then
+      shown again from the same data, carrying the refusal as its error (on `field` when the form has
+      it), with no "changed successfully" and none of the messages the failed save queued;
+    - delete page: rolled back likewise; the confirmation page comes back with the refusal;
+    - changelist (actions, editable columns): the refusal is shown as an error message. Actions keep
+      what they did before it (each service call is its own transaction); most catch refusals per row.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        queued = _queued_messages(request)
+        before = len(queued)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            if request.method != "POST":
+                raise
+            del queued[before:]  # they spoke of a save that did not happen
+            setattr(request, _REFUSAL, exc)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, _REFUSAL, None)
+        return form if refusal is None else _refused_form(form, refusal)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _queued_messages(request) -> list:
+    # The messages added during this request and not yet stored (a list on Django's message storages).
+    return getattr(getattr(request, "_messages", None), "_queued_messages", [])
+
+
+def _refused_form(form_class, refusal: DomainError):
+    """Return a subclass of `form_class` whose validation fails with the refusal's message."""
+
+    class RefusedForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            self.add_error(refusal.field if refusal.field in self.fields else None, refusal.message)
+            return cleaned
+
+    RefusedForm.__name__ = RefusedForm.__qualname__ = form_class.__name__
+    return RefusedForm
 
 
 class ScopedAdminMixin:
@@ -62,7 +129,7 @@ class ScopedAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ScopedModelAdmin(ScopedAdminMixin, DomainErrorAdminMixin, admin.ModelAdmin):
     pass
 
 

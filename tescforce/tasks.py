@@ -1,7 +1,7 @@
 import logging
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.core.cache import cache
 from django.db import transaction
@@ -18,6 +18,34 @@ DELIVERY_ERRORS = (SMTPException, OSError, OperationalError)
 HEARTBEAT_KEY = "worker:heartbeat"
 
 
+class RetryingTask(Task):
+    """The base of every task of the project: the retry policy, stated once.
+
+    A task that fails with one of `autoretry_for` runs again up to `max_retries` times, after about
+    1 s, 2 s, 4 s… (full jitter, never more than `retry_backoff_max`). It is acknowledged late and
+    handed back when its worker dies, so it may run twice: every task is idempotent. A task narrows
+    what it retries on (`autoretry_for=(OSError,)`), or retries by hand with `retry_later` when in-process
+    it must not (`autoretry_for=()`), through its own options.
+    """
+
+    autoretry_for = (Exception,)
+    retry_backoff = True
+    retry_backoff_max = 600  # seconds; below the broker's visibility timeout (settings)
+    retry_jitter = True
+    max_retries = 5
+    acks_late = True
+    reject_on_worker_lost = True
+
+
+# A task that retries by hand with `retry_later` (a send whose failure in-process must not be retried at once).
+RETRY_BY_HAND = {"bind": True, "autoretry_for": (), "max_retries": 8}
+
+
+def retrying_task(*args, **options):
+    """`shared_task` on the project's base: `@retrying_task` or `@retrying_task(name=…, max_retries=8)`."""
+    return shared_task(*args, base=RetryingTask, **options)
+
+
 def delivery_error(exc: BaseException) -> str:
     """Describe a failed send without its text: SMTP replies and refusals quote the recipients' addresses."""
     name = type(exc).__name__
@@ -30,7 +58,7 @@ def delivery_error(exc: BaseException) -> str:
     return name
 
 
-@shared_task
+@retrying_task(autoretry_for=())  # a probe: a failure shows at once, never after retries
 def heartbeat() -> str:
     """Record that a worker ran a task just now; /readyz/ reads it."""
     now = timezone.now().isoformat()
@@ -43,7 +71,7 @@ def first_heartbeat(**kwargs) -> None:
     heartbeat.delay()
 
 
-@shared_task
+@retrying_task(autoretry_for=())
 def add(x: int, y: int) -> int:
     """A trivial task used to prove a worker answers."""
     return x + y
@@ -67,25 +95,25 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 
 
 def retry_later(task, exc: Exception):
-    """Raise the task's retry with exponential backoff (30 s doubling to 10 min, jittered).
+    """Raise the task's retry with exponential backoff (30 s doubling to its `retry_backoff_max`, jittered).
 
     In-process (eager) there is no later: re-raise at once, and let the outbox row wait for the sweeper
     rather than hold the request through several retries.
     """
     if task.request.is_eager:
         raise exc
-    countdown = get_exponential_backoff_interval(factor=30, retries=task.request.retries, maximum=600,
-                                                 full_jitter=True)
+    countdown = get_exponential_backoff_interval(factor=30, retries=task.request.retries,
+                                                 maximum=task.retry_backoff_max, full_jitter=True)
     raise task.retry(exc=exc, countdown=countdown)
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@retrying_task
 def clear_expired_sessions() -> None:
     """Nightly: delete expired sessions (what `manage.py clearsessions` does)."""
     sessions_clear_expired()
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@retrying_task
 def purge_old_login_records() -> int:
     """Nightly: delete login attempts and access logs older than LOGIN_RECORDS_RETENTION_DAYS."""
     return login_records_purge()

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from candidates import services
-from candidates.models import Campaign, Candidate, JobInterest, Orientation, StageChange
+from candidates.models import Campaign, Candidate, JobInterest, Orientation, Qualification, StageChange
 from candidates.resources import CandidateResource, RecruiterCandidateResource
 from tests import factories
+from tests.admin_pages import assert_refused
 
 from .conftest import PDF
 
@@ -358,3 +359,76 @@ def test_recruiter_autocomplete_only_offers_their_candidates(client_for, recruit
     assert other.status_code in (200, 403)
     if other.status_code == 200:
         assert other.json()["results"] == []
+
+
+# --- admin writes go through the services ---------------------------------------------------------
+
+def _qualification_post(candidate, **overrides):
+    return {"candidate": candidate.pk, "level": "ready", "motivation": "4", "training_needed": "", "notes": "",
+            **overrides}
+
+
+def test_qualification_page_qualifies_through_the_service(client_for, coordinator, candidate):
+    response = client_for(coordinator).post("/admin/candidates/qualification/add/", _qualification_post(candidate))
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.QUALIFIED
+    assert candidate.qualification.qualified_by == coordinator
+    assert StageChange.objects.get(candidate=candidate).changed_by == coordinator
+
+
+def test_qualification_of_an_unconfirmed_candidate_is_refused_on_the_form(client_for, coordinator):
+    person = factories.CandidateFactory(confirmed_at=None)
+    response = client_for(coordinator).post("/admin/candidates/qualification/add/", _qualification_post(person))
+    assert_refused(response, "n'a pas encore confirmé son e-mail")
+    assert not Qualification.objects.exists()
+    person.refresh_from_db()
+    assert person.stage == Stage.REGISTERED
+
+
+def _candidate_post(candidate, **overrides):
+    data = {"first_name": candidate.first_name, "last_name": candidate.last_name, "email": candidate.email,
+            "phone": "", "postcode": "", "city": candidate.city, "profile": candidate.profile, "education": "",
+            "experience": candidate.experience, "contract_wanted": candidate.contract_wanted, "gender": "",
+            "qualification-TOTAL_FORMS": "0", "qualification-INITIAL_FORMS": "0",
+            "orientations-TOTAL_FORMS": "0", "orientations-INITIAL_FORMS": "0",
+            "consents-TOTAL_FORMS": "0", "consents-INITIAL_FORMS": "0",
+            "stage_changes-TOTAL_FORMS": "0", "stage_changes-INITIAL_FORMS": "0"}
+    return data | overrides
+
+
+def test_qualification_inline_of_an_unconfirmed_candidate_refuses_the_whole_save(client_for, coordinator):
+    person = factories.CandidateFactory(confirmed_at=None, city="Albi")
+    response = client_for(coordinator).post(f"{URL}{person.pk}/change/", _candidate_post(
+        person, city="Rodez", **{"qualification-TOTAL_FORMS": "1", "qualification-0-level": "ready",
+                                 "qualification-0-motivation": "3", "qualification-0-candidate": person.pk}))
+    assert_refused(response, "n'a pas encore confirmé son e-mail")
+    person.refresh_from_db()
+    assert person.city == "Albi"
+    assert not Qualification.objects.exists()
+
+
+def test_orientation_to_another_company_posting_is_refused_on_the_form(client_for, coordinator, company_a,
+                                                                      company_b):
+    person = factories.CandidateFactory(shown_to_recruiters=True)
+    services.candidate_qualify(candidate=person, level="ready", motivation=5, by=coordinator)
+    posting_b = factories.JobPostingFactory(company=company_b)
+    response = client_for(coordinator).post("/admin/candidates/orientation/add/", {
+        "candidate": person.pk, "company": company_a.pk, "posting": posting_b.pk, "session": "",
+        "status": "proposed", "outcome": ""})
+    assert_refused(response, "Cette offre appartient à une autre entreprise.")
+    assert not Orientation.objects.exists()
+    person.refresh_from_db()
+    assert person.stage == Stage.QUALIFIED
+
+
+def test_orientation_page_orients_through_the_service(client_for, coordinator, company_a):
+    person = factories.CandidateFactory(shown_to_recruiters=True)
+    services.candidate_qualify(candidate=person, level="ready", motivation=5, by=coordinator)
+    response = client_for(coordinator).post("/admin/candidates/orientation/add/", {
+        "candidate": person.pk, "company": company_a.pk, "posting": "", "session": "", "status": "proposed",
+        "outcome": ""})
+    assert response.status_code == 302
+    assert Orientation.objects.get(candidate=person).created_by == coordinator
+    person.refresh_from_db()
+    assert person.stage == Stage.ORIENTED

@@ -6,6 +6,7 @@ from django.utils import timezone
 from companies.models import Company, JobPosting
 from companies.services import CompaniesError, job_posting_duplicate, job_posting_publish, job_posting_set_status
 from tests import factories
+from tests.admin_pages import assert_refused
 
 from .conftest import tomorrow, yesterday
 
@@ -261,3 +262,43 @@ def test_closing_before_the_publication_date_of_a_published_posting(client_for, 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["closes_on"]
     assert errors == ["La date de clôture ne peut pas précéder la date de publication."]
+
+
+# --- refusals of the services, shown on the form -------------------------------------------------
+
+@pytest.fixture
+def form_lets_any_status_through(monkeypatch):
+    # The form checks the workflow first; a status moved by someone else in between only meets the service.
+    monkeypatch.setattr("companies.forms.transition_allowed", lambda **kwargs: True)
+
+
+@pytest.mark.usefixtures("form_lets_any_status_through")
+def test_a_refused_status_change_is_shown_on_the_form_and_nothing_is_saved(client_for, recruiter_a, company_a,
+                                                                           family):
+    posting = factories.JobPostingFactory(company=company_a, title="Titre d'origine", job_family=family,
+                                          status=JobPosting.Status.DRAFT, published_at=None)
+    response = client_for(recruiter_a).post(f"/admin/companies/jobposting/{posting.pk}/change/", posting_data(
+        family, title="Titre changé", status="filled"))
+    assert_refused(response, "ne peut pas passer à « Pourvue »")
+    posting.refresh_from_db()
+    assert (posting.title, posting.status) == ("Titre d'origine", JobPosting.Status.DRAFT)
+
+
+@pytest.mark.usefixtures("form_lets_any_status_through")
+def test_a_refused_new_posting_leaves_no_draft_behind(client_for, recruiter_a, family):
+    response = client_for(recruiter_a).post("/admin/companies/jobposting/add/", posting_data(family, status="filled"))
+    assert_refused(response, "ne peut pas passer à « Pourvue »")
+    assert not JobPosting.objects.filter(title="Développeur·se Django").exists()
+
+
+def test_a_refusal_in_an_action_is_shown_as_an_error(client_for, coordinator, company_a, family, monkeypatch):
+    posting = factories.JobPostingFactory(company=company_a, job_family=family)
+
+    def refuse(**kwargs):
+        raise CompaniesError("Duplication impossible.")
+
+    monkeypatch.setattr("companies.admin.job_posting_duplicate", refuse)
+    response = client_for(coordinator).post("/admin/companies/jobposting/", {
+        "action": "duplicate", "_selected_action": [posting.pk]}, follow=True)
+    assert [(m.level_tag, m.message) for m in response.context["messages"]] == [("error", "Duplication impossible.")]
+    assert JobPosting.objects.count() == 1

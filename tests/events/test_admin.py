@@ -5,8 +5,10 @@ from django.utils import timezone
 
 from candidates.models import Qualification
 from events import services
+from events.admin import SessionForm
 from events.models import Registration, Session, SessionCompany
 from tests import factories
+from tests.admin_pages import assert_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,63 @@ def test_registration_list_shows_waitlist_positions_without_a_query_per_row(clie
         return [q for q in ctx.captured_queries if "events_registration" in q["sql"]]
 
     assert len(ours(many)) == len(ours(few))
+
+
+# --- refusals of the booking rules, shown on the form ---------------------------------------------
+
+@pytest.fixture
+def booking_lands_after_the_form_check(monkeypatch):
+    # The form counts the seats first; a booking made in between only meets the service's locked check.
+    monkeypatch.setattr(SessionForm, "clean_capacity", lambda form: form.cleaned_data["capacity"])
+
+
+@pytest.mark.usefixtures("booking_lands_after_the_form_check")
+def test_a_capacity_refused_by_the_booking_lock_saves_nothing(client_for, coordinator, session):
+    session.capacity = 5
+    session.save()
+    for _ in range(4):
+        services.registration_book(session=session, candidate=factories.CandidateFactory())
+    response = client_for(coordinator).post(f"/admin/events/session/{session.pk}/change/",
+                                            _session_post(session, capacity="2", title="Nouveau titre"))
+    assert_refused(response, "annuler 2 inscription")
+    session.refresh_from_db()
+    assert (session.capacity, session.title) == (5, "Job dating Toulouse")
+
+
+@pytest.mark.usefixtures("booking_lands_after_the_form_check")
+def test_a_capacity_refused_in_the_edition_inline_saves_nothing(client_for, coordinator, session):
+    session.capacity = 3
+    session.save()
+    for _ in range(3):
+        services.registration_book(session=session, candidate=factories.CandidateFactory())
+    data = _edition_post(session.edition, [session]) | {"sessions-0-capacity": "1", "target_candidates": "999"}
+    response = client_for(coordinator).post(f"/admin/events/edition/{session.edition_id}/change/", data)
+    assert_refused(response, "annuler 2 inscription")
+    session.refresh_from_db()
+    session.edition.refresh_from_db()
+    assert session.capacity == 3 and session.edition.target_candidates != 999
+
+
+def test_a_booking_refused_in_the_admin_is_shown_on_the_form(client_for, coordinator, session):
+    erased = factories.CandidateFactory(anonymised_at=timezone.now())
+    response = client_for(coordinator).post("/admin/events/registration/add/", {
+        "session": session.pk, "candidate": erased.pk})
+    assert_refused(response, "Ce compte a été supprimé.")
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.usefixtures("booking_lands_after_the_form_check")
+def test_messages_of_a_refused_save_are_dropped_with_it(client_for, coordinator, session):
+    # The first session's new capacity promotes its waitlist (a message says so); the second one's is refused:
+    # neither change is kept, and no message speaks of the promotion.
+    for _ in range(3):
+        services.registration_book(session=session, candidate=factories.CandidateFactory())
+    full = factories.SessionFactory(edition=session.edition, capacity=2, title="Complète")
+    for _ in range(2):
+        services.registration_book(session=full, candidate=factories.CandidateFactory())
+    data = _edition_post(session.edition, [session, full]) | {"sessions-0-capacity": "3", "sessions-1-capacity": "1"}
+    response = client_for(coordinator).post(f"/admin/events/edition/{session.edition_id}/change/", data)
+    assert_refused(response, "annuler 1 inscription")
+    assert not list(response.context["messages"])
+    assert Session.objects.get(pk=session.pk).capacity == 2
+    assert Registration.objects.filter(session=session, status="waitlisted").count() == 1

@@ -183,3 +183,23 @@ def test_lost_prospect_is_reopened_from_the_admin(client_for, prospecting_office
     prospect.refresh_from_db()
     assert (prospect.stage, prospect.lost_reason) == (Stage.LOST, "Chose Lyon")
     assert [c.to_stage for c in prospect.stage_changes.order_by("id")] == ["lost", "contacted", "lost"]
+
+
+@pytest.mark.django_db
+def test_a_refused_deletion_comes_back_with_the_reason_and_deletes_nothing(client_for, prospecting_officer, prospect,
+                                                                           monkeypatch):
+    from prospecting import services
+
+    settlement = services.settlement_record(prospect=prospect, settled_on=dt.date(2026, 10, 1), site_city="Albi",
+                                            jobs_planned=3, by=prospecting_officer)
+
+    def refuse(**kwargs):
+        Settlement.objects.all().delete()  # a first step of the service, undone with the refusal
+        raise services.ProspectingError("Suppression impossible.")
+
+    monkeypatch.setattr(services, "settlement_delete", refuse)
+    url = f"/admin/prospecting/settlement/{settlement.pk}/delete/"
+    response = client_for(prospecting_officer).post(url, {"post": "yes"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert [(m.level_tag, m.message) for m in response.context["messages"]] == [("error", "Suppression impossible.")]
+    assert Settlement.objects.filter(pk=settlement.pk).exists()
