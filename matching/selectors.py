@@ -16,6 +16,7 @@ from companies.models import JobPosting, Skill
 from tescforce.scoping import scope_queryset
 
 from . import engine as matching
+from .incremental import Axis
 from .models import Interview, Match
 
 Stage = Candidate.Stage
@@ -345,3 +346,61 @@ def candidate_thresholds(candidate_ids: Iterable[int] | None = None) -> dict[int
             qs = qs.filter(candidate_id__in=wanted)
     return {r["candidate_id"]: (r["n"], r["low"]) for r in
             qs.values("candidate_id").annotate(n=Count("id"), low=Min("score")).order_by()}
+
+
+# --- what the incremental recompute reads (matching.incremental states the rule) ------------------
+
+def list_holders(side: Axis, changed: Iterable[int]) -> set[int]:
+    """Return the rows of the other side whose stored best list holds one of these changed rows."""
+    other = side.other
+    return set(Match.objects.filter(**{f"{side.id_field}__in": list(changed), other.list_field: True})
+               .values_list(other.id_field, flat=True).order_by())
+
+
+def stored_lists(side: Axis, changed: Iterable[int], rows: Iterable[int]
+                 ) -> tuple[dict[tuple[int, int], tuple[int, bool, bool]], dict[int, list[tuple[int, int]]]]:
+    """Return the stored rows touching the changed rows or `rows` (of the other side), as `stored_rows`
+    does, and the stored best list of each of `rows`, as (score, id on the changed side) entries."""
+    other, rows = side.other, set(rows)
+    lists: dict[int, list[tuple[int, int]]] = {r: [] for r in rows}
+    stored: dict[tuple[int, int], tuple[int, bool, bool]] = {}
+    q = Q(**{f"{side.id_field}__in": list(changed)}) | Q(**{f"{other.id_field}__in": list(rows)})
+    for pk, cid, pid, fp, fc, score in Match.objects.filter(q).values_list(
+            "pk", "candidate_id", "posting_id", "for_posting", "for_candidate", "score").order_by():
+        stored[(cid, pid)] = (pk, fp, fc)
+        holder, in_list = (cid, fc) if other.is_candidates else (pid, fp)
+        if in_list and holder in lists:
+            lists[holder].append((score, side.own((cid, pid))))
+    return stored, lists
+
+
+def may_enter(side: Axis, ids: np.ndarray, scores: np.ndarray, k: int) -> set[int]:
+    """Return the rows of `side` whose stored list a new score may enter: fewer than k of their rows score higher.
+
+    Rows kept only for the other side's lists score no higher than the row's own last kept one, so
+    counting every row gives the same answer as counting its list, and the (id, score) index answers
+    it alone. A row whose list holds a changed row is handled by the caller (`list_holders`).
+    """
+    if not len(ids):
+        return set()
+    if connection.vendor == "postgresql":
+        table, column = Match._meta.db_table, side.id_field
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")  # a cost estimate of 10⁵ probes turns JIT on for nothing
+            cursor.execute(
+                f"SELECT u.id FROM unnest(%s::bigint[], %s::int[]) AS u(id, s) LEFT JOIN LATERAL "  # noqa: S608
+                f"(SELECT m.score FROM {table} m WHERE m.{column} = u.id ORDER BY m.score DESC "
+                "OFFSET %s LIMIT 1) t ON true WHERE t.score IS NULL OR t.score <= u.s",
+                # Array literals: psycopg's adaptation of two lists of 10⁵ numbers costs more than the query.
+                [_array(ids), _array(scores), k - 1])
+            return {row[0] for row in cursor.fetchall()}
+    score_of = dict(zip(ids.tolist(), scores.astype(np.int64).tolist(), strict=True))
+    higher = dict.fromkeys(score_of, 0)
+    for row_id, score in Match.objects.filter(**{f"{side.id_field}__in": list(score_of)}).values_list(
+            side.id_field, "score").order_by():
+        higher[row_id] += score > score_of[row_id]
+    return {row_id for row_id, count in higher.items() if count < k}
+
+
+def _array(values: np.ndarray) -> str:
+    return "{" + ",".join(map(str, np.asarray(values, dtype=np.int64).tolist())) + "}"

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Orientation
 from candidates.services import orientation_create
 
 from . import engine as matching
-from . import selectors
+from . import incremental, selectors
+from .incremental import CANDIDATES, POSTINGS, Axis
 from .models import Match, MatchingRun
 
 logger = logging.getLogger(__name__)
@@ -82,20 +82,26 @@ def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | 
     """
     started = time.monotonic()
     dirty_c, dirty_p = set(candidate_ids), set(posting_ids)
+    if not dirty_c and not dirty_p:
+        return RecomputeResult(written=0, deleted=0, kept=0, seconds=time.monotonic() - started)
     if dirty_c and not dirty_p:
-        return _recompute_candidates_only(dirty_c, today, started)
+        return _recompute_side(CANDIDATES, dirty_c, today, started)
     if dirty_p and len(dirty_p) <= MAX_FAST_POSTINGS:
         with transaction.atomic():
             _lock()
-            # Candidates first: their path patches the other postings' lists; the postings' path then
+            # Candidates first: their pass patches the other postings' lists; the postings' pass then
             # redoes the changed postings' lists from scratch and patches the candidates' lists.
-            first = _recompute_candidates_only(dirty_c, today, started) if dirty_c else None
-            second = _recompute_postings_only(dirty_p, today, started)
+            first = _recompute_side(CANDIDATES, dirty_c, today, started) if dirty_c else None
+            second = _recompute_side(POSTINGS, dirty_p, today, started)
         if first is None:
             return second
         return RecomputeResult(written=first.written + second.written, deleted=first.deleted + second.deleted,
                                kept=second.kept, seconds=time.monotonic() - started)
-    # Many postings at once (an import…): one pass over everything.
+    return _recompute_over_all_data(dirty_c, dirty_p, today, started)
+
+
+def _recompute_over_all_data(dirty_c: set[int], dirty_p: set[int], today, started: float) -> RecomputeResult:
+    """Many postings at once (an import…): one pass over everything, rescoring the affected lists."""
     with transaction.atomic():
         _lock()
         engine = _engine(today)
@@ -134,95 +140,56 @@ def matches_recompute_for(*, candidate_ids=(), posting_ids=(), today: dt.date | 
                       dirty_p=dirty_p, started=started)
 
 
-def _key(entry: tuple[int, int]) -> tuple[int, int]:
-    score, candidate_id = entry
-    return score, -candidate_id  # larger is better; ties go to the lower id
+def _recompute_side(side: Axis, changed: set[int], today, started: float) -> RecomputeResult:
+    """The fast path: score the changed rows of one side alone, patch the other side's stored lists.
 
-
-def _recompute_candidates_only(dirty_c: set[int], today, started: float) -> RecomputeResult:
-    """The fast path when candidates changed: score them alone, patch the postings' stored lists.
-
-    A posting's new list is its stored list without the changed candidates, plus their new scores.
-    That is exact unless a changed candidate leaves a full list (the next one down is unknown):
-    such a posting is scored again against every candidate (`_slim_engine`).
+    `side` is CANDIDATES or POSTINGS; the rule is the same for both (matching.incremental). The
+    changed rows' own lists come straight from their scores; a list of the other side that the patch
+    cannot vouch for is computed again from every row (`_side_engine` of that side).
     """
-    k_post = matching.TOP_PER_POSTING
+    other = side.other
+    today = today or timezone.localdate()
     with transaction.atomic():
         _lock()
-        posts = selectors.load_posting_rows()
-        cands = selectors.load_candidate_rows(ids=dirty_c)
         related = selectors.load_related_skills()
-        engine = matching.Engine(cands, posts, related, today=today or timezone.localdate())
-        n, p = len(cands), len(posts)
-        scores = engine.scores() if n and p else np.zeros((n, p), dtype=np.uint8)
-        r, c, _s = matching.top_per_row(scores, matching.TOP_PER_CANDIDATE)
-        cand_ids, post_ids = cands.ids.tolist(), posts.ids.tolist()
-        for_candidate = {(cand_ids[i], post_ids[j]) for i, j in zip(r.tolist(), c.tolist(), strict=True)}
-        before = selectors.stored_rows(candidate_ids=dirty_c)
-        affected = {pid for (_cid, pid), (_pk, fp, _fc) in before.items() if fp}
-        if n and p:
-            best = scores.max(axis=0)
-            thresholds = selectors.posting_thresholds()
-            for j in np.nonzero(best >= matching.MIN_SCORE)[0].tolist():
-                count, low = thresholds.get(post_ids[j], (0, 0))
-                if count < k_post or best[j] >= low:
-                    affected.add(post_ids[j])
-        lists: dict[int, list[tuple[int, int]]] = {pid: [] for pid in affected}
-        for pid, cid, score in (Match.objects.filter(posting_id__in=affected, for_posting=True)
-                                .values_list("posting_id", "candidate_id", "score").order_by()):
-            lists[pid].append((score, cid))
-        column = {pid: j for j, pid in enumerate(post_ids)}
-        for_posting: set[tuple[int, int]] = set()
-        refill: set[int] = set()
-        for pid, old in lists.items():
-            j = column.get(pid)
-            if j is None:  # no longer published: its own task clears it
-                continue
-            remaining = [e for e in old if e[1] not in dirty_c]
-            fresh = [(int(scores[i, j]), cid) for i, cid in enumerate(cand_ids) if scores[i, j] >= matching.MIN_SCORE]
-            new = sorted(remaining + fresh, key=_key, reverse=True)[:k_post]
-            if len(old) >= k_post and len(remaining) < len(old):
-                # A changed candidate was in a full list: exact only if the list stays full and every
-                # changed candidate in it ranks above the worst of the others kept.
-                floor = min(map(_key, remaining)) if remaining else None
-                if floor is None or len(new) < k_post or any(
-                        e[1] in dirty_c and _key(e) <= floor for e in new):
-                    refill.add(pid)  # scored again below, against every candidate
-                    continue
-            for_posting |= {(cid, pid) for _score, cid in new}
-        slim = None
-        if refill:
-            slim = _slim_engine(refill, related, today or timezone.localdate())
-            r, c, _s = matching.top_per_row(np.ascontiguousarray(slim.scores().T), k_post)
-            for_posting |= set(zip(slim.candidates.ids[c].tolist(), slim.postings.ids[r].tolist(), strict=True))
+        engine = _side_engine(side, changed, related, today)
+        scores = side.scores(engine)  # changed rows still matchable × every row of the other side
+        own_ids, other_ids = side.ids(engine), other.ids(engine)
+        own_lists = incremental.best_lists(side, scores, own_ids, other_ids)
 
-        stored = selectors.stored_rows(candidate_ids=dirty_c, posting_ids=affected)
-        eligible_c, eligible_p = set(cand_ids), set(post_ids)
-        kept: dict[tuple[int, int], tuple[bool, bool]] = {}
-        for pair in set(stored) | for_candidate | for_posting:
-            cid, pid = pair
-            old = stored.get(pair)
-            if pid not in eligible_p or (cid in dirty_c and cid not in eligible_c):
-                continue
-            fp = pair in for_posting if pid in affected else bool(old and old[1])
-            fc = pair in for_candidate if cid in dirty_c else bool(old and old[2])
-            if fp or fc:
-                kept[pair] = (fp, fc)
-        stale = [old[0] for pair, old in stored.items() if pair not in kept]
-        # Changed candidates' rows get new scores and explanations; a pair first kept for a refilled
-        # posting gets its row; the others only their flags.
-        rows = sorted(pair for pair in kept if pair[0] in dirty_c)
-        added = sorted(pair for pair in kept if pair[0] not in dirty_c and pair not in stored)
-        flags = {pair: kept[pair] for pair in kept if pair[0] not in dirty_c and pair in stored
-                 and (stored[pair][1], stored[pair][2]) != kept[pair]}
-        row_of = {cid: i for i, cid in enumerate(cand_ids)}
-        explanations = matching.explain(engine, np.array([row_of[cid] for cid, _p in rows], dtype=np.int64),
-                                        np.array([column[pid] for _c, pid in rows], dtype=np.int64)) if rows else []
-        if added:
-            explanations += _explain_in(slim, added)
-        _write(rows + added, explanations, kept, stale, flags, stored)
-    return RecomputeResult(written=len(rows) + len(added) + len(flags), deleted=len(stale), kept=len(kept),
-                           seconds=time.monotonic() - started)
+        # Lists of the other side that may change: they held a changed row, or a new score may enter.
+        best = scores.max(axis=0) if len(own_ids) else np.zeros(len(other_ids), dtype=np.uint8)
+        hopeful = np.nonzero(best >= matching.MIN_SCORE)[0]
+        affected = (selectors.list_holders(side, changed)
+                    | selectors.may_enter(other, other_ids[hopeful], best[hopeful], other.top))
+        stored, lists = selectors.stored_lists(side, changed, affected)
+        other_lists, rescore = incremental.patch_lists(scores, own_ids, other_ids, lists, changed, other.top)
+        full = None
+        if rescore:
+            full = _side_engine(other, rescore, related, today)
+            other_lists.update(incremental.best_lists_by_row(other, other.scores(full), other.ids(full),
+                                                             side.ids(full)))
+
+        outcome = incremental.settle(side, stored, own_lists, other_lists, changed, own_ids.tolist(),
+                                     other_ids.tolist())
+        explanations = _explain_in(engine, outcome.rescored) if outcome.rescored else []
+        if outcome.added:
+            explanations += _explain_in(full, outcome.added)
+        _write(outcome.rescored + outcome.added, explanations, outcome.kept, outcome.stale, outcome.flags, stored)
+    return RecomputeResult(written=len(outcome.rescored) + len(outcome.added) + len(outcome.flags),
+                           deleted=len(outcome.stale), kept=len(outcome.kept), seconds=time.monotonic() - started)
+
+
+def _side_engine(side: Axis, ids: set[int], related, today: dt.date) -> matching.Engine:
+    """An engine of these rows of `side` (those still matchable) against every row of the other side.
+
+    Exact for these rows only: postings come with every candidate slimmed to the skills they ask for
+    (`_slim_engine`); candidates with every published posting.
+    """
+    if side.is_candidates:
+        return matching.Engine(selectors.load_candidate_rows(ids=ids), selectors.load_posting_rows(), related,
+                               today=today)
+    return _slim_engine(ids, related, today)
 
 
 def _slim_engine(posting_ids: set[int], related, today: dt.date) -> matching.Engine:
@@ -245,147 +212,10 @@ def _explain_in(engine: matching.Engine, pairs: list[tuple[int, int]]) -> list[d
                             np.array([cols[pid] for _c, pid in pairs], dtype=np.int64))
 
 
-def _posting_key(entry: tuple[int, int]) -> tuple[int, int]:
-    score, posting_id = entry
-    return score, -posting_id  # larger is better; ties go to the lower id
-
-
-def _recompute_postings_only(dirty_p: set[int], today, started: float) -> RecomputeResult:
-    """The fast path when only postings changed: score them alone, patch the candidates' stored lists.
-
-    Every candidate is loaded, but with only the skills those postings ask for and the skills
-    related to them: that gives their exact scores. A changed posting's list is its column's top.
-    A candidate's new list is their stored list without the changed postings, plus the new scores;
-    when that leaves a full list short (the next one down is unknown), the candidate is scored
-    again against every posting.
-    """
-    k_cand = matching.TOP_PER_CANDIDATE
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        _lock()
-        related = selectors.load_related_skills()
-        engine = _slim_engine(dirty_p, related, today)
-        cands, posts = engine.candidates, engine.postings
-        n, p = len(cands), len(posts)
-        scores = engine.scores() if n and p else np.zeros((n, p), dtype=np.uint8)
-        cand_ids, post_ids = cands.ids, posts.ids.tolist()
-        live_p = set(post_ids)
-        j_of = {pid: j for j, pid in enumerate(post_ids)}
-
-        # Each changed posting's best candidates: straight from its column (ties: lower id first).
-        r, c, _s = matching.top_per_row(np.ascontiguousarray(scores.T), matching.TOP_PER_POSTING)
-        for_posting = set(zip(cand_ids[c].tolist(), [post_ids[j] for j in r.tolist()], strict=True))
-
-        # Candidates whose list may change: it held a changed posting, or a new score may enter it.
-        holders = set(Match.objects.filter(posting_id__in=dirty_p, for_candidate=True)
-                      .values_list("candidate_id", flat=True).order_by())
-        best = scores.max(axis=1) if p else np.zeros(n, dtype=np.uint8)
-        hopeful = np.nonzero(best >= matching.MIN_SCORE)[0]
-        affected = holders | _may_enter(cand_ids[hopeful], best[hopeful], k_cand)
-
-        stored: dict[tuple[int, int], tuple[int, bool, bool]] = {}
-        lists: dict[int, list[tuple[int, int]]] = {cid: [] for cid in affected}
-        for pk, cid, pid, fp, fc, score in (
-                Match.objects.filter(Q(candidate_id__in=list(affected)) | Q(posting_id__in=list(dirty_p)))
-                .values_list("pk", "candidate_id", "posting_id", "for_posting", "for_candidate", "score").order_by()):
-            stored[(cid, pid)] = (pk, fp, fc)
-            if fc and cid in lists:
-                lists[cid].append((score, pid))
-
-        row_of = _positions(cand_ids, affected | {cid for cid, _p in stored} | {cid for cid, _p in for_posting})
-        new_lists: dict[int, set[int]] = {}
-        rescore: set[int] = set()
-        for cid in affected:
-            i = row_of.get(cid)
-            if i is None:  # no longer matchable: its own task clears its rows
-                continue
-            old = lists[cid]
-            remaining = [e for e in old if e[1] not in dirty_p]
-            fresh = [(int(scores[i, j]), pid) for j, pid in enumerate(post_ids) if scores[i, j] >= matching.MIN_SCORE]
-            new = sorted(remaining + fresh, key=_posting_key, reverse=True)[:k_cand]
-            if len(old) >= k_cand and len(remaining) < len(old) and (
-                    len(new) < k_cand or _posting_key(new[-1]) < min(map(_posting_key, old))):
-                # Postings not in the old list all rank below its last entry: only then is the new list known.
-                rescore.add(cid)
-                continue
-            new_lists[cid] = {pid for _score, pid in new}
-        full_engine = None
-        if rescore:
-            full_engine = matching.Engine(selectors.load_candidate_rows(ids=rescore), selectors.load_posting_rows(),
-                                          related, today=today)
-            fe_c, fe_p = full_engine.candidates.ids.tolist(), full_engine.postings.ids.tolist()
-            r, c, _s = matching.top_per_row(full_engine.scores(), k_cand)
-            for cid in fe_c:
-                new_lists[cid] = set()
-            for i, j in zip(r.tolist(), c.tolist(), strict=True):
-                new_lists[fe_c[i]].add(fe_p[j])
-        for_candidate = {(cid, pid) for cid, pids in new_lists.items() for pid in pids}
-
-        kept: dict[tuple[int, int], tuple[bool, bool]] = {}
-        for pair in set(stored) | for_posting | for_candidate:
-            cid, pid = pair
-            old = stored.get(pair)
-            if pid in dirty_p:
-                if pid not in live_p or cid not in row_of:
-                    continue
-                fp, fc = pair in for_posting, pair in for_candidate
-            else:  # the posting's own list is unchanged; the candidate's may be new
-                fp = bool(old and old[1])
-                fc = pair in for_candidate if cid in new_lists else bool(old and old[2])
-            if fp or fc:
-                kept[pair] = (fp, fc)
-        stale = [old[0] for pair, old in stored.items() if pair not in kept]
-        # Pairs of a changed posting get new scores and explanations; a pair first kept for a
-        # rescored candidate gets its row; the others only their flags.
-        rows = sorted(pair for pair in kept if pair[1] in dirty_p)
-        added = sorted(pair for pair in kept if pair[1] not in dirty_p and pair not in stored)
-        flags = {pair: kept[pair] for pair in kept if pair[1] not in dirty_p and pair in stored
-                 and (stored[pair][1], stored[pair][2]) != kept[pair]}
-        explanations = matching.explain(engine, np.array([row_of[cid] for cid, _p in rows], dtype=np.int64),
-                                        np.array([j_of[pid] for _c, pid in rows], dtype=np.int64)) if rows else []
-        if added:
-            explanations += _explain_in(full_engine, added)
-        _write(rows + added, explanations, kept, stale, flags, stored)
-    return RecomputeResult(written=len(rows) + len(added) + len(flags), deleted=len(stale), kept=len(kept),
-                           seconds=time.monotonic() - started)
-
-
 def _positions(ids: np.ndarray, wanted) -> dict[int, int]:
     """Return {id: position in the sorted array `ids`} for the wanted ids present in it."""
     index = _indices(ids, set(wanted))
     return dict(zip(ids[index].tolist(), index.tolist(), strict=True))
-
-
-def _may_enter(cand_ids: np.ndarray, scores: np.ndarray, k: int) -> set[int]:
-    """Return the candidates whose stored list a new score may enter: fewer than k of their rows score higher.
-
-    Rows kept only for a posting score no higher than the candidate's own last kept one, so counting
-    every row gives the same answer as counting their list, and the (candidate, score) index answers
-    it alone. A candidate who holds a changed posting is handled by the caller.
-    """
-    if not len(cand_ids):
-        return set()
-    if connection.vendor == "postgresql":
-        table = Match._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")  # a cost estimate of 10⁵ probes turns JIT on for nothing
-            cursor.execute(
-                f"SELECT u.id FROM unnest(%s::bigint[], %s::int[]) AS u(id, s) LEFT JOIN LATERAL "  # noqa: S608
-                f"(SELECT m.score FROM {table} m WHERE m.candidate_id = u.id ORDER BY m.score DESC "
-                "OFFSET %s LIMIT 1) t ON true WHERE t.score IS NULL OR t.score <= u.s",
-                # Array literals: psycopg's adaptation of two lists of 10⁵ numbers costs more than the query.
-                [_array(cand_ids), _array(scores), k - 1])
-            return {row[0] for row in cursor.fetchall()}
-    score_of = dict(zip(cand_ids.tolist(), scores.astype(np.int64).tolist(), strict=True))
-    higher = dict.fromkeys(score_of, 0)
-    for cid, score in Match.objects.filter(candidate_id__in=list(score_of)).values_list(
-            "candidate_id", "score").order_by():
-        higher[cid] += score > score_of[cid]
-    return {cid for cid, count in higher.items() if count < k}
-
-
-def _array(values: np.ndarray) -> str:
-    return "{" + ",".join(map(str, np.asarray(values, dtype=np.int64).tolist())) + "}"
 
 
 def _write(pairs, explanations, kept, stale, flags, stored) -> None:

@@ -407,14 +407,14 @@ def test_fast_postgres_posting_loader_reads_what_the_orm_reads(skills, families)
 @pytest.mark.parametrize("seed", [4, 5, 6, 7])
 def test_candidate_only_fast_path_equals_full_recompute(skills, families, small_lists, monkeypatch, seed):
     outcomes = []
-    fast = matching_services._recompute_candidates_only
+    fast = matching_services._recompute_side
 
-    def spy(*args, **kwargs):
-        result = fast(*args, **kwargs)
-        outcomes.append(result is not None)
+    def spy(side, *args, **kwargs):
+        result = fast(side, *args, **kwargs)
+        outcomes.append(side.is_candidates and result is not None)
         return result
 
-    monkeypatch.setattr(matching_services, "_recompute_candidates_only", spy)
+    monkeypatch.setattr(matching_services, "_recompute_side", spy)
     rng = random.Random(seed)
     candidates, _postings = _random_world(skills, families, rng)
     recompute()

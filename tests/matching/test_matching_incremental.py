@@ -81,17 +81,18 @@ def _more_related(skills):
 def paths(monkeypatch):
     """Record which path each incremental recompute took."""
     taken = []
-    fast, engine = matching_services._recompute_postings_only, matching_services._engine
+    fast, engine = matching_services._recompute_side, matching_services._engine
 
-    def spy_fast(*args, **kwargs):
-        taken.append("postings")
-        return fast(*args, **kwargs)
+    def spy_fast(side, *args, **kwargs):
+        if not side.is_candidates:
+            taken.append("postings")
+        return fast(side, *args, **kwargs)
 
     def spy_engine(*args, **kwargs):
         taken.append("full data")
         return engine(*args, **kwargs)
 
-    monkeypatch.setattr(matching_services, "_recompute_postings_only", spy_fast)
+    monkeypatch.setattr(matching_services, "_recompute_side", spy_fast)
     monkeypatch.setattr(matching_services, "_engine", spy_engine)
     return taken
 
@@ -209,13 +210,14 @@ def test_a_candidate_leaving_full_posting_lists_refills_them_without_the_full_da
         skills, families, small_lists, paths, monkeypatch, seed):
     _more_related(skills)
     refilled = []
-    slim = matching_services._slim_engine
+    load = matching_services._side_engine
 
-    def spy(posting_ids, *args):
-        refilled.append(set(posting_ids))
-        return slim(posting_ids, *args)
+    def spy(side, ids, *args):
+        if not side.is_candidates:
+            refilled.append(set(ids))
+        return load(side, ids, *args)
 
-    monkeypatch.setattr(matching_services, "_slim_engine", spy)
+    monkeypatch.setattr(matching_services, "_side_engine", spy)
     rng = random.Random(seed)
     candidates, _postings = _random_world(skills, families, rng)
     recompute()
