@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tescforce import audit
+from tescforce.scoping import visible_candidates_q
 
 from . import records
 from .models import Campaign, Candidate, Qualification, StageChange
@@ -41,8 +42,6 @@ def _row(obj, fields: list[str]) -> dict[str, Any]:
 
 def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
     """Return every piece of data held about the candidate, as JSON-ready values (right of access)."""
-    from events.models import Registration
-
     c = candidate
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -69,25 +68,14 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
              "posting": x.posting.title if x.posting_id else None}
             for x in c.orientations.select_related("company", "posting")
         ],
-        "session_registrations": [
-            {**_row(x, ["status", "walk_in", "outcome", "outcome_notes", "created_at", "cancelled_at",
-                        "checked_in_at"]),
-             "session": x.session.title, "session_starts_at": x.session.starts_at.isoformat()}
-            for x in Registration.objects.filter(candidate=c).select_related("session")
-        ],
         "job_interests": [
             {**_row(x, ["status", "confirmed_at", "created_at"]), "posting": x.posting.title,
              "company": x.posting.company.name}
             for x in c.interests.select_related("posting__company")
         ],
     }
-    # What the other rooms hold (the hotline's calls and requests…): candidates/records.py.
+    # What the other rooms hold (session bookings, the hotline's calls and requests…): candidates/records.py.
     data.update(records.export_parts(c))
-    if getattr(type(c), "history", None) is not None:
-        # The audit trail of changes to their record, when the platform keeps one.
-        from tescforce.audit import object_history
-
-        data["audit_trail"] = object_history(c)
     qualification = Qualification.objects.filter(candidate=c).first()
     if qualification is not None:
         data["qualification"] = _row(qualification, ["level", "motivation", "training_needed", "notes",
@@ -99,8 +87,6 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
 
 def candidate_timeline(*, candidate: Candidate) -> list[dict[str, Any]]:
     """Return everything that happened to a candidate, oldest first, for their admin page."""
-    from events.models import Registration
-
     c = candidate
     items: list[dict[str, Any]] = [{"at": c.created_at, "kind": _("Inscription"), "text": ""}]
     if c.confirmed_at:
@@ -119,20 +105,11 @@ def candidate_timeline(*, candidate: Candidate) -> list[dict[str, Any]]:
     for x in c.orientations.select_related("company", "posting"):
         items.append({"at": x.created_at, "kind": _("Orientation"),
                       "text": f"{x.posting or x.company} · {x.get_status_display()}"})
-    for x in Registration.objects.filter(candidate=c).select_related("session"):
-        items.append({"at": x.created_at, "kind": _("Session"),
-                      "text": f"{x.session.title} · {x.get_status_display()}"})
     for x in c.interests.select_related("posting"):
         items.append({"at": x.created_at, "kind": _("Intérêt pour une offre"),
                       "text": f"{x.posting.title} · {x.get_status_display()}"})
     items.extend(records.timeline_entries(c))
     return sorted(items, key=lambda item: item["at"])
-
-
-def space_bookings(*, candidate: Candidate) -> QuerySet:
-    from events.models import Registration
-
-    return Registration.objects.filter(candidate=candidate).select_related("session").order_by("-session__starts_at")
 
 
 def space_interests(*, candidate: Candidate) -> QuerySet:
@@ -173,7 +150,5 @@ def campaign_figures(qs: QuerySet | None = None) -> QuerySet:
 
 
 def recruiter_visible_candidates(*, company_id: int) -> QuerySet:
-    from tescforce.scoping import visible_candidates_q
-
     return Candidate.objects.filter(visible_candidates_q(company_id))
 

@@ -6,6 +6,8 @@ Other apps extend the page without editing its templates, from their AppConfig.r
                            get_context=lambda request, candidate: {...}, order=50)
         → the template is included on the Mon espace page, below the built-in panels, with
           `candidate`, `request` and what get_context returns in its context.
+    space.register_rows("registration", lambda candidate: Registration.objects.filter(candidate=candidate))
+        → the rows of the page's "Mes sessions" list (none until a room registers them).
     space.register_row_action("registration", "events/space_cancel_button.html")
         → included in each session-booking row, with `registration` and `candidate` in its context.
     space.register_row_action("interest", "companies/space_interest_actions.html")
@@ -42,6 +44,7 @@ class Section:
 
 _SECTIONS: dict[str, Section] = {}
 _ROW_ACTIONS: dict[str, list[str]] = {"registration": [], "interest": []}
+_ROWS: dict[str, Callable[[Any], Any]] = {}
 
 
 def register_section(key: str, template_name: str, *, get_context: Callable[[Any, Any], dict] | None = None,
@@ -53,6 +56,16 @@ def register_row_action(kind: str, template_name: str) -> None:
     templates = _ROW_ACTIONS.setdefault(kind, [])
     if template_name not in templates:
         templates.append(template_name)
+
+
+def register_rows(kind: str, get_rows: Callable[[Any], Any]) -> None:
+    _ROWS[kind] = get_rows
+
+
+def rows(kind: str, candidate) -> Any:
+    """Return the candidate's rows of `kind` registered by another room (an empty list when none is)."""
+    get_rows = _ROWS.get(kind)
+    return [] if get_rows is None else get_rows(candidate)
 
 
 def sections() -> list[Section]:

@@ -160,7 +160,7 @@ def space_home(request, *, candidate):
     consents = {c.kind: c for c in candidate.consents.filter(withdrawn_at__isnull=True)}
     return render(request, "candidates/space/home.html", {
         "candidate": candidate,
-        "bookings": selectors.space_bookings(candidate=candidate),
+        "bookings": space.rows("registration", candidate),
         "interests": selectors.space_interests(candidate=candidate),
         "registration_actions": space.row_actions("registration"),
         "interest_actions": space.row_actions("interest"),
