@@ -7,14 +7,12 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidats")
 
     def ready(self) -> None:
-        _register_erasure_hooks()
+        from tescforce import erasure
 
+        from . import pending, services, tasks, views  # noqa: F401 - tasks: registers the tasks services queue by name
 
-def _register_erasure_hooks() -> None:
-    """What an erasure does outside the candidate's own rows (the routine is services.candidate_erase)."""
-    from tescforce import erasure
-
-    from . import services
-
-    # Mon espace sessions still signed in, on any device.
-    erasure.register("candidates.sessions", services.candidate_end_sessions, order=10)
+        # What an erasure does outside the candidate's own rows (the routine is services.candidate_erase):
+        # Mon espace sessions still signed in, on any device.
+        erasure.register("candidates.sessions", services.candidate_end_sessions, order=10)
+        # "I'm interested" asked before registering runs once the e-mail is confirmed.
+        pending.register("job_interest", views.job_interest_pending, label=_("Manifester votre intérêt pour une offre"))

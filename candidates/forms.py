@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import JobFamily, Skill
 
 from . import pending, wording
-from .models import Candidate, Qualification
+from .models import Candidate, JobInterest, Qualification
+from .services import SHORTLIST_STATUSES
 from .uploads import validate_cv
 
 POSTCODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]{1,9}$")
@@ -231,3 +232,11 @@ class OrientationActionForm(forms.Form):
 class WithdrawActionForm(forms.Form):
     comment = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+
+
+class ShortlistStatusForm(forms.Form):
+    """A recruiter's status for one candidate of a posting's shortlist."""
+
+    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Statut"),
+                               choices=[(s, JobInterest.Status(s).label) for s in SHORTLIST_STATUSES])

@@ -1,5 +1,7 @@
-"""Reads on candidates: their data export, their timeline, and the campaigns' figures."""
+"""Reads on candidates: their data export, their timeline, the campaigns' figures, and the recruiters'
+figures and shortlists of companies and postings."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -11,19 +13,22 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, JobPosting, Skill
 from tescforce import audit
 from tescforce.scoping import visible_candidates_q
 
 from . import records
-from .models import Campaign, Candidate, Qualification, StageChange
+from .models import Campaign, Candidate, JobInterest, Orientation, Qualification, StageChange
 
 Stage = Candidate.Stage
 
@@ -152,3 +157,91 @@ def campaign_figures(qs: QuerySet | None = None) -> QuerySet:
 def recruiter_visible_candidates(*, company_id: int) -> QuerySet:
     return Candidate.objects.filter(visible_candidates_q(company_id))
 
+
+# --- the recruiters' figures and shortlists of companies and postings -------------------------------
+
+def _count_of(qs: QuerySet, field: str = "pk", distinct: bool = False) -> Coalesce:
+    """A correlated COUNT subquery, so that several counts do not multiply each other's joins."""
+    sq = qs.order_by().annotate(_g=Value(1)).values("_g").annotate(n=Count(field, distinct=distinct)).values("n")
+    return Coalesce(Subquery(sq, output_field=IntegerField()), 0)
+
+
+def company_figures(qs: QuerySet[Company]) -> QuerySet[Company]:
+    """Annotate companies with openings (published), interested, oriented and hired candidates."""
+    openings = (
+        JobPosting.objects.filter(company=OuterRef("pk"), status=JobPosting.Status.PUBLISHED)
+        .order_by().annotate(_g=Value(1)).values("_g").annotate(n=Sum("openings")).values("n")
+    )
+    hired = Candidate.objects.filter(
+        Exists(JobInterest.objects.filter(candidate=OuterRef("pk"), status=JobInterest.Status.HIRED,
+                                          posting__company=OuterRef(OuterRef("pk"))))
+        | Exists(Orientation.objects.filter(candidate=OuterRef("pk"), status=Orientation.Status.HIRED,
+                                            company=OuterRef(OuterRef("pk"))))
+    )
+    return qs.annotate(
+        fig_openings=Coalesce(Subquery(openings, output_field=IntegerField()), 0),
+        fig_interested=_count_of(
+            JobInterest.objects.filter(posting__company=OuterRef("pk"), confirmed_at__isnull=False),
+            "candidate", distinct=True,
+        ),
+        fig_oriented=_count_of(Orientation.objects.filter(company=OuterRef("pk")), "candidate", distinct=True),
+        fig_hired=_count_of(hired),
+    )
+
+
+def posting_figures(qs: QuerySet[JobPosting]) -> QuerySet[JobPosting]:
+    """Annotate postings with their confirmed interests and orientations."""
+    return qs.annotate(
+        fig_interested=_count_of(JobInterest.objects.filter(posting=OuterRef("pk"), confirmed_at__isnull=False)),
+        fig_oriented=_count_of(Orientation.objects.filter(posting=OuterRef("pk"))),
+    )
+
+
+@dataclass
+class ShortlistRow:
+    candidate: Candidate
+    interest: JobInterest | None
+    orientation: Orientation | None
+    score: int | None
+
+    @property
+    def status(self) -> str:
+        if self.interest is not None and self.interest.status != JobInterest.Status.NEW:
+            return self.interest.status
+        if self.orientation is not None and self.orientation.status != Orientation.Status.PROPOSED:
+            return self.orientation.status
+        return "new"
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "new":
+            return JobInterest.Status.NEW.label
+        return JobInterest.Status(self.status).label
+
+
+def shortlist(*, posting: JobPosting) -> list[ShortlistRow]:
+    """Candidates interested in (confirmed) or oriented to `posting` who agreed to be shown to recruiters."""
+    interests = JobInterest.objects.filter(posting=posting, confirmed_at__isnull=False)
+    orientations = Orientation.objects.filter(posting=posting)
+    candidates = (
+        Candidate.objects.filter(shown_to_recruiters=True, anonymised_at__isnull=True)
+        .filter(Exists(interests.filter(candidate=OuterRef("pk")))
+                | Exists(orientations.filter(candidate=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch("interests", queryset=interests, to_attr="posting_interests"),
+            Prefetch("orientations", queryset=orientations, to_attr="posting_orientations"),
+            Prefetch("skills", queryset=Skill.objects.only("id", "name")),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    # Through the reverse relation: companies sits below matching and does not import it.
+    scores = dict(posting.matches.values_list("candidate_id", "score"))
+    return [
+        ShortlistRow(
+            candidate=c,
+            interest=c.posting_interests[0] if c.posting_interests else None,
+            orientation=c.posting_orientations[0] if c.posting_orientations else None,
+            score=scores.get(c.pk),
+        )
+        for c in candidates
+    ]

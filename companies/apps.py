@@ -7,9 +7,4 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Entreprises et offres")
 
     def ready(self) -> None:
-        from candidates import pending
-
         from . import signals  # noqa: F401
-        from .views import job_interest_pending
-
-        pending.register("job_interest", job_interest_pending, label=_("Manifester votre intérêt pour une offre"))
