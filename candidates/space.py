@@ -27,7 +27,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.core import signing
 from django.shortcuts import redirect
+
+from . import tokens
+from .models import Candidate
 
 SESSION_KEY = "candidate_space"
 # How long a Mon espace session lasts after the link is opened, in seconds.
@@ -87,8 +91,6 @@ class LinkRefused(Exception):
 def _advance(candidate, generation: int) -> bool:
     """Move the candidate's link generation on from `generation`; False when it had already moved (a
     conditional UPDATE decides, so two tabs opening one link cannot both win)."""
-    from .models import Candidate
-
     won = Candidate.objects.filter(pk=candidate.pk, link_generation=generation).update(
         link_generation=generation + 1)
     if won:
@@ -102,11 +104,6 @@ def spend_link(token: str, *, purpose: str = "space"):
     Raise LinkRefused(used=True) when the link has served already or its owner signed in or out since,
     LinkRefused(used=False) when it is forged, expired, for another purpose or its owner is gone.
     """
-    from django.core import signing
-
-    from . import tokens
-    from .models import Candidate
-
     try:
         public_id, generation = tokens.read_sign_in_token(token, purpose=purpose)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -122,11 +119,6 @@ def spend_link(token: str, *, purpose: str = "space"):
 
 def link_is_current(token: str, *, purpose: str = "space"):
     """Return the candidate of a sign-in link that has not been spent yet, without spending it; else None."""
-    from django.core import signing
-
-    from . import tokens
-    from .models import Candidate
-
     try:
         public_id, generation = tokens.read_sign_in_token(token, purpose=purpose)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -151,8 +143,6 @@ def sign_in_with_link(request, token: str):
 def sign_in(request, candidate) -> None:
     """Open a Mon espace session for a candidate who proved who they are another way (the first opening
     of the confirmation link). The link generation moves on: links e-mailed before and older sessions die."""
-    from .models import Candidate
-
     while True:
         generation = Candidate.objects.values_list("link_generation", flat=True).get(pk=candidate.pk)
         if _advance(candidate, generation):
@@ -162,8 +152,6 @@ def sign_in(request, candidate) -> None:
 
 def sign_out(request) -> None:
     """Leave Mon espace: the session ends and every link e-mailed before stops working."""
-    from .models import Candidate
-
     entry = request.session.pop(SESSION_KEY, None)
     if isinstance(entry, dict) and isinstance(entry.get("g"), int):
         Candidate.objects.filter(public_id=entry.get("id"), link_generation=entry["g"]).update(
@@ -172,8 +160,6 @@ def sign_out(request) -> None:
 
 def get_space_candidate(request):
     """Return the candidate signed in to Mon espace, or None."""
-    from .models import Candidate
-
     entry = request.session.get(SESSION_KEY)
     if not isinstance(entry, dict) or entry.get("until", 0) < time.time() or not isinstance(entry.get("g"), int):
         return None

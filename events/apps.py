@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
         from candidates import pending, records, space
         from tescforce import erasure
 
-        from . import selectors
+        from . import selectors, tasks  # noqa: F401 - tasks: registers the tasks services queue by name
         from .services import registrations_erase
         from .views import book_session_pending
 

@@ -7,14 +7,16 @@ acknowledged late and handed back when their worker dies.
 
 from celery import shared_task
 
+from candidates.models import Candidate
 from tescforce.tasks import DELIVERY_ERRORS, retry_later
 
-from . import services
+from . import emails, services
+from .models import Session
 
 ONCE = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, "max_retries": 8}
 
 
-@shared_task(**ONCE)
+@shared_task(name=services.DELIVER_MESSAGE_TASK, **ONCE)
 def deliver_message(self, message_id: int) -> bool:
     """Send one booking message of the outbox (confirmation, waitlist, promotion, cancellation)."""
     try:
@@ -49,11 +51,6 @@ def sweep_messages() -> int:
 
 @shared_task(bind=True, max_retries=8)
 def send_booking_link(self, candidate_id: int, session_id: int, language: str) -> None:
-    from candidates.models import Candidate
-
-    from . import emails
-    from .models import Session
-
     candidate = Candidate.objects.filter(pk=candidate_id, anonymised_at__isnull=True).first()
     session = Session.objects.filter(pk=session_id).first()
     if candidate is not None and session is not None:
