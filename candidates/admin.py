@@ -14,7 +14,7 @@ from tescforce.exports import EXPORT_FORMATS
 from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
 
-from . import search, selectors, services
+from . import admin_postings, search, selectors, services  # noqa: F401 - admin_postings: companies' pages with figures
 from .forms import OrientationActionForm, QualificationActionForm, WithdrawActionForm
 from .models import (
     Campaign,

@@ -12,7 +12,8 @@ from companies.models import JobFamily, Skill
 from tescforce.honeypot import HONEYPOT_FIELD, HoneypotMixin
 
 from . import pending, wording
-from .models import Candidate, Qualification
+from .models import Candidate, JobInterest, Qualification
+from .services import SHORTLIST_STATUSES
 from .uploads import validate_cv
 
 POSTCODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]{1,9}$")
@@ -219,3 +220,11 @@ class OrientationActionForm(forms.Form):
 class WithdrawActionForm(forms.Form):
     comment = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+
+
+class ShortlistStatusForm(forms.Form):
+    """A recruiter's status for one candidate of a posting's shortlist."""
+
+    candidate = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Statut"),
+                               choices=[(s, JobInterest.Status(s).label) for s in SHORTLIST_STATUSES])

@@ -3,6 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
+from companies import resources as companies_resources
+from companies.models import Company, JobPosting
+
 from .models import Campaign, Candidate
 
 
@@ -83,4 +86,29 @@ class CampaignResource(resources.ModelResource):
         model = Campaign
         fields = ("code", "name", "city", "channel", "starts_on", "ends_on", "budget", "registrations",
                   "cost_per_registration", "qualified", "hired")
+        export_order = fields
+
+
+# The companies' exports with the figures this app holds (candidates/admin_postings.py annotates them).
+# Same class names as companies.resources': the export form's field names stay the same.
+
+class JobPostingResource(companies_resources.JobPostingResource):
+    interested = fields.Field(attribute="fig_interested", column_name=_("intéressé·es"))
+    oriented = fields.Field(attribute="fig_oriented", column_name=_("orienté·es"))
+
+    class Meta:
+        model = JobPosting
+        fields = [*companies_resources.JobPostingResource.Meta.fields, "interested", "oriented"]
+        export_order = fields
+
+
+class CompanyResource(companies_resources.CompanyResource):
+    openings = fields.Field(attribute="fig_openings", column_name=_("postes ouverts"))
+    interested = fields.Field(attribute="fig_interested", column_name=_("intéressé·es"))
+    oriented = fields.Field(attribute="fig_oriented", column_name=_("orienté·es"))
+    hired = fields.Field(attribute="fig_hired", column_name=_("recruté·es"))
+
+    class Meta:
+        model = Company
+        fields = [*companies_resources.CompanyResource.Meta.fields, "openings", "interested", "oriented", "hired"]
         export_order = fields

@@ -1,5 +1,7 @@
-"""Reads on candidates: their data export, their timeline, and the campaigns' figures."""
+"""Reads on candidates: their data export, their timeline, the campaigns' figures, and the recruiters'
+figures and shortlists of companies and postings."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -11,15 +13,18 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company, JobPosting, Skill
 from tescforce import audit
 
 from . import records
@@ -42,8 +47,6 @@ def _row(obj, fields: list[str]) -> dict[str, Any]:
 
 def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
     """Return every piece of data held about the candidate, as JSON-ready values (right of access)."""
-    from events.models import Registration
-
     c = candidate
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -70,25 +73,14 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
              "posting": x.posting.title if x.posting_id else None}
             for x in c.orientations.select_related("company", "posting")
         ],
-        "session_registrations": [
-            {**_row(x, ["status", "walk_in", "outcome", "outcome_notes", "created_at", "cancelled_at",
-                        "checked_in_at"]),
-             "session": x.session.title, "session_starts_at": x.session.starts_at.isoformat()}
-            for x in Registration.objects.filter(candidate=c).select_related("session")
-        ],
         "job_interests": [
             {**_row(x, ["status", "confirmed_at", "created_at"]), "posting": x.posting.title,
              "company": x.posting.company.name}
             for x in c.interests.select_related("posting__company")
         ],
     }
-    # What the other rooms hold (the hotline's calls and requests…): candidates/records.py.
+    # What the other rooms hold (session bookings, the hotline's calls and requests…): candidates/records.py.
     data.update(records.export_parts(c))
-    if getattr(type(c), "history", None) is not None:
-        # The audit trail of changes to their record, when the platform keeps one.
-        from tescforce.audit import object_history
-
-        data["audit_trail"] = object_history(c)
     qualification = Qualification.objects.filter(candidate=c).first()
     if qualification is not None:
         data["qualification"] = _row(qualification, ["level", "motivation", "training_needed", "notes",
@@ -100,8 +92,6 @@ def candidate_export_data(*, candidate: Candidate) -> dict[str, Any]:
 
 def candidate_timeline(*, candidate: Candidate) -> list[dict[str, Any]]:
     """Return everything that happened to a candidate, oldest first, for their admin page."""
-    from events.models import Registration
-
     c = candidate
     items: list[dict[str, Any]] = [{"at": c.created_at, "kind": _("Inscription"), "text": ""}]
     if c.confirmed_at:
@@ -120,20 +110,11 @@ def candidate_timeline(*, candidate: Candidate) -> list[dict[str, Any]]:
     for x in c.orientations.select_related("company", "posting"):
         items.append({"at": x.created_at, "kind": _("Orientation"),
                       "text": f"{x.posting or x.company} · {x.get_status_display()}"})
-    for x in Registration.objects.filter(candidate=c).select_related("session"):
-        items.append({"at": x.created_at, "kind": _("Session"),
-                      "text": f"{x.session.title} · {x.get_status_display()}"})
     for x in c.interests.select_related("posting"):
         items.append({"at": x.created_at, "kind": _("Intérêt pour une offre"),
                       "text": f"{x.posting.title} · {x.get_status_display()}"})
     items.extend(records.timeline_entries(c))
     return sorted(items, key=lambda item: item["at"])
-
-
-def space_bookings(*, candidate: Candidate) -> QuerySet:
-    from events.models import Registration
-
-    return Registration.objects.filter(candidate=candidate).select_related("session").order_by("-session__starts_at")
 
 
 def space_interests(*, candidate: Candidate) -> QuerySet:
@@ -182,3 +163,91 @@ def candidates_chosen_for_company_q(company_id: int) -> Q:
                                               confirmed_at__isnull=False)))
     )
 
+
+# --- the recruiters' figures and shortlists of companies and postings -------------------------------
+
+def _count_of(qs: QuerySet, field: str = "pk", distinct: bool = False) -> Coalesce:
+    """A correlated COUNT subquery, so that several counts do not multiply each other's joins."""
+    sq = qs.order_by().annotate(_g=Value(1)).values("_g").annotate(n=Count(field, distinct=distinct)).values("n")
+    return Coalesce(Subquery(sq, output_field=IntegerField()), 0)
+
+
+def company_figures(qs: QuerySet[Company]) -> QuerySet[Company]:
+    """Annotate companies with openings (published), interested, oriented and hired candidates."""
+    openings = (
+        JobPosting.objects.filter(company=OuterRef("pk"), status=JobPosting.Status.PUBLISHED)
+        .order_by().annotate(_g=Value(1)).values("_g").annotate(n=Sum("openings")).values("n")
+    )
+    hired = Candidate.objects.filter(
+        Exists(JobInterest.objects.filter(candidate=OuterRef("pk"), status=JobInterest.Status.HIRED,
+                                          posting__company=OuterRef(OuterRef("pk"))))
+        | Exists(Orientation.objects.filter(candidate=OuterRef("pk"), status=Orientation.Status.HIRED,
+                                            company=OuterRef(OuterRef("pk"))))
+    )
+    return qs.annotate(
+        fig_openings=Coalesce(Subquery(openings, output_field=IntegerField()), 0),
+        fig_interested=_count_of(
+            JobInterest.objects.filter(posting__company=OuterRef("pk"), confirmed_at__isnull=False),
+            "candidate", distinct=True,
+        ),
+        fig_oriented=_count_of(Orientation.objects.filter(company=OuterRef("pk")), "candidate", distinct=True),
+        fig_hired=_count_of(hired),
+    )
+
+
+def posting_figures(qs: QuerySet[JobPosting]) -> QuerySet[JobPosting]:
+    """Annotate postings with their confirmed interests and orientations."""
+    return qs.annotate(
+        fig_interested=_count_of(JobInterest.objects.filter(posting=OuterRef("pk"), confirmed_at__isnull=False)),
+        fig_oriented=_count_of(Orientation.objects.filter(posting=OuterRef("pk"))),
+    )
+
+
+@dataclass
+class ShortlistRow:
+    candidate: Candidate
+    interest: JobInterest | None
+    orientation: Orientation | None
+    score: int | None
+
+    @property
+    def status(self) -> str:
+        if self.interest is not None and self.interest.status != JobInterest.Status.NEW:
+            return self.interest.status
+        if self.orientation is not None and self.orientation.status != Orientation.Status.PROPOSED:
+            return self.orientation.status
+        return "new"
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "new":
+            return JobInterest.Status.NEW.label
+        return JobInterest.Status(self.status).label
+
+
+def shortlist(*, posting: JobPosting) -> list[ShortlistRow]:
+    """Candidates interested in (confirmed) or oriented to `posting` who agreed to be shown to recruiters."""
+    interests = JobInterest.objects.filter(posting=posting, confirmed_at__isnull=False)
+    orientations = Orientation.objects.filter(posting=posting)
+    candidates = (
+        Candidate.objects.filter(shown_to_recruiters=True, anonymised_at__isnull=True)
+        .filter(Exists(interests.filter(candidate=OuterRef("pk")))
+                | Exists(orientations.filter(candidate=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch("interests", queryset=interests, to_attr="posting_interests"),
+            Prefetch("orientations", queryset=orientations, to_attr="posting_orientations"),
+            Prefetch("skills", queryset=Skill.objects.only("id", "name")),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    # Through the reverse relation: companies sits below matching and does not import it.
+    scores = dict(posting.matches.values_list("candidate_id", "score"))
+    return [
+        ShortlistRow(
+            candidate=c,
+            interest=c.posting_interests[0] if c.posting_interests else None,
+            orientation=c.posting_orientations[0] if c.posting_orientations else None,
+            score=scores.get(c.pk),
+        )
+        for c in candidates
+    ]

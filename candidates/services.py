@@ -1,4 +1,4 @@
-"""Every write on candidates, their consents, their pipeline and their erasure."""
+"""Every write on candidates, their consents, their pipeline, their interest in job postings and their erasure."""
 
 import datetime as dt
 import logging
@@ -8,8 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import JobPosting
 from tescforce import erasure
 from tescforce.errors import DomainError
 from tescforce.tasks import enqueue_on_commit
@@ -36,6 +38,14 @@ LINK_EMAIL_INTERVAL = dt.timedelta(minutes=10)
 # CNIL: a candidate's data is kept at most two years after the last contact.
 RETENTION = dt.timedelta(days=2 * 365)
 
+# The tasks services queue, by name: tasks.py imports this module, not the other way round.
+CANDIDATE_EMAIL_TASK = "candidates.tasks.send_candidate_email"
+# The name it had in companies: links queued before the interest flow moved here still go.
+INTEREST_LINK_TASK = "companies.tasks.send_interest_link"
+
+# What a recruiter may set on a shortlisted candidate.
+SHORTLIST_STATUSES = ("to_contact", "interview", "offer", "hired", "declined")
+
 Stage = Candidate.Stage
 # Where each stage may go next; anything else is refused.
 TRANSITIONS: dict[str, set[str]] = {
@@ -59,10 +69,8 @@ class CandidateError(DomainError):
 
 
 def _enqueue_email(*, candidate: Candidate, kind: str, language: str, action: dict | None = None) -> None:
-    from .tasks import send_candidate_email
-
     # A failing mail server never turns the saved registration into an error page.
-    enqueue_on_commit(send_candidate_email, candidate_id=candidate.pk, kind=kind, language=language, action=action)
+    enqueue_on_commit(CANDIDATE_EMAIL_TASK, candidate_id=candidate.pk, kind=kind, language=language, action=action)
 
 
 def link_email_claim(*, candidate: Candidate, purpose: str) -> bool:
@@ -446,6 +454,117 @@ def orientation_sync_pipeline(*, orientation: Orientation, by=None, comment: str
 
 def candidate_withdraw(*, candidate: Candidate, by=None, comment: str = "") -> StageChange:
     return candidate_move(candidate=candidate, to_stage=Stage.WITHDRAWN, by=by, comment=comment)
+
+
+# --- interest in job postings and the recruiters' shortlists --------------------------------------
+
+def job_interest_create(*, candidate: Candidate, posting: JobPosting, confirmed: bool = True) -> JobInterest:
+    """Record (once) that `candidate` is interested in `posting`; return the interest.
+
+    Asking twice returns the existing interest; the unique constraint settles concurrent requests.
+    """
+    if candidate.anonymised_at is not None or candidate.confirmed_at is None:
+        raise CandidateError(_("Ce profil ne peut pas manifester d'intérêt."))
+    if not posting.is_open:
+        raise CandidateError(_("Cette offre n'est plus ouverte."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            interest, _created = JobInterest.objects.get_or_create(
+                candidate=candidate, posting=posting, defaults={"confirmed_at": now if confirmed else None}
+            )
+    except IntegrityError:
+        interest = JobInterest.objects.get(candidate=candidate, posting=posting)
+    if confirmed and interest.confirmed_at is None:
+        JobInterest.objects.filter(pk=interest.pk, confirmed_at__isnull=True).update(confirmed_at=now, updated_at=now)
+        interest.refresh_from_db()
+    candidate_touch(candidate=candidate)  # retention counts from the last thing the person did
+    return interest
+
+
+def job_interest_request(*, posting: JobPosting, email: str, language: str) -> None:
+    """Handle an "I'm interested" form: e-mail a confirmation link when the address is a confirmed
+    candidate's. Returns nothing, so that callers cannot tell a known address from an unknown one."""
+    if not posting.is_open:
+        raise CandidateError(_("Cette offre n'est plus ouverte."))
+    candidate = (
+        Candidate.objects.filter(email__iexact=email.strip(), confirmed_at__isnull=False, anonymised_at__isnull=True)
+        .only("pk")
+        .first()
+    )
+    if candidate is None:
+        return
+    if not link_email_claim(candidate=candidate, purpose=f"job_interest:{posting.pk}"):
+        return
+    enqueue_on_commit(INTEREST_LINK_TASK, candidate.pk, posting.pk, language)
+
+
+def _move_candidate_to_hired(*, candidate: Candidate, by, comment: str) -> str | None:
+    """Move the candidate's pipeline to "hired"; return why not, if refused.
+
+    The pipeline decides which moves make sense (e.g. a candidate nobody qualified or oriented cannot
+    jump to "hired"); the recruiter's status is kept anyway and the refusal is shown to them.
+    """
+    candidate.refresh_from_db(fields=["stage"])
+    if candidate.stage == Candidate.Stage.HIRED:
+        return None
+    try:
+        with transaction.atomic():
+            candidate_move(candidate=candidate, to_stage=Candidate.Stage.HIRED,
+                           by=by if by is not None and by.is_authenticated else None, comment=comment)
+    except CandidateError as exc:
+        return str(exc)
+    return None
+
+
+def _hired_comment(posting: JobPosting) -> str:
+    return gettext("Recruté·e sur l'offre « %(title)s » (%(company)s).") % {
+        "title": posting.title, "company": posting.company.name,
+    }
+
+
+def job_interest_set_status(*, interest: JobInterest, status: str, by) -> str | None:
+    """Set the recruiter's follow-up status on an interest; "hired" moves the candidate's pipeline.
+
+    Return None, or why the pipeline could not follow (the status is recorded all the same).
+    """
+    if status not in SHORTLIST_STATUSES:
+        raise CandidateError(_("Statut inconnu."))
+    with transaction.atomic():
+        JobInterest.objects.filter(pk=interest.pk).update(status=status, updated_at=timezone.now())
+        interest.status = status
+        if status == JobInterest.Status.HIRED:
+            return _move_candidate_to_hired(candidate=interest.candidate, by=by,
+                                            comment=_hired_comment(interest.posting))
+    return None
+
+
+def shortlist_set_status(*, posting: JobPosting, candidate: Candidate, status: str, by) -> str | None:
+    """Set a shortlisted candidate's status for `posting`, on their interest and on the coordinator's
+    orientation alike; the orientation moves the pipeline its own way, and "hired" moves it to hired.
+    Return None, or why the pipeline could not follow (the status is recorded all the same)."""
+    if status not in SHORTLIST_STATUSES:
+        raise CandidateError(_("Statut inconnu."))
+    by = by if by is not None and by.is_authenticated else None
+    with transaction.atomic():
+        touched = JobInterest.objects.filter(
+            posting=posting, candidate=candidate, confirmed_at__isnull=False
+        ).update(status=status, updated_at=timezone.now())
+        orientations = list(Orientation.objects.select_for_update().filter(posting=posting, candidate=candidate))
+        refusal = None
+        for orientation in orientations:
+            try:
+                with transaction.atomic():
+                    orientation_set_status(orientation=orientation, status=status, by=by)
+            except CandidateError as exc:
+                # The pipeline refused to follow: keep the recruiter's status, say why.
+                Orientation.objects.filter(pk=orientation.pk).update(status=status, updated_at=timezone.now())
+                refusal = str(exc)
+        if not touched and not orientations:
+            raise CandidateError(_("Cette personne ne figure pas parmi les candidat·es de cette offre."))
+        if status == JobInterest.Status.HIRED:
+            refusal = _move_candidate_to_hired(candidate=candidate, by=by, comment=_hired_comment(posting)) or refusal
+    return refusal
 
 
 # --- erasure and retention ------------------------------------------------------------------------

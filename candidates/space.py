@@ -6,6 +6,8 @@ Other apps extend the page without editing its templates, from their AppConfig.r
                            get_context=lambda request, candidate: {...}, order=50)
         → the template is included on the Mon espace page, below the built-in panels, with
           `candidate`, `request` and what get_context returns in its context.
+    space.register_rows("registration", lambda candidate: Registration.objects.filter(candidate=candidate))
+        → the rows of the page's "Mes sessions" list (none until a room registers them).
     space.register_row_action("registration", "events/space_cancel_button.html")
         → included in each session-booking row, with `registration` and `candidate` in its context.
     space.register_row_action("interest", "companies/space_interest_actions.html")
@@ -25,7 +27,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.core import signing
 from django.shortcuts import redirect
+
+from . import tokens
+from .models import Candidate
 
 SESSION_KEY = "candidate_space"
 # How long a Mon espace session lasts after the link is opened, in seconds.
@@ -42,6 +48,7 @@ class Section:
 
 _SECTIONS: dict[str, Section] = {}
 _ROW_ACTIONS: dict[str, list[str]] = {"registration": [], "interest": []}
+_ROWS: dict[str, Callable[[Any], Any]] = {}
 
 
 def register_section(key: str, template_name: str, *, get_context: Callable[[Any, Any], dict] | None = None,
@@ -53,6 +60,16 @@ def register_row_action(kind: str, template_name: str) -> None:
     templates = _ROW_ACTIONS.setdefault(kind, [])
     if template_name not in templates:
         templates.append(template_name)
+
+
+def register_rows(kind: str, get_rows: Callable[[Any], Any]) -> None:
+    _ROWS[kind] = get_rows
+
+
+def rows(kind: str, candidate) -> Any:
+    """Return the candidate's rows of `kind` registered by another room (an empty list when none is)."""
+    get_rows = _ROWS.get(kind)
+    return [] if get_rows is None else get_rows(candidate)
 
 
 def sections() -> list[Section]:
@@ -74,8 +91,6 @@ class LinkRefused(Exception):
 def _advance(candidate, generation: int) -> bool:
     """Move the candidate's link generation on from `generation`; False when it had already moved (a
     conditional UPDATE decides, so two tabs opening one link cannot both win)."""
-    from .models import Candidate
-
     won = Candidate.objects.filter(pk=candidate.pk, link_generation=generation).update(
         link_generation=generation + 1)
     if won:
@@ -89,11 +104,6 @@ def spend_link(token: str, *, purpose: str = "space"):
     Raise LinkRefused(used=True) when the link has served already or its owner signed in or out since,
     LinkRefused(used=False) when it is forged, expired, for another purpose or its owner is gone.
     """
-    from django.core import signing
-
-    from . import tokens
-    from .models import Candidate
-
     try:
         public_id, generation = tokens.read_sign_in_token(token, purpose=purpose)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -109,11 +119,6 @@ def spend_link(token: str, *, purpose: str = "space"):
 
 def link_is_current(token: str, *, purpose: str = "space"):
     """Return the candidate of a sign-in link that has not been spent yet, without spending it; else None."""
-    from django.core import signing
-
-    from . import tokens
-    from .models import Candidate
-
     try:
         public_id, generation = tokens.read_sign_in_token(token, purpose=purpose)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -138,8 +143,6 @@ def sign_in_with_link(request, token: str):
 def sign_in(request, candidate) -> None:
     """Open a Mon espace session for a candidate who proved who they are another way (the first opening
     of the confirmation link). The link generation moves on: links e-mailed before and older sessions die."""
-    from .models import Candidate
-
     while True:
         generation = Candidate.objects.values_list("link_generation", flat=True).get(pk=candidate.pk)
         if _advance(candidate, generation):
@@ -149,8 +152,6 @@ def sign_in(request, candidate) -> None:
 
 def sign_out(request) -> None:
     """Leave Mon espace: the session ends and every link e-mailed before stops working."""
-    from .models import Candidate
-
     entry = request.session.pop(SESSION_KEY, None)
     if isinstance(entry, dict) and isinstance(entry.get("g"), int):
         Candidate.objects.filter(public_id=entry.get("id"), link_generation=entry["g"]).update(
@@ -159,8 +160,6 @@ def sign_out(request) -> None:
 
 def get_space_candidate(request):
     """Return the candidate signed in to Mon espace, or None."""
-    from .models import Candidate
-
     entry = request.session.get(SESSION_KEY)
     if not isinstance(entry, dict) or entry.get("until", 0) < time.time() or not isinstance(entry.get("g"), int):
         return None

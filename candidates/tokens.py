@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core import signing
 
+from .models import Candidate
+
 SALT = "tescforce.candidates.link"
 
 # How long each kind of link stays valid, in seconds.
@@ -23,8 +25,6 @@ SINGLE_USE = frozenset({"space"})
 
 
 def _current_generation(candidate_public_id: str) -> int:
-    from .models import Candidate
-
     generation = Candidate.objects.filter(public_id=candidate_public_id).values_list("link_generation", flat=True)
     return generation.first() or 0
 

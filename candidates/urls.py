@@ -10,6 +10,10 @@ urlpatterns = [
     path("inscription/confirmer/<str:token>/", views.confirm, name="confirm"),
     path("c/<slug:code>/", views.campaign_link, name="campaign_link"),
     path("action/<str:token>/", views.action_confirm, name="action_confirm"),
+    # "I'm interested" on the job board's posting pages (companies/urls.py has the board itself).
+    path("offres/interet/<str:token>/", views.interest_confirm, name="interest_confirm"),
+    path("offres/<slug:slug>/interet/", views.posting_interest, name="posting_interest"),
+    path("offres/<slug:slug>/interet/envoye/", views.interest_sent, name="interest_sent"),
     path("mon-espace/", views.space_request, name="space_request"),
     path("mon-espace/lien-envoye/", views.space_sent, name="space_sent"),
     path("mon-espace/lien/<str:token>/", views.space_enter, name="space_enter"),

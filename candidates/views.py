@@ -1,16 +1,23 @@
 """Public candidate pages: registration with double opt-in, campaign links and "Mon espace"."""
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
+
+from companies import pages
+from companies.forms import InterestForm
+from companies.models import JobPosting
 
 from . import pending, selectors, services, space, tokens, wording
 from .forms import CvForm, EraseForm, LinkRequestForm, ProfileForm, RegistrationForm
@@ -160,7 +167,7 @@ def space_home(request, *, candidate):
     consents = {c.kind: c for c in candidate.consents.filter(withdrawn_at__isnull=True)}
     return render(request, "candidates/space/home.html", {
         "candidate": candidate,
-        "bookings": selectors.space_bookings(candidate=candidate),
+        "bookings": space.rows("registration", candidate),
         "interests": selectors.space_interests(candidate=candidate),
         "registration_actions": space.row_actions("registration"),
         "interest_actions": space.row_actions("interest"),
@@ -271,3 +278,79 @@ def space_logout(request):
     space.sign_out(request)
     messages.info(request, _("Vous avez quitté votre espace."))
     return redirect("candidates:space_request")
+
+
+# --- interest in a job posting ("I'm interested" on the board) -----------------------------------
+
+def _registration_url(posting: JobPosting) -> str:
+    """The registration page carrying the pending interest (see candidates/pending.py)."""
+    return f"{reverse('candidates:register')}?{urlencode({'action': 'job_interest', 'id': posting.pk})}"
+
+
+@require_POST
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def posting_interest(request, slug):
+    posting = pages.public_posting(slug)
+    if getattr(request, "limited", False):
+        messages.error(request, _("Trop de demandes depuis votre connexion. Réessayez dans une heure."))
+        return redirect(posting)
+    if not posting.is_open:
+        messages.error(request, _("Cette offre n'est plus ouverte."))
+        return redirect(posting)
+    form = InterestForm(request.POST)
+    if not form.is_valid():
+        return pages.render_posting(request, slug, form, status=400)
+    if not form.is_spam():
+        services.job_interest_request(posting=posting, email=form.cleaned_data["email"],
+                                      language=translation.get_language())
+    # The same answer whether the address is known or not.
+    return redirect(reverse("candidates:interest_sent", kwargs={"slug": posting.slug}))
+
+
+@require_GET
+def interest_sent(request, slug):
+    posting = pages.public_posting(slug)
+    return render(request, "candidates/interest/sent.html", {
+        "posting": posting, "registration_url": _registration_url(posting)})
+
+
+def _interest_from_token(token: str) -> tuple[Candidate, JobPosting]:
+    public_id, data = tokens.read_token(token, purpose="action")
+    if data.get("action") != "job_interest" or not isinstance(data.get("posting"), int):
+        raise signing.BadSignature("not a job interest")
+    candidate = Candidate.objects.filter(public_id=public_id, anonymised_at__isnull=True,
+                                         confirmed_at__isnull=False).first()
+    posting = JobPosting.objects.select_related("company").filter(pk=data["posting"]).first()
+    if candidate is None or posting is None:
+        raise signing.BadSignature("unknown candidate or posting")
+    return candidate, posting
+
+
+@require_http_methods(["GET", "POST"])
+def interest_confirm(request, token):
+    # GET only shows a button: mail scanners open links, and showing interest must be the person's act.
+    try:
+        candidate, posting = _interest_from_token(token)
+    except (signing.BadSignature, ValueError):
+        return render(request, "candidates/interest/link_invalid.html", status=400)
+    if request.method == "GET":
+        return render(request, "candidates/interest/confirm.html", {"posting": posting, "candidate": candidate})
+    try:
+        with transaction.atomic():
+            services.job_interest_create(candidate=candidate, posting=posting)
+    except services.CandidateError as exc:
+        messages.error(request, str(exc))
+        return redirect(posting if posting.status != JobPosting.Status.DRAFT else reverse("companies:posting_list"))
+    return render(request, "candidates/interest/done.html", {"posting": posting, "candidate": candidate})
+
+
+def job_interest_pending(candidate, data: dict) -> str:
+    """Record an interest asked for before registration, once the e-mail is confirmed."""
+    raw = data.get("id", data.get("posting"))
+    posting = JobPosting.objects.select_related("company").filter(
+        pk=int(raw) if str(raw).isdigit() else None).first()
+    if posting is None:
+        raise services.CandidateError(_("Cette offre n'existe plus."))
+    services.job_interest_create(candidate=candidate, posting=posting)
+    return _("Votre intérêt pour l'offre « %(title)s » (%(company)s) est transmis.") % {
+        "title": posting.title, "company": posting.company.name}

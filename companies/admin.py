@@ -1,17 +1,16 @@
 """The recruiters' and coordinators' back office for companies and job postings.
 
 Every admin here goes through tescforce.admin_mixins, so a recruiter only ever meets their own
-company's rows: in changelists, change pages, autocompletes, raw-id popups and actions.
+company's rows: in changelists, change pages, autocompletes, raw-id popups and actions. The
+candidates app re-registers the company and posting pages with its figures and each posting's
+shortlist (candidates/admin_postings.py).
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
@@ -22,8 +21,7 @@ from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedAdminMixin, Scop
 from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 
-from . import selectors
-from .forms import CompanyAdminForm, JobPostingAdminForm, ShortlistStatusForm
+from .forms import CompanyAdminForm, JobPostingAdminForm
 from .models import Company, CompanySite, JobFamily, JobPosting, Partner, Recruiter, Skill
 from .resources import CompanyResource, JobPostingResource
 from .services import (
@@ -32,16 +30,9 @@ from .services import (
     job_posting_save,
     job_posting_set_status,
     recruiter_save,
-    shortlist_set_status,
 )
 
 # Django 6 will assume https for scheme-less URLs; say so now (and silence the transition warning).
-
-
-def _wants_figures(request: HttpRequest) -> bool:
-    """Figures are subqueries: compute them for the changelist and its export only."""
-    match = getattr(request, "resolver_match", None)
-    return bool(match and match.url_name and match.url_name.endswith(("_changelist", "_export")))
 
 
 class ExportForViewersMixin(ExportMixin):
@@ -68,8 +59,7 @@ class CompanyAdmin(ScopedAdminMixin, DomainErrorAdminMixin, ExportForViewersMixi
     form = CompanyAdminForm
     resource_classes = [CompanyResource]
     inlines = [CompanySiteInline]
-    list_display = ("name", "kind", "size", "city", "is_member", "openings_col", "interested_col", "oriented_col",
-                    "hired_col")
+    list_display = ("name", "kind", "size", "city", "is_member")
     list_filter = ("kind", "size", "is_member")
     search_fields = ("name", "siret", "city")
     fieldsets = (
@@ -78,10 +68,6 @@ class CompanyAdmin(ScopedAdminMixin, DomainErrorAdminMixin, ExportForViewersMixi
         (_("Présentation"), {"fields": ("description",)}),
         (_("Adhésion"), {"fields": ("is_member", "member_since")}),
     )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return selectors.company_figures(qs) if _wants_figures(request) else qs
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if self.is_recruiter(request) else {"slug": ("name",)}
@@ -93,22 +79,6 @@ class CompanyAdmin(ScopedAdminMixin, DomainErrorAdminMixin, ExportForViewersMixi
 
     def get_list_filter(self, request):
         return () if self.is_recruiter(request) else self.list_filter
-
-    @admin.display(description=_("postes ouverts"), ordering="fig_openings")
-    def openings_col(self, obj):
-        return obj.fig_openings
-
-    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
-    def interested_col(self, obj):
-        return obj.fig_interested
-
-    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
-    def oriented_col(self, obj):
-        return obj.fig_oriented
-
-    @admin.display(description=_("recruté·es"), ordering="fig_hired")
-    def hired_col(self, obj):
-        return obj.fig_hired
 
 
 @admin.register(Recruiter)
@@ -201,8 +171,7 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     form = JobPostingAdminForm
     resource_classes = [JobPostingResource]
     change_form_template = "companies/admin/jobposting_change_form.html"
-    list_display = ("title", "company", "status", "city", "contract", "published_at", "closes_on",
-                    "interested_col", "oriented_col")
+    list_display = ("title", "company", "status", "city", "contract", "published_at", "closes_on")
     list_select_related = ("company",)
     list_filter = ("status", "contract", "remote", "open_to_retraining", "job_family")
     search_fields = ("title", "company__name", "city")
@@ -221,10 +190,6 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     )
 
     # --- who sees and edits what ---
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return selectors.posting_figures(qs) if _wants_figures(request) else qs
 
     def _forced_company(self, request) -> Company | None:
         """The recruiter's own company (None for coordinators, who choose)."""
@@ -269,28 +234,11 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
         columns = list(super().get_list_display(request))
         if self.is_recruiter(request):
             columns.remove("company")
-        if request.user.has_perm("candidates.view_jobinterest"):
-            columns.append("shortlist_link")
         return columns
 
     def save_model(self, request, obj, form, change):
         # A refusal (a status move the rules forbid) comes back on the form: DomainErrorAdminMixin.
         job_posting_save(posting=obj, by=request.user, company=self._forced_company(request))
-
-    # --- columns ---
-
-    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
-    def interested_col(self, obj):
-        return obj.fig_interested
-
-    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
-    def oriented_col(self, obj):
-        return obj.fig_oriented
-
-    @admin.display(description=_("candidat·es"))
-    def shortlist_link(self, obj):
-        url = reverse("admin:companies_jobposting_shortlist", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Voir la liste"))
 
     # --- actions ---
 
@@ -328,55 +276,3 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     @admin.action(description=_("Clore"), permissions=["change"])
     def close(self, request, queryset):
         self._move(request, queryset, JobPosting.Status.CLOSED)
-
-    # --- the shortlist page ---
-
-    def get_urls(self):
-        return [
-            path("<path:object_id>/shortlist/", self.admin_site.admin_view(self.shortlist_view),
-                 name="companies_jobposting_shortlist"),
-            *super().get_urls(),
-        ]
-
-    def shortlist_view(self, request, object_id):
-        """Candidates interested in or oriented to one posting, with the status the recruiter sets."""
-        if not request.user.has_perm("candidates.view_jobinterest"):
-            raise PermissionDenied
-        posting = self.get_object(request, unquote(object_id))
-        if posting is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        form = None
-        if request.method == "POST":
-            if not request.user.has_perm("candidates.change_jobinterest"):
-                raise PermissionDenied
-            form = ShortlistStatusForm(request.POST)
-            if form.is_valid():
-                rows = {row.candidate.pk: row for row in selectors.shortlist(posting=posting)}
-                row = rows.get(form.cleaned_data["candidate"])
-                if row is None:
-                    messages.error(request, _("Cette personne ne figure pas parmi les candidat·es de cette offre."))
-                else:
-                    try:
-                        refusal = shortlist_set_status(posting=posting, candidate=row.candidate,
-                                                       status=form.cleaned_data["status"], by=request.user)
-                    except CompaniesError as exc:
-                        messages.error(request, str(exc))
-                    else:
-                        messages.success(request, _("Statut de %(name)s mis à jour.") % {"name": row.candidate})
-                        if refusal:
-                            messages.warning(request, _("Le parcours de la personne n'a pas suivi : %(why)s "
-                                                        "L'équipe Tesc Force le mettra à jour.") % {"why": refusal})
-                return HttpResponseRedirect(request.path)
-            messages.error(request, _("Choisissez un statut dans la liste."))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "posting": posting,
-            "rows": selectors.shortlist(posting=posting),
-            "status_choices": ShortlistStatusForm().fields["status"].choices,
-            "can_change": request.user.has_perm("candidates.change_jobinterest"),
-            "title": _("Candidat·es pour « %(title)s »") % {"title": posting.title},
-            "has_view_permission": True,
-            "original": posting,
-        }
-        return TemplateResponse(request, "companies/admin/shortlist.html", context)

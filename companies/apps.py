@@ -7,14 +7,11 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Entreprises et offres")
 
     def ready(self) -> None:
-        from candidates import pending
         from tescforce import accounts, roles, scoping
 
         from . import signals  # noqa: F401
         from .services import recruiter_profile_set
-        from .views import job_interest_pending
 
-        pending.register("job_interest", job_interest_pending, label=_("Manifester votre intérêt pour une offre"))
         # A recruiter sees their own company's rows; skills and job families are reference data.
         scoping.register_path("companies.company", "pk")
         for model in ("companysite", "recruiter", "jobposting"):

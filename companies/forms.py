@@ -6,7 +6,7 @@ from stdnum.fr import siret as siret_number
 from tescforce.honeypot import HoneypotMixin
 
 from .models import Company, JobPosting
-from .services import SHORTLIST_STATUSES, transition_allowed
+from .services import transition_allowed
 
 MAX_LOGO_SIZE = 2 * 1024 * 1024
 
@@ -62,14 +62,3 @@ class JobPostingAdminForm(forms.ModelForm):
                 and closes_on < timezone.localdate()):
             self.add_error("closes_on", _("La date de clôture ne peut pas précéder la date de publication."))
         return cleaned
-
-
-class ShortlistStatusForm(forms.Form):
-    candidate = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=_("Statut"), choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from candidates.models import JobInterest
-
-        self.fields["status"].choices = [(s, JobInterest.Status(s).label) for s in SHORTLIST_STATUSES]

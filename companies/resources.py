@@ -1,4 +1,5 @@
-"""CSV / XLSX exports of postings and of companies with their figures (django-import-export)."""
+"""CSV / XLSX exports of postings and companies (django-import-export); candidates/resources.py adds the
+interested, oriented and hired figures."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,14 +15,12 @@ class JobPostingResource(resources.ModelResource):
     contract = fields.Field(attribute="get_contract_display", column_name=_("contrat"))
     remote = fields.Field(attribute="get_remote_display", column_name=_("télétravail"))
     published_at = fields.Field(column_name=_("publiée le"))
-    interested = fields.Field(attribute="fig_interested", column_name=_("intéressé·es"))
-    oriented = fields.Field(attribute="fig_oriented", column_name=_("orienté·es"))
 
     class Meta:
         model = JobPosting
         fields = ["id", "title", "company", "job_family", "status", "contract", "city", "remote",
                   "open_to_retraining", "salary_min", "salary_max", "openings", "start_date", "published_at",
-                  "closes_on", "interested", "oriented"]
+                  "closes_on"]
         export_order = fields
 
     def dehydrate_published_at(self, posting):
@@ -31,13 +30,8 @@ class JobPostingResource(resources.ModelResource):
 class CompanyResource(resources.ModelResource):
     kind = fields.Field(attribute="get_kind_display", column_name=_("type"))
     size = fields.Field(attribute="get_size_display", column_name=_("effectif"))
-    openings = fields.Field(attribute="fig_openings", column_name=_("postes ouverts"))
-    interested = fields.Field(attribute="fig_interested", column_name=_("intéressé·es"))
-    oriented = fields.Field(attribute="fig_oriented", column_name=_("orienté·es"))
-    hired = fields.Field(attribute="fig_hired", column_name=_("recruté·es"))
 
     class Meta:
         model = Company
-        fields = ["id", "name", "siret", "kind", "size", "city", "is_member", "openings", "interested", "oriented",
-                  "hired"]
+        fields = ["id", "name", "siret", "kind", "size", "city", "is_member"]
         export_order = fields

@@ -16,7 +16,10 @@ from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
+from tescforce import page_cache
 from tescforce.text import TextMatch, fold
+
+from .models import Skill
 
 CONFIG = "french"
 
@@ -71,8 +74,6 @@ def refresh_skill(skill_id: int) -> int:
 
 def refresh_all() -> int:
     """Recompute every vector in one statement (after bulk loads that bypass signals)."""
-    from tescforce import page_cache
-
     page_cache.invalidate_watching("companies.JobPosting")
     return refresh_postings_everywhere()
 
@@ -110,8 +111,6 @@ class _SkillNames(Subquery):
 
 def _document() -> Concat:
     """Return, in SQL, the text PostgreSQL's vector is made of: title, company, skills, description."""
-    from .models import Skill
-
     skills = Skill.objects.filter(Q(required_by=OuterRef("pk")) | Q(nice_for=OuterRef("pk"))).values("name").distinct()
     names = Coalesce(_SkillNames(skills), Value(""), output_field=TextField())
     return Concat("title", Value(" "), "company__name", Value(" "), names, Value(" "), "description",

@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import Orientation
 from companies.models import Company, JobPosting
 from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import spreadsheet_response
+from tescforce.scoping import recruiter_company_id
 
 from . import selectors, services
 from .models import (
@@ -285,8 +287,6 @@ class SessionCompanyAdmin(ScopedModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        from tescforce.scoping import recruiter_company_id
-
         company_id = recruiter_company_id(request.user)
         if company_id:
             initial["company"] = company_id
@@ -369,8 +369,6 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("orientations de cette session"))
     def orientations(self, obj):
-        from candidates.models import Orientation
-
         items = Orientation.objects.filter(candidate=obj.candidate, session=obj.session).select_related(
             "company", "posting")
         return ", ".join(str(o.posting or o.company) for o in items) or "—"

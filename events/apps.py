@@ -7,16 +7,21 @@ class EventsConfig(AppConfig):
     verbose_name = _("Sessions Numéric Emploi")
 
     def ready(self) -> None:
-        from candidates import pending, space
+        from candidates import pending, records, space
         from tescforce import erasure, scoping
 
+        from . import selectors, tasks  # noqa: F401 - tasks: registers the tasks services queue by name
         from .services import registrations_erase
         from .views import book_session_pending
 
         # A newcomer's "Book a seat" runs once their e-mail is confirmed.
         pending.register("book_session", book_session_pending, label=_("Réserver une place à la session"))
         # "Mon espace" shows a cancel button on each booking still active.
+        space.register_rows("registration", selectors.space_bookings)
         space.register_row_action("registration", "events/space_cancel_button.html")
+        # Their bookings in their data export and on their admin timeline.
+        records.register_export("events", selectors.candidate_export_part)
+        records.register_timeline("events", selectors.candidate_timeline)
         # An erased person's seats to come go back to the waitlist; the notes about them go.
         erasure.register("events.registrations", lambda subject: registrations_erase(candidate=subject.candidate),
                          order=30)

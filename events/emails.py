@@ -11,6 +11,7 @@ from tescforce.mail import message_id, send_templated
 from . import ical
 from .links import make_link_token
 from .models import MessageSent, Registration, Session
+from .selectors import waitlist_position
 
 REGISTRATION_KINDS = (MessageSent.Kind.CONFIRMED, MessageSent.Kind.WAITLISTED, MessageSent.Kind.PROMOTED,
                       MessageSent.Kind.CANCELLED)
@@ -59,8 +60,6 @@ def send_message(*, message: MessageSent, connection=None) -> None:
 def send_registration_email(*, registration: Registration, kind: str, headers: dict | None = None,
                             connection=None) -> None:
     """Tell the candidate their booking is confirmed, waitlisted, confirmed from the waitlist, or cancelled."""
-    from .selectors import waitlist_position
-
     with translation.override(_language(registration.candidate)):
         session = registration.session
         subjects = {

@@ -1,8 +1,11 @@
 """Reads of the events app: upcoming sessions with their free seats, waitlist positions, figures."""
 
+from typing import Any
+
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Orientation
 
@@ -69,6 +72,31 @@ def candidate_bookings(*, candidate) -> QuerySet:
     return (Registration.objects.filter(candidate=candidate)
             .exclude(status=Registration.Status.CANCELLED, session__starts_at__lt=timezone.now())
             .select_related("session").order_by("session__starts_at"))
+
+
+def space_bookings(candidate) -> QuerySet:
+    """Every booking of a candidate, latest session first (their Mon espace)."""
+    return Registration.objects.filter(candidate=candidate).select_related("session").order_by("-session__starts_at")
+
+
+def candidate_export_part(candidate) -> dict[str, Any]:
+    """The candidate's bookings, for their data export (candidates/records.py)."""
+    return {"session_registrations": [
+        {**{name: _iso(getattr(x, name)) for name in ("status", "walk_in", "outcome", "outcome_notes", "created_at",
+                                                       "cancelled_at", "checked_in_at")},
+         "session": x.session.title, "session_starts_at": x.session.starts_at.isoformat()}
+        for x in Registration.objects.filter(candidate=candidate).select_related("session")
+    ]}
+
+
+def _iso(value) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def candidate_timeline(candidate) -> list[dict[str, Any]]:
+    """The candidate's bookings, as lines of their timeline (candidates/records.py)."""
+    return [{"at": x.created_at, "kind": _("Session"), "text": f"{x.session.title} · {x.get_status_display()}"}
+            for x in Registration.objects.filter(candidate=candidate).select_related("session")]
 
 
 def session_figures(*, session: Session) -> dict:

@@ -16,7 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, Consent, Orientation
+from candidates import services as candidate_services
+from candidates.models import Candidate, Consent, Orientation, StageChange
+from candidates.services import CandidateError, consent_give
 from tescforce import erasure, page_cache
 from tescforce.errors import DomainError
 from tescforce.tasks import delivery_error, enqueue_on_commit
@@ -25,6 +27,9 @@ from . import emails
 from .models import MessageSent, Registration, Session, SurveyResponse
 
 logger = logging.getLogger(__name__)
+
+# Queued by name: tasks.py imports this module, not the other way round.
+DELIVER_MESSAGE_TASK = "events.tasks.deliver_message"
 
 # Rooms above events react to a cancelled booking inside the cancellation's transaction (the job-dating
 # agenda frees the person's interviews): they register from their AppConfig.ready(), events imports none.
@@ -243,9 +248,6 @@ def candidate_find_or_create_at_desk(*, first_name: str, last_name: str, email: 
     existing = Candidate.objects.filter(email__iexact=email, anonymised_at__isnull=True).first()
     if existing is not None:
         return existing
-    from candidates.models import StageChange
-    from candidates.services import consent_give
-
     try:
         with transaction.atomic():
             candidate = Candidate.objects.create(first_name=first_name.strip(), last_name=last_name.strip(),
@@ -292,9 +294,6 @@ def registration_record_outcome(*, registration: Registration, outcome: str, not
     Qualifying and orienting go through the candidates app's own rules (a qualification form, the
     consent to be shown to recruiters); what it refuses is returned as messages for the coordinator.
     """
-    from candidates import services as candidate_services
-    from candidates.services import CandidateError
-
     if (companies or postings) and outcome != Registration.Outcome.ORIENTED:
         raise BookingError(_("Choisissez « Orienté·e » pour enregistrer des orientations."))
     refusals: list[str] = []
@@ -379,9 +378,7 @@ def _variant(moment: dt.datetime | None) -> str:
 
 
 def _enqueue_message(message_id: int) -> None:
-    from .tasks import deliver_message
-
-    enqueue_on_commit(deliver_message, message_id)
+    enqueue_on_commit(DELIVER_MESSAGE_TASK, message_id)
 
 
 def message_record(*, kind: str, registration: Registration, variant: str = "") -> MessageSent | None:

@@ -5,12 +5,14 @@ task twice (Redis redelivers an unacknowledged task after a crash) never sends t
 acknowledged late and handed back when their worker dies.
 """
 
+from candidates.models import Candidate
 from tescforce.tasks import DELIVERY_ERRORS, RETRY_BY_HAND, retry_later, retrying_task
 
-from . import services
+from . import emails, services
+from .models import Session
 
 
-@retrying_task(**RETRY_BY_HAND)
+@retrying_task(**RETRY_BY_HAND, name=services.DELIVER_MESSAGE_TASK)
 def deliver_message(self, message_id: int) -> bool:
     """Send one booking message of the outbox (confirmation, waitlist, promotion, cancellation)."""
     try:
@@ -45,11 +47,6 @@ def sweep_messages() -> int:
 
 @retrying_task(**RETRY_BY_HAND)
 def send_booking_link(self, candidate_id: int, session_id: int, language: str) -> None:
-    from candidates.models import Candidate
-
-    from . import emails
-    from .models import Session
-
     candidate = Candidate.objects.filter(pk=candidate_id, anonymised_at__isnull=True).first()
     session = Session.objects.filter(pk=session_id).first()
     if candidate is not None and session is not None:

@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from candidates.models import Candidate
 from candidates.services import link_email_claim
+from candidates.space import get_space_candidate, link_is_current
 from candidates.tokens import read_token
 from tescforce import page_cache
 from tescforce.ical import ics_response
@@ -25,6 +26,7 @@ from .forms import BookingForm, SessionCityFilter, SurveyForm
 from .links import read_link_token
 from .models import Registration, Session
 from .services import BookingError
+from .tasks import send_booking_link
 
 
 def _bad_link(request, status=400):
@@ -115,8 +117,6 @@ def session_book(request, pk):
         candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
                                              confirmed_at__isnull=False).first()
         if candidate is not None and link_email_claim(candidate=candidate, purpose=f"book_session:{session.pk}"):
-            from .tasks import send_booking_link
-
             enqueue_on_commit(send_booking_link, candidate.pk, session.pk, translation.get_language())
     # The same answer whether the address is known or not.
     return redirect(reverse("events:book_sent", kwargs={"pk": session.pk}))
@@ -194,14 +194,10 @@ def booking_cancel(request, token):
 
 def _space_candidate(request):
     """The candidate signed in to "Mon espace", or the one a signed space token names."""
-    from candidates.space import get_space_candidate
-
     candidate = get_space_candidate(request)
     if candidate is not None:
         return candidate
     # A Mon espace link not spent yet (one spent, or killed by a logout, no longer names anyone).
-    from candidates.space import link_is_current
-
     return link_is_current(str(request.POST.get("token", "")))
 
 

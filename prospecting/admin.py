@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from showroom import admin as showroom_admin
+from showroom.models import ContactRequest
 from tescforce import roles
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
@@ -367,3 +369,29 @@ class ReminderSentAdmin(ScopedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ContactRequestAdmin(showroom_admin.ContactRequestAdmin):
+    """The showroom's contact requests, with the action that opens prospects from them (showroom, below
+    prospecting, does not import it)."""
+
+    actions = [*showroom_admin.ContactRequestAdmin.actions, "make_prospects"]
+
+    def has_make_prospect_permission(self, request):
+        return request.user.has_perm("prospecting.add_prospect") and self.has_change_permission(request)
+
+    @admin.action(description=_("Créer les entreprises prospectées correspondantes"), permissions=["make_prospect"])
+    def make_prospects(self, request, queryset):
+        for contact_request in queryset.select_related("use_case"):
+            try:
+                prospect = services.prospect_create_from_contact_request(contact_request=contact_request,
+                                                                         by=request.user)
+            except services.ProspectingError as exc:
+                self.message_user(request, f"{contact_request.organisation} : {exc}", messages.ERROR)
+                continue
+            url = reverse("admin:prospecting_prospect_change", args=[prospect.pk])
+            self.message_user(request, format_html('{} <a href="{}">{}</a>', _("Fiche créée :"), url, prospect.name))
+
+
+admin.site.unregister(ContactRequest)
+admin.site.register(ContactRequest, ContactRequestAdmin)

@@ -9,6 +9,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_countries import countries
 
+from tescforce.models import YearTarget
+
 from .models import Meeting, Settlement
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -74,8 +76,6 @@ def year_settlements(year: int, *, campaign=None, country: str | None = None,
 
 def year_target(year: int):
     """Return the year's targets, the plan's defaults when none were set."""
-    from tescforce.models import YearTarget
-
     return YearTarget.objects.filter(year=year).first() or YearTarget(year=year)
 
 

@@ -7,10 +7,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from showroom.services import contact_request_mark_handled
 from tescforce.errors import DomainError
 from tescforce.mail import send_templated
 
 from .models import Meeting, Prospect, ProspectStageChange, ReminderSent, Settlement
+from .selectors import reminder_items
 
 Stage = Prospect.Stage
 # Stages that need a meeting that has already taken place.
@@ -59,8 +61,6 @@ def prospect_move(*, prospect: Prospect, stage: str, lost_reason: str = "", by=N
 
 def prospect_create_from_contact_request(*, contact_request, by=None) -> Prospect:
     """Open a prospect from a showroom contact request and mark the request handled."""
-    from showroom.services import contact_request_mark_handled
-
     if not contact_request.country:
         raise ProspectingError(_("La demande n'indique pas de pays : créez la fiche à la main."))
     with transaction.atomic():
@@ -167,8 +167,6 @@ def reminder_send(*, user, day: dt.date) -> bool:
     The ReminderSent row and the send share one transaction: a failed send rolls the row back so a
     retry sends again, and a committed row makes every later attempt a no-op (unique constraint).
     """
-    from .selectors import reminder_items
-
     next_steps, to_complete = reminder_items(user=user, day=day)
     if not next_steps and not to_complete:
         return False

@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +99,8 @@ class ContactRequestAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_select_related = ["use_case"]
     readonly_fields = ["use_case", "name", "email", "organisation", "country", "message", "language",
                        "created_at", "acknowledged_at"]
-    actions = ["mark_handled", "make_prospects"]
+    # prospecting/admin.py adds "make_prospects" (opening prospects from requests): showroom never imports it.
+    actions = ["mark_handled"]
 
     def has_add_permission(self, request):
         return False  # requests come from the public form only
@@ -109,19 +110,3 @@ class ContactRequestAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
         for contact_request in queryset:
             services.contact_request_mark_handled(contact_request=contact_request)
         self.message_user(request, _("Demandes marquées comme traitées."))
-
-    def has_make_prospect_permission(self, request):
-        return request.user.has_perm("prospecting.add_prospect") and self.has_change_permission(request)
-
-    @admin.action(description=_("Créer les entreprises prospectées correspondantes"), permissions=["make_prospect"])
-    def make_prospects(self, request, queryset):
-        from prospecting.services import ProspectingError, prospect_create_from_contact_request
-
-        for contact_request in queryset.select_related("use_case"):
-            try:
-                prospect = prospect_create_from_contact_request(contact_request=contact_request, by=request.user)
-            except ProspectingError as exc:
-                self.message_user(request, f"{contact_request.organisation} : {exc}", messages.ERROR)
-                continue
-            url = reverse("admin:prospecting_prospect_change", args=[prospect.pk])
-            self.message_user(request, format_html('{} <a href="{}">{}</a>', _("Fiche créée :"), url, prospect.name))

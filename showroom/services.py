@@ -17,6 +17,8 @@ from .models import ContactRequest, UseCase, UseCaseImage
 
 # How long a contact request is kept after it was received (see docs/privacy.md).
 CONTACT_REQUEST_RETENTION = dt.timedelta(days=365)
+# Queued by name: tasks.py imports this module, not the other way round.
+ACKNOWLEDGE_TASK = "showroom.tasks.acknowledge_contact_request"
 
 
 class ShowroomError(DomainError):
@@ -34,9 +36,7 @@ def contact_request_create(
         use_case=use_case, name=name.strip(), email=email.strip(), organisation=organisation.strip(),
         message=message.strip(), country=country, language=language[:2],
     )
-    from .tasks import acknowledge_contact_request
-
-    enqueue_on_commit(acknowledge_contact_request, request.pk)
+    enqueue_on_commit(ACKNOWLEDGE_TASK, request.pk)
     return request
 
 

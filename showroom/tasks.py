@@ -3,7 +3,7 @@ from tescforce.tasks import retrying_task
 from . import services
 
 
-@retrying_task
+@retrying_task(name=services.ACKNOWLEDGE_TASK)
 def acknowledge_contact_request(contact_request_id: int) -> bool:
     """Send the acknowledgement of a contact request (once, whatever the retries)."""
     return services.contact_request_acknowledge(contact_request_id=contact_request_id)

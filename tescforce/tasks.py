@@ -1,7 +1,7 @@
 import logging
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
-from celery import Task, shared_task
+from celery import Task, current_app, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.core.cache import cache
 from django.db import transaction
@@ -80,10 +80,14 @@ def add(x: int, y: int) -> int:
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Queue `task` once the transaction commits; a failing mail server or broker never undoes the action.
 
+    `task` is a task or the name it is registered under: a services module names the tasks of its
+    app's tasks module, which imports the services (the app's ready() imports the tasks module).
     With no broker the task runs here, in the request: its failure is logged, not shown as an error
     page, and what it should have sent is still recorded for a later retry (an outbox row the sweeper
     reads, or the person asking again).
     """
+    if isinstance(task, str):
+        task = current_app.tasks[task]  # an unknown name fails here, in the action, not after the commit
 
     def run():
         try:

@@ -78,9 +78,9 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "showroom:usecase_sheet": lambda: {"slug": _usecase().slug},
     "showroom:usecase_sheet_pdf": lambda: {"slug": _usecase().slug},
     "showroom:usecase_contact": lambda: {"slug": _usecase().slug},
-    "companies:posting_interest": lambda: {"slug": _posting().slug},
-    "companies:interest_sent": lambda: {"slug": _posting().slug},
-    "companies:interest_confirm": lambda: {"token": _candidate_token("action", action="job_interest",
+    "candidates:posting_interest": lambda: {"slug": _posting().slug},
+    "candidates:interest_sent": lambda: {"slug": _posting().slug},
+    "candidates:interest_confirm": lambda: {"token": _candidate_token("action", action="job_interest",
                                                                      posting=_posting().pk)},
     "candidates:confirm": lambda: {"token": _candidate_token("confirm", confirmed=False)},
     "candidates:action_confirm": lambda: {"token": _candidate_token(

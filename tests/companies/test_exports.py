@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from companies.resources import CompanyResource, JobPostingResource
+from candidates.resources import CompanyResource, JobPostingResource
 
 from .conftest import make_candidate, make_interest
 

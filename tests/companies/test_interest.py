@@ -7,7 +7,7 @@ from django.core import mail
 
 from candidates import tokens
 from candidates.models import Candidate, JobInterest
-from companies.services import CompaniesError, job_interest_create
+from candidates.services import CandidateError, job_interest_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_closed_posting_refuses_interest(client, run_on_commit, posting_a, candi
     posting_a.save()
     ask(client, posting_a, "helene@example.org")
     assert mail.outbox == []
-    with pytest.raises(CompaniesError):
+    with pytest.raises(CandidateError):
         job_interest_create(candidate=candidate, posting=posting_a)
 
 
@@ -176,5 +176,20 @@ def test_pending_handler_refuses_unknown_posting(candidate):
     from candidates import pending
 
     handler = pending.get_handler("job_interest")
-    with pytest.raises(CompaniesError):
+    with pytest.raises(CandidateError):
         handler(candidate, {"id": "999999"})
+
+
+def test_a_link_queued_under_the_task_name_it_had_in_companies_still_goes(candidate, posting_a):
+    from tescforce.celery import app
+
+    assert app.tasks["companies.tasks.send_interest_link"].apply(args=(candidate.pk, posting_a.pk, "en")).get()
+    assert len(mail.outbox) == 1 and "/en/offres/interet/" in mail.outbox[0].body
+
+
+def test_the_interest_addresses_kept_their_paths():
+    from django.urls import reverse
+
+    assert reverse("candidates:posting_interest", kwargs={"slug": "dev"}) == "/fr/offres/dev/interet/"
+    assert reverse("candidates:interest_sent", kwargs={"slug": "dev"}) == "/fr/offres/dev/interet/envoye/"
+    assert reverse("candidates:interest_confirm", kwargs={"token": "abc"}) == "/fr/offres/interet/abc/"

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from candidates.models import Candidate, JobInterest, Orientation, StageChange
-from companies.services import CompaniesError, job_interest_set_status, shortlist_set_status
+from candidates.services import CandidateError, job_interest_set_status, shortlist_set_status
 
 from .conftest import make_candidate, make_interest, make_orientation
 
@@ -104,9 +104,9 @@ def test_unknown_status_is_refused(client_for, recruiter_a, posting_a, people, s
 
 
 def test_service_refuses_unknown_status_and_strangers(posting_a, people, recruiter_a):
-    with pytest.raises(CompaniesError):
+    with pytest.raises(CandidateError):
         shortlist_set_status(posting=posting_a, candidate=people["interested"], status="promoted", by=recruiter_a)
-    with pytest.raises(CompaniesError):
+    with pytest.raises(CandidateError):
         shortlist_set_status(posting=posting_a, candidate=people["elsewhere"], status="declined", by=recruiter_a)
 
 

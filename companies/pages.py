@@ -1,0 +1,47 @@
+"""The public posting page: found by slug and rendered for the board's views and for the interest form's
+answers (candidates/views.py), which show the page again with the form's errors."""
+
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from tescforce import page_cache
+
+from .forms import InterestForm
+from .models import JobPosting
+from .structured_data import job_posting_json_ld
+
+
+def public_posting(slug: str) -> JobPosting:
+    """Return the posting of `slug` unless it is a draft; raise Http404 otherwise."""
+    # Skills are not prefetched: only the cached part of the page reads them (tescforce/page_cache.py).
+    return get_object_or_404(
+        JobPosting.objects.exclude(status=JobPosting.Status.DRAFT).select_related("company", "job_family"),
+        slug=slug,
+    )
+
+
+def _page(request, slug: str) -> dict:
+    """The posting page's parts that are the same for every visitor, cached (tescforce/page_cache.py).
+
+    Raises Http404 for an unknown or draft posting.
+    """
+    def build() -> dict:
+        posting = public_posting(slug)
+        context = {"posting": posting, "company": posting.company}
+        return {
+            "slug": posting.slug, "title": posting.title, "city": posting.city, "is_open": posting.is_open,
+            "company_name": posting.company.name,
+            "main": render_to_string("companies/_posting_main.html", context, request),
+            "company_card": render_to_string("companies/_company_card.html", context, request),
+            # Our own escaped JSON (structured_data.dumps_for_script).
+            "json_ld": mark_safe(job_posting_json_ld(posting, request)) if posting.is_open else "",  # noqa: S308
+        }
+    # The structured data holds absolute URLs: the key carries the scheme and host.
+    return page_cache.cached_parts(("posting",), f"posting:{slug}:{request.scheme}:{request.get_host()}", build)
+
+
+def render_posting(request, slug: str, form: InterestForm, status: int = 200):
+    """Return the posting page of `slug`, its interest form being `form`."""
+    return render(request, "companies/posting_detail.html", {"page": _page(request, slug), "form": form},
+                  status=status)
