@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tescforce.errors import DomainError
 from tescforce.mail import send_templated
+from tescforce.sentlog import claim_once
 
-from .models import Meeting, Prospect, ProspectStageChange, ReminderSent, Settlement
+from .models import REMINDER_KIND, Meeting, Prospect, ProspectStageChange, Settlement
 
 Stage = Prospect.Stage
 # Stages that need a meeting that has already taken place.
@@ -164,7 +165,7 @@ def meeting_next_step_done(*, meeting: Meeting) -> None:
 def reminder_send(*, user, day: dt.date) -> bool:
     """E-mail `user` their next steps due and meetings to complete; at most once per user and day.
 
-    The ReminderSent row and the send share one transaction: a failed send rolls the row back so a
+    The sent-log row and the send share one transaction: a failed send rolls the row back so a
     retry sends again, and a committed row makes every later attempt a no-op (unique constraint).
     """
     from .selectors import reminder_items
@@ -173,11 +174,8 @@ def reminder_send(*, user, day: dt.date) -> bool:
     if not next_steps and not to_complete:
         return False
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(user=user, day=day, next_steps=len(next_steps),
-                                            meetings_to_complete=len(to_complete))
-        except IntegrityError:
+        if not claim_once(kind=REMINDER_KIND, user=user, period=day, items=len(next_steps) + len(to_complete),
+                          counts={"next_steps": len(next_steps), "meetings_to_complete": len(to_complete)}):
             return False
         send_templated(template="prospecting/email/reminder", language="fr", to=[user.email],
                        context={"user": user, "day": day, "next_steps": next_steps, "to_complete": to_complete,
