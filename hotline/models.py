@@ -161,21 +161,3 @@ class RelocationRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.candidate} → {self.target_city}"
 
-
-class HotlineDigestSent(models.Model):
-    """The daily follow-up digest sent to one owner, written in the same transaction as the sending."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("destinataire"))
-    day = models.DateField(_("jour"))
-    items = models.PositiveIntegerField(_("relances listées"), default=0)
-    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
-
-    class Meta:
-        db_table = "candidates_hotlinedigestsent"
-        verbose_name = _("récapitulatif des relances envoyé")
-        verbose_name_plural = _("récapitulatifs des relances envoyés")
-        constraints = [models.UniqueConstraint(fields=["owner", "day"], name="hotline_digest_once_per_day")]
-
-    def __str__(self) -> str:
-        return f"{self.owner} – {self.day}"

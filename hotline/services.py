@@ -23,10 +23,11 @@ from tescforce import erasure
 from tescforce.errors import DomainError
 from tescforce.mail import send_templated
 from tescforce.permissions import can_see_hotline
+from tescforce.sentlog import claim_once
 from tescforce.tasks import enqueue_on_commit
 
 from . import selectors
-from .models import CallbackRequest, HotlineCall, HotlineDigestSent, RelocationRequest
+from .models import CallbackRequest, HotlineCall, RelocationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ CALLBACK_REQUEST_RETENTION = dt.timedelta(days=365)
 # 05 36 49 xx xx is a range ARCEP keeps for fiction: the demo never shows a real number.
 HOTLINE_PHONE = "05 36 49 00 00"
 HOTLINE_HOURS = _("du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h")
+# The kind of the daily follow-up digest in the platform's sent log (tescforce.models.SentLog).
+DIGEST_KIND = "hotline.digest"
 
 
 class HotlineError(DomainError):
@@ -294,29 +297,27 @@ def relocation_request_update(*, request: RelocationRequest, status: str, notes:
 def follow_up_digest_send(*, owner, day: dt.date) -> bool:
     """E-mail `owner` their due and overdue follow-ups, once per day; return True if sent now.
 
-    The HotlineDigestSent row is inserted in the same transaction as the sending: a retry after a
-    failed send finds no row and sends; a retry after a success hits the unique (owner, day).
+    The sent-log row is inserted in the same transaction as the sending: a retry after a failed
+    send finds no row and sends; a retry after a success is refused by the unique (kind, owner, day).
     """
     if not owner.is_active or not owner.email:
         return False
     items = selectors.digest_items_for(owner=owner, today=day)
     if not items:
         return False
-    try:
-        with transaction.atomic():
-            HotlineDigestSent.objects.create(owner=owner, day=day, items=len(items))
-            with translation.override(settings.LANGUAGE_CODE):
-                context = {
-                    "owner": owner, "day": day, "items": items,
-                    "overdue": [c for c in items if c.follow_up_due < day],
-                    "due_today": [c for c in items if c.follow_up_due == day],
-                    "url": settings.SITE_URL + reverse("staff:hotline_follow_ups"),
-                }
-                subject = _("Vos relances hotline du %(day)s") % {"day": day.strftime("%d/%m/%Y")}
-                send_templated(template="hotline/email/digest", subject=subject, context=context,
-                               to=[owner.email], language=settings.LANGUAGE_CODE)
-    except IntegrityError:
-        return False
+    with transaction.atomic():
+        if not claim_once(kind=DIGEST_KIND, user=owner, period=day, items=len(items)):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "owner": owner, "day": day, "items": items,
+                "overdue": [c for c in items if c.follow_up_due < day],
+                "due_today": [c for c in items if c.follow_up_due == day],
+                "url": settings.SITE_URL + reverse("staff:hotline_follow_ups"),
+            }
+            subject = _("Vos relances hotline du %(day)s") % {"day": day.strftime("%d/%m/%Y")}
+            send_templated(template="hotline/email/digest", subject=subject, context=context,
+                           to=[owner.email], language=settings.LANGUAGE_CODE)
     return True
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, Max, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -360,15 +362,29 @@ class ProspectStageChangeAdmin(ScopedModelAdmin):
 
 @admin.register(ReminderSent)
 class ReminderSentAdmin(ScopedModelAdmin):
-    list_display = ["user", "day", "sent_at", "next_steps", "meetings_to_complete"]
-    list_filter = ["day"]
-    date_hierarchy = "day"
+    """The officers' daily reminders, read only: the platform's sent log (SentLog) limited to their kind."""
+
+    list_display = ["user", "period", "sent_at", "next_steps", "meetings_to_complete"]
+    list_filter = ["period"]
+    date_hierarchy = "period"
+    fields = ["user", "period", "sent_at", "next_steps", "meetings_to_complete"]
+    readonly_fields = fields
+    list_select_related = ["user"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("prochaines étapes"), ordering=Cast(KT("counts__next_steps"), IntegerField()))
+    def next_steps(self, obj):
+        return obj.next_steps
+
+    @admin.display(description=_("rendez-vous à compléter"),
+                   ordering=Cast(KT("counts__meetings_to_complete"), IntegerField()))
+    def meetings_to_complete(self, obj):
+        return obj.meetings_to_complete
 
 
 class ContactRequestAdmin(showroom_admin.ContactRequestAdmin):

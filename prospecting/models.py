@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
 
+from tescforce.models import SentLog
+
 
 class ProspectingCampaign(models.Model):
     name = models.CharField(_("nom"), max_length=150)
@@ -255,24 +257,36 @@ class ProspectStageChange(models.Model):
         return f"{self.prospect.name}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
-class ReminderSent(models.Model):
-    """The daily reminder an owner got; the unique row makes the send happen once per owner and day."""
+# The kind of the officers' daily reminder in the platform's sent log (tescforce.models.SentLog).
+REMINDER_KIND = "prospecting.reminder"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("destinataire"))
-    day = models.DateField(_("jour"))
-    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
-    next_steps = models.PositiveSmallIntegerField(_("prochaines étapes"), default=0)
-    meetings_to_complete = models.PositiveSmallIntegerField(_("rendez-vous à compléter"), default=0)
+
+class ReminderSentManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=REMINDER_KIND)
+
+
+class ReminderSent(SentLog):
+    """The daily reminders sent to officers: the sent-log rows of their kind, for the admin page."""
+
+    objects = ReminderSentManager()
 
     class Meta:
-        ordering = ["-day"]
+        proxy = True
+        ordering = ["-period", "-id"]
         verbose_name = _("rappel quotidien envoyé")
         verbose_name_plural = _("rappels quotidiens envoyés")
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="prospecting_reminder_once_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.day}"
+        return f"{self.user} – {self.period}"
+
+    @property
+    def next_steps(self) -> int:
+        return self.counts.get("next_steps", 0)
+
+    @property
+    def meetings_to_complete(self) -> int:
+        return self.counts.get("meetings_to_complete", 0)
 
 
 def new_feed_token() -> str:

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from showroom.services import contact_request_mark_handled
 from tescforce.errors import DomainError
 from tescforce.mail import send_templated
+from tescforce.sentlog import claim_once
 
-from .models import Meeting, Prospect, ProspectStageChange, ReminderSent, Settlement
+from .models import REMINDER_KIND, Meeting, Prospect, ProspectStageChange, Settlement
 from .selectors import reminder_items
 
 Stage = Prospect.Stage
@@ -164,18 +165,15 @@ def meeting_next_step_done(*, meeting: Meeting) -> None:
 def reminder_send(*, user, day: dt.date) -> bool:
     """E-mail `user` their next steps due and meetings to complete; at most once per user and day.
 
-    The ReminderSent row and the send share one transaction: a failed send rolls the row back so a
+    The sent-log row and the send share one transaction: a failed send rolls the row back so a
     retry sends again, and a committed row makes every later attempt a no-op (unique constraint).
     """
     next_steps, to_complete = reminder_items(user=user, day=day)
     if not next_steps and not to_complete:
         return False
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(user=user, day=day, next_steps=len(next_steps),
-                                            meetings_to_complete=len(to_complete))
-        except IntegrityError:
+        if not claim_once(kind=REMINDER_KIND, user=user, period=day, items=len(next_steps) + len(to_complete),
+                          counts={"next_steps": len(next_steps), "meetings_to_complete": len(to_complete)}):
             return False
         send_templated(template="prospecting/email/reminder", language="fr", to=[user.email],
                        context={"user": user, "day": day, "next_steps": next_steps, "to_complete": to_complete,

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +51,30 @@ class SecurityPolicy(models.Model):
         staff without a device), so that a coordinator's change holds at once on every server."""
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class SentLog(models.Model):
+    """One message of a kind sent to one person for one period (a day): the unique row makes it go once.
+
+    Each room names its kind ("prospecting.reminder", "hotline.digest") and writes the row with
+    `tescforce.sentlog.claim_once` in the transaction that sends. `items` is how many things the message
+    listed; `counts` splits them when the kind has several parts (next steps, meetings to complete).
+    """
+
+    kind = models.CharField(_("type d'envoi"), max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("destinataire"))
+    period = models.DateField(_("jour"))
+    items = models.PositiveIntegerField(_("éléments listés"), default=0)
+    counts = models.JSONField(_("détail des éléments"), default=dict, blank=True)
+    # A default, not auto_now_add: the rows copied from the former tables keep their time.
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        verbose_name = _("envoi quotidien")
+        verbose_name_plural = _("envois quotidiens")
+        constraints = [models.UniqueConstraint(fields=["kind", "user", "period"], name="sentlog_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.user} – {self.period}"

@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import timezone
 
 from hotline import services as hotline_services
-from hotline.models import HotlineCall, HotlineDigestSent
+from hotline.models import HotlineCall
 from hotline.tasks import hotline_digest_dispatch, hotline_digest_send
+from tescforce.models import SentLog
 from tests import factories
 from tests.mail_backends import FAILING
 
@@ -37,7 +38,9 @@ def test_digest_runs_twice_but_sends_one_email_per_owner(follow_ups, hotline_age
     assert message.to == [hotline_agent.email]
     assert "Hélène Dupont" in message.body and "Jean Inconnu" in message.body
     assert "En retard" in message.body and "/pilotage/hotline/relances/" in message.body
-    assert HotlineDigestSent.objects.get().items == 2
+    log = SentLog.objects.get()
+    assert (log.kind, log.user, log.period, log.items) == (
+        hotline_services.DIGEST_KIND, hotline_agent, timezone.localdate(), 2)
 
 
 @pytest.mark.django_db
@@ -57,7 +60,7 @@ def test_a_failed_send_leaves_no_record_so_the_retry_sends(follow_ups, hotline_a
     monkeypatch.setattr(settings, "EMAIL_BACKEND", FAILING)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         hotline_services.follow_up_digest_send(owner=hotline_agent, day=timezone.localdate())
-    assert not HotlineDigestSent.objects.exists()
+    assert not SentLog.objects.exists()
     monkeypatch.undo()
     assert hotline_services.follow_up_digest_send(owner=hotline_agent, day=timezone.localdate()) is True
     assert len(mail.outbox) == 1
@@ -103,4 +106,4 @@ def test_two_workers_sending_the_same_digest_at_once_send_it_once(hotline_agent,
         t.join()
     assert sorted(results) == [False, True]
     assert len(mail.outbox) == 1
-    assert HotlineDigestSent.objects.count() == 1
+    assert SentLog.objects.filter(kind=hotline_services.DIGEST_KIND).count() == 1

@@ -8,8 +8,10 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from hotline.models import CallbackRequest, HotlineCall, HotlineDigestSent, RelocationRequest
+from hotline.models import CallbackRequest, HotlineCall, RelocationRequest
+from hotline.services import DIGEST_KIND
 from tescforce import roles
+from tescforce.models import SentLog
 from tests import factories
 from tests.migrations import migrate_to_latest, migrated_back_to
 
@@ -62,7 +64,9 @@ def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, cl
     moved_relocation = RelocationRequest.objects.get(pk=relocation.pk)
     assert (moved_relocation.target_city, moved_relocation.need_housing, moved_relocation.notes,
             moved_relocation.owner_id) == ("Albi", True, "Deux enfants", agent_before.pk)
-    assert HotlineDigestSent.objects.get(pk=digest.pk).items == 1
+    # The digest sent moved on again, into the platform's sent log.
+    log = SentLog.objects.get(kind=DIGEST_KIND)
+    assert (log.user_id, log.period, log.items, log.sent_at) == (agent_before.pk, digest.day, 1, digest.sent_at)
     # The related names candidates' rows are reached by still work.
     assert list(moved.candidate.calls.values_list("pk", flat=True)) == [call.pk]
 

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from hotline.models import HotlineCall, HotlineDigestSent
+from hotline.models import HotlineCall
+from hotline.services import DIGEST_KIND
 from tescforce.celery import app as celery_app
+from tescforce.models import SentLog
 from tests.imports import file_imports
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +37,7 @@ def test_a_task_queued_under_its_old_name_still_runs(hotline_agent, candidate):
     celery_app.loader.import_default_modules()
     old = celery_app.tasks["candidates.hotline_tasks.hotline_digest_send"]
     assert old.apply(args=(hotline_agent.pk, timezone.localdate().isoformat())).get() is True
-    assert HotlineDigestSent.objects.filter(owner=hotline_agent, day=timezone.localdate()).count() == 1
+    assert SentLog.objects.filter(kind=DIGEST_KIND, user=hotline_agent, period=timezone.localdate()).count() == 1
     for name in ("hotline_callback_acknowledge", "hotline_digest_dispatch"):
         assert f"candidates.hotline_tasks.{name}" in celery_app.tasks and f"hotline.tasks.{name}" in celery_app.tasks
 

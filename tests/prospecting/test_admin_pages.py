@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
 
-from prospecting.models import ExportLead, ReminderSent
+from prospecting.models import REMINDER_KIND, ExportLead
 from showroom.models import ContactRequest, UseCaseImage
+from tescforce.sentlog import claim_once
 
 from .. import factories
 from .conftest import past_meeting
@@ -26,7 +29,8 @@ def filled(prospect, prospecting_officer, company_a):
     meeting.use_cases_shown.add(factories.UseCaseFactory())
     services.settlement_record(prospect=prospect, settled_on="2026-06-01", site_city="Toulouse")
     ExportLead.objects.create(company=company_a, prospect=prospect)
-    ReminderSent.objects.create(user=prospecting_officer, day="2026-11-01")
+    claim_once(kind=REMINDER_KIND, user=prospecting_officer, period=dt.date(2026, 11, 1), items=3,
+               counts={"next_steps": 1, "meetings_to_complete": 2})
     prospect.contacts.create(name="Lin", role="CTO")
     use_case = factories.UseCaseFactory()
     UseCaseImage.objects.create(use_case=use_case, image="showroom/x.jpg", alt_text="x")

@@ -7,7 +7,8 @@ from django.db import connection
 from django.utils import timezone
 
 from prospecting import services
-from prospecting.models import ReminderSent, Settlement
+from prospecting.models import REMINDER_KIND, Settlement
+from tescforce.models import SentLog
 
 from .conftest import past_meeting
 
@@ -42,7 +43,7 @@ def test_two_workers_sending_the_same_reminder_send_one_email(prospect, prospect
     results = run_together(lambda: services.reminder_send(user=prospecting_officer, day=day), times=3)
     assert sorted(results) == [False, False, True]
     assert len(mail.outbox) == 1
-    assert ReminderSent.objects.count() == 1
+    assert SentLog.objects.filter(kind=REMINDER_KIND).count() == 1
 
 
 @pytest.mark.postgres

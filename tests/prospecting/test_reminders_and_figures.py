@@ -7,10 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from prospecting import services
-from prospecting.models import Meeting, ReminderSent
+from prospecting.models import REMINDER_KIND, Meeting, ReminderSent
 from prospecting.selectors import figures
 from prospecting.tasks import send_daily_reminders, send_owner_reminder
-from tescforce.models import YearTarget
+from tescforce.models import SentLog, YearTarget
 
 from .. import factories
 from ..mail_backends import FAILING
@@ -42,7 +42,9 @@ def test_daily_reminder_reaches_each_owner_once_even_when_run_twice(due_work, pr
     colleague_mail = next(m for m in mail.outbox if m.to == [due_work.email])
     assert "Visit Toulouse" in colleague_mail.body
     assert "Later" not in colleague_mail.body
-    assert ReminderSent.objects.count() == 2
+    assert SentLog.objects.filter(kind=REMINDER_KIND).count() == 2
+    officer_log = ReminderSent.objects.get(user=prospecting_officer)
+    assert (officer_log.items, officer_log.next_steps, officer_log.meetings_to_complete) == (2, 1, 1)
 
 
 @pytest.mark.django_db
@@ -58,7 +60,7 @@ def test_a_failed_send_is_rolled_back_so_the_retry_sends(due_work, prospecting_o
     monkeypatch.setattr(settings, "EMAIL_BACKEND", FAILING)
     with pytest.raises(SMTPServerDisconnected):
         services.reminder_send(user=prospecting_officer, day=timezone.localdate())
-    assert not ReminderSent.objects.exists()
+    assert not SentLog.objects.exists()
     monkeypatch.undo()
     assert services.reminder_send(user=prospecting_officer, day=timezone.localdate()) is True
     assert len(mail.outbox) == 1
