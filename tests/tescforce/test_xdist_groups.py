@@ -1,0 +1,24 @@
+"""The Redis tests rely on `--dist loadgroup` keeping one xdist_group on one worker: check the installed
+pytest and pytest-xdist still do (pytest 9.2 with pytest-xdist 3.8 spread a group over every worker)."""
+
+import subprocess
+import sys
+
+
+def test_one_xdist_group_runs_on_one_worker(tmp_path):
+    (tmp_path / "test_grouped.py").write_text(
+        "import os, pytest\n"
+        "@pytest.mark.xdist_group('shared')\n"
+        "@pytest.mark.parametrize('i', range(8))\n"
+        "def test_member(i, tmp_path_factory):\n"
+        "    out = tmp_path_factory.getbasetemp().parent.parent / f'member-{i}'\n"
+        "    out.write_text(os.environ['PYTEST_XDIST_WORKER'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "-n", "2", "--dist",
+         "loadgroup", "-q", "--basetemp", str(tmp_path / "base"), "test_grouped.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers = {(tmp_path / f"member-{i}").read_text() for i in range(8)}
+    assert len(workers) == 1, workers
