@@ -14,12 +14,9 @@ REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 def pytest_collection_modifyitems(items):
     # Under pytest-xdist (make test runs `--dist loadgroup`), every test that talks to the real Redis runs
     # on one worker: cache.clear() there empties the whole Redis database, queued tasks included.
-    # A module's tests that share the demo data set run on one worker too: it loads once, not once per worker.
     for item in items:
         if item.get_closest_marker("celery_worker") or item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("redis"))
-        elif "demo_data" in item.fixturenames and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(f"demo-data:{item.module.__name__}"))
 
 
 def pytest_runtest_setup(item):
