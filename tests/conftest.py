@@ -181,6 +181,31 @@ def client_for(client):
     return login
 
 
+# The reference rows the data migrations made, read once per process before the first flush.
+_REFERENCE_ROWS: list[tuple[type, list]] = []
+
+
+def _reference_models():
+    from companies.models import JobFamily, Skill
+    from showroom.models import Sector, Technology
+    from tescforce.models import YearTarget
+
+    return [JobFamily, Skill, Skill.related.through, Sector, Technology, YearTarget]
+
+
+def _restore_reference_rows() -> None:
+    """Write back the saved reference rows in one insert per table (load_reference_data takes a query per row)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    for model, rows in _REFERENCE_ROWS:
+        model.objects.bulk_create(rows)
+    # Rows keep their ids: move PostgreSQL's sequences past them, as loaddata does.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in _REFERENCE_ROWS]):
+            cursor.execute(sql)
+
+
 @pytest.fixture(autouse=True)
 def _data_migrations_after_flush(request):
     # A transactional test (live server, real concurrency) ends with a flush that empties the rows the
@@ -196,15 +221,22 @@ def _data_migrations_after_flush(request):
     from companies.models import JobFamily
     from tescforce.reference_data import load_reference_data
 
+    if JobFamily.objects.exists():
+        if not _REFERENCE_ROWS:
+            _REFERENCE_ROWS.extend((model, list(model.objects.all())) for model in _reference_models())
+        if Group.objects.exists():
+            return
     # The post-migrate hook of a flush puts the roles back, but not the reference data.
-    if Group.objects.exists() and JobFamily.objects.exists():
-        return
-    # sync_roles flips models_module to run create_permissions on migration states; restore it here.
-    saved = {config.label: config.models_module for config in apps.get_app_configs()}
-    try:
-        roles.sync_roles(apps)
-    finally:
-        for config in apps.get_app_configs():
-            config.models_module = saved[config.label]
-    load_reference_data(apps)
-
+    if not Group.objects.exists():
+        # sync_roles flips models_module to run create_permissions on migration states; restore it here.
+        saved = {config.label: config.models_module for config in apps.get_app_configs()}
+        try:
+            roles.sync_roles(apps)
+        finally:
+            for config in apps.get_app_configs():
+                config.models_module = saved[config.label]
+    if not JobFamily.objects.exists():
+        if _REFERENCE_ROWS:
+            _restore_reference_rows()
+        else:
+            load_reference_data(apps)

@@ -9,7 +9,9 @@ A journey is a short test taking the `journey` (or `phone_journey`) fixture:
         expect(journey.page.get_by_role("heading", level=1)).to_contain_text("Offres")
 
 Each `step()` takes a screenshot; the screenshots (and one at the moment of failure) are kept in
-test-results/browser/<test>/ only when the test fails. `journey.login(user)` opens a staff session.
+test-results/browser/<test>/ only when the test fails. The page sweeps (accessibility, CSP) open dozens
+of pages with `open(path, screenshot=False)`: their failure message names the page at fault.
+`journey.login(user)` opens a staff session.
 """
 
 import contextlib
@@ -82,15 +84,18 @@ class Journey:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def open(self, path: str, label: str | None = None):
+    def open(self, path: str, label: str | None = None, screenshot: bool = True):
         self.page.goto(self.url(path))
-        self.step(label or path)
+        if screenshot:
+            self.step(label or path)
         return self.page
 
     def step(self, label: str) -> None:
         self.count += 1
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "step"
-        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        # One image pixel per CSS pixel: a phone's device scale factor of 2 would make four times the
+        # pixels to encode, and the screenshots only serve to read a failure.
+        self.page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True, scale="css")
 
     def login(self, user) -> None:
         """Give the browser a logged-in staff session for `user` (the admin login form has its own test)."""
@@ -110,7 +115,7 @@ def _journey(request, page, live_server):
     if report is not None and report.failed:
         # The page may be gone; the step screenshots remain.
         with contextlib.suppress(Exception):
-            page.screenshot(path=str(folder / "failure.png"), full_page=True)
+            page.screenshot(path=str(folder / "failure.png"), full_page=True, scale="css")
     else:
         shutil.rmtree(folder, ignore_errors=True)
 

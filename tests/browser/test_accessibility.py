@@ -22,7 +22,7 @@ def _violations(journey, path: str, client: Client) -> list[dict] | str:
     response = client.get(path, follow=True)
     if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
         return f"answers {response.status_code} {response.get('Content-Type', '')} to a plain GET"
-    journey.open(path)
+    journey.open(path, screenshot=False)
     return [v for v in Axe().run(journey.page, options=AXE_OPTIONS).response["violations"]
             if v["impact"] in BLOCKING]
 

@@ -38,7 +38,7 @@ class Watch:
             self.console.append(f"{self.journey.page.url}: {message.text}")
 
     def open(self, path: str) -> None:
-        self.journey.open(path)
+        self.journey.open(path, screenshot=False)
         self.collect()
 
     def collect(self) -> None:
