@@ -14,7 +14,7 @@ def test_one_xdist_group_runs_on_one_worker(tmp_path):
         "    out = tmp_path_factory.getbasetemp().parent.parent / f'member-{i}'\n"
         "    out.write_text(os.environ['PYTEST_XDIST_WORKER'])\n"
     )
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - the running Python on a file of ours
         [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "-n", "2", "--dist",
          "loadgroup", "-q", "--basetemp", str(tmp_path / "base"), "test_grouped.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
