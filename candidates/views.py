@@ -57,10 +57,13 @@ def register(request):
                 language=translation.get_language() or "fr",
                 attribution=attribution(request), action=form.pending_action,
             )
+            pending.forget_email(request)
             return redirect("candidates:register_done")
     else:
         action = pending.clean_action(request.GET.get("action"), request.GET.get("id"))
         initial = {"action": action["name"], "action_id": action["id"]} if action else {}
+        if email := pending.remembered_email(request):
+            initial["email"] = email
         form = RegistrationForm(initial=initial)
     action_name = form["action"].value()
     return render(request, "candidates/register.html", {

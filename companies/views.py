@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from candidates import pending
 from candidates.models import Candidate
 from candidates.tokens import read_token
 from tescforce import page_cache
@@ -149,6 +150,8 @@ def posting_interest(request, slug):
     if not form.is_spam():
         services.job_interest_request(posting=posting, email=form.cleaned_data["email"],
                                       language=translation.get_language())
+        # "M'inscrire et garder cette offre" on the next page then opens registration with it filled in.
+        pending.remember_email(request, form.cleaned_data["email"])
     # The same answer whether the address is known or not.
     return redirect(reverse("companies:interest_sent", kwargs={"slug": posting.slug}))
 

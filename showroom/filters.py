@@ -3,6 +3,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from tescforce.text import Fold
 
 from .models import Sector, Technology, UseCase
 from .selectors import use_case_search
@@ -19,7 +20,8 @@ class UseCaseFilter(django_filters.FilterSet):
         empty_label=_("Toutes les technologies"))
     company = django_filters.ModelChoiceFilter(
         label=_("Entreprise"), field_name="companies", to_field_name="slug", empty_label=_("Toutes les entreprises"),
-        queryset=Company.objects.filter(use_cases__is_published=True).distinct().order_by("name"))
+        queryset=Company.objects.filter(pk__in=UseCase.objects.filter(is_published=True).values("companies"))
+        .order_by(Fold("name"), "name"))
 
     class Meta:
         model = UseCase
@@ -31,8 +33,8 @@ class UseCaseFilter(django_filters.FilterSet):
         language = (get_language() or "fr")[:2]
         order = f"name_{language}" if language in ("fr", "en") else "name"
         for name, model in (("sector", Sector), ("technology", Technology)):
-            self.filters[name].queryset = (
-                model.objects.filter(use_cases__is_published=True).distinct().order_by(order, "slug"))
+            used = model.objects.filter(use_cases__is_published=True).values("pk")
+            self.filters[name].queryset = model.objects.filter(pk__in=used).order_by(Fold(order), "slug")
 
     def search(self, queryset, name, value):
         return use_case_search(queryset, value)
