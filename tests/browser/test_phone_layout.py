@@ -4,6 +4,8 @@ One test per language walks every public page (found in the URL configuration, a
 test does) and the pages of "Mon espace" of a candidate with a booking and an interest. Each page is
 loaded once and measured at both widths (the viewport is resized, the layout follows).
 
+Text running out of its own box (a figure that cannot wrap) is reported too.
+
 Tap targets (WCAG 2.5.5, 44 × 44 CSS px): measured on the buttons of main content, the form
 buttons, and the header's menu button and links once the menu is open. Links inside running text
 are left out (WCAG exempts them), and so are the footer's links.
@@ -32,7 +34,20 @@ OVERFLOW_JS = """(width) => {
       culprits.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ends at ${Math.round(box.right)}`);
     }
   }
-  return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, culprits: culprits.slice(0, 6)};
+  // Text running out of its own box (a long word, a figure that cannot wrap) without widening the page.
+  const spilling = [];
+  for (const el of document.querySelectorAll('main *, header *')) {
+    const style = getComputedStyle(el);
+    if (style.overflowX !== 'visible' || style.display === 'inline' || el.closest('pre, .table-responsive')) continue;
+    if (el.closest('.visually-hidden, [aria-hidden=true]')) continue;  // the honeypot is off-screen on purpose
+    // Only boxes holding text of their own: a container is wider only through a child (or a row's gutters).
+    const ownText = [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (ownText && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+      spilling.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}"`);
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, culprits: culprits.slice(0, 6),
+          spilling: spilling.slice(0, 6)};
 }"""
 
 # The main actions: buttons (and links styled as buttons) in main content and the header's navigation.
@@ -76,6 +91,8 @@ def _measure(journey, path: str, problems: list[str]) -> None:
         found = page.evaluate(OVERFLOW_JS, width)
         if max(found["scroll"], found["inner"]) > width:
             problems.append(f"{path} at {width}px is {found['scroll']}px wide: {found['culprits']}")
+        if found["spilling"]:
+            problems.append(f"{path} at {width}px has text wider than its box: {found['spilling']}")
         small = page.evaluate(SMALL_TARGETS_JS, TAP)
         if small:
             problems.append(f"{path} at {width}px has tap targets under {TAP}px: {small}")
