@@ -1,4 +1,6 @@
 import django_filters
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +34,11 @@ class UseCaseFilter(django_filters.FilterSet):
         # Offer only what the catalogue holds, sorted in the visitor's language.
         language = (get_language() or "fr")[:2]
         order = f"name_{language}" if language in ("fr", "en") else "name"
+        # An English name left blank shows the French one (modeltranslation's fallback): sort by what is shown.
+        shown = Fold(Coalesce(NullIf(order, Value("")), "name_fr"))
         for name, model in (("sector", Sector), ("technology", Technology)):
             used = model.objects.filter(use_cases__is_published=True).values("pk")
-            self.filters[name].queryset = model.objects.filter(pk__in=used).order_by(Fold(order), "slug")
+            self.filters[name].queryset = model.objects.filter(pk__in=used).order_by(shown, "slug")
 
     def search(self, queryset, name, value):
         return use_case_search(queryset, value)

@@ -70,3 +70,18 @@ def test_city_choices_sort_with_accents_in_place(client):
         body = client.get(path).content.decode()
         options = body[body.index('name="city"'):]
         assert options.index(">Albi<") < options.index(">Écully<") < options.index(">Sète<"), path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_showroom_filters_sort_with_accents_in_place(client, lang):
+    # Slugs in the opposite order, and no English names: the English page sorts the French names it shows.
+    for name, slug in (("Santé", "a-sante"), ("Énergie", "b-energie"), ("Agriculture", "c-agriculture")):
+        sector = factories.SectorFactory(name=name, slug=slug)
+        company = factories.CompanyFactory(name=f"{'É' if name == 'Énergie' else name[0]}tablissements {name}")
+        factories.UseCaseFactory(sector=sector).companies.add(company)
+    body = client.get(f"/{lang}/showroom/").content.decode()
+    sectors = body[body.index('name="sector"'):]
+    assert sectors.index(">Agriculture<") < sectors.index(">Énergie<") < sectors.index(">Santé<")
+    companies = body[body.index('name="company"'):]
+    assert companies.index("Atablissements") < companies.index("Étab") < companies.index("Stablissements")
