@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import JobFamily, Skill
 from tescforce.honeypot import HONEYPOT_FIELD, HoneypotMixin
+from tescforce.text import Fold
 
 from . import pending, wording
 from .models import Candidate, JobInterest, Qualification
@@ -34,7 +35,8 @@ class SkillPicker(forms.CheckboxSelectMultiple):
 def skill_choices():
     labels = dict(Skill.Category.choices)
     groups: dict[str, list] = {}
-    for skill in Skill.objects.order_by("category", "name").only("pk", "name", "category"):
+    # Accents in place: "Électronique" between "Docker" and "Java", not after "Zabbix".
+    for skill in Skill.objects.order_by("category", Fold("name"), "name").only("pk", "name", "category"):
         groups.setdefault(skill.category, []).append((skill.pk, skill.name))
     return [(labels.get(cat, cat), options) for cat, options in groups.items()]
 
@@ -43,7 +45,7 @@ class ProfileFieldsMixin(forms.ModelForm):
     """The fields a candidate fills in at registration and edits in Mon espace."""
 
     desired_job_families = JobFamilyChoiceField(
-        label=_("Métiers recherchés"), queryset=JobFamily.objects.all(), required=False,
+        label=_("Métiers recherchés"), queryset=JobFamily.objects.order_by(Fold("label"), "code"), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Cochez un ou plusieurs métiers."),
     )
     skills = forms.ModelMultipleChoiceField(
@@ -89,6 +91,10 @@ class ProfileFieldsMixin(forms.ModelForm):
         gender.choices = [c for c in gender.choices if c[0] != ""]
         gender.required = False
         self.fields["profile"].choices = [c for c in self.fields["profile"].choices if c[0] != ""]
+        # A blank choice says what to do, not Django's "---------".
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", _("Choisir…")), *field.choices[1:]]
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"].strip().upper()

@@ -50,3 +50,20 @@ def clean_action(name: Any, ident: Any) -> dict | None:
     if not ID_PATTERN.match(ident):
         return None
     return {"name": name, "id": ident}
+
+
+# The address a visitor already typed on the way (a posting's "I'm interested" form), kept in their
+# own session so that registration does not ask for it twice; dropped once they have registered.
+EMAIL_SESSION_KEY = "pending_email"
+
+
+def remember_email(request, email: str) -> None:
+    request.session[EMAIL_SESSION_KEY] = email
+
+
+def remembered_email(request) -> str:
+    return request.session.get(EMAIL_SESSION_KEY, "")
+
+
+def forget_email(request) -> None:
+    request.session.pop(EMAIL_SESSION_KEY, None)

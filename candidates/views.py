@@ -64,10 +64,13 @@ def register(request):
                 language=translation.get_language() or "fr",
                 attribution=attribution(request), action=form.pending_action,
             )
+            pending.forget_email(request)
             return redirect("candidates:register_done")
     else:
         action = pending.clean_action(request.GET.get("action"), request.GET.get("id"))
         initial = {"action": action["name"], "action_id": action["id"]} if action else {}
+        if email := pending.remembered_email(request):
+            initial["email"] = email
         form = RegistrationForm(initial=initial)
     action_name = form["action"].value()
     return render(request, "candidates/register.html", {
@@ -303,6 +306,8 @@ def posting_interest(request, slug):
     if not form.is_spam():
         services.job_interest_request(posting=posting, email=form.cleaned_data["email"],
                                       language=translation.get_language())
+        # "M'inscrire et garder cette offre" on the next page then opens registration with it filled in.
+        pending.remember_email(request, form.cleaned_data["email"])
     # The same answer whether the address is known or not.
     return redirect(reverse("candidates:interest_sent", kwargs={"slug": posting.slug}))
 

@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from tescforce.text import Fold, fold
+
 from . import search
 from .models import Company, JobFamily, JobPosting, Skill
 from .selectors import posting_cities
@@ -51,14 +53,16 @@ class JobPostingFilter(django_filters.FilterSet):
         wanted = self.data.get("city") if self.data else None
         if wanted and wanted not in cities and len(wanted) <= 80 and "\x00" not in wanted:
             cities.append(wanted)  # a shared link to a city with no posting left: say "none", not "invalid"
-        self.filters["city"].extra["choices"] = [(c, c) for c in cities]
+        # Sorted as a reader expects, accents in place ("Écully" among the E).
+        self.filters["city"].extra["choices"] = [(c, c) for c in sorted(cities, key=lambda c: (fold(c), c))]
         # Fetch the reference lists in one query each: looping over a queryset-backed field would first
         # COUNT it, then read it through a server-side cursor.
         families = self.form.fields["job_family"]
         families.widget.choices = [("", families.empty_label), *(
             (pk, f"{code} – {label}") for pk, code, label in JobFamily.objects.values_list("pk", "code", "label"))]
         skills = self.form.fields["skill"]
-        skills.widget.choices = [("", skills.empty_label), *Skill.objects.values_list("pk", "name")]
+        skills.widget.choices = [("", skills.empty_label),
+                                 *Skill.objects.order_by(Fold("name"), "name").values_list("pk", "name")]
 
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value)

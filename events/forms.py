@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates import wording
 from candidates.models import Candidate
 from tescforce.honeypot import HoneypotMixin
+from tescforce.text import fold
 
 from .models import SurveyResponse
 
@@ -21,6 +22,7 @@ class SessionCityFilter(forms.Form):
 
     def __init__(self, *args, cities=(), **kwargs):
         super().__init__(*args, **kwargs)
+        cities = sorted(cities, key=lambda c: (fold(c), c))  # accents in place: "Écully" among the E
         self.fields["city"].choices = [("", _("Toutes les villes"))] + [(c, c) for c in cities]
 
 

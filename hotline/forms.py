@@ -62,7 +62,7 @@ class CallForm(forms.Form):
                                   initial=HotlineCall.Direction.INBOUND)
     channel = forms.ChoiceField(label=_("Canal"), choices=HotlineCall.Channel.choices,
                                 initial=HotlineCall.Channel.PHONE)
-    topic = forms.ChoiceField(label=_("Sujet"), choices=[("", "---------"), *HotlineCall.Topic.choices])
+    topic = forms.ChoiceField(label=_("Sujet"), choices=[("", _("Choisir un sujet…")), *HotlineCall.Topic.choices])
     summary = forms.CharField(label=_("Résumé"), help_text=CNIL_REMINDER, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 5}))
     follow_up_due = forms.DateField(label=_("Relance le"), required=False, widget=DateInput())
@@ -160,7 +160,7 @@ class CallbackRequestForm(HoneypotMixin, forms.Form):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     preferred_time = forms.ChoiceField(label=_("Moment préféré pour vous rappeler"),
                                        choices=CallbackRequest.Slot.choices, initial=CallbackRequest.Slot.ANY)
-    topic = forms.ChoiceField(label=_("Sujet"), choices=[("", "---------"), *HotlineCall.Topic.choices])
+    topic = forms.ChoiceField(label=_("Sujet"), choices=[("", _("Choisir un sujet…")), *HotlineCall.Topic.choices])
     message = forms.CharField(label=_("Message (facultatif)"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -1,8 +1,11 @@
 import django_filters
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from tescforce.text import Fold
 
 from .models import Sector, Technology, UseCase
 from .selectors import use_case_search
@@ -19,7 +22,8 @@ class UseCaseFilter(django_filters.FilterSet):
         empty_label=_("Toutes les technologies"))
     company = django_filters.ModelChoiceFilter(
         label=_("Entreprise"), field_name="companies", to_field_name="slug", empty_label=_("Toutes les entreprises"),
-        queryset=Company.objects.filter(use_cases__is_published=True).distinct().order_by("name"))
+        queryset=Company.objects.filter(pk__in=UseCase.objects.filter(is_published=True).values("companies"))
+        .order_by(Fold("name"), "name"))
 
     class Meta:
         model = UseCase
@@ -30,9 +34,11 @@ class UseCaseFilter(django_filters.FilterSet):
         # Offer only what the catalogue holds, sorted in the visitor's language.
         language = (get_language() or "fr")[:2]
         order = f"name_{language}" if language in ("fr", "en") else "name"
+        # An English name left blank shows the French one (modeltranslation's fallback): sort by what is shown.
+        shown = Fold(Coalesce(NullIf(order, Value("")), "name_fr"))
         for name, model in (("sector", Sector), ("technology", Technology)):
-            self.filters[name].queryset = (
-                model.objects.filter(use_cases__is_published=True).distinct().order_by(order, "slug"))
+            used = model.objects.filter(use_cases__is_published=True).values("pk")
+            self.filters[name].queryset = model.objects.filter(pk__in=used).order_by(shown, "slug")
 
     def search(self, queryset, name, value):
         return use_case_search(queryset, value)

@@ -218,6 +218,10 @@ LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "fr"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (tescforce/formats/<lang>/formats.py). Thousands are grouped where a
+# template asks for it (`number`, `money` filters of locale_formats), not everywhere: a global
+# USE_THOUSAND_SEPARATOR would also group ids and years printed into links and form values.
+FORMAT_MODULE_PATH = ["tescforce.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

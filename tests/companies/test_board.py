@@ -163,7 +163,7 @@ def test_board_query_count_does_not_grow_with_rows(client, company_a, skill_pyth
 
 def test_posting_page_shows_what_a_candidate_needs(client, posting_a, skill_python):
     body = client.get(f"/fr/offres/{posting_a.slug}/").content.decode()
-    for text in (posting_a.title, "Alpha Numérique", "Toulouse", "CDI", "35000 à 42000 €", skill_python.name,
+    for text in (posting_a.title, "Alpha Numérique", "Toulouse", "CDI", "35\xa0000 à 42\xa0000 €", skill_python.name,
                  "Ouverte aux personnes en reconversion", "M1805", 'name="email"'):
         assert text in body
 
