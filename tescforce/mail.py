@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import translation
 
 
@@ -44,6 +44,11 @@ def one_line(text: str) -> str:
     return " ".join(line.strip() for line in str(text).splitlines() if line.strip())
 
 
+def render_text(name: str, context: dict) -> str:
+    """Render a plain-text template without HTML escaping: a subject or a text body shows "R&D", not "R&amp;D"."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _html_body(template: str, context: dict) -> str | None:
     try:
         html = get_template(f"{template}_body.html")
@@ -69,9 +74,9 @@ def build_templated(
     language = _language(language)
     with translation.override(language):
         if subject is None:
-            subject = render_to_string(f"{template}_subject.txt", context)
+            subject = render_text(f"{template}_subject.txt", context)
         subject = one_line(subject)
-        body = render_to_string(f"{template}_body.txt", context)
+        body = render_text(f"{template}_body.txt", context)
         html = _html_body(template, context)
     if reply_to is None:
         reply_to = [settings.DEFAULT_REPLY_TO_EMAIL] if settings.DEFAULT_REPLY_TO_EMAIL else None

@@ -88,3 +88,22 @@ def test_a_real_e_mail_carries_the_headers(candidate):
     assert sent["Content-Language"] == "en"
     assert sent["Message-ID"].endswith("@tescforce.example>")
     assert sent["Reply-To"] == "contact@tescforce.example"
+
+
+def test_plain_text_parts_show_what_was_typed_and_the_html_part_escapes_it(templates):
+    name = 'R&D <Lead> "Data"'
+    message = send_templated(template="mailtest/hello", context={"name": name}, to=["ann@example.org"],
+                             language="fr")
+    assert message.subject == f"Confirmez votre inscription à Tesc Force ({name})"
+    assert message.body == f"Bonjour {name}\n"
+    html = message.alternatives[0][0]
+    assert "R&amp;D &lt;Lead&gt; &quot;Data&quot;" in html
+
+
+def test_a_posting_title_with_an_ampersand_reaches_the_interest_subject_unescaped(candidate, company_a):
+    from candidates.tasks import send_interest_link
+    from tests import factories
+
+    posting = factories.JobPostingFactory(company=company_a, title="Ingénieur·e R&D <embarqué>")
+    send_interest_link(candidate.pk, posting.pk, "fr")
+    assert "Ingénieur·e R&D <embarqué>" in mail.outbox[-1].subject
