@@ -8,10 +8,11 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import pending, records, space
-        from tescforce import erasure, scoping
+        from tescforce import erasure, roles, scoping, staff_tools
 
         from . import selectors, tasks  # noqa: F401 - tasks: registers the tasks services queue by name
         from .services import registrations_erase
+        from .staff_views import DESK_GROUPS
         from .views import book_session_pending
 
         # A newcomer's "Book a seat" runs once their e-mail is confirmed.
@@ -28,3 +29,6 @@ class EventsConfig(AppConfig):
         # A recruiter sees their company's session places; the programme itself is public.
         scoping.register_path("events.sessioncompany", "company")
         scoping.register_unscoped("events.session", "events.edition", "events.programme")
+        # The check-in desk of the sessions, for the people who welcome participants.
+        staff_tools.register("desk", label=_("Accueil des sessions"), url_name="staff:events_staff:desk_sessions",
+                             order=30, allowed=lambda user: roles.has_role(user, *DESK_GROUPS))

@@ -8,7 +8,7 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import records, space
-        from tescforce import erasure
+        from tescforce import erasure, permissions, staff_tools
 
         from . import selectors, services, tasks, views  # noqa: F401 - tasks: registers the tasks by name
 
@@ -19,3 +19,6 @@ class HotlineConfig(AppConfig):
         erasure.register("hotline.calls", lambda subject: services.hotline_erase(subject.candidate), order=40)
         records.register_export("hotline", services.hotline_export_part)
         records.register_timeline("hotline", selectors.candidate_admin_timeline)
+        # The quick-log console, linked from the footer, the admin and the 403 page to those it admits.
+        staff_tools.register("hotline", label=_("Hotline"), url_name="staff:hotline_home", order=20,
+                             allowed=permissions.can_see_hotline)

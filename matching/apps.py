@@ -9,7 +9,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from candidates import records
         from events import services as events_services
-        from tescforce import erasure, scoping
+        from tescforce import erasure, permissions, scoping, staff_tools
 
         from . import agenda, selectors, services, signals, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
 
@@ -24,3 +24,5 @@ class MatchingConfig(AppConfig):
         scoping.register_path("matching.match", "posting__company")
         scoping.register_path("matching.interview", "company")
         scoping.register_rule("candidates.candidate", "matching.matched", selectors.candidates_matched_to_company_q)
+        staff_tools.register("matching", label=_("Rapprochements"), url_name="staff:matching_index", order=40,
+                             allowed=permissions.is_coordinator)

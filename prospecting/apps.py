@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProspectingConfig(AppConfig):
     name = "prospecting"
     verbose_name = _("Prospection internationale")
+
+    def ready(self) -> None:
+        from tescforce import permissions, staff_tools
+
+        # The officer's agenda of meetings and its calendar subscription.
+        staff_tools.register("prospecting", label=_("Mon agenda de prospection"),
+                             url_name="staff:prospecting:calendar", order=50, allowed=permissions.may_prospect)

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -21,7 +22,9 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    return _error_page(request, "errors/403.html", 403)
+    # Role names are the groups' names, in French; the catalogue gives their English.
+    roles = [gettext(name) for name in getattr(exception, "roles", ())]
+    return _error_page(request, "errors/403.html", 403, {"roles_needed": roles})
 
 
 def csrf_failure(request, reason=""):

@@ -38,6 +38,14 @@ def may_prospect(user) -> bool:
             and user.has_perm("prospecting.view_prospect") and not is_recruiter(user))
 
 
+class RoleRequired(PermissionDenied):
+    """A refusal that names the roles the page is for (the 403 page says them; empty when a test decides)."""
+
+    def __init__(self, roles_needed=()):
+        super().__init__()
+        self.roles = tuple(roles_needed)
+
+
 def role_required(*role_names: str, test: Callable[[Any], bool] | None = None):
     """Gate a view: the anonymous are sent to the login page, signed-in users who may not enter get the 403 page.
 
@@ -52,12 +60,14 @@ def role_required(*role_names: str, test: Callable[[Any], bool] | None = None):
         return (not role_names or has_role(user, *role_names)) and (test is None or test(user))
 
     def decorator(view):
+        refusal = RoleRequired(role_names)
+
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not allowed(request.user):
-                raise PermissionDenied
+                raise refusal
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -1,11 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
     name = "tescforce.site"
 
     def ready(self) -> None:
+        from tescforce import roles, staff_tools
+
         from . import accounts_admin
 
         # Staff accounts: coordinators manage recruiter, hotline and prospecting accounts, nothing above.
         accounts_admin.register_admin()
+        staff_tools.register("dashboard", label=_("Pilotage"), url_name="staff:dashboard", order=10,
+                             allowed=lambda user: roles.has_role(user, roles.COORDINATORS, roles.PROSPECTING))

@@ -1,0 +1,65 @@
+"""Each staff member finds their tools from the admin, the footer and the 403 page, and never a link to a 403."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+TOOLS = {
+    "dashboard": "/pilotage/",
+    "hotline": "/pilotage/hotline/",
+    "desk": "/pilotage/sessions/",
+    "matching": "/pilotage/rapprochements/",
+    "prospecting": "/pilotage/prospection/agenda/",
+}
+EXPECTED = {
+    "coordinator": {"dashboard", "hotline", "desk", "matching", "prospecting"},
+    "hotline_agent": {"hotline", "desk"},
+    "prospecting_officer": {"dashboard", "prospecting"},
+    "recruiter_a": set(),
+}
+
+
+def _tool_links(body: str) -> set[str]:
+    match = re.search(r'<nav class="staff-tools".*?</nav>', body, re.S)
+    hrefs = set(re.findall(r'href="([^"]+)"', match.group(0))) if match else set()
+    return {key for key, url in TOOLS.items() if url in hrefs}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_the_admin_header_links_to_the_tools_the_person_may_open_and_each_opens(request, client_for, who):
+    client = client_for(request.getfixturevalue(who))
+    body = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert _tool_links(body) == EXPECTED[who]
+    for key in EXPECTED[who]:
+        assert client.get(TOOLS[key]).status_code == 200, key
+    for key in set(TOOLS) - EXPECTED[who]:
+        assert client.get(TOOLS[key]).status_code in (302, 403), key
+
+
+def test_the_footer_offers_the_same_tools(client_for, hotline_agent):
+    body = client_for(hotline_agent).get("/fr/").content.decode()
+    footer = body[body.index("<footer"):]
+    assert TOOLS["hotline"] in footer and TOOLS["desk"] in footer
+    assert f'href="{TOOLS["dashboard"]}"' not in footer
+
+
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("fr", "Cette page est réservée aux rôles : Coordinateurs, Chargés de prospection."),
+    ("en", "This page is for these roles: Coordinators, Prospecting officers."),
+])
+def test_the_403_page_says_which_roles_the_page_is_for_and_where_to_go(client_for, hotline_agent, language, sentence):
+    client = client_for(hotline_agent)
+    client.cookies["django_language"] = language
+    response = client.get(TOOLS["dashboard"], HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert sentence in body
+    assert f'href="{TOOLS["hotline"]}"' in body  # the way to what the account may open
+
+
+def test_anonymous_visitors_get_no_staff_tool(client):
+    body = client.get("/fr/").content.decode()
+    assert "/pilotage/" not in body
