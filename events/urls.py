@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<int:pk>.ics", views.session_ics, name="session_ics"),
     path("sessions/<int:pk>/reserver/", views.session_book, name="session_book"),
     path("sessions/<int:pk>/reserver/envoye/", views.book_sent, name="book_sent"),
+    path("sessions/<int:pk>/reserver/mon-espace/", views.space_book, name="space_book"),
     path("sessions/reservation/<str:token>/", views.book_confirm, name="book_confirm"),
     path("sessions/annulation/<str:token>/", views.booking_cancel, name="booking_cancel"),
     path("sessions/mon-espace/annuler/", views.space_cancel, name="space_cancel"),

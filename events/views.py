@@ -86,7 +86,16 @@ def _page(request, pk: int) -> dict:
 
 
 def _detail(request, pk: int, form: BookingForm, status: int = 200):
-    return render(request, "events/session_detail.html", {"page": _page(request, pk), "form": form}, status=status)
+    page = _page(request, pk)
+    context = {"page": page, "form": form}
+    # Someone signed in to Mon espace books in one click, or sees the booking they already hold.
+    person = get_space_candidate(request)
+    if person is not None:
+        context["space_person"] = person
+        context["my_registration"] = (Registration.objects.filter(
+            session_id=page["pk"], candidate=person,
+            status__in=(Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)).first())
+    return render(request, "events/session_detail.html", context, status=status)
 
 
 @require_GET
@@ -120,6 +129,25 @@ def session_book(request, pk):
             enqueue_on_commit(send_booking_link, candidate.pk, session.pk, translation.get_language())
     # The same answer whether the address is known or not.
     return redirect(reverse("events:book_sent", kwargs={"pk": session.pk}))
+
+
+@require_POST
+def space_book(request, pk):
+    """Book for the candidate signed in to Mon espace, in one click: no e-mail to type, no link to follow."""
+    session = _public_session(pk)
+    candidate = get_space_candidate(request)
+    if candidate is None:
+        messages.error(request, _("Votre session « Mon espace » a pris fin : réservez avec votre e-mail, "
+                                  "ou reconnectez-vous à votre espace."))
+        return redirect(session)
+    try:
+        registration = services.registration_book(session=session, candidate=candidate)
+    except BookingError as exc:
+        messages.error(request, exc.message)
+        return redirect(session)
+    return render(request, "events/book_done.html", {
+        "session": session, "registration": registration,
+        "position": selectors.waitlist_position(registration)})
 
 
 @require_GET

@@ -58,7 +58,8 @@ def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
     # To the desk: the site's footer leads staff to the dashboard, which lists the desk.
     page.get_by_role("link", name=re.compile(re.escape(tr("View site", lang)), re.I)).click()
     page.get_by_role("contentinfo").get_by_role("link", name=tr("Pilotage", lang), exact=True).click()
-    page.get_by_role("link", name=tr("Accueil des sessions", lang)).click()
+    page.get_by_role("navigation", name=tr("Outils du pilotage", lang)).get_by_role(
+        "link", name=tr("Accueil des sessions", lang)).click()
     page.get_by_role("link", name=re.compile(re.escape(title))).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     count = page.get_by_role("status").filter(has=page.locator("[data-count]"))
