@@ -11,9 +11,11 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     # Under pytest-xdist (make test runs `--dist loadgroup`), every test that talks to the real Redis runs
-    # on one worker: cache.clear() there empties the whole Redis database, queued tasks included.
+    # on one worker: cache.clear() there empties the whole Redis database, queued tasks included. First, so
+    # that pytest-xdist's own hook, which turns the mark into the test's group, sees it.
     for item in items:
         if item.get_closest_marker("celery_worker") or item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("redis"))
