@@ -211,22 +211,31 @@ def _restore_reference_rows() -> None:
 @pytest.fixture(autouse=True)
 def _data_migrations_after_flush(request):
     # A transactional test (live server, real concurrency) ends with a flush that empties the rows the
-    # data migrations made: roles and reference data. Put them back before it and after its flush.
+    # data migrations made: roles and reference data. Put them back before it (after it: pytest_runtest_teardown).
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
         return
-    blocker = request.getfixturevalue("django_db_blocker")
-
-    def put_back_after_the_flush():
-        # Registered before transactional_db, so it runs after that fixture's flush: the tests that follow
-        # on this worker (not only transactional ones) find the roles and reference rows again.
-        with blocker.unblock():
-            _put_back_data_migrations_rows()
-
-    request.addfinalizer(put_back_after_the_flush)
     request.getfixturevalue("transactional_db")
     _put_back_data_migrations_rows()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # Once a transactional test's teardown has flushed the database (after every fixture, ours included),
+    # put the roles and reference rows back, so that whatever runs next on this worker finds them.
+    yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _put_back_data_migrations_rows()
 
 
 def _put_back_data_migrations_rows():
