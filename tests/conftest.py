@@ -9,6 +9,8 @@ from . import factories
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
+# Set on a test whose transactional database was set up: its teardown flushes, and the rows come back after.
+TRANSACTIONAL_DB_USED = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -217,13 +219,8 @@ def _data_migrations_after_flush(request):
     if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
         return
     request.getfixturevalue("transactional_db")
+    request.node.stash[TRANSACTIONAL_DB_USED] = True
     _put_back_data_migrations_rows()
-
-
-def _is_transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))) or bool(
-        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -231,7 +228,8 @@ def pytest_runtest_teardown(item, nextitem):
     # Once a transactional test's teardown has flushed the database (after every fixture, ours included),
     # put the roles and reference rows back, so that whatever runs next on this worker finds them.
     yield
-    if _is_transactional(item):
+    # Only after a test whose transactional database was set up (a skipped one flushed nothing).
+    if item.stash.get(TRANSACTIONAL_DB_USED, False):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
