@@ -24,7 +24,19 @@ def _wants_figures(request: HttpRequest) -> bool:
     return bool(match and match.url_name and match.url_name.endswith(("_changelist", "_export")))
 
 
-class CompanyAdmin(companies_admin.CompanyAdmin):
+class _InterestColumns:
+    """The interested and referred counts (annotated by the selectors' figures), for companies and postings."""
+
+    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
+    def interested_col(self, obj):
+        return obj.fig_interested
+
+    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
+    def oriented_col(self, obj):
+        return obj.fig_oriented
+
+
+class CompanyAdmin(_InterestColumns, companies_admin.CompanyAdmin):
     resource_classes = [resources.CompanyResource]
     list_display = (*companies_admin.CompanyAdmin.list_display, "openings_col", "interested_col", "oriented_col",
                     "hired_col")
@@ -37,20 +49,13 @@ class CompanyAdmin(companies_admin.CompanyAdmin):
     def openings_col(self, obj):
         return obj.fig_openings
 
-    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
-    def interested_col(self, obj):
-        return obj.fig_interested
-
-    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
-    def oriented_col(self, obj):
-        return obj.fig_oriented
 
     @admin.display(description=_("recruté·es"), ordering="fig_hired")
     def hired_col(self, obj):
         return obj.fig_hired
 
 
-class JobPostingAdmin(companies_admin.JobPostingAdmin):
+class JobPostingAdmin(_InterestColumns, companies_admin.JobPostingAdmin):
     resource_classes = [resources.JobPostingResource]
     change_form_template = "candidates/admin/jobposting_change_form.html"
     list_display = (*companies_admin.JobPostingAdmin.list_display, "interested_col", "oriented_col")
@@ -67,13 +72,6 @@ class JobPostingAdmin(companies_admin.JobPostingAdmin):
 
     # --- columns ---
 
-    @admin.display(description=_("intéressé·es"), ordering="fig_interested")
-    def interested_col(self, obj):
-        return obj.fig_interested
-
-    @admin.display(description=_("orienté·es"), ordering="fig_oriented")
-    def oriented_col(self, obj):
-        return obj.fig_oriented
 
     @admin.display(description=_("candidat·es"))
     def shortlist_link(self, obj):
