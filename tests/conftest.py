@@ -5,7 +5,9 @@ from django.conf import settings as django_settings
 
 from tescforce import roles
 
-from . import factories
+from . import db_snapshot, factories
+
+db_snapshot.install()
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"

@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from . import db_snapshot
+
 
 def migrate(targets):
     """Migrate to `targets` and return the project state there."""
@@ -20,9 +22,13 @@ def migrate_to_latest() -> None:
 
 
 @contextmanager
-def migrated_back_to(targets) -> Iterator:
-    """Yield the historical apps at `targets`; migrate to the latest state again whatever happens."""
-    state = migrate(targets)
+def migrated_back_to(targets, *, nothing_written: bool = False) -> Iterator:
+    """Yield the historical apps at `targets`; migrate to the latest state again whatever happens.
+
+    `nothing_written`: the test has written nothing yet, so a saved copy of the database at `targets`
+    may replace it (see tests/db_snapshot.py).
+    """
+    state = db_snapshot.migrated_back(targets, migrate) if nothing_written else migrate(targets)
     try:
         yield state.apps
     finally:
