@@ -158,7 +158,7 @@ class CandidateAdminForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        taken = Candidate.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists()
+        taken = Candidate.objects.with_email(email).exclude(pk=self.instance.pk).exists()
         if taken:
             raise forms.ValidationError(_("Un·e candidat·e utilise déjà cet e-mail."))
         return email

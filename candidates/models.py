@@ -90,6 +90,17 @@ class CampaignFunding(models.Model):
         return f"{self.partner} → {self.campaign}"
 
 
+class CandidateQuerySet(models.QuerySet):
+    def with_email(self, email: str) -> "CandidateQuerySet":
+        """The person with this address, whatever its case, found through the unique index on lower(email).
+
+        `email__iexact` compares upper() of both sides, which that index cannot answer: PostgreSQL would read
+        the table in creation order instead. Unordered, so that `.first()` does not walk an index either.
+        """
+        return (self.alias(email_key=Lower("email")).filter(email_key=email.strip().lower())
+                .exclude(email="").order_by())
+
+
 class Candidate(models.Model):
     class Profile(models.TextChoices):
         RETRAINING = "retraining", _("En reconversion professionnelle")
@@ -180,6 +191,8 @@ class Candidate(models.Model):
                                                   editable=False)
     created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié·e le"), auto_now=True)
+
+    objects = CandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

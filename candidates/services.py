@@ -90,7 +90,7 @@ def link_email_claim(*, candidate: Candidate, purpose: str) -> bool:
 
 
 def _find_by_email(email: str) -> Candidate | None:
-    return Candidate.objects.filter(email__iexact=email.strip(), anonymised_at__isnull=True).first()
+    return Candidate.objects.with_email(email).filter(anonymised_at__isnull=True).first()
 
 
 def campaign_for_attribution(attribution: dict[str, str]) -> Campaign | None:
@@ -488,7 +488,7 @@ def job_interest_request(*, posting: JobPosting, email: str, language: str) -> N
     if not posting.is_open:
         raise CandidateError(_("Cette offre n'est plus ouverte."))
     candidate = (
-        Candidate.objects.filter(email__iexact=email.strip(), confirmed_at__isnull=False, anonymised_at__isnull=True)
+        Candidate.objects.with_email(email).filter(confirmed_at__isnull=False, anonymised_at__isnull=True)
         .only("pk")
         .first()
     )

@@ -245,7 +245,7 @@ def candidate_find_or_create_at_desk(*, first_name: str, last_name: str, email: 
                                      recorded_by) -> Candidate:
     """Return the candidate with this e-mail, or create one whose consent was given at the desk."""
     email = email.strip()
-    existing = Candidate.objects.filter(email__iexact=email, anonymised_at__isnull=True).first()
+    existing = Candidate.objects.with_email(email).filter(anonymised_at__isnull=True).first()
     if existing is not None:
         return existing
     try:
@@ -259,7 +259,7 @@ def candidate_find_or_create_at_desk(*, first_name: str, last_name: str, email: 
                          by=recorded_by)
     except IntegrityError:
         # Same e-mail typed at two desks at once.
-        return Candidate.objects.get(email__iexact=email)
+        return Candidate.objects.with_email(email).get()
     return candidate
 
 

@@ -123,8 +123,8 @@ def session_book(request, pk):
     if not form.is_valid():
         return _detail(request, pk, form, status=400)
     if not form.is_spam():
-        candidate = Candidate.objects.filter(email__iexact=form.cleaned_data["email"], anonymised_at__isnull=True,
-                                             confirmed_at__isnull=False).first()
+        candidate = Candidate.objects.with_email(form.cleaned_data["email"]).filter(
+            anonymised_at__isnull=True, confirmed_at__isnull=False).first()
         if candidate is not None and link_email_claim(candidate=candidate, purpose=f"book_session:{session.pk}"):
             enqueue_on_commit(send_booking_link, candidate.pk, session.pk, translation.get_language())
     # The same answer whether the address is known or not.

@@ -43,7 +43,7 @@ def candidates_matching_contact(*, email: str = "", phone: str = "") -> list[Can
     results: dict[int, Candidate] = {}
     living = Candidate.objects.filter(anonymised_at__isnull=True)
     if email:
-        for c in living.filter(email__iexact=email)[:5]:
+        for c in living.with_email(email)[:5]:
             results[c.pk] = c
     if phone:
         for c in living.filter(phone=phone)[:5]:
