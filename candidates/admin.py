@@ -277,7 +277,9 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
         parsed = search.normalise_query(search_term)
         if not parsed.usable:
             return super().get_search_results(request, queryset, search_term)
-        results = queryset.annotate(search_norm=search.search_expression())
+        # Erased people have no name, e-mail or phone left to find; leaving them out is also the condition
+        # of the partial trigram index, without which PostgreSQL reads every row (about 20 times slower).
+        results = queryset.filter(anonymised_at__isnull=True).annotate(search_norm=search.search_expression())
         for token in parsed.tokens:
             results = results.filter(search_norm__contains=token)
         return results, False
