@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, Max, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -178,8 +178,12 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     ]
 
     def get_queryset(self, request):
+        # Subqueries, not a GROUP BY over every prospect: only the page's rows compute them, and the
+        # changelist's count leaves them out.
+        meetings = Meeting.objects.filter(prospect=OuterRef("pk")).order_by()
         return super().get_queryset(request).annotate(
-            n_meetings=Count("meetings", distinct=True), last_meeting_at=Max("meetings__starts_at"))
+            n_meetings=Coalesce(Subquery(meetings.values("prospect").annotate(n=Count("pk")).values("n")), 0),
+            last_meeting_at=Subquery(meetings.order_by("-starts_at").values("starts_at")[:1]))
 
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -203,3 +203,22 @@ def test_a_refused_deletion_comes_back_with_the_reason_and_deletes_nothing(clien
     assert response.redirect_chain == [(url, 302)]
     assert [(m.level_tag, m.message) for m in response.context["messages"]] == [("error", "Suppression impossible.")]
     assert Settlement.objects.filter(pk=settlement.pk).exists()
+
+
+def test_prospect_list_counts_meetings_shows_the_last_one_and_sorts_by_count(client_for, prospecting_officer):
+    busy = factories.ProspectFactory(name="Ubiik")
+    quiet = factories.ProspectFactory(name="Cognitus")
+    factories.ProspectFactory(name="Wattnow")
+    last = timezone.now() - dt.timedelta(days=1)
+    for days in (30, 10):
+        factories.MeetingFactory(prospect=busy, starts_at=last - dt.timedelta(days=days))
+    factories.MeetingFactory(prospect=busy, starts_at=last)
+    factories.MeetingFactory(prospect=quiet)
+    client = client_for(prospecting_officer)
+    columns = client.get("/admin/prospecting/prospect/").context["cl"].list_display
+    page = client.get("/admin/prospecting/prospect/", {"o": f"-{columns.index('meeting_count')}"})
+    rows = {p.name: (p.n_meetings, p.last_meeting_at) for p in page.context["cl"].result_list}
+    assert rows["Ubiik"] == (3, last)
+    assert rows["Wattnow"] == (0, None)
+    assert rows["Cognitus"][0] == 1
+    assert [p.name for p in page.context["cl"].result_list] == ["Ubiik", "Cognitus", "Wattnow"]
