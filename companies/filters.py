@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from tescforce import page_cache
 from tescforce.text import Fold, fold
 
 from . import search
@@ -10,6 +11,20 @@ from .models import Company, JobFamily, JobPosting, Skill
 from .selectors import posting_cities
 
 YES = "1"
+
+
+def _filter_choices() -> dict:
+    """The board's cities, job families and skills: read once per version of the board's data, not per page.
+
+    One query each: looping over a queryset-backed field would first COUNT it, then read it through a
+    server-side cursor.
+    """
+    return {
+        "cities": posting_cities(),
+        "families": [(pk, f"{code} – {label}") for pk, code, label in
+                     JobFamily.objects.values_list("pk", "code", "label")],
+        "skills": list(Skill.objects.order_by(Fold("name"), "name").values_list("pk", "name")),
+    }
 
 
 class JobPostingFilter(django_filters.FilterSet):
@@ -49,20 +64,17 @@ class JobPostingFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = posting_cities()
+        choices = page_cache.cached_parts(("board",), "board-filter-choices", _filter_choices)
+        cities = list(choices["cities"])
         wanted = self.data.get("city") if self.data else None
         if wanted and wanted not in cities and len(wanted) <= 80 and "\x00" not in wanted:
             cities.append(wanted)  # a shared link to a city with no posting left: say "none", not "invalid"
         # Sorted as a reader expects, accents in place ("Écully" among the E).
         self.filters["city"].extra["choices"] = [(c, c) for c in sorted(cities, key=lambda c: (fold(c), c))]
-        # Fetch the reference lists in one query each: looping over a queryset-backed field would first
-        # COUNT it, then read it through a server-side cursor.
         families = self.form.fields["job_family"]
-        families.widget.choices = [("", families.empty_label), *(
-            (pk, f"{code} – {label}") for pk, code, label in JobFamily.objects.values_list("pk", "code", "label"))]
+        families.widget.choices = [("", families.empty_label), *choices["families"]]
         skills = self.form.fields["skill"]
-        skills.widget.choices = [("", skills.empty_label),
-                                 *Skill.objects.order_by(Fold("name"), "name").values_list("pk", "name")]
+        skills.widget.choices = [("", skills.empty_label), *choices["skills"]]
 
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value)

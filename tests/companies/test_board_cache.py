@@ -80,3 +80,15 @@ def test_board_works_when_the_cache_is_down(client, posting_a, monkeypatch, capl
     posting_a.save()  # the version cannot move: the save still succeeds
     assert "Titre modifié" in client.get("/fr/offres/").content.decode()
     assert "page cache" in caplog.text
+
+
+def test_filter_choices_are_read_once_per_version_of_the_data(client, posting_a, company_a):
+    client.get("/fr/offres/?city=Toulouse")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/fr/offres/?contract=cdi").status_code == 200  # another list: rendered afresh
+    reads = [q["sql"] for q in ctx.captured_queries]
+    assert not [sql for sql in reads if "DISTINCT" in sql or ' FROM "companies_jobfamily"' in sql
+                or (' FROM "companies_skill"' in sql and "WHERE" not in sql)], reads
+    factories.JobPostingFactory(company=company_a, title="Data analyst", city="Rodez")
+    board = client.get("/fr/offres/?contract=cdd").content.decode()
+    assert '<option value="Rodez">Rodez</option>' in board
