@@ -181,7 +181,11 @@ class Registration(models.Model):
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
         constraints = [models.UniqueConstraint(fields=["session", "candidate"], name="registration_once")]
-        indexes = [models.Index(fields=["session", "status", "created_at"], name="registration_queue_idx")]
+        indexes = [
+            models.Index(fields=["session", "status", "created_at"], name="registration_queue_idx"),
+            # The admin's list in its default order, a page at a time (no sort of every registration).
+            models.Index(fields=["created_at", "id"], name="registration_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate} @ {self.session} ({self.get_status_display()})"

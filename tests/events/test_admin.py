@@ -324,3 +324,25 @@ def test_messages_of_a_refused_save_are_dropped_with_it(client_for, coordinator,
     assert not list(response.context["messages"])
     assert Session.objects.get(pk=session.pk).capacity == 2
     assert Registration.objects.filter(session=session, status="waitlisted").count() == 1
+
+
+def test_registration_list_queries_do_not_grow_with_editions_or_bookings(client_for, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(coordinator)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/admin/events/registration/")
+        assert page.status_code == 200
+        return len(ctx.captured_queries)
+
+    factories.RegistrationFactory()
+    count()  # the first request of a session reads and caches more (security policy, permissions)
+    few = count()
+    for number in range(3, 8):
+        edition = factories.EditionFactory(number=number, name=f"Édition {number}")
+        for _ in range(3):
+            factories.RegistrationFactory(session=factories.SessionFactory(edition=edition))
+    assert count() == few
