@@ -16,11 +16,11 @@ class MatchingConfig(AppConfig):
         records.register_consent_withdrawn("matching.agenda", agenda.release_on_consent_withdrawn)
         events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
         records.register_export("matching", services.matches_export_part)
-        # Mon espace: the offers picked for the person, first on the page; their job-dating interviews.
-        space.register_section("offers", "matching/space_offers.html", get_context=space_views.offers_context,
-                               order=10, top=True)
+        # Mon espace, first on the page: the person's job-dating interviews to come, then the offers picked for them.
         space.register_section("interviews", "matching/space_interviews.html",
-                               get_context=space_views.interviews_context, order=20, top=True)
+                               get_context=space_views.interviews_context, order=10, top=True)
+        space.register_section("offers", "matching/space_offers.html", get_context=space_views.offers_context,
+                               order=20, top=True)
         # Job-dating slots go, and recruiters who had the schedule learn the slot is free (naming no one).
         erasure.register("matching.agenda", agenda.release_on_erasure, order=20)
         erasure.register("matching.matches", services.matches_erase, order=50)

@@ -314,7 +314,7 @@ def explanations_for(matches: list[Match]) -> dict[int, Explanation]:
 
 # --- the candidate's own side (Mon espace) ---------------------------------------------------------
 
-SPACE_OFFERS = 10  # how many offers "Offres pour vous" lists
+SPACE_OFFERS = 6  # how many offers "Offres pour vous" lists
 NAMED_SKILLS = 2  # skills named in a reason ("dont Python et SQL"); the rest are counted
 
 
@@ -339,20 +339,23 @@ def _skill_reasons(why: Explanation) -> list[str]:
     held, near = why.matched, why.near
     asked = len(held) + len(near) + len(why.missing)
     reasons = []
+    # Up to NAMED_SKILLS held skills are all named ("SQL et Python"); past that, some of them ("dont…").
+    some = len(held) > NAMED_SKILLS
+    values = {"held": len(held), "asked": asked, "names": _names(held)}
     if held and len(held) == asked:
-        reasons.append(ngettext("Vous avez la compétence demandée : %(names)s",
-                                "Vous avez les %(asked)s compétences demandées, dont %(names)s", asked)
-                       % {"asked": asked, "names": _names(held)})
+        reasons.append((ngettext("Vous avez la compétence demandée : %(names)s",
+                                 "Vous avez les %(asked)s compétences demandées : %(names)s", asked) if not some
+                        else _("Vous avez les %(asked)s compétences demandées, dont %(names)s")) % values)
     elif held:
-        reasons.append(ngettext("%(held)s de vos compétences sur %(asked)s demandée, dont %(names)s",
-                                "%(held)s de vos compétences sur %(asked)s demandées, dont %(names)s", asked)
-                       % {"held": len(held), "asked": asked, "names": _names(held)})
+        reasons.append((ngettext("%(held)s de vos compétences sur %(asked)s demandée : %(names)s",
+                                 "%(held)s de vos compétences sur %(asked)s demandées : %(names)s", asked) if not some
+                        else _("%(held)s de vos compétences sur %(asked)s demandées, dont %(names)s")) % values)
     if near:
         reasons.append(ngettext("Vous connaissez une compétence proche de %(names)s",
                                 "Vous connaissez des compétences proches de %(names)s", len(near))
-                       % {"names": _names(near)})
+                       % {"names": get_text_list(near, _("et"))})
     if why.nice_matched:
-        reasons.append(_("Un plus que vous avez : %(names)s") % {"names": _names(why.nice_matched)})
+        reasons.append(_("Un plus que vous avez : %(names)s") % {"names": get_text_list(why.nice_matched, _("et"))})
     return reasons
 
 
@@ -379,8 +382,9 @@ def _profile_reasons(candidate: Candidate, posting: JobPosting, points: dict[str
     if points["contract"] and candidate.contract_wanted != Candidate.Contract.ANY:
         reasons.append(_("%(contract)s : le contrat que vous cherchez") % {"contract": posting.get_contract_display()})
     elif not points["contract"]:
-        caveats.append(_("%(contract)s : un autre contrat que celui que vous cherchez")
-                       % {"contract": posting.get_contract_display()})
+        caveats.append(_("%(contract)s, alors que vous cherchez : %(wanted)s")
+                       % {"contract": posting.get_contract_display(),
+                          "wanted": candidate.get_contract_wanted_display()})
     if points["experience"] < full["experience"]:
         caveats.append(_("L'offre demande plus d'expérience que vous n'en indiquez"))
     if points["availability"] < full["availability"]:

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from candidates import tokens
 from candidates.models import Consent, JobInterest
 from companies.models import JobFamily, JobPosting, Skill
+from matching import selectors
 from matching import services as matching_services
 from matching.models import Interview, JobDatingAgenda
 from tests import factories
@@ -141,7 +142,7 @@ def test_the_offers_section_costs_the_same_queries_however_many_offers(client, w
     JobInterest.objects.create(candidate=world["person"], posting=world["best"], confirmed_at=timezone.now())
     with CaptureQueriesContext(connection) as many:
         body = space_page(client)
-    assert body.count("Pourquoi cette offre") == 7
+    assert body.count("Pourquoi cette offre") == selectors.SPACE_OFFERS == 6
     assert len(many.captured_queries) == len(few.captured_queries), [q["sql"] for q in many.captured_queries]
 
 
