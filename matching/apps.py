@@ -8,12 +8,16 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import records, space
+        from candidates import services as candidates_services
         from events import services as events_services
         from tescforce import erasure, permissions, scoping, staff_tools
 
         from . import agenda, selectors, services, signals, space_views, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
 
         records.register_consent_withdrawn("matching.agenda", agenda.release_on_consent_withdrawn)
+        # A confirmed e-mail makes the person matchable: their offers are ready when Mon espace opens.
+        candidates_services.on_candidate_confirmed(
+            "matching", lambda candidate: signals.schedule(candidate_ids=[candidate.pk]))
         events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
         records.register_export("matching", services.matches_export_part)
         # Mon espace, first on the page: the person's job-dating interviews to come, then the offers picked for them.

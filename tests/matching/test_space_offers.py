@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from candidates import services as candidates_services
 from candidates import tokens
 from candidates.models import Consent, JobInterest
 from companies.models import JobFamily, JobPosting, Skill
 from matching import selectors
 from matching import services as matching_services
-from matching.models import Interview, JobDatingAgenda
+from matching.models import Interview, JobDatingAgenda, Match
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,18 @@ def test_the_offers_section_costs_the_same_queries_however_many_offers(client, w
         body = space_page(client)
     assert body.count("Pourquoi cette offre") == selectors.SPACE_OFFERS == 6
     assert len(many.captured_queries) == len(few.captured_queries), [q["sql"] for q in many.captured_queries]
+
+
+def test_confirming_the_email_scores_the_person_at_once(django_capture_on_commit_callbacks):
+    # Confirmation is a conditional UPDATE (no post_save): a hook tells matching, so the offers are
+    # there when Mon espace opens, not after the nightly recompute.
+    posting = factories.JobPostingFactory(city="Toulouse")
+    person = factories.CandidateFactory(confirmed_at=None, city="Toulouse", mobility_toulouse=True)
+    matching_services.matches_recompute_all()
+    assert not Match.objects.filter(candidate=person).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert candidates_services.candidate_confirm(candidate=person)
+    assert Match.objects.filter(candidate=person, posting=posting).exists()
 
 
 # --- one click "ça m'intéresse" --------------------------------------------------------------------
