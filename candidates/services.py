@@ -3,6 +3,7 @@
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -168,12 +169,25 @@ def _send_to_known(candidate: Candidate, *, language: str, action: dict | None) 
     _enqueue_email(candidate=candidate, kind=kind, language=language, action=action)
 
 
+# Rooms above candidates react to a confirmed e-mail (matching scores the person at once); the UPDATE
+# below sends no post_save. They register from their AppConfig.ready(), candidates imports none.
+_CONFIRMED_HOOKS: dict[str, Callable[[Candidate], None]] = {}
+
+
+def on_candidate_confirmed(key: str, react: Callable[[Candidate], None]) -> None:
+    """Call `react(candidate)` after an e-mail is confirmed, the first time; registering a key again replaces it."""
+    _CONFIRMED_HOOKS[key] = react
+
+
 def candidate_confirm(*, candidate: Candidate) -> bool:
     """Mark the e-mail confirmed; return True the first time only (a conditional UPDATE decides)."""
     now = timezone.now()
     updated = Candidate.objects.filter(pk=candidate.pk, confirmed_at__isnull=True,
                                        anonymised_at__isnull=True).update(confirmed_at=now, last_activity_at=now)
     candidate.refresh_from_db()
+    if updated:
+        for react in _CONFIRMED_HOOKS.values():
+            react(candidate)
     return updated == 1
 
 

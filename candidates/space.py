@@ -5,7 +5,8 @@ Other apps extend the page without editing its templates, from their AppConfig.r
     space.register_section("relocation", "hotline/space_relocation.html",
                            get_context=lambda request, candidate: {...}, order=50)
         → the template is included on the Mon espace page, below the built-in panels, with
-          `candidate`, `request` and what get_context returns in its context.
+          `candidate`, `request` and what get_context returns in its context; with `top=True`,
+          above them (what the person comes for first: the offers picked for them).
     space.register_rows("registration", lambda candidate: Registration.objects.filter(candidate=candidate))
         → the rows of the page's "Mes sessions" list (none until a room registers them).
     space.register_row_action("registration", "events/space_cancel_button.html")
@@ -44,6 +45,7 @@ class Section:
     template_name: str
     get_context: Callable[[Any, Any], dict] | None
     order: int
+    top: bool = False
 
 
 _SECTIONS: dict[str, Section] = {}
@@ -52,8 +54,8 @@ _ROWS: dict[str, Callable[[Any], Any]] = {}
 
 
 def register_section(key: str, template_name: str, *, get_context: Callable[[Any, Any], dict] | None = None,
-                     order: int = 100) -> None:
-    _SECTIONS[key] = Section(key, template_name, get_context, order)
+                     order: int = 100, top: bool = False) -> None:
+    _SECTIONS[key] = Section(key, template_name, get_context, order, top)
 
 
 def register_row_action(kind: str, template_name: str) -> None:

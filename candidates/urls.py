@@ -14,6 +14,7 @@ urlpatterns = [
     path("offres/interet/<str:token>/", views.interest_confirm, name="interest_confirm"),
     path("offres/<slug:slug>/interet/", views.posting_interest, name="posting_interest"),
     path("offres/<slug:slug>/interet/envoye/", views.interest_sent, name="interest_sent"),
+    path("offres/<slug:slug>/interet/mon-espace/", views.space_interest, name="space_interest"),
     path("mon-espace/", views.space_request, name="space_request"),
     path("mon-espace/lien-envoye/", views.space_sent, name="space_sent"),
     path("mon-espace/lien/<str:token>/", views.space_enter, name="space_enter"),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -22,7 +23,7 @@ from companies.models import JobPosting
 from . import pending, selectors, services, space, tokens, wording
 from .forms import CvForm, EraseForm, LinkRequestForm, ProfileForm, RegistrationForm
 from .middleware import attribution, remember_attribution
-from .models import Campaign, Candidate, Consent, Erasure
+from .models import Campaign, Candidate, Consent, Erasure, JobInterest
 
 REGISTER_RATE = "20/h"
 LINK_RATE = "10/h"
@@ -161,12 +162,14 @@ def space_enter(request, token: str):
 
 @space.space_required
 def space_home(request, *, candidate):
-    sections = []
+    sections, top_sections = [], []
     for section in space.sections():
         context = {"candidate": candidate}
         if section.get_context is not None:
             context.update(section.get_context(request, candidate) or {})
-        sections.append(render_to_string(section.template_name, context, request=request))
+        html = render_to_string(section.template_name, context, request=request)
+        if html.strip():  # a section with nothing to say takes no room
+            (top_sections if section.top else sections).append(html)
     consents = {c.kind: c for c in candidate.consents.filter(withdrawn_at__isnull=True)}
     return render(request, "candidates/space/home.html", {
         "candidate": candidate,
@@ -175,6 +178,7 @@ def space_home(request, *, candidate):
         "registration_actions": space.row_actions("registration"),
         "interest_actions": space.row_actions("interest"),
         "sections": sections,
+        "top_sections": top_sections,
         "processing_consent": consents.get(Consent.Kind.PROCESSING),
         "shown_consent": consents.get(Consent.Kind.SHOWN_TO_RECRUITERS),
         # An agreement to an older text of the match consent no longer counts: offered again below.
@@ -310,6 +314,38 @@ def posting_interest(request, slug):
         pending.remember_email(request, form.cleaned_data["email"])
     # The same answer whether the address is known or not.
     return redirect(reverse("candidates:interest_sent", kwargs={"slug": posting.slug}))
+
+
+@require_POST
+def space_interest(request, slug):
+    """Record the signed-in candidate's interest in one click: no e-mail to type, no link to follow.
+
+    No confirmation step: the interest only tells the company's recruiters (and them only if the person
+    agreed to be shown), and the page says so next to the button.
+    """
+    posting = pages.public_posting(slug)
+    candidate = space.get_space_candidate(request)
+    if candidate is None:
+        messages.error(request, _("Votre session « Mon espace » a pris fin : indiquez votre e-mail, "
+                                  "ou reconnectez-vous à votre espace."))
+        return redirect(posting)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = posting.get_absolute_url()
+    already = JobInterest.objects.filter(candidate=candidate, posting=posting, confirmed_at__isnull=False).exists()
+    try:
+        with transaction.atomic():
+            services.job_interest_create(candidate=candidate, posting=posting)
+    except services.CandidateError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    if already:
+        messages.info(request, _("Vous aviez déjà signalé votre intérêt pour « %(title)s ».")
+                      % {"title": posting.title})
+    else:
+        messages.success(request, _("Votre intérêt pour l'offre « %(title)s » (%(company)s) est transmis.") % {
+            "title": posting.title, "company": posting.company.name})
+    return redirect(back)
 
 
 @require_GET

@@ -7,15 +7,24 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Rapprochement")
 
     def ready(self) -> None:
-        from candidates import records
+        from candidates import records, space
+        from candidates import services as candidates_services
         from events import services as events_services
         from tescforce import erasure, permissions, scoping, staff_tools
 
-        from . import agenda, selectors, services, signals, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
+        from . import agenda, selectors, services, signals, space_views, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
 
         records.register_consent_withdrawn("matching.agenda", agenda.release_on_consent_withdrawn)
+        # A confirmed e-mail makes the person matchable: their offers are ready when Mon espace opens.
+        candidates_services.on_candidate_confirmed(
+            "matching", lambda candidate: signals.schedule(candidate_ids=[candidate.pk]))
         events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
         records.register_export("matching", services.matches_export_part)
+        # Mon espace, first on the page: the person's job-dating interviews to come, then the offers picked for them.
+        space.register_section("interviews", "matching/space_interviews.html",
+                               get_context=space_views.interviews_context, order=10, top=True)
+        space.register_section("offers", "matching/space_offers.html", get_context=space_views.offers_context,
+                               order=20, top=True)
         # Job-dating slots go, and recruiters who had the schedule learn the slot is free (naming no one).
         erasure.register("matching.agenda", agenda.release_on_erasure, order=20)
         erasure.register("matching.matches", services.matches_erase, order=50)

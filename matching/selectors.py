@@ -8,16 +8,19 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from candidates.models import Candidate
+from candidates.models import Candidate, JobInterest
 from candidates.wording import holds_match_consent_q
 from companies.models import JobPosting, Skill
 from tescforce.scoping import scope_queryset
 
 from . import engine as matching
 from .incremental import Axis
-from .models import Interview, Match
+from .models import Interview, JobDatingAgenda, Match
 
 Stage = Candidate.Stage
 CANDIDATE_FIELDS = (
@@ -307,6 +310,130 @@ def explanations_for(matches: list[Match]) -> dict[int, Explanation]:
             nice_missing=named("nice_missing"), lowered=lowered,
         )
     return result
+
+
+# --- the candidate's own side (Mon espace) ---------------------------------------------------------
+
+SPACE_OFFERS = 6  # how many offers "Offres pour vous" lists
+NAMED_SKILLS = 2  # skills named in a reason ("dont Python et SQL"); the rest are counted
+
+
+@dataclass
+class Offer:
+    """A posting suggested to the candidate, with why and what to learn, in the reader's language."""
+
+    match: Match
+    posting: JobPosting
+    reasons: list[str]
+    caveats: list[str]
+    to_learn: list[str]
+    nice_to_learn: list[str]
+    interested: bool
+
+
+def _names(names: list[str]) -> str:
+    return get_text_list(names[:NAMED_SKILLS], _("et"))
+
+
+def _skill_reasons(why: Explanation) -> list[str]:
+    held, near = why.matched, why.near
+    asked = len(held) + len(near) + len(why.missing)
+    reasons = []
+    # Up to NAMED_SKILLS held skills are all named ("SQL et Python"); past that, some of them ("dont…").
+    some = len(held) > NAMED_SKILLS
+    values = {"held": len(held), "asked": asked, "names": _names(held)}
+    if held and len(held) == asked:
+        reasons.append((ngettext("Vous avez la compétence demandée : %(names)s",
+                                 "Vous avez les %(asked)s compétences demandées : %(names)s", asked) if not some
+                        else _("Vous avez les %(asked)s compétences demandées, dont %(names)s")) % values)
+    elif held:
+        reasons.append((ngettext("%(held)s de vos compétences sur %(asked)s demandée : %(names)s",
+                                 "%(held)s de vos compétences sur %(asked)s demandées : %(names)s", asked) if not some
+                        else _("%(held)s de vos compétences sur %(asked)s demandées, dont %(names)s")) % values)
+    if near:
+        reasons.append(ngettext("Vous connaissez une compétence proche de %(names)s",
+                                "Vous connaissez des compétences proches de %(names)s", len(near))
+                       % {"names": get_text_list(near, _("et"))})
+    if why.nice_matched:
+        reasons.append(_("Un plus que vous avez : %(names)s") % {"names": get_text_list(why.nice_matched, _("et"))})
+    return reasons
+
+
+def _profile_reasons(candidate: Candidate, posting: JobPosting, points: dict[str, int]
+                     ) -> tuple[list[str], list[str]]:
+    """Return (what fits, what fits less) about place, job, contract, experience, date and retraining."""
+    full = matching.MAX_POINTS
+    reasons, caveats = [], []
+    if points["place"] == full["place"]:
+        if posting.remote == JobPosting.Remote.FULL:
+            reasons.append(_("Poste en télétravail complet"))
+        elif candidate.city and matching.place_key(candidate.city) == matching.place_key(posting.city):
+            reasons.append(_("%(city)s, votre ville") % {"city": posting.city})
+        else:
+            reasons.append(_("%(city)s, dans votre zone de mobilité") % {"city": posting.city})
+    elif points["place"]:
+        reasons.append(_("%(city)s, avec du télétravail partiel") % {"city": posting.city})
+    else:
+        caveats.append(_("%(city)s est hors des lieux que vous avez choisis") % {"city": posting.city})
+    if points["job_family"] == full["job_family"]:
+        reasons.append(_("%(job)s : un métier que vous recherchez") % {"job": posting.job_family.label})
+    elif not points["job_family"]:
+        caveats.append(_("Ce métier n'est pas parmi ceux que vous recherchez"))
+    if points["contract"] and candidate.contract_wanted != Candidate.Contract.ANY:
+        reasons.append(_("%(contract)s : le contrat que vous cherchez") % {"contract": posting.get_contract_display()})
+    elif not points["contract"]:
+        caveats.append(_("%(contract)s, alors que vous cherchez : %(wanted)s")
+                       % {"contract": posting.get_contract_display(),
+                          "wanted": candidate.get_contract_wanted_display()})
+    if points["experience"] < full["experience"]:
+        caveats.append(_("L'offre demande plus d'expérience que vous n'en indiquez"))
+    if points["availability"] < full["availability"]:
+        caveats.append(_("Le poste commence avant la date où vous êtes disponible"))
+    if candidate.profile == Candidate.Profile.RETRAINING:
+        if posting.open_to_retraining:
+            reasons.append(_("Offre ouverte aux personnes en reconversion"))
+        else:
+            caveats.append(_("L'offre n'est pas ouverte aux personnes en reconversion"))
+    return reasons, caveats
+
+
+def offers_for_candidate(candidate: Candidate, *, limit: int = SPACE_OFFERS) -> list[Offer]:
+    """Return the candidate's best open postings with their reasons, in the active language.
+
+    Nothing for a candidate without the current match consent (the query checks it too). A fixed
+    number of queries, however many offers: matches with their postings, the postings' skills (2),
+    the skills' names, the candidate's interests among them.
+    """
+    today = timezone.localdate()
+    matches = list(
+        _visible_matches().filter(holds_match_consent_q("candidate_id"), candidate=candidate)
+        .filter(Q(posting__closes_on__isnull=True) | Q(posting__closes_on__gte=today))
+        .select_related("posting", "posting__company", "posting__job_family")
+        .defer("posting__description", "posting__search_vector", "posting__company__description",
+               "posting__company__description_fr", "posting__company__description_en")
+        .order_by("-score", "posting_id")[:limit])
+    if not matches:
+        return []
+    explained = explanations_for(matches)
+    interested = set(JobInterest.objects.filter(candidate=candidate, posting_id__in=[m.posting_id for m in matches])
+                     .values_list("posting_id", flat=True))
+    offers = []
+    for m in matches:
+        why = explained[m.pk]
+        points = {part["code"]: part["points"] for part in why.parts}
+        reasons, caveats = _profile_reasons(candidate, m.posting, points)
+        offers.append(Offer(match=m, posting=m.posting, reasons=_skill_reasons(why) + reasons, caveats=caveats,
+                            to_learn=why.missing + why.near, nice_to_learn=why.nice_missing,
+                            interested=m.posting_id in interested))
+    return offers
+
+
+def space_interviews(candidate: Candidate, *, agenda: JobDatingAgenda | None = None) -> list[Interview]:
+    """Return the candidate's interviews of published job-dating agendas still to come (or all of one agenda's)."""
+    qs = Interview.objects.filter(holds_match_consent_q("candidate_id"), candidate=candidate,
+                                  agenda__published_at__isnull=False)
+    qs = qs.filter(agenda=agenda) if agenda is not None else qs.filter(ends_at__gte=timezone.now())
+    return list(qs.select_related("agenda__session", "company", "posting").order_by("starts_at", "company_id"))
 
 
 def stored_rows(*, candidate_ids=None, posting_ids=None) -> dict[tuple[int, int], tuple[int, bool, bool]]:

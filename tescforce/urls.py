@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("", include("hotline.urls")),
     path("", include("companies.urls")),
     path("", include("events.urls")),
+    path("", include("matching.space_urls")),
     path("", include("showroom.urls")),
     prefix_default_language=True,
 )

@@ -48,6 +48,14 @@ def _usecase():
     return factories.UseCaseFactory(title="Jumeau numérique d'atelier")
 
 
+def _agenda_pk() -> int:
+    from django.utils import timezone
+
+    from matching.models import JobDatingAgenda
+
+    return JobDatingAgenda.objects.create(session=_session(), published_at=timezone.now()).pk
+
+
 def _registration_token(purpose: str, **fields) -> str:
     from events.links import make_link_token
 
@@ -80,6 +88,8 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "showroom:usecase_contact": lambda: {"slug": _usecase().slug},
     "candidates:posting_interest": lambda: {"slug": _posting().slug},
     "candidates:interest_sent": lambda: {"slug": _posting().slug},
+    "candidates:space_interest": lambda: {"slug": _posting().slug},
+    "matching:space_interviews_ics": lambda: {"pk": _agenda_pk()},
     "candidates:interest_confirm": lambda: {"token": _candidate_token("action", action="job_interest",
                                                                      posting=_posting().pk)},
     "candidates:confirm": lambda: {"token": _candidate_token("confirm", confirmed=False)},

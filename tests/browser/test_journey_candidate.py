@@ -1,4 +1,5 @@
-"""A candidate's whole life on the site, on a phone: register, confirm, book, show interest, erase."""
+"""A candidate's whole life on the site, on a phone: register, confirm, see the offers picked for them and why,
+show interest and book in one click, cancel, erase."""
 
 import re
 
@@ -25,7 +26,8 @@ def open_menu_link(page, lang: str, name: str):
 def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_phone(phone_journey, lang):
     reference_data()
     session = factories.SessionFactory(title="Job dating Albi", city="Albi")
-    factories.JobPostingFactory(title="Chef de projet logistique", city="Toulouse")
+    nearby = factories.JobPostingFactory(title="Chef de projet logistique", city="Toulouse")
+    later = factories.JobPostingFactory(title="Technicienne support", city="Toulouse")
     posting = factories.JobPostingFactory(title="Développeuse Python back-end", city="Montpellier",
                                           company=factories.CompanyFactory(name="Garrigue Logiciels"))
     email = f"lea.{lang}@example.org"
@@ -48,6 +50,7 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
         label=tr("Aucune dans le numérique", lang))
     page.get_by_label(tr("Toulouse et alentours", lang)).check()
     page.get_by_label(tr(str(wording.PROCESSING_TEXT), lang)).check()
+    page.get_by_label(tr(str(wording.MATCHED_TEXT), lang)).check()
     journey.step("registration form filled")
     page.get_by_role("button", name=tr("M'inscrire", lang)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("Consultez votre messagerie", lang))
@@ -63,7 +66,22 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     candidate.refresh_from_db()
     assert candidate.confirmed_at is not None
 
-    # A session: confirming signed them in to Mon espace, so booking is one click, no e-mail to type.
+    # Mon espace: confirming signed them in; the offers picked for them, each with its reasons, and one
+    # click to show interest (nothing to type).
+    open_menu_link(page, lang, tr("Mon espace", lang))
+    offers = page.get_by_role("region", name=tr("Offres pour vous", lang))
+    expect(offers).to_be_visible()
+    card = offers.get_by_role("article", name=nearby.title)
+    expect(card).to_contain_text(tr("%(city)s, votre ville", lang) % {"city": "Toulouse"})
+    expect(card).to_contain_text(tr("Pourquoi cette offre", lang))
+    journey.step("offers for me, with reasons")
+    card.get_by_role("button", name=re.compile(re.escape(tr("Ça m'intéresse", lang)))).click()
+    card = page.get_by_role("region", name=tr("Offres pour vous", lang)).get_by_role("article", name=nearby.title)
+    expect(card).to_contain_text(tr("Vous avez signalé votre intérêt", lang))
+    journey.step("interest shown in one click")
+    assert JobInterest.objects.get(candidate=candidate, posting=nearby).confirmed_at is not None
+
+    # A session: booking is one click too, no e-mail to type.
     open_menu_link(page, lang, tr("Sessions Numéric Emploi", lang))
     page.get_by_role("link", name=re.compile("Job dating Albi")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Job dating Albi")
@@ -73,7 +91,7 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     journey.step("seat booked in one click")
     assert Registration.objects.get(session=session, candidate=candidate).status == Registration.Status.CONFIRMED
 
-    # A job: the board's keyword search, the posting, "I am interested", the e-mailed link.
+    # A job found on the board: the keyword search, the posting, "I'm interested" in one click.
     open_menu_link(page, lang, tr("Offres d'emploi", lang))
     page.get_by_label(tr("Mots-clés", lang)).fill("python")
     page.get_by_role("button", name=tr("Rechercher", lang), exact=True).click()
@@ -83,6 +101,25 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     journey.step("search results")
     results.get_by_role("link", name=posting.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(posting.title)
+    expect(page.get_by_label(tr("Votre adresse e-mail", lang))).to_have_count(0)
+    page.get_by_role("button", name=tr("Ça m'intéresse", lang)).click()
+    shown = tr("Vous avez signalé votre intérêt pour cette offre le %(date)s.", lang).split("%(date)s")[0].strip()
+    expect(page.get_by_role("region", name=tr("Ce poste vous intéresse ?", lang))).to_contain_text(shown)
+    journey.step("interest from the posting page")
+    assert JobInterest.objects.filter(candidate=candidate, posting=posting).exists()
+
+    # Cancelling a booking: one click opens the confirmation, the second cancels.
+    open_menu_link(page, lang, tr("Mon espace", lang))
+    page.get_by_text(tr("Annuler ma réservation", lang)).first.click()
+    page.get_by_role("button", name=re.compile(re.escape(tr("Oui, annuler", lang)))).click()
+    cancelled = tr("Votre réservation est annulée. Merci d'avoir libéré votre place.", lang)
+    expect(page.get_by_text(cancelled)).to_be_visible()
+    journey.step("booking cancelled after a confirmation")
+    assert Registration.objects.get(session=session, candidate=candidate).status == Registration.Status.CANCELLED
+
+    # Signed out, interest goes through an e-mailed link.
+    page.context.clear_cookies()
+    journey.open(f"/{lang}/offres/{later.slug}/", "posting, signed out")
     sent = len(mail.outbox)
     page.get_by_label(tr("Votre adresse e-mail", lang)).fill(email)
     page.get_by_role("button", name=tr("Je suis intéressé·e", lang)).click()
@@ -92,7 +129,7 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     page.get_by_role("button", name=tr("Oui, je suis intéressé·e", lang)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("Intérêt confirmé", lang))
     journey.step("interest confirmed")
-    assert JobInterest.objects.filter(candidate=candidate, posting=posting).exists()
+    assert JobInterest.objects.filter(candidate=candidate, posting=later).exists()
 
     # Later, on another visit: "Mon espace" by an e-mailed link, then the erasure.
     page.context.clear_cookies()

@@ -84,3 +84,23 @@ def test_the_one_click_form_reads_in_english(client, person):
     page = client.get(f"/en/sessions/{session.pk}/").content.decode()
     assert "You are signed in to your space, Inès: the booking is in your name." in page
     assert "Book my seat" in page
+
+
+def test_cancelling_from_mon_espace_is_one_click_then_a_confirmation(client, person):
+    session = factories.SessionFactory(capacity=10, title="Atelier CV Albi")
+    _sign_in(client, person)
+    client.post(reverse("events:space_book", args=[session.pk]))
+    page = client.get(reverse("candidates:space_home")).content.decode()
+    # The first click only opens the confirmation (no request); the second, "Oui, annuler", cancels.
+    summary = page.split("<summary", 1)[1].split("</summary>", 1)[0]
+    assert "Annuler ma réservation" in summary and "Atelier CV Albi" in summary
+    confirm = page.split("</summary>", 1)[1].split("</details>", 1)[0]
+    assert reverse("events:space_cancel") in confirm and "Oui, annuler" in confirm
+    assert "Votre place pourra revenir à une autre personne." in confirm
+    response = client.post(reverse("events:space_cancel"), {
+        "registration": Registration.objects.get(candidate=person).pk, "next": reverse("candidates:space_home")},
+        follow=True)
+    assert "Votre réservation est annulée" in response.content.decode()
+    assert Registration.objects.get(candidate=person).status == Registration.Status.CANCELLED
+    english = client.get("/en/mon-espace/accueil/").content.decode()
+    assert "Oui, annuler" not in english
