@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("companies.urls")),
     path("", include("events.urls")),
     path("", include("showroom.urls")),
+    path("", include("alerts.urls")),
     prefix_default_language=True,
 )
 
