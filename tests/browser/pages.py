@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
+from alerts.services import unsubscribe_token
 from tescforce import roles
 from tests import factories
 
@@ -89,6 +90,7 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "candidates:space_enter": lambda: {"token": _candidate_token("space")},
     "candidates:campaign_link": lambda: {"code": "printemps-toulouse"},
     "hotline:relocation_space_enter": lambda: {"token": _candidate_token("space")},
+    "alerts:unsubscribe": lambda: {"token": unsubscribe_token(candidate=factories.CandidateFactory(), kind="offers")},
     "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
 }
 
