@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,7 +37,7 @@ def space_alerts(request, *, candidate):
                                     "désinscrire en un clic."))
     else:
         messages.success(request, _("Vous ne recevez aucune alerte."))
-    return redirect(reverse("candidates:space_home") + "#alerts-title")
+    return redirect("candidates:space_home")
 
 
 # A mail client's one-click unsubscribe (RFC 8058) posts without a cookie or CSRF token: the signed token

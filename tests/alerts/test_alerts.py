@@ -70,7 +70,7 @@ def test_a_signed_in_candidate_chooses_alerts_in_mon_espace(client):
     assert "Mes alertes" in page and "Sessions à venir à Albi" in page
 
     response = client.post("/fr/mon-espace/alertes/", {"offers": "weekly", "sessions": "immediate"})
-    assert response.status_code == 302 and response["Location"] == "/fr/mon-espace/accueil/#alerts-title"
+    assert response.status_code == 302 and response["Location"] == "/fr/mon-espace/accueil/"
     held = {s.kind: s.frequency for s in Subscription.objects.filter(candidate=candidate)}
     assert held == {"offers": "weekly", "sessions": "immediate"}
     page = client.get("/fr/mon-espace/accueil/").content.decode()
