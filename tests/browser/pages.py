@@ -75,6 +75,7 @@ BUILDERS: dict[str, Callable[[], dict]] = {
                                                              session=_session().pk)},
     "events:booking_cancel": lambda: {"token": _registration_token("cancel")},
     "events:survey": lambda: {"token": _registration_token("survey", status="attended")},
+    "events:messages_stop": lambda: {"token": _registration_token("stop")},
     "showroom:usecase_detail": lambda: {"slug": _usecase().slug},
     "showroom:usecase_sheet": lambda: {"slug": _usecase().slug},
     "showroom:usecase_sheet_pdf": lambda: {"slug": _usecase().slug},
