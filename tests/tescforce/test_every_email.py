@@ -42,12 +42,11 @@ BOTH = ("fr", "en")
 def discovered_templates() -> set[str]:
     """Every e-mail template prefix of the project (`<templates>/<prefix>_body.txt`), tests' own aside."""
     found = set()
-    for body in ROOT.glob("**/templates/**/*_body.txt"):
-        relative = body.relative_to(ROOT)
-        if relative.parts[0] in {"tests", ".venv", "var", "node_modules"}:
-            continue
-        inside = relative.parts[relative.parts.index("templates") + 1:]
-        found.add("/".join(inside)[: -len("_body.txt")])
+    tops = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name not in {"tests", "var"}]
+    for body in (b for top in tops for b in top.rglob("*_body.txt")):
+        parts = body.relative_to(ROOT).parts
+        if "templates" in parts:
+            found.add("/".join(parts[parts.index("templates") + 1:])[: -len("_body.txt")])
     return found
 
 
