@@ -27,7 +27,7 @@ def message_id_for(message: MessageSent) -> str:
 
 
 def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None,
-          headers: dict | None = None, connection=None) -> None:
+          headers: dict | None = None, connection=None, unsubscribe_url: str | None = None) -> None:
     attachments = ()
     if attach_session is not None:
         attachments = [(f"session-{attach_session.pk}.ics", ical.sessions_calendar([attach_session]),
@@ -35,7 +35,7 @@ def _send(*, subject: str, template: str, context: dict, to: str, attach_session
     # Called inside the recipient's translation.override: the active language is theirs.
     send_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
                    to=[to], language=translation.get_language(), attachments=attachments, headers=headers,
-                   connection=connection)
+                   connection=connection, unsubscribe_url=unsubscribe_url)
 
 
 def _language(candidate) -> str:
@@ -104,8 +104,12 @@ def send_candidate_message(*, registration: Registration, kind: str, headers: di
         else:
             context["cancel_url"] = _absolute(reverse("events:booking_cancel", kwargs={
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)}))
+        # One click stops the messages still to come for this booking (RFC 8058), the booking itself stays.
+        stop_url = _absolute(reverse("events:messages_stop", kwargs={
+            "token": make_link_token(purpose="stop", registration_id=registration.pk)}))
         _send(subject=subjects[kind] % {"title": session.title}, template="events/email/candidate_message",
-              context=context, to=registration.candidate.email, headers=headers, connection=connection)
+              context=context, to=registration.candidate.email, headers=headers, connection=connection,
+              unsubscribe_url=stop_url)
 
 
 def send_recruiter_reminder(*, recruiter, session: Session, kind: str, headers: dict | None = None,

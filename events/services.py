@@ -525,6 +525,30 @@ def after_session_send_due(*, now: dt.datetime | None = None) -> int:
         kind__in=[MessageSent.Kind.SURVEY, MessageSent.Kind.NO_SHOW], state=MessageSent.State.PENDING))
 
 
+# The messages that follow a booking (reminders, survey, no-show message): any of them carries a one-click
+# unsubscribe (RFC 8058) that stops those still to come for that booking.
+FOLLOW_UP_KINDS = (MessageSent.Kind.D7, MessageSent.Kind.D1, MessageSent.Kind.SURVEY, MessageSent.Kind.NO_SHOW)
+
+
+def registration_messages_stop(*, registration: Registration) -> int:
+    """Stop the reminders and after-session messages of a booking not sent yet; return how many were stopped.
+
+    Each becomes a `dropped` outbox row, which the unique (registration, kind) keeps from ever being recorded
+    again; one already recorded but not yet claimed is dropped too. Again, it changes nothing.
+    """
+    stopped = MessageSent.objects.filter(registration=registration, kind__in=FOLLOW_UP_KINDS,
+                                         state=MessageSent.State.PENDING).update(state=MessageSent.State.DROPPED)
+    for kind in FOLLOW_UP_KINDS:
+        try:
+            with transaction.atomic():
+                MessageSent.objects.create(session_id=registration.session_id, kind=kind, registration=registration,
+                                           state=MessageSent.State.DROPPED)
+        except IntegrityError:
+            continue  # recorded already: sent, being sent, or stopped
+        stopped += 1
+    return stopped
+
+
 def messages_sweep(*, limit: int = 500) -> int:
     """Send the messages whose sender was lost: pending or claimed for longer than the lease.
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("sessions/annulation/<str:token>/", views.booking_cancel, name="booking_cancel"),
     path("sessions/mon-espace/annuler/", views.space_cancel, name="space_cancel"),
     path("sessions/avis/<str:token>/", views.survey, name="survey"),
+    path("sessions/messages/arret/<str:token>/", views.messages_stop, name="messages_stop"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -218,6 +219,25 @@ def booking_cancel(request, token):
         registration.refresh_from_db()
     return render(request, "events/booking_cancel.html", {"registration": registration,
                                                           "session": registration.session})
+
+
+# A mail client's one-click unsubscribe (RFC 8058) posts without a cookie or CSRF token: the signed token in
+# the address is what allows it. GET only shows the confirmation, so a link checker stops nothing.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def messages_stop(request, token):
+    try:
+        registration_id = read_link_token(token, purpose="stop")
+    except signing.BadSignature:
+        return _bad_link(request)
+    registration = Registration.objects.select_related("session").filter(
+        pk=registration_id, candidate__anonymised_at__isnull=True).first()
+    if registration is None:
+        return _bad_link(request, status=404)
+    stopped = request.method == "POST"
+    if stopped:
+        services.registration_messages_stop(registration=registration)
+    return render(request, "events/messages_stop.html", {"session": registration.session, "stopped": stopped})
 
 
 def _space_candidate(request):

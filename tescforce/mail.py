@@ -1,9 +1,15 @@
 """Every e-mail the platform sends is built here, from templates, in the recipient's language.
 
 `template` is a prefix: `<prefix>_subject.txt` gives the subject (unless the caller composes it and passes
-`subject`), `<prefix>_body.txt` the plain-text body and, when it exists, `<prefix>_body.html` an HTML part.
+`subject`), `<prefix>_body.txt` the plain-text body and `<prefix>_body.html`, when it exists, the HTML part.
+Every message has both parts in one layout: the text body gets the common footer of
+`tescforce/email/layout.txt`; the HTML part is `<prefix>_body.html` (which extends
+`tescforce/email/layout.html`) or, without one, the text body set in that layout (paragraphs, links).
+The layout is real text with a `lang` attribute, readable without images.
 Each message carries `Content-Language`, a `Message-ID` on the site's own domain (SITE_URL) and, when
-DEFAULT_REPLY_TO_EMAIL is set, a `Reply-To`. `build_templated` returns the message unsent (the events
+DEFAULT_REPLY_TO_EMAIL is set, a `Reply-To`. A recurring message the person chose passes `unsubscribe_url`:
+it gets the one-click unsubscribe headers of RFC 8058 and the link in both footers.
+`build_templated` returns the message unsent (the events
 outbox claims a row, then sends, then marks it; the job-dating agenda sends after its commit);
 `send_templated` builds and sends, raising when the mail server refuses, so that callers can retry.
 Nothing here logs an address.
@@ -18,6 +24,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.html import escape, urlize
+from django.utils.safestring import SafeString, mark_safe
+
+TEXT_LAYOUT = "tescforce/email/layout.txt"
+HTML_LAYOUT = "tescforce/email/layout.html"
 
 
 def site_domain() -> str:
@@ -49,11 +60,26 @@ def render_text(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-def _html_body(template: str, context: dict) -> str | None:
+def text_to_html(text: str) -> SafeString:
+    """Return a plain-text body as HTML: escaped, one paragraph per blank-line block, addresses as links."""
+    paragraphs = [block.strip("\n") for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+    html = []
+    for block in paragraphs:
+        lines = [urlize(escape(line), autoescape=False) for line in block.split("\n")]
+        html.append(f"<p>{'<br>'.join(lines)}</p>")
+    return mark_safe("\n".join(html))  # every line was escaped above
+
+
+def _layout_context(context: dict, unsubscribe_url: str | None, reply_to: list[str] | None) -> dict:
+    return {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url,
+            "team_address": reply_to[0] if reply_to else ""}
+
+
+def _html_body(template: str, context: dict, text_body: str) -> str:
     try:
         html = get_template(f"{template}_body.html")
     except TemplateDoesNotExist:
-        return None
+        return get_template(HTML_LAYOUT).render({**context, "text_content": text_to_html(text_body)})
     return html.render(context)
 
 
@@ -69,24 +95,30 @@ def build_templated(
     headers: dict | None = None,
     from_email: str | None = None,
     connection=None,
+    unsubscribe_url: str | None = None,
 ) -> EmailMultiAlternatives:
     """Render the e-mail `template` in `language` (the site's default when None) and return it unsent."""
     language = _language(language)
+    if reply_to is None:
+        reply_to = [settings.DEFAULT_REPLY_TO_EMAIL] if settings.DEFAULT_REPLY_TO_EMAIL else None
+    context = _layout_context(context, unsubscribe_url, reply_to)
     with translation.override(language):
         if subject is None:
             subject = render_text(f"{template}_subject.txt", context)
         subject = one_line(subject)
-        body = render_text(f"{template}_body.txt", context)
-        html = _html_body(template, context)
-    if reply_to is None:
-        reply_to = [settings.DEFAULT_REPLY_TO_EMAIL] if settings.DEFAULT_REPLY_TO_EMAIL else None
+        text = render_text(f"{template}_body.txt", context)
+        body = render_text(TEXT_LAYOUT, {**context, "text_content": text.rstrip() + "\n"})
+        html = _html_body(template, {**context, "subject": subject}, text)
+    extra = {"Content-Language": language, "Message-ID": message_id()}
+    if unsubscribe_url:
+        # RFC 8058: a mail client unsubscribes with one POST to this address, the person signed in or not.
+        extra.update({"List-Unsubscribe": f"<{unsubscribe_url}>",
+                      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=from_email or settings.DEFAULT_FROM_EMAIL, to=list(to),
-        reply_to=reply_to, connection=connection,
-        headers={"Content-Language": language, "Message-ID": message_id(), **(headers or {})},
+        reply_to=reply_to, connection=connection, headers={**extra, **(headers or {})},
     )
-    if html is not None:
-        message.attach_alternative(html, "text/html")
+    message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message

@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "events",
     "hotline",
     "matching",
+    # Alerts a candidate chose (offers from matching, sessions from events): above both.
+    "alerts",
     "showroom",
     "prospecting",
     # The site on top: home, dashboard, staff accounts admin, demo data (imports every app above).
@@ -425,6 +427,9 @@ CELERY_BEAT_SCHEDULE["prospecting-daily-reminders"] = {
 # Matching: recompute every match and remove the stale ones, nightly (saves recompute their own rows at once).
 CELERY_BEAT_SCHEDULE["matching-nightly-recompute"] = {
     "task": "matching.tasks.matches_recompute_nightly", "schedule": crontab(minute="40", hour="3")}
+
+# Alerts: every hour, the offers and sessions alerts that are due (immediate ones each pass, weekly ones a week on).
+CELERY_BEAT_SCHEDULE["alerts-send-due"] = {"task": "alerts.tasks.send_due_alerts", "schedule": crontab(minute="15")}
 
 # Housekeeping, nightly: expired sessions (Django's clearsessions; they keep what a visitor left in them) and
 # login records (django-axes attempts and access logs: usernames, addresses, browsers) older than

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("matching.space_urls")),
     path("", include("showroom.urls")),
+    path("", include("alerts.urls")),
     prefix_default_language=True,
 )
 

@@ -33,7 +33,8 @@ SITEMAPS = {"pages": PagesSitemap, **JOB_SITEMAPS, **SESSION_SITEMAPS, **SHOWROO
 
 # Staff tools, signed links and personal pages are nobody's search result; the sitemap says what is.
 ROBOTS_DISALLOW = ("/admin/", "/pilotage/", "/healthz/", "/readyz/", "/i18n/",
-                   "/fr/mon-espace/", "/en/mon-espace/", "/fr/action/", "/en/action/")
+                   "/fr/mon-espace/", "/en/mon-espace/", "/fr/action/", "/en/action/",
+                   "/fr/alertes/", "/en/alertes/")
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
+from alerts.services import unsubscribe_token
 from tescforce import roles
 from tests import factories
 
@@ -82,6 +83,7 @@ BUILDERS: dict[str, Callable[[], dict]] = {
                                                              session=_session().pk)},
     "events:booking_cancel": lambda: {"token": _registration_token("cancel")},
     "events:survey": lambda: {"token": _registration_token("survey", status="attended")},
+    "events:messages_stop": lambda: {"token": _registration_token("stop")},
     "showroom:usecase_detail": lambda: {"slug": _usecase().slug},
     "showroom:usecase_sheet": lambda: {"slug": _usecase().slug},
     "showroom:usecase_sheet_pdf": lambda: {"slug": _usecase().slug},
@@ -99,6 +101,7 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "candidates:space_enter": lambda: {"token": _candidate_token("space")},
     "candidates:campaign_link": lambda: {"code": "printemps-toulouse"},
     "hotline:relocation_space_enter": lambda: {"token": _candidate_token("space")},
+    "alerts:unsubscribe": lambda: {"token": unsubscribe_token(candidate=factories.CandidateFactory(), kind="offers")},
     "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
 }
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-ROOMS = ["hotline", "matching"]
+ROOMS = ["hotline", "matching", "alerts"]
 ENTRY = re.compile(r'\n(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
                    r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)')
 

@@ -21,7 +21,9 @@ TEMPLATES = {
 def templates(settings):
     settings.TEMPLATES = [{
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", TEMPLATES)]},
+        # The test templates, then the apps' own (the common layout).
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", TEMPLATES),
+                                "django.template.loaders.app_directories.Loader"]},
     }]
 
 
@@ -29,7 +31,7 @@ def test_the_subject_is_rendered_in_the_recipients_language_on_one_line(template
     message = send_templated(template="mailtest/hello", context={"name": "Ann"}, to=["ann@example.org"],
                              language="en")
     assert message.subject == "Confirm your registration with Tesc Force (Ann)"
-    assert mail.outbox[0].body == "Bonjour Ann\n"
+    assert mail.outbox[0].body.startswith("Bonjour Ann\n\n-- \n")
     assert mail.outbox[0].extra_headers["Content-Language"] == "en"
 
 
@@ -40,12 +42,38 @@ def test_an_html_template_adds_an_html_part(templates):
     assert "text/html" in sent.message().as_string()
 
 
-def test_without_an_html_template_the_message_is_plain_text(templates):
+def test_without_an_html_template_the_text_is_set_in_the_common_layout(templates, settings):
+    settings.SITE_URL = "https://tescforce.example"
     send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language=None)
     sent = mail.outbox[0]
-    assert sent.alternatives == []
-    assert sent.message().get_content_type() == "text/plain"
+    assert sent.message().get_content_type() == "multipart/alternative"
+    html = sent.alternatives[0][0]
+    assert '<html lang="fr">' in html
+    assert "<p>Texte seul</p>" in html
+    assert '<a href="https://tescforce.example/"' in html
     assert sent.extra_headers["Content-Language"] == "fr"  # the site's language when none is given
+
+
+def test_a_text_body_becomes_escaped_paragraphs_with_live_links(templates):
+    TEMPLATES["mailtest/links_body.txt"] = "Bonjour <Ann> & Bo,\n\nVotre lien :\nhttps://tescforce.example/fr/x/?a=1&b=2\n"
+    send_templated(template="mailtest/links", subject="Lien", context={}, to=["ann@example.org"], language="en")
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<p>Bonjour &lt;Ann&gt; &amp; Bo,</p>" in html
+    assert '<p>Votre lien :<br><a href="https://tescforce.example/fr/x/?a=1&amp;b=2">' in html
+    assert '<html lang="en">' in html
+
+
+def test_an_unsubscribe_address_gives_the_one_click_headers_and_the_footer_link(templates):
+    url = "https://tescforce.example/fr/alertes/desinscription/abc/"
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr", unsubscribe_url=url)
+    sent = mail.outbox[0]
+    headers = sent.message()
+    assert headers["List-Unsubscribe"] == f"<{url}>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert url in sent.body
+    assert f'href="{url}"' in sent.alternatives[0][0]
+    send_templated(template="mailtest/plain", context={}, to=["ann@example.org"], language="fr")
+    assert mail.outbox[1].message()["List-Unsubscribe"] is None
 
 
 @override_settings(SITE_URL="https://emploi.tescforce.example:8443")
@@ -95,7 +123,7 @@ def test_plain_text_parts_show_what_was_typed_and_the_html_part_escapes_it(templ
     message = send_templated(template="mailtest/hello", context={"name": name}, to=["ann@example.org"],
                              language="fr")
     assert message.subject == f"Confirmez votre inscription à Tesc Force ({name})"
-    assert message.body == f"Bonjour {name}\n"
+    assert message.body.startswith(f"Bonjour {name}\n")
     html = message.alternatives[0][0]
     assert "R&amp;D &lt;Lead&gt; &quot;Data&quot;" in html
 

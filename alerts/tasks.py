@@ -1,0 +1,9 @@
+from tescforce.tasks import retrying_task
+
+from . import services
+
+
+@retrying_task
+def send_due_alerts() -> dict[str, int]:
+    """Hourly: send the alerts that are due (immediate ones every pass, weekly ones once a week)."""
+    return services.alerts_send_due()
