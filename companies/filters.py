@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from tescforce import translated
 from tescforce.text import Fold, fold
 
 from . import search
@@ -59,7 +60,8 @@ class JobPostingFilter(django_filters.FilterSet):
         # COUNT it, then read it through a server-side cursor.
         families = self.form.fields["job_family"]
         families.widget.choices = [("", families.empty_label), *(
-            (pk, f"{code} – {label}") for pk, code, label in JobFamily.objects.values_list("pk", "code", "label"))]
+            (family.pk, f"{family.code} – {translated.text(family, 'label')}")
+            for family in JobFamily.objects.only("pk", "code", "label", "label_en"))]
         skills = self.form.fields["skill"]
         skills.widget.choices = [("", skills.empty_label),
                                  *Skill.objects.order_by(Fold("name"), "name").values_list("pk", "name")]

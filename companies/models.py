@@ -46,6 +46,8 @@ class JobFamily(models.Model):
 
     code = models.CharField(_("code ROME"), max_length=5, unique=True)
     label = models.CharField(_("libellé"), max_length=150)
+    label_en = models.CharField(_("libellé en anglais"), max_length=150, blank=True,
+                                help_text=_("Montré aux visiteurs du site en anglais ; vide : le libellé français."))
 
     class Meta:
         ordering = ["code"]
@@ -203,11 +205,20 @@ class JobPosting(models.Model):
         Company, on_delete=models.PROTECT, related_name="postings", verbose_name=_("entreprise")
     )
     title = models.CharField(_("intitulé"), max_length=150)
+    title_en = models.CharField(
+        _("intitulé en anglais"), max_length=150, blank=True,
+        help_text=_("Facultatif. Montré sur le site en anglais ; vide : l'intitulé français, signalé « en français »."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=180, unique=True)
     job_family = models.ForeignKey(
         JobFamily, on_delete=models.PROTECT, related_name="postings", verbose_name=_("métier (ROME)")
     )
     description = models.TextField(_("description"))
+    description_en = models.TextField(
+        _("description en anglais"), blank=True,
+        help_text=_("Facultatif. Montrée sur le site en anglais ; vide : la description française, signalée "
+                    "« en français »."),
+    )
     skills_required = models.ManyToManyField(
         Skill, blank=True, related_name="required_by", verbose_name=_("compétences requises")
     )

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from tescforce import page_cache
+from tescforce import page_cache, translated
 
 from .forms import InterestForm
 from .models import JobPosting
@@ -30,7 +30,8 @@ def _page(request, slug: str) -> dict:
         posting = public_posting(slug)
         context = {"posting": posting, "company": posting.company}
         return {
-            "slug": posting.slug, "title": posting.title, "city": posting.city, "is_open": posting.is_open,
+            "slug": posting.slug, "title": translated.text(posting, "title"), "city": posting.city,
+            "is_open": posting.is_open,
             "company_name": posting.company.name,
             "main": render_to_string("companies/_posting_main.html", context, request),
             "company_card": render_to_string("companies/_company_card.html", context, request),

@@ -115,8 +115,10 @@ def job_posting_duplicate(*, posting: JobPosting, by: AbstractBaseUser | None) -
     copy = JobPosting(
         company_id=posting.company_id,
         title=posting.title,
+        title_en=posting.title_en,
         job_family_id=posting.job_family_id,
         description=posting.description,
+        description_en=posting.description_en,
         contract=posting.contract,
         city=posting.city,
         postcode=posting.postcode,
