@@ -177,7 +177,7 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     search_fields = ("title", "company__name", "city")
     date_hierarchy = "published_at"
     autocomplete_fields = ("company", "job_family", "skills_required", "skills_nice")
-    readonly_fields = ("slug", "published_at", "created_by", "created_at", "updated_at")
+    readonly_fields = ("slug", "published_at", "ended_at", "created_by", "created_at", "updated_at")
     actions = ["duplicate", "publish", "mark_filled", "close"]
     fieldsets = (
         (None, {"fields": ("company", "title", "job_family", "status")}),
@@ -190,7 +190,7 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
         (_("Lieu"), {"fields": ("city", "postcode", "remote")}),
         (_("Compétences"), {"fields": ("skills_required", "skills_nice")}),
         (_("Conditions"), {"fields": ("salary_min", "salary_max", "open_to_retraining")}),
-        (_("Dates"), {"fields": ("closes_on", "published_at")}),
+        (_("Dates"), {"fields": ("closes_on", "published_at", "ended_at")}),
         (_("Suivi"), {"fields": ("slug", "created_by", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

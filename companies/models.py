@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -237,6 +239,7 @@ class JobPosting(models.Model):
     start_date = models.DateField(_("date de prise de poste"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("pourvue ou clôturée le"), null=True, blank=True)
     closes_on = models.DateField(_("date de clôture"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -298,3 +301,17 @@ class JobPosting(models.Model):
         return self.status == self.Status.PUBLISHED and (
             self.closes_on is None or self.closes_on >= timezone.localdate()
         )
+
+    def ended_on(self) -> dt.date | None:
+        """Return the day candidates stopped being able to apply (filled, closed, or its closing date passed)."""
+        if self.status in (self.Status.FILLED, self.Status.CLOSED):
+            when = self.ended_at or self.updated_at
+            return timezone.localdate(when) if when else self.closes_on
+        if self.status == self.Status.PUBLISHED and self.closes_on and self.closes_on < timezone.localdate():
+            return self.closes_on
+        return None
+
+    def is_gone(self, *, after_days: int) -> bool:
+        """Return True once the posting ended more than `after_days` days ago (its page then answers 410)."""
+        ended = self.ended_on()
+        return ended is not None and (timezone.localdate() - ended).days > after_days
