@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
 
+from tescforce.text import Fold
+
 from .validators import validate_siret
 
 
@@ -35,7 +37,8 @@ class Skill(models.Model):
     related = models.ManyToManyField("self", blank=True, verbose_name=_("compétences proches"))
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("compétence")
         verbose_name_plural = _("compétences")
 
@@ -95,7 +98,8 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("entreprise")
         verbose_name_plural = _("entreprises")
 
@@ -170,7 +174,8 @@ class Partner(models.Model):
     city = models.CharField(_("ville"), max_length=80, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from companies.models import JobFamily
+from showroom.models import Sector
 from tescforce import translated
 from tescforce.reference_data import ROME_JOB_FAMILIES, ROME_JOB_FAMILIES_EN
 from tests import factories
@@ -132,3 +133,13 @@ def test_shown_reads_both_kinds_of_translated_fields():
     with translation.override("fr"):
         assert translated.shown(session, "title") == translated.Shown("Atelier")
         assert str(translated.mark(translated.shown(session, "title"))) == ""
+
+
+def test_reference_names_sort_with_accents_in_place_in_lists_and_admin_filters(client_for, coordinator):
+    for name, slug in (("Énergie", "energie-t"), ("Éducation", "education-t"), ("Finance", "finance-t"),
+                       ("Aéronautique", "aero-t"), ("Transport", "transport-t")):
+        Sector.objects.update_or_create(slug=slug, defaults={"name": name, "name_fr": name})
+    names = [s.name for s in Sector.objects.filter(slug__endswith="-t")]
+    assert names == ["Aéronautique", "Éducation", "Énergie", "Finance", "Transport"]
+    html = client_for(coordinator).get("/admin/showroom/usecase/").content.decode()
+    assert html.index("Éducation") < html.index("Énergie") < html.index("Finance") < html.index("Transport")
