@@ -7,6 +7,8 @@ import re
 import pytest
 from django.utils import translation
 
+from candidates.models import JobInterest
+from candidates.tokens import make_token
 from companies.models import JobFamily
 from showroom.models import Sector
 from tescforce import translated
@@ -143,3 +145,16 @@ def test_reference_names_sort_with_accents_in_place_in_lists_and_admin_filters(c
     assert names == ["Aéronautique", "Éducation", "Énergie", "Finance", "Transport"]
     html = client_for(coordinator).get("/admin/showroom/usecase/").content.decode()
     assert html.index("Éducation") < html.index("Énergie") < html.index("Finance") < html.index("Transport")
+
+
+def test_mon_espace_lists_bookings_and_interests_in_english(client):
+    candidate = factories.CandidateFactory()
+    session = factories.SessionFactory(title="Job dating cybersécurité", title_en="Cybersecurity job dating")
+    factories.RegistrationFactory(session=session, candidate=candidate)
+    posting = factories.JobPostingFactory(title="Analyste SOC")
+    JobInterest.objects.create(candidate=candidate, posting=posting)
+    token = make_token(candidate_public_id=candidate.public_id, purpose="space", data={})
+    client.get(f"/en/mon-espace/lien/{token}/")
+    html = _page(client, "/en/mon-espace/accueil/")
+    assert "Cybersecurity job dating" in html and "Job dating cybersécurité" not in html
+    assert '<span lang="fr">Analyste SOC</span></a> <span class="badge' in html
