@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import JobFamily, Skill
+from tescforce import translated
 from tescforce.honeypot import HONEYPOT_FIELD, HoneypotMixin
 from tescforce.text import Fold
 
@@ -21,9 +22,19 @@ POSTCODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]{1,9}$")
 MOBILITY_FIELDS = ("mobility_toulouse", "mobility_montpellier", "mobility_occitanie", "mobility_remote")
 
 
+class _InShownOrder(forms.models.ModelChoiceIterator):
+    """The jobs sorted by the label the visitor reads, accents in place, in the language of the request."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = self.queryset.order_by(translated.sort_key("label"), "code")
+
+
 class JobFamilyChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _InShownOrder
+
     def label_from_instance(self, obj):
-        return obj.label
+        return translated.text(obj, "label")
 
 
 class SkillPicker(forms.CheckboxSelectMultiple):
@@ -45,7 +56,7 @@ class ProfileFieldsMixin(forms.ModelForm):
     """The fields a candidate fills in at registration and edits in Mon espace."""
 
     desired_job_families = JobFamilyChoiceField(
-        label=_("Métiers recherchés"), queryset=JobFamily.objects.order_by(Fold("label"), "code"), required=False,
+        label=_("Métiers recherchés"), queryset=JobFamily.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Cochez un ou plusieurs métiers."),
     )
     skills = forms.ModelMultipleChoiceField(

@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from companies import pages
 from companies.forms import InterestForm
 from companies.models import JobPosting
+from tescforce import translated
 
 from . import pending, selectors, services, space, tokens, wording
 from .forms import CvForm, EraseForm, LinkRequestForm, ProfileForm, RegistrationForm
@@ -394,4 +395,4 @@ def job_interest_pending(candidate, data: dict) -> str:
         raise services.CandidateError(_("Cette offre n'existe plus."))
     services.job_interest_create(candidate=candidate, posting=posting)
     return _("Votre intérêt pour l'offre « %(title)s » (%(company)s) est transmis.") % {
-        "title": posting.title, "company": posting.company.name}
+        "title": translated.text(posting, "title"), "company": posting.company.name}

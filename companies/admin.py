@@ -127,8 +127,8 @@ class SkillAdmin(ScopedModelAdmin):
 class JobFamilyAdmin(ScopedModelAdmin):
     """The ROME reference: shipped with the code, read-only here."""
 
-    list_display = ("code", "label")
-    search_fields = ("code", "label")
+    list_display = ("code", "label", "label_en")
+    search_fields = ("code", "label", "label_en")
 
     def has_add_permission(self, request):
         return False
@@ -177,15 +177,20 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     search_fields = ("title", "company__name", "city")
     date_hierarchy = "published_at"
     autocomplete_fields = ("company", "job_family", "skills_required", "skills_nice")
-    readonly_fields = ("slug", "published_at", "created_by", "created_at", "updated_at")
+    readonly_fields = ("slug", "published_at", "ended_at", "created_by", "created_at", "updated_at")
     actions = ["duplicate", "publish", "mark_filled", "close"]
     fieldsets = (
         (None, {"fields": ("company", "title", "job_family", "status")}),
         (_("Le poste"), {"fields": ("description", "contract", "level", "openings", "start_date")}),
+        (_("En anglais (facultatif)"), {
+            "fields": ("title_en", "description_en"),
+            "description": _("Les visiteurs du site en anglais lisent ces textes ; laissés vides, ils lisent le "
+                             "français, signalé « en français »."),
+        }),
         (_("Lieu"), {"fields": ("city", "postcode", "remote")}),
         (_("Compétences"), {"fields": ("skills_required", "skills_nice")}),
         (_("Conditions"), {"fields": ("salary_min", "salary_max", "open_to_retraining")}),
-        (_("Dates"), {"fields": ("closes_on", "published_at")}),
+        (_("Dates"), {"fields": ("closes_on", "published_at", "ended_at")}),
         (_("Suivi"), {"fields": ("slug", "created_by", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from tescforce import page_cache
+from tescforce import page_cache, translated
 from tescforce.text import Fold, fold
 
 from . import search
@@ -21,8 +21,8 @@ def _filter_choices() -> dict:
     """
     return {
         "cities": posting_cities(),
-        "families": [(pk, f"{code} – {label}") for pk, code, label in
-                     JobFamily.objects.values_list("pk", "code", "label")],
+        "families": [(family.pk, f"{family.code} – {translated.text(family, 'label')}")
+                     for family in JobFamily.objects.only("pk", "code", "label", "label_en")],
         "skills": list(Skill.objects.order_by(Fold("name"), "name").values_list("pk", "name")),
     }
 

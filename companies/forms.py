@@ -45,9 +45,9 @@ class CompanyAdminForm(forms.ModelForm):
 class JobPostingAdminForm(forms.ModelForm):
     class Meta:
         model = JobPosting
-        fields = ("company", "title", "job_family", "status", "description", "contract", "level", "openings",
-                  "start_date", "city", "postcode", "remote", "skills_required", "skills_nice", "salary_min",
-                  "salary_max", "open_to_retraining", "closes_on")
+        fields = ("company", "title", "title_en", "job_family", "status", "description", "description_en", "contract",
+                  "level", "openings", "start_date", "city", "postcode", "remote", "skills_required", "skills_nice",
+                  "salary_min", "salary_max", "open_to_retraining", "closes_on")
 
     def clean(self):
         cleaned = super().clean()

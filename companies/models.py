@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -8,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_number
+
+from tescforce.text import Fold
 
 from .validators import validate_siret
 
@@ -33,7 +37,8 @@ class Skill(models.Model):
     related = models.ManyToManyField("self", blank=True, verbose_name=_("compétences proches"))
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("compétence")
         verbose_name_plural = _("compétences")
 
@@ -46,6 +51,8 @@ class JobFamily(models.Model):
 
     code = models.CharField(_("code ROME"), max_length=5, unique=True)
     label = models.CharField(_("libellé"), max_length=150)
+    label_en = models.CharField(_("libellé en anglais"), max_length=150, blank=True,
+                                help_text=_("Montré aux visiteurs du site en anglais ; vide : le libellé français."))
 
     class Meta:
         ordering = ["code"]
@@ -91,7 +98,8 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("entreprise")
         verbose_name_plural = _("entreprises")
 
@@ -166,7 +174,8 @@ class Partner(models.Model):
     city = models.CharField(_("ville"), max_length=80, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("partenaire")
         verbose_name_plural = _("partenaires")
 
@@ -203,11 +212,20 @@ class JobPosting(models.Model):
         Company, on_delete=models.PROTECT, related_name="postings", verbose_name=_("entreprise")
     )
     title = models.CharField(_("intitulé"), max_length=150)
+    title_en = models.CharField(
+        _("intitulé en anglais"), max_length=150, blank=True,
+        help_text=_("Facultatif. Montré sur le site en anglais ; vide : l'intitulé français, signalé « en français »."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=180, unique=True)
     job_family = models.ForeignKey(
         JobFamily, on_delete=models.PROTECT, related_name="postings", verbose_name=_("métier (ROME)")
     )
     description = models.TextField(_("description"))
+    description_en = models.TextField(
+        _("description en anglais"), blank=True,
+        help_text=_("Facultatif. Montrée sur le site en anglais ; vide : la description française, signalée "
+                    "« en français »."),
+    )
     skills_required = models.ManyToManyField(
         Skill, blank=True, related_name="required_by", verbose_name=_("compétences requises")
     )
@@ -226,6 +244,7 @@ class JobPosting(models.Model):
     start_date = models.DateField(_("date de prise de poste"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("pourvue ou clôturée le"), null=True, blank=True)
     closes_on = models.DateField(_("date de clôture"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -287,3 +306,17 @@ class JobPosting(models.Model):
         return self.status == self.Status.PUBLISHED and (
             self.closes_on is None or self.closes_on >= timezone.localdate()
         )
+
+    def ended_on(self) -> dt.date | None:
+        """Return the day candidates stopped being able to apply (filled, closed, or its closing date passed)."""
+        if self.status in (self.Status.FILLED, self.Status.CLOSED):
+            when = self.ended_at or self.updated_at
+            return timezone.localdate(when) if when else self.closes_on
+        if self.status == self.Status.PUBLISHED and self.closes_on and self.closes_on < timezone.localdate():
+            return self.closes_on
+        return None
+
+    def is_gone(self, *, after_days: int) -> bool:
+        """Return True once the posting ended more than `after_days` days ago (its page then answers 410)."""
+        ended = self.ended_on()
+        return ended is not None and (timezone.localdate() - ended).days > after_days

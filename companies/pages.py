@@ -1,12 +1,15 @@
 """The public posting page: found by slug and rendered for the board's views and for the interest form's
 answers (candidates/views.py), which show the page again with the form's errors."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from tescforce import page_cache
+from tescforce import page_cache, translated
 
+from . import selectors
 from .forms import InterestForm
 from .models import JobPosting
 from .structured_data import job_posting_json_ld
@@ -30,8 +33,11 @@ def _page(request, slug: str) -> dict:
         posting = public_posting(slug)
         context = {"posting": posting, "company": posting.company}
         return {
-            "slug": posting.slug, "title": posting.title, "city": posting.city, "is_open": posting.is_open,
-            "company_name": posting.company.name,
+            "slug": posting.slug, "title": translated.text(posting, "title"), "city": posting.city,
+            "is_open": posting.is_open,
+            "company_name": posting.company.name, "company_slug": posting.company.slug,
+            "ended_on": posting.ended_on(), "job_family_id": posting.job_family_id,
+            "job_family": translated.text(posting.job_family, "label"),
             "main": render_to_string("companies/_posting_main.html", context, request),
             "company_card": render_to_string("companies/_company_card.html", context, request),
             # Our own escaped JSON (structured_data.dumps_for_script).
@@ -42,6 +48,11 @@ def _page(request, slug: str) -> dict:
 
 
 def render_posting(request, slug: str, form: InterestForm, status: int = 200):
-    """Return the posting page of `slug`, its interest form being `form`."""
-    return render(request, "companies/posting_detail.html", {"page": _page(request, slug), "form": form},
-                  status=status)
+    """Return the posting page of `slug`, its interest form being `form`; a posting that ended more than
+    POSTING_GONE_AFTER_DAYS ago answers 410 Gone, with open postings of the same job instead."""
+    page = _page(request, slug)
+    ended_on = page.get("ended_on")
+    if ended_on is not None and (timezone.localdate() - ended_on).days > settings.POSTING_GONE_AFTER_DAYS:
+        similar = selectors.similar_open_postings(job_family_id=page["job_family_id"], exclude_slug=page["slug"])
+        return render(request, "companies/posting_gone.html", {"page": page, "similar": similar}, status=410)
+    return render(request, "companies/posting_detail.html", {"page": page, "form": form}, status=status)

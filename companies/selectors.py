@@ -31,3 +31,8 @@ def posting_cities() -> list[str]:
 
 def company_open_postings(company: Company) -> QuerySet[JobPosting]:
     return open_postings().filter(company=company).select_related("job_family").order_by("-published_at", "-id")
+
+
+def similar_open_postings(*, job_family_id: int, exclude_slug: str, limit: int = 5) -> list[JobPosting]:
+    """Open postings of the same job, newest first: what a visitor of an ended posting may look at instead."""
+    return list(board_postings().filter(job_family_id=job_family_id).exclude(slug=exclude_slug)[:limit])

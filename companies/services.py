@@ -93,6 +93,8 @@ def job_posting_set_status(*, posting: JobPosting, status: str, by: AbstractBase
         if posting.closes_on and posting.closes_on < today:
             raise CompaniesError(_("La date de clôture est passée : changez-la avant de publier."))
         changes["published_at"] = timezone.now()
+    if status in (Status.FILLED, Status.CLOSED):
+        changes["ended_at"] = timezone.now()
     with transaction.atomic():
         updated = JobPosting.objects.filter(pk=posting.pk, status=current).update(**changes)
         if updated != 1:
@@ -115,8 +117,10 @@ def job_posting_duplicate(*, posting: JobPosting, by: AbstractBaseUser | None) -
     copy = JobPosting(
         company_id=posting.company_id,
         title=posting.title,
+        title_en=posting.title_en,
         job_family_id=posting.job_family_id,
         description=posting.description,
+        description_en=posting.description_en,
         contract=posting.contract,
         city=posting.city,
         postcode=posting.postcode,

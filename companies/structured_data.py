@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
+from tescforce import translated
+
 from .models import JobPosting
 
 EMPLOYMENT_TYPES = {
@@ -35,12 +37,13 @@ def job_posting_data(posting: JobPosting, request) -> dict:
     data = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
-        "title": posting.title,
-        "description": str(linebreaks(posting.description, autoescape=True)),
+        # The texts the page shows (the English page's own when the company wrote them).
+        "title": translated.text(posting, "title"),
+        "description": str(linebreaks(translated.text(posting, "description"), autoescape=True)),
         "url": request.build_absolute_uri(posting.get_absolute_url()),
         "identifier": {"@type": "PropertyValue", "name": company.name, "value": posting.slug},
         "employmentType": EMPLOYMENT_TYPES.get(posting.contract, "OTHER"),
-        "occupationalCategory": f"{posting.job_family.code} {posting.job_family.label}",
+        "occupationalCategory": f"{posting.job_family.code} {translated.text(posting.job_family, 'label')}",
         "hiringOrganization": {"@type": "Organization", "name": company.name,
                                "url": request.build_absolute_uri(company.get_absolute_url())},
         "jobLocation": {"@type": "Place", "address": {

@@ -160,6 +160,11 @@ class SessionAdmin(ScopedModelAdmin):
         (_("Dates et places"), {"fields": ["starts_at", "ends_at", "capacity", "registration_opens_at",
                                            "registration_closes_at"]}),
         (_("Programme"), {"fields": ["programme_text"]}),
+        (_("En anglais (facultatif)"), {
+            "fields": ["title_en", "programme_text_en"],
+            "description": _("Les visiteurs du site en anglais lisent ces textes ; laissés vides, ils lisent le "
+                             "français, signalé « en français »."),
+        }),
         (_("Chiffres"), {"fields": ["figures", "survey_answers"]}),
     ]
 

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from candidates.tokens import make_token
+from tescforce import translated
 from tescforce.mail import message_id, send_templated
 
 from . import ical
@@ -76,7 +77,8 @@ def send_registration_email(*, registration: Registration, kind: str, headers: d
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)})),
             "list_url": _absolute(reverse("events:session_list")),
         }
-        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration",
+        _send(subject=subjects[kind] % {"title": translated.text(session, "title")},
+              template="events/email/registration",
               context=context, to=registration.candidate.email,
               attach_session=session if kind in ("confirmed", "promoted") else None,
               headers=headers, connection=connection)
@@ -107,7 +109,7 @@ def send_candidate_message(*, registration: Registration, kind: str, headers: di
         # One click stops the messages still to come for this booking (RFC 8058), the booking itself stays.
         stop_url = _absolute(reverse("events:messages_stop", kwargs={
             "token": make_link_token(purpose="stop", registration_id=registration.pk)}))
-        _send(subject=subjects[kind] % {"title": session.title}, template="events/email/candidate_message",
+        _send(subject=subjects[kind] % {"title": translated.text(session, "title")}, template="events/email/candidate_message",
               context=context, to=registration.candidate.email, headers=headers, connection=connection,
               unsubscribe_url=stop_url)
 
@@ -130,5 +132,5 @@ def send_booking_link(*, candidate, session: Session, language: str) -> None:
                            data={"action": "book_session", "session": session.pk})
         context = {"session": session, "candidate": candidate,
                    "book_url": _absolute(reverse("events:book_confirm", kwargs={"token": token}))}
-        _send(subject=_("Confirmez votre réservation : %(title)s") % {"title": session.title},
+        _send(subject=_("Confirmez votre réservation : %(title)s") % {"title": translated.text(session, "title")},
               template="events/email/booking_link", context=context, to=candidate.email)

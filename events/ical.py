@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Event
 
-from tescforce import ical
+from tescforce import ical, translated
 
 from .models import Session
 
@@ -22,10 +22,10 @@ def _location(session: Session) -> str:
 def session_event(session: Session) -> Event:
     return ical.event(
         uid=f"session-{session.pk}@tescforce", start=session.starts_at, end=session.ends_at, tz=ical.PARIS,
-        summary=f"{session.title} – {session.city}", location=_location(session),
+        summary=f"{translated.text(session, 'title')} – {session.city}", location=_location(session),
         url=settings.SITE_URL + session.get_absolute_url(),
-        description=session.programme_text or session.get_format_display(),
-        alarm=(dt.timedelta(days=-1), _("Rappel : %(title)s demain") % {"title": session.title}),
+        description=translated.text(session, "programme_text") or session.get_format_display(),
+        alarm=(dt.timedelta(days=-1), _("Rappel : %(title)s demain") % {"title": translated.text(session, "title")}),
     )
 
 

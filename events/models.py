@@ -58,6 +58,10 @@ class Session(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="sessions",
                                 verbose_name=_("édition"))
     title = models.CharField(_("titre"), max_length=150)
+    title_en = models.CharField(
+        _("titre en anglais"), max_length=150, blank=True,
+        help_text=_("Facultatif. Montré sur le site en anglais ; vide : le titre français, signalé « en français »."),
+    )
     city = models.CharField(_("ville"), max_length=80, db_index=True)
     venue = models.CharField(_("lieu"), max_length=150, blank=True)
     address = models.CharField(_("adresse"), max_length=200, blank=True)
@@ -70,6 +74,11 @@ class Session(models.Model):
     registration_opens_at = models.DateTimeField(_("ouverture des inscriptions"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("clôture des inscriptions"), null=True, blank=True)
     programme_text = models.TextField(_("programme de la session"), blank=True)
+    programme_text_en = models.TextField(
+        _("programme en anglais"), blank=True,
+        help_text=_("Facultatif. Montré sur le site en anglais ; vide : le programme français, signalé "
+                    "« en français »."),
+    )
     is_published = models.BooleanField(_("publiée"), default=True)
     companies = models.ManyToManyField("companies.Company", through="SessionCompany", blank=True,
                                        related_name="sessions", verbose_name=_("entreprises présentes"))

@@ -18,7 +18,7 @@ from candidates.models import Candidate
 from candidates.services import link_email_claim
 from candidates.space import get_space_candidate, link_is_current
 from candidates.tokens import read_token
-from tescforce import page_cache
+from tescforce import page_cache, translated
 from tescforce.ical import ics_response
 from tescforce.tasks import enqueue_on_commit
 
@@ -81,7 +81,7 @@ def _page(request, pk: int) -> dict:
             .prefetch_related("postings").order_by("company__name"),
             "partners": session.partner_participations.select_related("partner").order_by("partner__name"),
         }
-        return {"pk": session.pk, "title": session.title, "seats_left": session.seats_left,
+        return {"pk": session.pk, "title": translated.text(session, "title"), "seats_left": session.seats_left,
                 "main": render_to_string("events/_session_main.html", context, request)}
     return page_cache.cached_parts(("session", "sessions"), f"session:{pk}", build)
 
@@ -195,8 +195,8 @@ def book_session_pending(candidate, data: dict) -> str:
     registration = services.registration_book(session=session, candidate=candidate)
     if registration.status == Registration.Status.WAITLISTED:
         return _("La session « %(title)s » est complète : vous êtes sur liste d'attente, en position %(pos)s.") % {
-            "title": session.title, "pos": selectors.waitlist_position(registration)}
-    return _("Votre place est réservée pour « %(title)s ».") % {"title": session.title}
+            "title": translated.text(session, "title"), "pos": selectors.waitlist_position(registration)}
+    return _("Votre place est réservée pour « %(title)s ».") % {"title": translated.text(session, "title")}
 
 
 @require_http_methods(["GET", "POST"])

@@ -115,7 +115,7 @@ class NewCandidateForm(forms.Form):
     last_name = forms.CharField(label=_("Nom"), max_length=_length(Candidate, "last_name"), required=False)
     email = forms.EmailField(label=_("E-mail"), max_length=_length(Candidate, "email"), required=False)
     phone = PhoneNumberField(label=_("Téléphone"), required=False, region="FR")
-    profile = forms.ChoiceField(label=_("Profil"), choices=[("", "---------"), *Candidate.Profile.choices],
+    profile = forms.ChoiceField(label=_("Profil"), choices=[("", _("Choisir…")), *Candidate.Profile.choices],
                                 required=False)
     language = forms.ChoiceField(label=_("Langue de la personne"), initial="fr", required=False,
                                  choices=Candidate._meta.get_field("language").choices)

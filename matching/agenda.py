@@ -45,7 +45,7 @@ from candidates.services import CandidateError
 from candidates.wording import holds_match_consent_q
 from companies.models import Recruiter
 from events.models import Registration, Session
-from tescforce import ical
+from tescforce import ical, translated
 from tescforce.mail import build_templated, send_templated
 
 from . import engine as matching
@@ -228,7 +228,7 @@ def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[Emai
 def _message(session, items: list[Interview], to: list[str], language: str, *,
              for_candidate: bool) -> EmailMultiAlternatives:
     with translation.override(language):
-        subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": session.title}
+        subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": translated.text(session, "title")}
         ics = agenda_ics(session, items, for_candidate=for_candidate)
     return build_templated(template="matching/email/agenda", subject=subject, to=to, language=language,
                            context={"session": session, "interviews": items, "for_candidate": for_candidate},
@@ -337,7 +337,7 @@ def interview_release_notify(*, release_id: int) -> bool:
         session = release.agenda.session
         with translation.override(language):
             subject = gettext("Job dating « %(title)s » : un créneau d'entretien s'est libéré") % {
-                "title": session.title}
+                "title": translated.text(session, "title")}
         send_templated(template="matching/email/release", subject=subject, to=[recruiter.user.email],
                        language=language, context={"session": session, "release": release,
                                                    "company": release.company})

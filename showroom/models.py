@@ -3,13 +3,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tescforce.text import Fold
+
 
 class Sector(models.Model):
     name = models.CharField(_("nom"), max_length=80)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("secteur")
         verbose_name_plural = _("secteurs")
 
@@ -22,7 +25,8 @@ class Technology(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
 
     class Meta:
-        ordering = ["name"]
+        # Accents in place ("Énergie" among the E), whatever the database's collation.
+        ordering = [Fold("name"), "name"]
         verbose_name = _("technologie")
         verbose_name_plural = _("technologies")
 

@@ -10,7 +10,7 @@ class TescforceConfig(AppConfig):
     verbose_name = _("Pilotage")
 
     def ready(self) -> None:
-        from . import audit, page_cache, security
+        from . import audit, page_cache, security, translated
         from .roles import sync_roles_after_migrate
         from .schedule import sync_beat_schedule
         from .tasks import first_heartbeat
@@ -29,3 +29,5 @@ class TescforceConfig(AppConfig):
         security.register_admin()
         # Cached public fragments go stale as soon as what they show changes.
         page_cache.connect()
+        # Empty choices read "Choisir…" / "Choose…" everywhere, the admin and third-party apps included.
+        translated.word_blank_choices()

@@ -40,6 +40,36 @@ ROME_JOB_FAMILIES: list[tuple[str, str]] = [
     ("K2111", "Formation professionnelle"),
 ]
 
+# The same jobs in English, for the site's English pages (France Travail publishes the ROME in French only).
+ROME_JOB_FAMILIES_EN: dict[str, str] = {
+    "M1801": "Information systems administration",
+    "M1802": "Information systems expertise and support",
+    "M1803": "Information systems management (CIO)",
+    "M1804": "Telecom network design and development",
+    "M1805": "Software design and development",
+    "M1806": "Information systems consulting and project ownership",
+    "M1808": "Geographic information",
+    "M1810": "Information systems production and operations",
+    "M1402": "Business organisation and management consulting",
+    "M1403": "Socio-economic studies and foresight",
+    "M1703": "Product management",
+    "M1705": "Marketing",
+    "D1407": "Technical sales",
+    "E1101": "Multimedia website management",
+    "E1104": "Multimedia content design",
+    "E1205": "Multimedia content production",
+    "H1101": "Customer technical support",
+    "H1202": "Electrical and electronic product design and drafting",
+    "H1206": "Industrial R&D engineering and management",
+    "H1207": "Technical writing",
+    "H1208": "Automation design technician",
+    "H1209": "Electronics design and development technician",
+    "H1210": "Research and development technician",
+    "I1307": "Telecom and low-voltage installation and maintenance",
+    "I1401": "IT and office equipment maintenance",
+    "K2111": "Vocational training",
+}
+
 LANGUAGE = "language"
 FRAMEWORK = "framework"
 DATA = "data"
@@ -211,8 +241,11 @@ def load_reference_data(apps, schema_editor=None) -> None:
     Technology = apps.get_model("showroom", "Technology")
     YearTarget = apps.get_model("tescforce", "YearTarget")
 
+    # The English label exists from companies' migration 0008 on; an earlier migration's model lacks it.
+    english = any(field.name == "label_en" for field in JobFamily._meta.get_fields())
     for code, label in ROME_JOB_FAMILIES:
-        JobFamily.objects.update_or_create(code=code, defaults={"label": label})
+        defaults = {"label": label, **({"label_en": ROME_JOB_FAMILIES_EN[code]} if english else {})}
+        JobFamily.objects.update_or_create(code=code, defaults=defaults)
 
     skills = {}
     for name, category in SKILLS:

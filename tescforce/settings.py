@@ -437,6 +437,11 @@ CELERY_BEAT_SCHEDULE["alerts-send-due"] = {"task": "alerts.tasks.send_due_alerts
 LOGIN_RECORDS_RETENTION_DAYS = _read("LOGIN_RECORDS_RETENTION_DAYS", "int", default=180)
 if LOGIN_RECORDS_RETENTION_DAYS < 1:
     _fail("LOGIN_RECORDS_RETENTION_DAYS must be at least 1.")
+# Job postings: a filled or closed one keeps its page (noindex, out of the sitemap) for this many days, so a
+# shared link still says what happened; after that its address answers 410 Gone with a way to similar jobs.
+POSTING_GONE_AFTER_DAYS = _read("POSTING_GONE_AFTER_DAYS", "int", default=60)
+if POSTING_GONE_AFTER_DAYS < 0:
+    _fail("POSTING_GONE_AFTER_DAYS must be 0 or more.")
 CELERY_BEAT_SCHEDULE["tescforce-clear-sessions"] = {
     "task": "tescforce.tasks.clear_expired_sessions", "schedule": crontab(minute="0", hour="4")}
 CELERY_BEAT_SCHEDULE["tescforce-purge-login-records"] = {

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, Candidate, JobInterest, Orientation, StageChange
@@ -69,6 +69,11 @@ def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 def _month_label(value) -> str:
     return f"{value:%Y-%m}" if value else "—"
+
+
+def _short_date(value) -> str:
+    """The day in the reader's short format: "05/12/2026" in French, "5 Dec 2026" in English (never 05/12)."""
+    return formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
 
 
 def target_for(year: int) -> YearTarget:
@@ -166,7 +171,7 @@ def talent_figures(f: Filters) -> list[Figure]:
     figures.append(Figure("sessions_fill", _("Remplissage et présence par session"),
                           [_("Session"), _("Taux de remplissage (%)"), _("Places"), _("Inscrits"), _("Présents"),
                            _("Taux de présence (%)")],
-                          [(f"{s['title']} – {s['city']} ({timezone.localtime(s['starts_at']):%d/%m})",
+                          [(f"{s['title']} – {s['city']} ({_short_date(s['starts_at'])})",
                             _rate(s["booked"], s["capacity"]) or 0, s["capacity"], s["booked"], s["attended"],
                             _rate(s["attended"], s["attended"] + s["no_show"])) for s in sessions]))
 

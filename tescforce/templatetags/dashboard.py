@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from .locale_formats import number, share
+
 register = template.Library()
 
 BAR_HEIGHT = 22
@@ -17,6 +19,14 @@ def add_class(field, css: str):
 
 def _number(value) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
+
+
+@register.filter(name="figure")
+def figure_value(value):
+    """A table cell or chart value: numbers written the visitor's way ("1 234,5" / "1,234.5"), text as is."""
+    if value is None:
+        return "—"
+    return number(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 @register.simple_tag
@@ -34,7 +44,7 @@ def bar_chart(figure):
         (
             (LABEL_WIDTH - 6, i * BAR_HEIGHT + 15, str(r[0])[:40], LABEL_WIDTH, i * BAR_HEIGHT + 3,
              round(span * _number(r[1]) / top, 1), BAR_HEIGHT - 6,
-             LABEL_WIDTH + round(span * _number(r[1]) / top, 1) + 4, i * BAR_HEIGHT + 15, r[1])
+             LABEL_WIDTH + round(span * _number(r[1]) / top, 1) + 4, i * BAR_HEIGHT + 15, figure_value(r[1]))
             for i, r in enumerate(rows)
         ),
     )
@@ -53,7 +63,7 @@ def progress_chart(figure):
     for i, r in enumerate(rows):
         done, target = _number(r[1]), _number(r[2])
         ratio = min(done / target, 1.0) if target else 0.0
-        pct = f"{r[3]} %" if r[3] is not None else "—"
+        pct = share(r[3]) if r[3] is not None else "—"
         items.append((LABEL_WIDTH - 6, i * 28 + 18, str(r[0]), LABEL_WIDTH, i * 28 + 4, span, LABEL_WIDTH,
                       i * 28 + 4, round(span * ratio, 1), LABEL_WIDTH + span + 6, i * 28 + 18, pct))
     body = format_html_join(

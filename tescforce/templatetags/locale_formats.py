@@ -1,8 +1,9 @@
 """Numbers, money and dates written the way the visitor's language writes them.
 
 `{% load locale_formats %}` then `{{ n|number }}` ("36 000" / "36,000"), `{{ 5.9|percent:1 }}`
-("+5,9 %" / "+5.9%"), `{{ day|long_date }}` ("1er décembre 2026" / "1 December 2026"), with
-`"weekday"`, `"time"` or `"weekday time"` as argument for "mardi 1er décembre 2026, 14:00".
+("+5,9 %" / "+5.9%"), `{{ 45.5|share }}` ("45,5 %" / "45.5%"), `{{ day|long_date }}`
+("1er décembre 2026" / "1 December 2026"), with `"weekday"`, `"time"` or `"weekday time"` as argument
+for "mardi 1er décembre 2026, 14:00".
 """
 
 from django import template
@@ -28,6 +29,15 @@ def percent(value, decimals=None):
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     space = "\xa0" if _french() else ""
     return f"{sign}{number(abs(value), decimals)}{space}%"
+
+
+@register.filter
+def share(value, decimals=None):
+    """Return a percentage without sign: "45,5 %" in French, "45.5%" in English (charts, rates)."""
+    if value in (None, ""):
+        return ""
+    space = "\xa0" if _french() else ""
+    return f"{number(value, decimals)}{space}%"
 
 
 @register.filter(expects_localtime=True)

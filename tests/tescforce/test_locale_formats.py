@@ -2,10 +2,12 @@
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone, translation
 
+from tescforce.templatetags.dashboard import bar_chart, figure_value, progress_chart
 from tescforce.templatetags.locale_formats import long_date, number, percent
 from tests import factories
 
@@ -85,3 +87,13 @@ def test_showroom_filters_sort_with_accents_in_place(client, lang):
     assert sectors.index(">Agriculture<") < sectors.index(">Énergie<") < sectors.index(">Santé<")
     companies = body[body.index('name="company"'):]
     assert companies.index("Atablissements") < companies.index("Étab") < companies.index("Stablissements")
+
+
+@pytest.mark.parametrize(("lang", "cell", "rate"), [("fr", f"1{NBSP}234", f"45,5{NBSP}%"), ("en", "1,234", "45.5%")])
+def test_dashboard_charts_and_tables_write_numbers_the_readers_way(lang, cell, rate):
+    with translation.override(lang):
+        bars = bar_chart(SimpleNamespace(rows=[("Toulouse", 1234)]))
+        progress = progress_chart(SimpleNamespace(rows=[("Rendez-vous", 182, 400, 45.5)]))
+        assert f'class="val">{cell}</text>' in bars
+        assert f'class="val">{rate}</text>' in progress
+        assert figure_value(1234) == cell and figure_value("Toulouse") == "Toulouse" and figure_value(None) == "—"

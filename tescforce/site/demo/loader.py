@@ -230,8 +230,19 @@ def seed_postings(ctx: Context) -> None:
                 + (" Les personnes en reconversion sont les bienvenues : une formation interne est prévue."
                    if template["retraining"] else "")
             )
+            # Some companies wrote their posting in English too; the others show the French text, marked.
+            title_en = template.get("title_en", "")
+            description_en = (
+                f"{D.DEMO_MARK_EN}: a fictional posting.\n\n{company.name} is hiring a {title_en} in {city}. "
+                f"You join a team of 5 to 10 people working on our clients' projects in Occitanie.\n\n"
+                f"Your role: design, build and maintain the team's solutions; take part in technical choices; "
+                f"share what you know.\n\nYour profile: {', '.join(template['required'])}."
+                + (" People moving into a digital career are welcome: in-house training is planned."
+                   if template["retraining"] else "")
+            ) if title_en else ""
             posting, created = JobPosting.objects.get_or_create(slug=slug, defaults={
                 "company": company, "title": template["title"], "job_family": ctx.families[template["rome"]],
+                "title_en": title_en, "description_en": description_en,
                 "description": description, "contract": template.get("contract", "cdi"), "city": city,
                 "postcode": company.postcode, "remote": remote, "level": template["level"],
                 "open_to_retraining": template["retraining"],
@@ -510,6 +521,10 @@ def seed_events(ctx: Context) -> None:
             "programme_text": (f"{D.DEMO_MARK}. Accueil, présentation des métiers du numérique, "
                                "rencontres avec les entreprises qui recrutent, échanges avec les partenaires "
                                "de l'emploi et de la formation."),
+            "title_en": spec.get("title_en", ""),
+            "programme_text_en": (f"{D.DEMO_MARK_EN}. Welcome, an overview of digital jobs, meetings with "
+                                  "the companies that are hiring, talks with employment and training partners."
+                                  if spec.get("title_en") else ""),
         })
         if not created:
             continue
