@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from candidates.models import Candidate
 from candidates.wording import holds_match_consent_q
 from companies.models import JobPosting, Skill
-from tescforce.scoping import scope_queryset
+from tescforce.scoping import recruiter_company_id, scope_queryset
 
 from . import engine as matching
 from .incremental import Axis
@@ -404,3 +405,23 @@ def may_enter(side: Axis, ids: np.ndarray, scores: np.ndarray, k: int) -> set[in
 
 def _array(values: np.ndarray) -> str:
     return "{" + ",".join(map(str, np.asarray(values, dtype=np.int64).tolist())) + "}"
+
+
+def desk_postings_context(*, user, today) -> dict:
+    """A recruiter's desk: their own company's open postings with the new interests and the matches they may see."""
+    company_id = recruiter_company_id(user)
+    if company_id is None:
+        return {"postings": []}
+    matches = (_visible_matches().filter(holds_match_consent_q("candidate_id"), posting=OuterRef("pk"))
+               .order_by().values("posting").annotate(n=Count("pk")).values("n"))
+    new_interests = Q(interests__confirmed_at__isnull=False, interests__status="new",
+                      interests__candidate__shown_to_recruiters=True,
+                      interests__candidate__anonymised_at__isnull=True)
+    postings = (
+        JobPosting.objects.filter(company_id=company_id,
+                                  status__in=(JobPosting.Status.PUBLISHED, JobPosting.Status.DRAFT))
+        .annotate(n_new=Count("interests", filter=new_interests),
+                  n_matches=Coalesce(Subquery(matches, output_field=IntegerField()), Value(0)))
+        .order_by("-n_new", "-published_at", "-pk")
+    )
+    return {"postings": list(postings[:8]), "count": postings.count()}
