@@ -191,7 +191,8 @@ def test_prospecting_officer_sees_only_business_side(client_for, prospecting_off
     keys = {f.key for f in response.context["figures"]}
     assert "meetings_by_month" in keys
     assert not keys & {"pipeline_funnel", "registrations_by_profile", "calls_by_topic", "sessions_fill"}
-    assert client_for(prospecting_officer).get("/pilotage/tableau-de-bord/", {"export": "pipeline_funnel"}).status_code == 404
+    response = client_for(prospecting_officer).get("/pilotage/tableau-de-bord/", {"export": "pipeline_funnel"})
+    assert response.status_code == 404
 
 
 def test_query_count_does_not_grow_with_rows(client_for, coordinator, dataset, django_assert_max_num_queries):
