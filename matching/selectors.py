@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from candidates import selectors as candidate_selectors
 from candidates.models import Candidate
 from candidates.wording import holds_match_consent_q
 from companies.models import JobPosting, Skill
@@ -425,3 +426,56 @@ def desk_postings_context(*, user, today) -> dict:
         .order_by("-n_new", "-published_at", "-pk")
     )
     return {"postings": list(postings[:8]), "count": postings.count()}
+
+
+KEY_SKILLS = 6
+ORIENTABLE = (Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT)  # as candidates.services.orientation_check
+
+
+@dataclass
+class RecruiterRow:
+    """One candidate on a recruiter's page for a posting: interested, oriented or matched, never another's."""
+
+    candidate: Candidate
+    match: Match | None
+    why: Explanation | None
+    kept: bool  # already on the posting's shortlist (interest or orientation)
+    status_label: str
+    key_skills: list[str]
+    cv: bool  # a CV the candidate agreed to show to recruiters
+    keepable: bool  # one click puts them on the shortlist ("to contact")
+
+
+def recruiter_rows(posting: JobPosting, user) -> tuple[list[RecruiterRow], list[RecruiterRow]]:
+    """Return (shortlist rows, suggested rows) of `posting` for a recruiter of its company, best score first.
+
+    The shortlist holds who showed interest or was oriented and agreed to be shown to recruiters; the
+    suggestions, who matched and holds the match consent but is not on the shortlist yet.
+    """
+    shortlist = candidate_selectors.shortlist(posting=posting)
+    listed = {row.candidate.pk for row in shortlist}
+    matches = shortlist_for_posting(posting, user)
+    by_candidate = {m.candidate_id: m for m in Match.objects.filter(posting=posting, candidate_id__in=listed)}
+    by_candidate.update({m.candidate_id: m for m in matches})
+    why = explanations_for(list(by_candidate.values()))
+    ids = listed | {m.candidate_id for m in matches}
+    skills: dict[int, list[str]] = {}
+    for cid, name in (Candidate.skills.through.objects.filter(candidate_id__in=ids)
+                      .order_by("candidate_id", "skill__name").values_list("candidate_id", "skill__name")):
+        skills.setdefault(cid, []).append(name)
+
+    def row(candidate, *, kept, status_label, is_new=False):
+        match = by_candidate.get(candidate.pk)
+        orientable = candidate.shown_to_recruiters and candidate.stage in ORIENTABLE
+        return RecruiterRow(candidate=candidate, match=match, why=why.get(match.pk) if match else None, kept=kept,
+                            status_label=status_label, key_skills=skills.get(candidate.pk, [])[:KEY_SKILLS],
+                            cv=bool(candidate.cv) and candidate.shown_to_recruiters,
+                            keepable=is_new if kept else orientable)
+
+    def best_first(r):
+        return (-(r.match.score if r.match else -1), r.candidate.last_name, r.candidate.pk)
+
+    kept_rows = sorted((row(r.candidate, kept=True, status_label=r.status_label, is_new=r.status == "new")
+                        for r in shortlist), key=best_first)
+    suggested = [row(m.candidate, kept=False, status_label="") for m in matches if m.candidate_id not in listed]
+    return kept_rows, sorted(suggested, key=best_first)
