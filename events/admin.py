@@ -108,7 +108,7 @@ class SessionCompanyForm(forms.ModelForm):
 
     class Meta:
         model = SessionCompany
-        fields = "__all__"  # the admin and the inline say which they show
+        fields = ["session", "company", "recruiters", "postings", "interview_slots"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

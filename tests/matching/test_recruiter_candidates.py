@@ -94,3 +94,9 @@ def test_a_candidate_without_the_match_consent_is_not_suggested(client_for, recr
     assert "Refus" not in client.get(_url(posting)).content.decode()
     client.post(_url(posting, "preselectionner/"), {"candidate": candidate.pk})
     assert not Orientation.objects.exists()
+
+
+def test_the_matches_list_leads_a_recruiter_to_the_page_per_posting(client_for, recruiter_a, posting):
+    _matched(posting, last_name="Liste")
+    body = client_for(recruiter_a).get("/admin/matching/match/").content.decode()
+    assert f'href="/pilotage/rapprochements/mes-offres/{posting.pk}/"' in body
