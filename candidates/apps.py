@@ -7,10 +7,10 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidats")
 
     def ready(self) -> None:
-        from tescforce import erasure, scoping
+        from tescforce import desk, erasure, roles, scoping
 
         from . import pending, services, tasks, views  # noqa: F401 - tasks: registers the tasks services queue by name
-        from .selectors import candidates_chosen_for_company_q
+        from .selectors import candidates_chosen_for_company_q, desk_qualification_context
 
         # What an erasure does outside the candidate's own rows (the routine is services.candidate_erase):
         # Mon espace sessions still signed in, on any device.
@@ -21,3 +21,7 @@ class CandidatesConfig(AppConfig):
         scoping.register_path("candidates.jobinterest", "posting__company")
         scoping.register_path("candidates.orientation", "company")
         scoping.register_rule("candidates.candidate", "candidates.chosen", candidates_chosen_for_company_q)
+        desk.register("qualification", title=_("Candidat·es à qualifier"),
+                      template="candidates/desk/qualification.html",
+                      allowed=lambda user: roles.has_role(user, roles.COORDINATORS),
+                      get_context=desk_qualification_context, order=30)

@@ -251,3 +251,10 @@ def shortlist(*, posting: JobPosting) -> list[ShortlistRow]:
         )
         for c in candidates
     ]
+
+
+def desk_qualification_context(*, user, today) -> dict:
+    """The coordinators' desk: confirmed candidates still waiting to be qualified, the longest waiting first."""
+    waiting = (Candidate.objects.filter(stage=Candidate.Stage.REGISTERED, confirmed_at__isnull=False,
+                                        anonymised_at__isnull=True).order_by("confirmed_at", "pk"))
+    return {"candidates": list(waiting[:6]), "count": waiting.count()}

@@ -9,8 +9,8 @@ shortlist (candidates/admin_postings.py).
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
@@ -242,8 +242,47 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
         return columns
 
     def save_model(self, request, obj, form, change):
+        # "Publier" on the form saves and publishes in one step (a draft or a new posting).
+        if "_publish" in request.POST:
+            obj.status = JobPosting.Status.PUBLISHED
         # A refusal (a status move the rules forbid) comes back on the form: DomainErrorAdminMixin.
         job_posting_save(posting=obj, by=request.user, company=self._forced_company(request))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_publish" in request.POST:
+            return self._published(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:
+            return self._published(request, obj)
+        return super().response_change(request, obj)
+
+    def _published(self, request, obj):
+        self.message_user(request, _("« %(title)s » est publiée : elle paraît sur le site dès maintenant.")
+                          % {"title": obj.title}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:companies_jobposting_change", args=[obj.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The "Publier" button: for a new posting or a draft, to whoever may save it.
+        context["show_publish"] = (obj is None or obj.status == JobPosting.Status.DRAFT) and (
+            self.has_add_permission(request) if obj is None else self.has_change_permission(request, obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_urls(self):
+        return [path("<int:pk>/dupliquer/", self.admin_site.admin_view(self.duplicate_view),
+                     name="companies_jobposting_duplicate"), *super().get_urls()]
+
+    def duplicate_view(self, request, pk):
+        """The form's "Dupliquer" button: a draft copy of this posting, opened for editing."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        posting = self.get_queryset(request).filter(pk=pk).first()
+        if posting is None:
+            raise Http404
+        copy = job_posting_duplicate(posting=posting, by=request.user)
+        self.message_user(request, _("Copie créée en brouillon : relisez-la, puis « Publier »."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:companies_jobposting_change", args=[copy.pk]))
 
     # --- actions ---
 

@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from candidates.models import Orientation
-from companies.models import Company, JobPosting
+from companies.models import Company, JobPosting, Recruiter
 from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import spreadsheet_response
 from tescforce.scoping import recruiter_company_id
@@ -101,8 +103,35 @@ class EditionAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
             _("entreprises"), f["companies"], _("partenaires"), f["partners"], _("orientations"), f["orientations"])
 
 
+class SessionCompanyForm(forms.ModelForm):
+    """A company's row offers only that company's recruiters and postings, and refuses another company's."""
+
+    class Meta:
+        model = SessionCompany
+        fields = ["session", "company", "recruiters", "postings", "interview_slots"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        company_id = self.instance.company_id or self.initial.get("company")
+        if company_id and "recruiters" in self.fields:
+            self.fields["recruiters"].queryset = Recruiter.objects.filter(company_id=company_id).select_related("user")
+            self.fields["postings"].queryset = JobPosting.objects.filter(company_id=company_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        company = cleaned.get("company")
+        if company is not None:
+            for name, label in (("recruiters", _("recruteurs")), ("postings", _("offres"))):
+                strays = [str(x) for x in cleaned.get(name) or () if x.company_id != company.pk]
+                if strays:
+                    self.add_error(name, _("Ces %(what)s ne sont pas de %(company)s : %(names)s.") % {
+                        "what": label, "company": company, "names": ", ".join(strays)})
+        return cleaned
+
+
 class SessionCompanyInline(ScopedInline):
     model = SessionCompany
+    form = SessionCompanyForm
     autocomplete_fields = ["company"]
     filter_horizontal = ["recruiters", "postings"]
     fields = ["company", "recruiters", "postings", "interview_slots"]
@@ -154,6 +183,7 @@ class SessionAdmin(ScopedModelAdmin):
     list_select_related = ["edition"]
     inlines = [SessionCompanyInline, SessionPartnerInline, RegistrationInline]
     readonly_fields = ["figures", "survey_answers"]
+    actions = ["duplicate_sessions"]
     fieldsets = [
         (None, {"fields": ["edition", "title", "format", "is_published"]}),
         (_("Lieu"), {"fields": ["city", "venue", "address", "postcode", "online_url"]}),
@@ -228,8 +258,32 @@ class SessionAdmin(ScopedModelAdmin):
         _save_session(request, obj, change, "capacity" in form.changed_data,
                       lambda: super(SessionAdmin, self).save_model(request, obj, form, change))
 
+    @admin.action(description=_("Dupliquer la session (brouillon, une semaine plus tard)"),
+                  permissions=["add"])
+    def duplicate_sessions(self, request, queryset):
+        copies = [services.session_duplicate(session=session) for session in queryset.order_by("starts_at")]
+        if len(copies) == 1:
+            return self._after_duplicate(request, copies[0])
+        messages.success(request, _("%(n)s sessions copiées en brouillon : fixez la date de chacune avant de la "
+                                    "publier.") % {"n": len(copies)})
+        return None
+
+    def duplicate_view(self, request, pk):
+        """The change form's "Dupliquer" button: copy this session and open the copy."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        session = get_object_or_404(self.get_queryset(request), pk=pk)
+        return self._after_duplicate(request, services.session_duplicate(session=session))
+
+    def _after_duplicate(self, request, copy):
+        messages.success(request, _("Copie créée en brouillon, une semaine plus tard : fixez sa date, puis cochez "
+                                    "« publiée » et enregistrez."))
+        return HttpResponseRedirect(reverse("admin:events_session_change", args=[copy.pk]))
+
     def get_urls(self):
         urls = [
+            path("<int:pk>/dupliquer/", self.admin_site.admin_view(require_POST(self.duplicate_view)),
+                 name="events_session_duplicate"),
             path("<int:pk>/emargement/", self.admin_site.admin_view(self.sheet_view), name="events_session_sheet"),
             path("<int:pk>/emargement.csv", self.admin_site.admin_view(self.sheet_csv_view),
                  name="events_session_sheet_csv"),
@@ -289,6 +343,7 @@ class SessionCompanyAdmin(ScopedModelAdmin):
     autocomplete_fields = ["company", "session"]
     filter_horizontal = ["recruiters", "postings"]
     list_select_related = ["company", "session"]
+    form = SessionCompanyForm
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

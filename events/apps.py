@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import pending, records, space
-        from tescforce import erasure, roles, scoping, staff_tools
+        from tescforce import desk, erasure, permissions, roles, scoping, staff_tools
 
         from . import selectors, tasks  # noqa: F401 - tasks: registers the tasks services queue by name
         from .services import registrations_erase
@@ -32,3 +32,10 @@ class EventsConfig(AppConfig):
         # The check-in desk of the sessions, for the people who welcome participants.
         staff_tools.register("desk", label=_("Accueil des sessions"), url_name="staff:events_staff:desk_sessions",
                              order=30, allowed=lambda user: roles.has_role(user, *DESK_GROUPS))
+        # The staff desk: coordinators see how the next sessions fill; a recruiter, their own company's next ones.
+        desk.register("sessions", title=_("Prochaines sessions"), template="events/desk/sessions.html",
+                      allowed=lambda user: roles.has_role(user, roles.COORDINATORS),
+                      get_context=selectors.desk_sessions_context, order=20)
+        desk.register("company_sessions", title=_("Les prochaines sessions de votre entreprise"),
+                      template="events/desk/company_sessions.html", allowed=permissions.is_recruiter,
+                      get_context=selectors.desk_company_sessions_context, order=60)

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Orientation
+from tescforce.scoping import recruiter_company_id
 
-from .models import Edition, Registration, Session
+from .models import Edition, Registration, Session, SessionCompany
 
 SEAT_FILTER = Q(registrations__status__in=("confirmed", "attended", "no_show"), registrations__walk_in=False)
 
@@ -131,3 +132,26 @@ def edition_figures(*, edition: Edition) -> dict:
             partner_participations__partner=None).distinct().count(),
         "orientations": Orientation.objects.filter(session__edition=edition).count(),
     }
+
+
+DESK_ROWS = 6
+
+
+def desk_sessions_context(*, user, today) -> dict:
+    """The coordinators' desk: the next sessions (drafts too) with their seats taken against capacity."""
+    qs = with_figures(Session.objects.filter(ends_at__gte=timezone.now())).order_by("starts_at", "pk")
+    sessions = list(qs[:DESK_ROWS])
+    for session in sessions:
+        session.fill_pct = round(100 * session.n_seats / session.capacity) if session.capacity else None
+    return {"sessions": sessions, "more": qs.count() > len(sessions)}
+
+
+def desk_company_sessions_context(*, user, today) -> dict:
+    """A recruiter's desk: the next sessions their own company takes part in, and nothing of another company."""
+    company_id = recruiter_company_id(user)
+    participations = (
+        SessionCompany.objects.filter(company_id=company_id, session__ends_at__gte=timezone.now())
+        .select_related("session").order_by("session__starts_at")[:DESK_ROWS]
+        if company_id is not None else []
+    )
+    return {"participations": list(participations)}

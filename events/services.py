@@ -14,6 +14,7 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from candidates import services as candidate_services
@@ -24,7 +25,7 @@ from tescforce.errors import DomainError
 from tescforce.tasks import delivery_error, enqueue_on_commit
 
 from . import emails
-from .models import MessageSent, Registration, Session, SurveyResponse
+from .models import MessageSent, Registration, Session, SessionCompany, SessionPartner, SurveyResponse
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,38 @@ def registrations_erase(*, candidate: Candidate) -> None:
         erasure.purge_history(model, id__in=pks)
 
 
+DUPLICATE_SHIFT = dt.timedelta(days=7)
+
+
+def session_duplicate(*, session: Session) -> Session:
+    """Copy a session with its companies (their recruiters, postings and slots), partners and programme.
+
+    The copy is unpublished and a week later, registration dates moved alike: a draft whose date the
+    coordinator sets before publishing it. Nobody's registration is copied.
+    """
+    with transaction.atomic():
+        copy = Session.objects.get(pk=session.pk)
+        copy.pk = copy.id = None
+        copy._state.adding = True
+        copy.is_published = False
+        copy.title = str(_("%(title)s (copie)") % {"title": session.title})[:150]
+        copy.starts_at = session.starts_at + DUPLICATE_SHIFT
+        copy.ends_at = session.ends_at + DUPLICATE_SHIFT
+        copy.registration_opens_at = session.registration_opens_at and session.registration_opens_at + DUPLICATE_SHIFT
+        copy.registration_closes_at = (session.registration_closes_at
+                                       and session.registration_closes_at + DUPLICATE_SHIFT)
+        copy.save()
+        for row in SessionCompany.objects.filter(session=session).prefetch_related("recruiters", "postings"):
+            new_row = SessionCompany.objects.create(session=copy, company_id=row.company_id,
+                                                    interview_slots=row.interview_slots)
+            new_row.recruiters.set(row.recruiters.all())
+            new_row.postings.set(row.postings.all())
+        SessionPartner.objects.bulk_create(
+            SessionPartner(session=copy, partner_id=p.partner_id, role=p.role)
+            for p in SessionPartner.objects.filter(session=session))
+    return copy
+
+
 def session_fill_from_waitlist(*, session: Session) -> int:
     """Give every free seat to the waitlist, in order (after a capacity increase); return how many moved."""
     with transaction.atomic():
@@ -211,6 +244,30 @@ def session_set_capacity(*, session: Session, capacity: int) -> int:
         moved = _promote_waitlisted(locked, capacity - seats_taken(locked))
     session.capacity = capacity
     return len(moved)
+
+
+def checkin_opens_at(*, session: Session) -> dt.datetime:
+    """When the check-in desk opens for `session`: its day (Paris time) at CHECKIN_OPENS_AT."""
+    hour, minute = (int(x) for x in settings.CHECKIN_OPENS_AT.split(":"))
+    day = timezone.localtime(session.starts_at).date()
+    opens = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+    return min(opens, session.starts_at)
+
+
+def checkin_closed_reason(*, session: Session, now: dt.datetime | None = None) -> str | None:
+    """Why the desk may not check people in for `session` now (before its day's opening hour, after its day);
+    None while it is open."""
+    now = now or timezone.now()
+    opens = checkin_opens_at(session=session)
+    if now < opens:
+        local = timezone.localtime(opens)
+        return _("L'accueil de cette session ouvre le %(day)s à %(hour)s : le pointage n'est pas encore "
+                 "possible.") % {"day": date_format(local, "DATE_FORMAT"), "hour": local.strftime("%H:%M")}
+    closes = dt.datetime.combine(timezone.localtime(session.ends_at).date() + dt.timedelta(days=1), dt.time.min,
+                                 tzinfo=timezone.get_current_timezone())
+    if now >= closes:
+        return _("Cette session est terminée : l'accueil est fermé. Corrigez une présence depuis l'administration.")
+    return None
 
 
 def registration_check_in(*, registration: Registration) -> Registration:

@@ -54,14 +54,34 @@ def desk_sessions(request):
     return render(request, "events/staff/desk_sessions.html", {"sessions": sessions})
 
 
+def mask_email(email: str) -> str:
+    """"romain.barthe@gmail.com" → "r•••@gmail.com": enough to tell two namesakes apart at the desk."""
+    local, _at, domain = (email or "").partition("@")
+    return f"{local[:1]}•••@{domain}" if local and domain else ""
+
+
+def mask_phone(phone) -> str:
+    """"+33 6 12 34 56 78" → "•• •• 78"."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    return f"•• •• {digits[-2:]}" if len(digits) >= 4 else ""
+
+
+def _with_hints(registrations):
+    rows = list(registrations)
+    for r in rows:
+        r.contact_hint = mask_email(r.candidate.email) or mask_phone(r.candidate.phone)
+    return rows
+
+
 @require_GET
 @role_required(*DESK_GROUPS)
 def checkin(request, pk):
     session = get_object_or_404(Session, pk=pk)
     query = request.GET.get("q", "")[:100]
     return render(request, "events/staff/checkin.html", {
-        "session": session, "registrations": _desk_list(session, query), "query": query,
-        "counts": _counts(session), "walk_in_form": WalkInForm()})
+        "session": session, "registrations": _with_hints(_desk_list(session, query)), "query": query,
+        "counts": _counts(session), "walk_in_form": WalkInForm(),
+        "closed_reason": services.checkin_closed_reason(session=session)})
 
 
 @require_GET
@@ -70,8 +90,8 @@ def checkin_state(request, pk):
     """The list and the count as JSON, for the page's search and live count."""
     session = get_object_or_404(Session, pk=pk)
     rows = [{"id": r.pk, "name": f"{r.candidate.last_name} {r.candidate.first_name}", "status": r.status,
-             "status_label": r.get_status_display(), "walk_in": r.walk_in}
-            for r in _desk_list(session, request.GET.get("q", "")[:100])]
+             "status_label": r.get_status_display(), "walk_in": r.walk_in, "contact": r.contact_hint}
+            for r in _with_hints(_desk_list(session, request.GET.get("q", "")[:100]))]
     return JsonResponse({"counts": _counts(session), "registrations": rows})
 
 
@@ -86,7 +106,10 @@ def checkin_mark(request, pk, registration_pk):
     registration = get_object_or_404(Registration.objects.select_related("candidate"), pk=registration_pk,
                                      session=session)
     undo = request.POST.get("undo") == "1"
+    closed = services.checkin_closed_reason(session=session)
     try:
+        if closed:
+            raise BookingError(closed)
         if undo:
             services.registration_undo_check_in(registration=registration)
         else:
@@ -99,7 +122,9 @@ def checkin_mark(request, pk, registration_pk):
         registration.refresh_from_db()
         if _wants_json(request):
             return JsonResponse({"id": registration.pk, "status": registration.status,
-                                 "status_label": registration.get_status_display(), "counts": _counts(session)})
+                                 "status_label": registration.get_status_display(), "counts": _counts(session),
+                                 "can_undo": registration.status == Registration.Status.ATTENDED
+                                 and not registration.walk_in})
         messages.success(request, _("%(name)s : %(status)s") % {"name": registration.candidate,
                                                                 "status": registration.get_status_display()})
     return redirect(reverse("staff:events_staff:checkin", kwargs={"pk": session.pk}) + _keep_query(request))
@@ -116,11 +141,15 @@ def _keep_query(request) -> str:
 @role_required(*DESK_GROUPS)
 def checkin_walk_in(request, pk):
     session = get_object_or_404(Session, pk=pk)
+    closed = services.checkin_closed_reason(session=session)
+    if closed:
+        messages.error(request, closed)
+        return redirect("staff:events_staff:checkin", pk=session.pk)
     form = WalkInForm(request.POST)
     if not form.is_valid():
         return render(request, "events/staff/checkin.html", {
-            "session": session, "registrations": _desk_list(session), "query": "",
-            "counts": _counts(session), "walk_in_form": form}, status=400)
+            "session": session, "registrations": _with_hints(_desk_list(session)), "query": "",
+            "counts": _counts(session), "walk_in_form": form, "closed_reason": None}, status=400)
     data = form.cleaned_data
     candidate = services.candidate_find_or_create_at_desk(
         first_name=data["first_name"], last_name=data["last_name"], email=data["email"], profile=data["profile"],

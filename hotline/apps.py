@@ -8,7 +8,7 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from candidates import records, space
-        from tescforce import erasure, permissions, staff_tools
+        from tescforce import desk, erasure, permissions, roles, staff_tools
 
         from . import selectors, services, tasks, views  # noqa: F401 - tasks: registers the tasks by name
 
@@ -22,3 +22,7 @@ class HotlineConfig(AppConfig):
         # The quick-log console, linked from the footer, the admin and the 403 page to those it admits.
         staff_tools.register("hotline", label=_("Hotline"), url_name="staff:hotline_home", order=20,
                              allowed=permissions.can_see_hotline)
+        # The hotline agents' part of the staff desk (coordinators have their own and reach the console by link).
+        desk.register("hotline", title=_("Hotline : à traiter aujourd'hui"), template="hotline/desk.html",
+                      allowed=lambda user: roles.has_role(user, roles.HOTLINE) and permissions.can_see_hotline(user),
+                      get_context=selectors.desk_context, order=10)

@@ -174,3 +174,19 @@ def candidate_admin_timeline(candidate: Candidate) -> list[dict]:
     for x in candidate.callback_requests.all():
         items.append({"at": x.created_at, "kind": _("Demande de rappel"), "text": x.get_topic_display()})
     return items
+
+
+DESK_ROWS = 5
+
+
+def desk_context(*, user, today: dt.date) -> dict:
+    """The hotline's part of the staff desk: call-backs waiting, follow-ups due or overdue, relocation requests."""
+    callbacks = callback_queue()
+    overdue = overdue_follow_ups(today=today)
+    relocations = relocation_requests_active()
+    return {
+        "callbacks": list(callbacks[:DESK_ROWS]), "callbacks_count": callbacks.count(),
+        "mine_due_count": follow_ups_for(owner=user).filter(follow_up_due__lte=today).count(),
+        "overdue": list(overdue[:DESK_ROWS]), "overdue_count": overdue.count(),
+        "relocations": list(relocations[:DESK_ROWS]), "relocations_count": relocations.count(),
+    }

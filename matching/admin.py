@@ -1,6 +1,8 @@
 """Admin of the job-dating agendas: coordinators adjust interviews by hand, then publish."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from candidates.services import CandidateError
@@ -88,6 +90,18 @@ class MatchAdmin(ScopedModelAdmin):
     list_filter = ("for_posting", "for_candidate")
     raw_id_fields = ("candidate", "posting")
     readonly_fields = ("candidate", "posting", "score", "explanation", "for_posting", "for_candidate", "computed_at")
+
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        if self.is_recruiter(request):
+            # Their page per posting shows the why, the skills, the CV and the one-click shortlist.
+            columns.append("candidates_page")
+        return columns
+
+    @admin.display(description=_("candidat·es de l'offre"))
+    def candidates_page(self, obj):
+        url = reverse("staff:matching_recruiter_posting", args=[obj.posting_id])
+        return format_html('<a href="{}">{}</a>', url, _("Pourquoi ce score, présélectionner"))
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

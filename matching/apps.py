@@ -10,7 +10,7 @@ class MatchingConfig(AppConfig):
         from candidates import records, space
         from candidates import services as candidates_services
         from events import services as events_services
-        from tescforce import erasure, permissions, scoping, staff_tools
+        from tescforce import desk, erasure, permissions, scoping, staff_tools
 
         from . import agenda, selectors, services, signals, space_views, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
 
@@ -35,3 +35,5 @@ class MatchingConfig(AppConfig):
         scoping.register_rule("candidates.candidate", "matching.matched", selectors.candidates_matched_to_company_q)
         staff_tools.register("matching", label=_("Rapprochements"), url_name="staff:matching_index", order=40,
                              allowed=permissions.is_coordinator)
+        desk.register("postings", title=_("Vos offres"), template="matching/desk_postings.html",
+                      allowed=permissions.is_recruiter, get_context=selectors.desk_postings_context, order=50)

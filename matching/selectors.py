@@ -7,16 +7,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from candidates import selectors as candidate_selectors
 from candidates.models import Candidate, JobInterest
 from candidates.wording import holds_match_consent_q
 from companies.models import JobPosting, Skill
-from tescforce.scoping import scope_queryset
+from tescforce.scoping import recruiter_company_id, scope_queryset
 
 from . import engine as matching
 from .incremental import Axis
@@ -531,3 +533,76 @@ def may_enter(side: Axis, ids: np.ndarray, scores: np.ndarray, k: int) -> set[in
 
 def _array(values: np.ndarray) -> str:
     return "{" + ",".join(map(str, np.asarray(values, dtype=np.int64).tolist())) + "}"
+
+
+def desk_postings_context(*, user, today) -> dict:
+    """A recruiter's desk: their own company's open postings with the new interests and the matches they may see."""
+    company_id = recruiter_company_id(user)
+    if company_id is None:
+        return {"postings": []}
+    matches = (_visible_matches().filter(holds_match_consent_q("candidate_id"), posting=OuterRef("pk"))
+               .order_by().values("posting").annotate(n=Count("pk")).values("n"))
+    new_interests = Q(interests__confirmed_at__isnull=False, interests__status="new",
+                      interests__candidate__shown_to_recruiters=True,
+                      interests__candidate__anonymised_at__isnull=True)
+    postings = (
+        JobPosting.objects.filter(company_id=company_id,
+                                  status__in=(JobPosting.Status.PUBLISHED, JobPosting.Status.DRAFT))
+        .annotate(n_new=Count("interests", filter=new_interests),
+                  n_matches=Coalesce(Subquery(matches, output_field=IntegerField()), Value(0)))
+        .order_by("-n_new", "-published_at", "-pk")
+    )
+    return {"postings": list(postings[:8]), "count": postings.count()}
+
+
+KEY_SKILLS = 6
+ORIENTABLE = (Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT)  # as candidates.services.orientation_check
+
+
+@dataclass
+class RecruiterRow:
+    """One candidate on a recruiter's page for a posting: interested, oriented or matched, never another's."""
+
+    candidate: Candidate
+    match: Match | None
+    why: Explanation | None
+    kept: bool  # already on the posting's shortlist (interest or orientation)
+    status_label: str
+    key_skills: list[str]
+    cv: bool  # a CV the candidate agreed to show to recruiters
+    keepable: bool  # one click puts them on the shortlist ("to contact")
+
+
+def recruiter_rows(posting: JobPosting, user) -> tuple[list[RecruiterRow], list[RecruiterRow]]:
+    """Return (shortlist rows, suggested rows) of `posting` for a recruiter of its company, best score first.
+
+    The shortlist holds who showed interest or was oriented and agreed to be shown to recruiters; the
+    suggestions, who matched and holds the match consent but is not on the shortlist yet.
+    """
+    shortlist = candidate_selectors.shortlist(posting=posting)
+    listed = {row.candidate.pk for row in shortlist}
+    matches = shortlist_for_posting(posting, user)
+    by_candidate = {m.candidate_id: m for m in Match.objects.filter(posting=posting, candidate_id__in=listed)}
+    by_candidate.update({m.candidate_id: m for m in matches})
+    why = explanations_for(list(by_candidate.values()))
+    ids = listed | {m.candidate_id for m in matches}
+    skills: dict[int, list[str]] = {}
+    for cid, name in (Candidate.skills.through.objects.filter(candidate_id__in=ids)
+                      .order_by("candidate_id", "skill__name").values_list("candidate_id", "skill__name")):
+        skills.setdefault(cid, []).append(name)
+
+    def row(candidate, *, kept, status_label, is_new=False):
+        match = by_candidate.get(candidate.pk)
+        orientable = candidate.shown_to_recruiters and candidate.stage in ORIENTABLE
+        return RecruiterRow(candidate=candidate, match=match, why=why.get(match.pk) if match else None, kept=kept,
+                            status_label=status_label, key_skills=skills.get(candidate.pk, [])[:KEY_SKILLS],
+                            cv=bool(candidate.cv) and candidate.shown_to_recruiters,
+                            keepable=is_new if kept else orientable)
+
+    def best_first(r):
+        return (-(r.match.score if r.match else -1), r.candidate.last_name, r.candidate.pk)
+
+    kept_rows = sorted((row(r.candidate, kept=True, status_label=r.status_label, is_new=r.status == "new")
+                        for r in shortlist), key=best_first)
+    suggested = [row(m.candidate, kept=False, status_label="") for m in matches if m.candidate_id not in listed]
+    return kept_rows, sorted(suggested, key=best_first)

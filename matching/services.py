@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from candidates.models import Orientation
-from candidates.services import orientation_create
+from candidates.services import orientation_create, orientation_set_status
 
 from . import engine as matching
 from . import incremental, selectors
@@ -353,6 +353,16 @@ def orientation_from_match(*, match: Match, by=None) -> Orientation:
     Raises candidates.services.CandidateError (consent missing, not qualified yet, already oriented).
     """
     return orientation_create(candidate=match.candidate, posting=match.posting, by=by)
+
+
+def match_shortlist(*, match: Match, by) -> Orientation:
+    """A recruiter keeps a suggested candidate for their posting: an orientation set to "to contact" at once.
+
+    Raises candidates.services.CandidateError as `orientation_create` does (consent, not qualified, already there).
+    """
+    with transaction.atomic():
+        orientation = orientation_from_match(match=match, by=by)
+        return orientation_set_status(orientation=orientation, status=Orientation.Status.TO_CONTACT, by=by)
 
 
 # --- the candidate's data -------------------------------------------------------------------------

@@ -4,14 +4,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_countries import countries
 
 from tescforce.models import YearTarget
 
-from .models import Meeting, Settlement
+from .models import Meeting, Prospect, Settlement
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -170,3 +170,26 @@ def upcoming_meetings_for(user, *, days_back: int = 7) -> QuerySet[Meeting]:
         Meeting.objects.filter(Q(officer=user) | Q(attendees=user), starts_at__gte=since)
         .select_related("prospect", "campaign").distinct().order_by("starts_at")
     )
+
+
+OPEN_STAGES = (Prospect.Stage.IDENTIFIED, Prospect.Stage.CONTACTED, Prospect.Stage.MEETING_HELD, Prospect.Stage.PROJECT)
+
+
+def prospects_without_next_step(user) -> QuerySet[Prospect]:
+    """Return `user`'s open prospects with no meeting to come and no next step still to do, the oldest touched first."""
+    coming = Meeting.objects.filter(prospect=OuterRef("pk"), starts_at__gte=timezone.now())
+    pending = Meeting.objects.filter(prospect=OuterRef("pk"), next_step_done=False).exclude(next_step="")
+    return (Prospect.objects.filter(owner=user, stage__in=OPEN_STAGES)
+            .exclude(Exists(coming)).exclude(Exists(pending)).order_by("updated_at", "pk"))
+
+
+def desk_context(*, user, today: dt.date) -> dict:
+    """A prospecting officer's desk: this week's meetings (Monday to Sunday), and prospects left without a next step."""
+    monday = today - dt.timedelta(days=today.weekday())
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(monday, dt.time.min, tzinfo=tz)
+    week = (Meeting.objects.filter(Q(officer=user) | Q(attendees=user), starts_at__gte=start,
+                                   starts_at__lt=start + dt.timedelta(days=7))
+            .select_related("prospect").distinct().order_by("starts_at", "pk"))
+    idle = prospects_without_next_step(user)
+    return {"meetings": list(week), "idle": list(idle[:6]), "idle_count": idle.count(), "now": timezone.now()}

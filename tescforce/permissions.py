@@ -17,6 +17,11 @@ has_role = roles.has_role
 HOTLINE_GROUPS = (roles.HOTLINE, roles.COORDINATORS)
 
 
+def is_staff_member(user) -> bool:
+    """Any active member of the staff, whatever their roles (the desk, which shows each their own sections)."""
+    return getattr(user, "is_authenticated", False) and user.is_active and user.is_staff
+
+
 def is_coordinator(user) -> bool:
     """Active superusers and members of the coordinators' group."""
     return has_role(user, roles.COORDINATORS)

@@ -60,6 +60,14 @@ EMAIL_TIMEOUT = _read("EMAIL_TIMEOUT", "int", default=20)
 # Seconds after which an e-mail claimed but never marked sent counts as lost with its worker and is
 # sent again by the sweeper (events.MessageSent); must outlast the longest send.
 MESSAGE_CLAIM_LEASE = _read("MESSAGE_CLAIM_LEASE", "int", default=300)
+# The sessions' check-in desk opens on the session's day from this hour (Paris time, HH:MM), never before.
+CHECKIN_OPENS_AT = _read("CHECKIN_OPENS_AT", "str", default="07:00")
+try:
+    _checkin_hour, _checkin_minute = (int(x) for x in CHECKIN_OPENS_AT.split(":"))
+    if not (0 <= _checkin_hour < 24 and 0 <= _checkin_minute < 60):
+        raise ValueError
+except ValueError:
+    _fail("CHECKIN_OPENS_AT must be an hour as HH:MM, e.g. 07:00.")
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", "str", default=str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(_read("PRIVATE_MEDIA_ROOT", "str", default=str(VAR_DIR / "private")))
 STATIC_ROOT = Path(_read("STATIC_ROOT", "str", default=str(VAR_DIR / "static")))

@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 
 from . import error_pages, ops_views
 from .admin_mixins import scoped_view_on_site
-from .site import account_views, public_pages, views
+from .site import account_views, desk, public_pages, views
 
 urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
@@ -30,6 +30,8 @@ urlpatterns = [
     # Matching's and the job-dating agenda's admin pages before they moved out of `candidates`.
     re_path(r"^admin/candidates/(?P<model>match|matchingrun|jobdatingagenda|interview|interviewrelease)/(?P<rest>.*)$",
             RedirectView.as_view(url="/admin/matching/%(model)s/%(rest)s", permanent=True, query_string=True)),
+    # Signing in leads to the staff desk (/pilotage/) unless the person was going elsewhere.
+    path("admin/login/", desk.staff_login),
     path("admin/", admin.site.urls),
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),

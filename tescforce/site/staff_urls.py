@@ -1,11 +1,13 @@
 from django.urls import include, path
 
-from . import views
+from . import desk, views
 
 app_name = "staff"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    # The desk greets every staff member; the dashboard moved under it (/pilotage/?year=… redirects there).
+    path("", desk.desk_view, name="desk"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("hotline/", include("hotline.staff_urls")),
     path("rapprochements/", include("matching.urls")),
     path("sessions/", include("events.staff_urls")),

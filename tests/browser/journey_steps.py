@@ -94,3 +94,35 @@ def reference_data() -> None:
 
     if not JobFamily.objects.exists():
         load_reference_data(apps)
+
+
+class Clicks:
+    """The clicks a person makes on the way to a task: a link or button, a box ticked, an option chosen in a
+    list (one), an autocomplete (two: open it, pick). Typing is not counted."""
+
+    def __init__(self):
+        self.count = 0
+
+    def click(self, locator) -> None:
+        locator.click()
+        self.count += 1
+
+    def select(self, locator, **option) -> None:
+        locator.select_option(**option)
+        self.count += 1
+
+    def check(self, locator) -> None:
+        locator.check()
+        self.count += 1
+
+    def autocomplete(self, page, label, search: str, option) -> None:
+        pick_autocomplete(page, label, search, option)
+        self.count += 2
+
+
+def staff_login(journey, user, language: str, clicks: Clicks):
+    """Sign in at /admin/ as the README says; the person lands on their desk (one click: "Log in")."""
+    page = admin_login(journey, user, language)
+    clicks.count += 1
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Mon bureau", language))
+    return page

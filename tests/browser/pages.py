@@ -106,7 +106,7 @@ BUILDERS: dict[str, Callable[[], dict]] = {
 }
 
 # Staff pages checked like the public ones (logged in as a coordinator); add new staff tools here.
-STAFF_PAGES = ["staff:dashboard", "staff:events_staff:desk_sessions", "staff:events_staff:checkin",
+STAFF_PAGES = ["staff:desk", "staff:dashboard", "staff:events_staff:desk_sessions", "staff:events_staff:checkin",
                "staff:prospecting:calendar"]
 
 

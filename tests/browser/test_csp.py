@@ -78,6 +78,7 @@ def test_staff_tools_and_admin_pages_raise_no_csp_violation(journey):
     journey.login(user)
     watch = Watch(journey)
     paths = [
+        reverse("staff:desk"),
         reverse("staff:dashboard"),
         reverse("staff:hotline_home"),
         reverse("staff:events_staff:checkin", kwargs={"pk": session.pk}),
@@ -85,6 +86,7 @@ def test_staff_tools_and_admin_pages_raise_no_csp_violation(journey):
         "/admin/candidates/candidate/",
         f"/admin/candidates/candidate/{candidate.pk}/change/",
         "/admin/events/session/",
+        f"/admin/events/session/{session.pk}/change/",  # its "Dupliquer" button
         "/admin/companies/jobposting/export/",  # django-import-export's page and its two style attributes
         f"/admin/tescforce/historicalcandidate/?id={candidate.pk}",
         "/admin/tescforce/securitypolicy/",

@@ -1,5 +1,6 @@
 """A coordinator creates a session in the admin, then welcomes people at its check-in desk."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -7,11 +8,11 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import expect
 
 from candidates import wording
-from events.models import Registration, Session
+from events.models import Registration, Session, SessionCompany
 from tescforce import roles
 from tests import factories
 
-from .journey_steps import LANGUAGES, admin_login, field, pick_autocomplete, tr
+from .journey_steps import LANGUAGES, Clicks, admin_login, field, pick_autocomplete, staff_login, tr
 
 
 def fill_admin_datetime(page, label, language: str, time: str) -> None:
@@ -31,7 +32,9 @@ def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
     title = f"Job dating Rodez ({lang})"
     page = admin_login(journey, coordinator, lang)
 
-    # The session's add page, from the admin's home.
+    # Signed in, the coordinator is on the desk; the admin is one link away. The session's add page from there.
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("Mon bureau", lang))
+    page.get_by_role("main").get_by_role("link", name=tr("Administration", lang), exact=True).click()
     page.get_by_role("link", name=re.compile(rf"^{re.escape(tr('sessions', lang))}$", re.I)).first.click()
     page.get_by_role("link", name=re.compile(re.escape(tr("Add %(name)s", lang) % {
         "name": tr("session", lang)}), re.I)).click()
@@ -55,10 +58,10 @@ def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
     factories.RegistrationFactory(session=session, candidate=factories.CandidateFactory(
         first_name="Hugo", last_name="Marty"))
 
-    # To the desk: the site's footer leads staff to the dashboard, which lists the desk.
-    page.get_by_role("link", name=re.compile(re.escape(tr("View site", lang)), re.I)).click()
-    page.get_by_role("contentinfo").get_by_role("link", name=tr("Pilotage", lang), exact=True).click()
+    # To the check-in desk: the admin's header leads to the staff desk, which lists the tools.
     page.get_by_role("navigation", name=tr("Outils du pilotage", lang)).get_by_role(
+        "link", name=tr("Mon bureau", lang)).click()
+    page.get_by_role("main").get_by_role("navigation", name=tr("Outils du pilotage", lang)).get_by_role(
         "link", name=tr("Accueil des sessions", lang)).click()
     page.get_by_role("link", name=re.compile(re.escape(title))).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
@@ -74,10 +77,17 @@ def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
     journey.step("searched")
     present.click()
     expect(count).to_have_text(re.compile(r"^\s*1\D+2\D+0\D*$"))
-    # Once marked, the row's button goes: the person is present.
+    # Once marked, the row's button turns into its undo: a tap by mistake is undone at once.
     expect(present).to_have_count(0)
+    undo = page.get_by_role("button", name=re.compile(rf"^{re.escape(tr('Annuler le pointage', lang))}.*Benali"))
+    expect(undo).to_be_visible()
     journey.step("marked present")
     assert Registration.objects.get(session=session, candidate__last_name="Benali").status == "attended"
+    undo.click()
+    expect(count).to_have_text(re.compile(r"^\s*0\D+2\D+0\D*$"))
+    assert Registration.objects.get(session=session, candidate__last_name="Benali").status == "confirmed"
+    present.click()
+    expect(count).to_have_text(re.compile(r"^\s*1\D+2\D+0\D*$"))
 
     # Someone who did not book: registered and checked in on the spot.
     walk_in = page.get_by_role("region", name=tr("Inscrire une personne sur place", lang))
@@ -91,3 +101,40 @@ def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
     journey.step("walk-in registered")
     walk = Registration.objects.get(session=session, candidate__email=f"sami.{lang}@example.org")
     assert walk.walk_in and walk.status == "attended"
+
+
+MAX_CLICKS_FOR_A_NEW_SESSION = 6  # the target: a new session from an old one in at most 6 clicks
+
+
+def fill_admin_date(page, label, language: str, day) -> None:
+    with translation.override(language):
+        date_format = formats.get_format("DATE_INPUT_FORMATS")[0]
+    page.get_by_text(label).locator("xpath=..").get_by_role("textbox").nth(0).fill(day.strftime(date_format))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_coordinator_makes_a_new_session_from_an_old_one_in_six_clicks(journey, lang):
+    coordinator = factories.UserFactory(username=f"coord-copie-{lang}", groups=[roles.COORDINATORS])
+    old = factories.SessionFactory(title=f"Job dating Albi ({lang})", programme_text="9 h accueil")
+    company = factories.CompanyFactory(name="Tarn Numérique")
+    SessionCompany.objects.create(session=old, company=company, interview_slots=5)
+    clicks = Clicks()
+    page = staff_login(journey, coordinator, lang, clicks)
+    clicks.click(page.get_by_role("region", name=tr("Prochaines sessions", lang)).get_by_role(
+        "link", name=tr("Toutes les sessions", lang)))
+    clicks.click(page.get_by_role("link", name=old.title, exact=True))
+    clicks.click(page.get_by_role("button", name=tr("Dupliquer", lang), exact=True))
+    copy = Session.objects.exclude(pk=old.pk).get()
+    journey.step("copy opened")
+    new_day = timezone.localdate(old.starts_at) + dt.timedelta(days=21)
+    fill_admin_date(page, field("début", lang), lang, new_day)
+    fill_admin_date(page, field("fin", lang), lang,
+                    new_day + (timezone.localdate(old.ends_at) - timezone.localdate(old.starts_at)))
+    clicks.check(page.get_by_label(field("publiée", lang)))
+    clicks.click(page.get_by_role("button", name=re.compile(rf"^{re.escape(tr('Save', lang))}$", re.I)))
+    expect(page.get_by_role("link", name=copy.title, exact=True)).to_be_visible()
+    journey.step("copy published")
+    copy.refresh_from_db()
+    assert copy.is_published and timezone.localdate(copy.starts_at) == new_day
+    assert copy.company_participations.get().interview_slots == 5 and copy.programme_text == "9 h accueil"
+    assert clicks.count <= MAX_CLICKS_FOR_A_NEW_SESSION, clicks.count

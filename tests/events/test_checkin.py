@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from candidates.models import Candidate
 from events import services
@@ -6,6 +9,15 @@ from events.models import Registration
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(db, settings):
+    """A session starting in a minute, on a day whose desk is open (it opens at midnight here)."""
+    settings.CHECKIN_OPENS_AT = "00:00"
+    start = timezone.now() + dt.timedelta(minutes=1)
+    return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse", capacity=2,
+                                    starts_at=start, ends_at=start + dt.timedelta(hours=3))
 
 
 def _url(session, suffix=""):
@@ -98,3 +110,51 @@ def test_walk_in_form_errors_are_shown_in_english(client_for, hotline_agent, ses
 
 def test_desk_sessions_page_links_to_each_check_in(client_for, coordinator, session):
     assert str(session.pk) in client_for(coordinator).get("/pilotage/sessions/").content.decode()
+
+
+def _person(first, last, email):
+    return factories.CandidateFactory(first_name=first, last_name=last, email=email)
+
+
+def test_namesakes_are_told_apart_by_a_masked_email(client_for, session, coordinator):
+    services.registration_book(session=session, candidate=_person("Romain", "Barthe", "romain.barthe@gmail.com"))
+    services.registration_book(session=session, candidate=_person("Romain", "Barthe", "rbarthe@orange.fr"))
+    body = client_for(coordinator).get(_url(session)).content.decode()
+    assert "r•••@gmail.com" in body and "r•••@orange.fr" in body
+    assert "romain.barthe@gmail.com" not in body.replace('data-name="barthe romain romain.barthe@gmail.com"', "")
+
+
+def test_a_check_in_can_be_undone_from_the_answer(client_for, session, coordinator):
+    reg = services.registration_book(session=session, candidate=factories.CandidateFactory())
+    client = client_for(coordinator)
+    answer = client.post(_url(session, f"{reg.pk}/"), HTTP_ACCEPT="application/json").json()
+    assert answer["status"] == "attended" and answer["can_undo"] is True
+    page = client.get(_url(session)).content.decode()
+    assert "Annuler le pointage" in page
+    answer = client.post(_url(session, f"{reg.pk}/"), {"undo": "1"}, HTTP_ACCEPT="application/json").json()
+    assert answer["status"] == "confirmed" and answer["can_undo"] is False
+
+
+def test_the_desk_opens_on_the_day_only(client_for, coordinator, settings):
+    settings.CHECKIN_OPENS_AT = "07:00"
+    start = timezone.now() + dt.timedelta(days=6)
+    early = factories.SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=3))
+    reg = services.registration_book(session=early, candidate=factories.CandidateFactory())
+    client = client_for(coordinator)
+    page = client.get(_url(early)).content.decode()
+    assert "L&#x27;accueil de cette session ouvre le" in page and "à 07:00" in page
+    assert f'action="/pilotage/sessions/{early.pk}/accueil/{reg.pk}/"' not in page
+    response = client.post(_url(early, f"{reg.pk}/"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 409 and "ouvre le" in response.json()["error"]
+    response = client.post(_url(early, "sur-place/"), {"first_name": "A", "last_name": "B", "email": "ab@example.org",
+                                                       "profile": "retraining", "consent": "on"})
+    assert response.status_code == 302
+    assert Registration.objects.get(pk=reg.pk).status == "confirmed"
+    assert not Candidate.objects.filter(email="ab@example.org").exists()
+
+
+def test_the_desk_is_closed_after_the_sessions_day(client_for, coordinator, past_session):
+    reg = factories.RegistrationFactory(session=past_session)
+    response = client_for(coordinator).post(_url(past_session, f"{reg.pk}/"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 409
+    assert Registration.objects.get(pk=reg.pk).status == "confirmed"

@@ -146,16 +146,16 @@ def test_erased_candidates_still_count(dataset):
 
 
 def test_empty_year_renders(client_for, coordinator):
-    response = client_for(coordinator).get("/pilotage/", {"year": 2031})
+    response = client_for(coordinator).get("/pilotage/tableau-de-bord/", {"year": 2031})
     assert response.status_code == 200
     assert "Aucune donnée pour ces filtres." in response.content.decode()
 
 
 def test_page_and_csv_agree(client_for, coordinator, dataset):
     client = client_for(coordinator)
-    page = client.get("/pilotage/", {"year": YEAR})
+    page = client.get("/pilotage/tableau-de-bord/", {"year": YEAR})
     assert page.status_code == 200
-    response = client.get("/pilotage/", {"year": YEAR, "export": "sessions_fill"})
+    response = client.get("/pilotage/tableau-de-bord/", {"year": YEAR, "export": "sessions_fill"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     figures, _ = build(Filters(year=YEAR), talent=True, business=True)
@@ -167,39 +167,40 @@ def test_page_and_csv_agree(client_for, coordinator, dataset):
 
 
 def test_unknown_export_is_404(client_for, coordinator):
-    assert client_for(coordinator).get("/pilotage/", {"export": "nope"}).status_code == 404
+    assert client_for(coordinator).get("/pilotage/tableau-de-bord/", {"export": "nope"}).status_code == 404
 
 
 def test_bad_filters_fall_back_to_defaults(client_for, coordinator):
-    response = client_for(coordinator).get("/pilotage/", {"year": "abc", "edition": "999999"})
+    response = client_for(coordinator).get("/pilotage/tableau-de-bord/", {"year": "abc", "edition": "999999"})
     assert response.status_code == 200
 
 
 def test_recruiter_and_hotline_cannot_open_dashboard(client_for, recruiter_a, hotline_agent):
-    assert client_for(recruiter_a).get("/pilotage/").status_code == 403
-    assert client_for(hotline_agent).get("/pilotage/").status_code == 403
+    assert client_for(recruiter_a).get("/pilotage/tableau-de-bord/").status_code == 403
+    assert client_for(hotline_agent).get("/pilotage/tableau-de-bord/").status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get("/pilotage/")
+    response = client.get("/pilotage/tableau-de-bord/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
 def test_prospecting_officer_sees_only_business_side(client_for, prospecting_officer, dataset):
-    response = client_for(prospecting_officer).get("/pilotage/", {"year": YEAR})
+    response = client_for(prospecting_officer).get("/pilotage/tableau-de-bord/", {"year": YEAR})
     keys = {f.key for f in response.context["figures"]}
     assert "meetings_by_month" in keys
     assert not keys & {"pipeline_funnel", "registrations_by_profile", "calls_by_topic", "sessions_fill"}
-    assert client_for(prospecting_officer).get("/pilotage/", {"export": "pipeline_funnel"}).status_code == 404
+    response = client_for(prospecting_officer).get("/pilotage/tableau-de-bord/", {"export": "pipeline_funnel"})
+    assert response.status_code == 404
 
 
 def test_query_count_does_not_grow_with_rows(client_for, coordinator, dataset, django_assert_max_num_queries):
     client = client_for(coordinator)
     with django_assert_max_num_queries(45):
-        client.get("/pilotage/", {"year": YEAR, "fresh": "1"})
+        client.get("/pilotage/tableau-de-bord/", {"year": YEAR, "fresh": "1"})
     for _ in range(20):
         c = factories.CandidateFactory(stage="qualified")
         StageChange.objects.create(candidate=c, to_stage="qualified")
     with django_assert_max_num_queries(45):
-        client.get("/pilotage/", {"year": YEAR, "fresh": "1"})
+        client.get("/pilotage/tableau-de-bord/", {"year": YEAR, "fresh": "1"})

@@ -134,14 +134,14 @@ def test_dashboard_campaign_filter_keeps_the_campaign(business):
 
 def _page_numbers(client, params) -> dict:
     """Read the business numbers off the dashboard page and its CSV downloads."""
-    page = client.get("/pilotage/", params)
+    page = client.get("/pilotage/tableau-de-bord/", params)
     assert page.status_code == 200
     html = page.content.decode()
     shown = {f.key: f for f in page.context["figures"]}
     tables = {}
     for key in ("targets", "meetings_by_month", "meetings_by_country", "meetings_by_campaign",
                 "meetings_by_officer"):
-        response = client.get("/pilotage/", params | {"export": key})
+        response = client.get("/pilotage/tableau-de-bord/", params | {"export": key})
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))[1:]
         assert rows == [["" if v is None else str(v) for v in r] for r in shown[key].rows]
         for row in rows:
@@ -193,7 +193,7 @@ def test_cached_figures_follow_the_filters(client_for, coordinator, business):
 
 
 def test_english_dashboard_shows_the_business_side_in_english(client_for, coordinator, business):
-    response = client_for(coordinator).get("/pilotage/", {"year": LAST}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client_for(coordinator).get("/pilotage/tableau-de-bord/", {"year": LAST}, HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert "Prospecting meetings held" in html
     assert "Meetings and settlements by prospecting officer" in html
@@ -205,9 +205,9 @@ def test_business_query_count_does_not_grow_with_rows(client_for, prospecting_of
                                                       django_assert_max_num_queries):
     client = client_for(prospecting_officer)
     with django_assert_max_num_queries(30):
-        client.get("/pilotage/", {"year": LAST, "fresh": "1"})
+        client.get("/pilotage/tableau-de-bord/", {"year": LAST, "fresh": "1"})
     for i in range(20):
         prospect = Prospect.objects.create(name=f"P{i}", country="DE", owner=business["colleague"])
         Meeting.objects.create(prospect=prospect, starts_at=_paris(LAST, 3, 1 + i), officer=prospecting_officer)
     with django_assert_max_num_queries(30):
-        client.get("/pilotage/", {"year": LAST, "fresh": "1"})
+        client.get("/pilotage/tableau-de-bord/", {"year": LAST, "fresh": "1"})

@@ -116,7 +116,7 @@ def case_meetings(people, role):
 def case_dashboard_talent(people):
     for value in HOSTILE:
         factories.CandidateFactory(source_campaign=factories.CampaignFactory(name=value))
-    return Case(people["coordinator"], "/pilotage/?export=registrations_by_campaign", list(HOSTILE),
+    return Case(people["coordinator"], "/pilotage/tableau-de-bord/?export=registrations_by_campaign", list(HOSTILE),
                 admin_export=False)
 
 
@@ -126,7 +126,7 @@ def case_dashboard_business(people):
         prospect = factories.ProspectFactory(name=value, owner=officer)
         Settlement.objects.create(prospect=prospect, settled_on=timezone.localdate(), site_city=_h(i + 1),
                                   jobs_planned=3)
-    return Case(officer, "/pilotage/?export=settlements", list(HOSTILE), admin_export=False)
+    return Case(officer, "/pilotage/tableau-de-bord/?export=settlements", list(HOSTILE), admin_export=False)
 
 
 def case_attendance_sheet(people, role):
@@ -232,11 +232,11 @@ def test_only_the_roles_in_the_table_reach_the_hand_written_exports(client_for, 
     for role in ("recruiter", "hotline", "prospecting", "coordinator"):
         client = client_for(people[role])
         sheet = client.get(f"/admin/events/session/{session.pk}/emargement.csv").status_code
-        dashboard = client.get("/pilotage/?export=registrations_by_month").status_code
+        dashboard = client.get("/pilotage/tableau-de-bord/?export=registrations_by_month").status_code
         assert (sheet == 200) == (("attendance-sheet", role) in CASES)
         assert (dashboard == 200) == (role == "coordinator")
         if role == "prospecting":
-            assert client.get("/pilotage/?export=settlements").status_code == 200
+            assert client.get("/pilotage/tableau-de-bord/?export=settlements").status_code == 200
 
 
 def test_numbers_stay_numbers_and_text_is_escaped_in_the_shared_helper():

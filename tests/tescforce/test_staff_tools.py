@@ -8,17 +8,18 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 TOOLS = {
-    "dashboard": "/pilotage/",
+    "desk_home": "/pilotage/",
+    "dashboard": "/pilotage/tableau-de-bord/",
     "hotline": "/pilotage/hotline/",
     "desk": "/pilotage/sessions/",
     "matching": "/pilotage/rapprochements/",
     "prospecting": "/pilotage/prospection/agenda/",
 }
 EXPECTED = {
-    "coordinator": {"dashboard", "hotline", "desk", "matching", "prospecting"},
-    "hotline_agent": {"hotline", "desk"},
-    "prospecting_officer": {"dashboard", "prospecting"},
-    "recruiter_a": set(),
+    "coordinator": {"desk_home", "dashboard", "hotline", "desk", "matching", "prospecting"},
+    "hotline_agent": {"desk_home", "hotline", "desk"},
+    "prospecting_officer": {"desk_home", "dashboard", "prospecting"},
+    "recruiter_a": {"desk_home"},
 }
 
 

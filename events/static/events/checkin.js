@@ -49,8 +49,25 @@
           badge.className = "badge text-bg-" + (data.status === "attended" ? "success" : "secondary");
         }
         showCounts(data.counts);
-        // The undo button comes back with the next full page load; the row now reads "present".
-        form.hidden = data.status === "attended";
+        // The row's button turns into its opposite, so a tap by mistake is undone at once.
+        var undo = form.querySelector('input[name="undo"]');
+        if (data.can_undo) {
+          if (!undo) {
+            undo = document.createElement("input");
+            undo.type = "hidden"; undo.name = "undo"; undo.value = "1";
+            form.appendChild(undo);
+          }
+          button.className = "btn btn-outline-secondary btn-lg";
+          button.querySelector("[data-label]").textContent = form.dataset.undoLabel;
+          form.hidden = false;
+        } else if (data.status === "attended") {
+          form.hidden = true;  // a walk-in stays present
+        } else {
+          if (undo) { undo.remove(); }
+          button.className = "btn btn-success btn-lg";
+          button.querySelector("[data-label]").textContent = form.dataset.markLabel;
+          form.hidden = false;
+        }
         button.disabled = false;
       })
       .catch(function () { form.submit(); });
