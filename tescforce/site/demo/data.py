@@ -371,9 +371,9 @@ VENUES = {
 SESSIONS = [
     # Edition 1, last year: past, with attendance.
     {"edition": 1, "title": "Lancement de la 1re édition", "city": "Toulouse", "format": "info",
-     "day": -365 + 20, "hour": 9, "hours": 4, "capacity": 60, "fill": 18},
+     "day": -365, "hour": 9, "hours": 4, "capacity": 60, "fill": 18},
     {"edition": 1, "title": "Job dating de la 1re édition", "city": "Montpellier", "format": "job_dating",
-     "day": -365 + 34, "hour": 14, "hours": 4, "capacity": 40, "fill": 14},
+     "day": -351, "hour": 14, "hours": 4, "capacity": 40, "fill": 14},
     # Edition 2: eight sessions in Toulouse and Montpellier, two already held.
     {"edition": 2, "title": "Réunion d'information et lancement", "city": "Toulouse", "format": "info",
      "day": -12, "hour": 9, "hours": 3, "capacity": 60, "fill": 26},
