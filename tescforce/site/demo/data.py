@@ -803,10 +803,10 @@ HISTORY_PROSPECTS = [
 ]
 HISTORY_MEETINGS_EACH = 3
 HISTORY_LOST_REASON = "Pas de projet d'implantation en Europe à court terme."
-# The year's targets for the years the demo covers: 2023's are the plan the article gives; the current year's
-# are demo figures (a coordinator changes them in the admin, and seed_demo never overwrites a set target).
+# The year's targets: 2023's are the plan the article gives (its hires target is a demo figure); the current
+# year's are demo figures (a coordinator changes them in the admin, and seed_demo never overwrites a set
+# target). The article gives none for 2022: that year shows the plan's defaults.
 YEAR_TARGETS = {
-    2022: {"candidates": 76, "sessions": 2, "companies": 40, "hires": 20, "meetings": 150, "settlements": 2},
     2023: {"candidates": 200, "sessions": 8, "companies": 40, "hires": 60, "meetings": 400, "settlements": 3},
     "current": {"candidates": 200, "sessions": 8, "companies": 40, "hires": 40, "meetings": 120, "settlements": 3},
 }
