@@ -57,8 +57,9 @@ class SessionInline(admin.TabularInline):
     form = SessionForm
     extra = 0
     can_delete = False  # deleting a session drops its bookings: done from its own page, with confirmation
-    fields = ["title", "city", "venue", "address", "postcode", "format", "starts_at", "ends_at", "capacity",
-              "registration_opens_at", "registration_closes_at", "is_published"]
+    # What a coordinator scans across an edition; the venue and the registration window are on the session's
+    # own page (its change link), so that the row fits the page.
+    fields = ["title", "city", "format", "starts_at", "ends_at", "capacity", "is_published"]
     show_change_link = True
 
 

@@ -109,7 +109,8 @@ def send_candidate_message(*, registration: Registration, kind: str, headers: di
         # One click stops the messages still to come for this booking (RFC 8058), the booking itself stays.
         stop_url = _absolute(reverse("events:messages_stop", kwargs={
             "token": make_link_token(purpose="stop", registration_id=registration.pk)}))
-        _send(subject=subjects[kind] % {"title": translated.text(session, "title")}, template="events/email/candidate_message",
+        _send(subject=subjects[kind] % {"title": translated.text(session, "title")},
+              template="events/email/candidate_message",
               context=context, to=registration.candidate.email, headers=headers, connection=connection,
               unsubscribe_url=stop_url)
 

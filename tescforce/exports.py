@@ -66,18 +66,19 @@ EXPORT_FORMATS = [CSV, XLSX]
 
 
 def spreadsheet_response(*, headers: Sequence, rows: Iterable[Sequence], filename: str, file_format: str = "csv",
-                         title: str = "") -> HttpResponse:
+                         title: str = "", delimiter: str = ";") -> HttpResponse:
     """Return `rows` as a download named `filename` (without extension), escaped.
 
     CSV is written for French Excel, as the platform always has: ";" between cells and a byte-order mark so
-    that accents read right. XLSX keeps numbers and dates as such.
+    that accents read right (`delimiter=","` for a spreadsheet in English). XLSX keeps numbers and dates as such.
     """
     dataset = escaped_dataset(tablib.Dataset(*(list(row) for row in rows), headers=[str(h) for h in headers],
                                              title=str(title)[:31]))
     if file_format == "xlsx":
         response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_CONTENT_TYPE)
     elif file_format == "csv":
-        response = HttpResponse("\ufeff" + dataset.export("csv", delimiter=";"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse("\ufeff" + dataset.export("csv", delimiter=delimiter),
+                                content_type="text/csv; charset=utf-8")
     else:
         raise ValueError(f"Unknown spreadsheet format {file_format!r}")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'

@@ -3,26 +3,36 @@ its chart and its CSV download all read from.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Campaign, Candidate, JobInterest, Orientation, StageChange
-from events.models import Edition, Registration, Session, SessionCompany
+from events.models import Edition, Registration, Session
 from hotline.models import HotlineCall, RelocationRequest
 from prospecting import selectors as prospecting_selectors
-from prospecting.models import Prospect, ProspectingCampaign
+from prospecting.models import Meeting, Prospect, ProspectingCampaign, Settlement
 from tescforce.models import YearTarget
 
 CACHE_SECONDS = 300
 CITIES = ("Toulouse", "Montpellier")
 FUNNEL = ("registered", "qualified", "oriented", "hired")
 PIPELINE_ORDER = ("registered", "qualified", "oriented", "in_recruitment", "hired")
+
+
+FIGURE_SECTIONS = {
+    "registrations_by_month": "candidates", "registrations_by_campaign": "candidates",
+    "registrations_by_profile": "candidates", "pipeline_funnel": "candidates", "sessions_fill": "sessions",
+    "hires_by_company": "hires", "calls_by_topic": "hotline", "follow_ups_overdue": "hotline",
+    "relocation_by_need": "hotline",
+}  # the business side's figures are all in "prospecting"
 
 
 @dataclass
@@ -35,15 +45,29 @@ class Filters:
 
     def cache_key(self, part: str) -> str:
         return ":".join(
-            str(x) for x in ("dashboard", part, self.year, self.edition and self.edition.pk, self.city,
+            str(x) for x in ("dashboard", part, get_language(), self.year, self.edition and self.edition.pk, self.city,
                              self.campaign and self.campaign.pk,
                              self.prospecting_campaign and self.prospecting_campaign.pk)
         )
 
 
+# The page's sections, in order: each figure belongs to one, and the sticky index links to them.
+SECTIONS = (
+    ("targets", _("Objectifs")),
+    ("candidates", _("Candidats")),
+    ("sessions", _("Sessions")),
+    ("hires", _("Recrutements")),
+    ("hotline", _("Hotline")),
+    ("prospecting", _("Prospection")),
+)
+
+
 @dataclass
 class Figure:
-    """One table of figures; `chart` says how the page draws it ("bars", "progress" or None)."""
+    """One table of figures; `chart` says how the page draws it ("bars", "progress" or None).
+
+    A column whose title ends with "(%)" holds percentages: the page writes them with "%".
+    """
 
     key: str
     title: str
@@ -51,15 +75,25 @@ class Figure:
     rows: list = field(default_factory=list)
     chart: str | None = "bars"
     note: str = ""
+    section: str = ""
 
     @property
     def max_value(self) -> float:
         values = [r[1] for r in self.rows if isinstance(r[1], int | float)]
         return max(values, default=0) or 1
 
+    @property
+    def percent_columns(self) -> frozenset[int]:
+        return frozenset(i for i, title in enumerate(self.columns) if str(title).endswith("(%)"))
+
 
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def _change(now: int, before: int) -> float | None:
+    """Return the change from `before` to `now` in percent, None when there was nothing before."""
+    return round(100 * (now - before) / before, 1) if before else None
 
 
 def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
@@ -74,6 +108,24 @@ def _month_label(value) -> str:
 def _short_date(value) -> str:
     """The day in the reader's short format: "05/12/2026" in French, "5 Dec 2026" in English (never 05/12)."""
     return formats.date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+
+
+def years_with_data() -> list[int]:
+    """Return the years that have candidates, sessions, meetings or settlements, and this year; latest first.
+
+    Cached as the figures are; one query (years in Paris time).
+    """
+    years = cache.get("dashboard:years")
+    if years is None:
+        def distinct_years(queryset, name):
+            return queryset.annotate(y=ExtractYear(name)).order_by().values_list("y").distinct()
+
+        found = distinct_years(Candidate.objects.all(), "created_at").union(
+            distinct_years(Session.objects.all(), "starts_at"), distinct_years(Meeting.objects.all(), "starts_at"),
+            distinct_years(Settlement.objects.all(), "settled_on"))
+        years = sorted({year for (year,) in found} | {timezone.localdate().year}, reverse=True)
+        cache.set("dashboard:years", years, CACHE_SECONDS)
+    return years
 
 
 def target_for(year: int) -> YearTarget:
@@ -147,12 +199,11 @@ def talent_figures(f: Filters) -> list[Figure]:
 
     # A candidate reached a stage if they stand at it or beyond, or their history went through it
     # (a withdrawn candidate counts for the stages they had reached).
-    reached = {"registered": profile["total"]}
-    for stage in FUNNEL[1:]:
-        beyond = PIPELINE_ORDER[PIPELINE_ORDER.index(stage):]
-        reached[stage] = (Candidate.objects.filter(pk__in=ids)
-                          .filter(Q(stage__in=beyond) | Q(stage_changes__to_stage=stage))
-                          .values("pk").distinct().count())
+    # One query: a single join on the history, each stage a distinct count over it.
+    reached = {"registered": profile["total"]} | Candidate.objects.filter(pk__in=ids).aggregate(**{
+        stage: Count("pk", distinct=True, filter=Q(stage__in=PIPELINE_ORDER[PIPELINE_ORDER.index(stage):])
+                     | Q(stage_changes__to_stage=stage))
+        for stage in FUNNEL[1:]})
     medians = median_days_in_stage(ids_queryset=ids)
     rows, previous = [], None
     for stage in FUNNEL:
@@ -255,15 +306,31 @@ def _with_settlements(rows: list[dict], empty_label) -> list[tuple]:
     return [(r["label"] or empty_label, r["meetings"], r["settlements"]) for r in rows]
 
 
-def business_figures(f: Filters, done: dict) -> list[Figure]:
-    """Return the business side's tables; `done` is `prospecting.selectors.figures` for these filters."""
+def business_before(f: Filters) -> dict:
+    """Return the previous year's held meetings (in total and per month) and settlements, for comparison."""
+    by_month = [0] * 12
+    for row in (prospecting_selectors.held_meetings(f.year - 1, campaign=f.prospecting_campaign)
+                .annotate(month=TruncMonth("starts_at", tzinfo=prospecting_selectors.PARIS)).order_by()
+                .values("month").annotate(n=Count("pk"))):
+        by_month[row["month"].month - 1] += row["n"]
+    settlements = prospecting_selectors.year_settlements(f.year - 1, campaign=f.prospecting_campaign).count()
+    return {"by_month": by_month, "meetings": sum(by_month), "settlements": settlements}
+
+
+def business_figures(f: Filters, done: dict, done_before: dict) -> list[Figure]:
+    """Return the business side's tables; `done` is `prospecting.selectors.figures` for these filters,
+    `done_before` is `business_before`."""
     figures = []
-    rows, cumulative = [], 0
+    before = done_before["by_month"]
+    rows, cumulative, cumulative_before = [], 0, 0
     for month, n in enumerate(done["by_month"], start=1):
         cumulative += n
-        rows.append((f"{f.year}-{month:02d}", n, cumulative, round(done["target_meetings"] * month / 12)))
+        cumulative_before += before[month - 1]
+        rows.append((f"{f.year}-{month:02d}", n, cumulative, round(done["target_meetings"] * month / 12),
+                     before[month - 1], cumulative_before))
     figures.append(Figure("meetings_by_month", _("Rendez-vous tenus par mois, cumul et rythme de l'objectif"),
-                          [_("Mois"), _("Rendez-vous"), _("Cumul"), _("Rythme de l'objectif")], rows))
+                          [_("Mois"), _("Rendez-vous"), _("Cumul"), _("Rythme de l'objectif"),
+                           _("Même mois, année précédente"), _("Cumul de l'année précédente")], rows))
     figures.append(Figure("meetings_by_country", _("Rendez-vous et implantations par pays"),
                           [_("Pays"), _("Rendez-vous"), _("Implantations")],
                           _with_settlements(done["by_country"], "—")))
@@ -298,29 +365,55 @@ def business_figures(f: Filters, done: dict) -> list[Figure]:
 
 # ---- targets -----------------------------------------------------------------------------------
 
-def target_figure(f: Filters, *, talent: bool, done: dict | None) -> Figure:
-    """Return the year's targets; `done` holds the business figures, None when that side is hidden."""
+def _talent_totals(f: Filters) -> dict[str, int]:
+    """Return the talent side's totals for the filters' year (two queries)."""
+    people = _candidates(f).aggregate(candidates=Count("pk"),
+                                      hires=Count("pk", filter=Q(stage=Candidate.Stage.HIRED)))
+    sessions = _sessions(f).order_by().aggregate(
+        sessions=Count("pk", distinct=True), companies=Count("company_participations__company", distinct=True))
+    return people | sessions
+
+
+def target_figure(f: Filters, *, talent: bool, done: dict | None, done_before: dict | None = None) -> Figure:
+    """Return the year's targets and the previous year's figures; `done` and `done_before` hold the business
+    figures of the year and of the one before, None when that side is hidden."""
     target = target_for(f.year)
     rows = []
+
+    def row(label, now: int, goal: int, before: int, pct=None):
+        return (label, now, goal, _rate(now, goal) if pct is None else pct, before, _change(now, before))
+
     if talent:
-        candidates = _candidates(f).count()
-        sessions = _sessions(f).count()
-        companies = SessionCompany.objects.filter(session__in=_sessions(f)).values("company").distinct().count()
-        hires = _candidates(f).filter(stage=Candidate.Stage.HIRED).count()
+        now, before = _talent_totals(f), _talent_totals(replace(f, year=f.year - 1))
         rows += [
-            (_("Candidats"), candidates, target.candidates, _rate(candidates, target.candidates)),
-            (_("Sessions"), sessions, target.sessions, _rate(sessions, target.sessions)),
-            (_("Entreprises mobilisées"), companies, target.companies, _rate(companies, target.companies)),
-            (_("Recrutements"), hires, target.hires, _rate(hires, target.hires)),
+            row(_("Candidats"), now["candidates"], target.candidates, before["candidates"]),
+            row(_("Sessions"), now["sessions"], target.sessions, before["sessions"]),
+            row(_("Entreprises mobilisées"), now["companies"], target.companies, before["companies"]),
+            row(_("Recrutements"), now["hires"], target.hires, before["hires"]),
         ]
     if done is not None:
+        done_before = done_before or business_before(f)
         rows += [
-            (_("Rendez-vous de prospection tenus"), done["meetings"], done["target_meetings"], done["meetings_pct"]),
-            (_("Implantations"), done["settlements"], done["target_settlements"], done["settlements_pct"]),
+            row(_("Rendez-vous de prospection tenus"), done["meetings"], done["target_meetings"],
+                done_before["meetings"], done["meetings_pct"]),
+            row(_("Implantations"), done["settlements"], done["target_settlements"], done_before["settlements"],
+                done["settlements_pct"]),
         ]
-    note = _("Un rendez-vous compte une fois tenu : son heure est passée.") if done is not None else ""
-    return Figure("targets", _("Objectifs de l'année"), [_("Indicateur"), _("Réalisé"), _("Objectif"),
-                                                          _("Avancement (%)")], rows, chart="progress", note=note)
+    return Figure("targets", _("Objectifs de l'année"),
+                  [_("Indicateur"), _("Réalisé"), _("Objectif"), _("Avancement (%)"),
+                   _("Année précédente"), _("Évolution sur un an (%)")],
+                  rows, chart="progress", note=_targets_note(f.year - 1, done is not None), section="targets")
+
+
+def _targets_note_text(previous_year: int, business: bool) -> str:
+    note = gettext("Comparaison avec l'année %(year)s entière.") % {"year": previous_year}
+    if business:
+        note += " " + gettext("Un rendez-vous compte une fois tenu : son heure est passée.")
+    return note
+
+
+# Lazy: the figures are cached, and read in the language of each request.
+_targets_note = lazy(_targets_note_text, str)
 
 
 def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> tuple[list[Figure], dt.datetime]:
@@ -330,11 +423,14 @@ def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> t
     if cached:
         return cached
     done = prospecting_selectors.figures(f.year, campaign=f.prospecting_campaign) if business else None
-    figures = [target_figure(f, talent=talent, done=done)]
+    done_before = business_before(f) if business else None
+    figures = [target_figure(f, talent=talent, done=done, done_before=done_before)]
     if talent:
         figures += talent_figures(f)
     if business:
-        figures += business_figures(f, done)
+        figures += business_figures(f, done, done_before)
+    for figure in figures:
+        figure.section = figure.section or FIGURE_SECTIONS.get(figure.key, "prospecting")
     result = (figures, timezone.now())
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -10,7 +10,7 @@ from .dashboard import CITIES
 
 
 class DashboardFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2020, max_value=2100, required=False)
+    year = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False, empty_value=None)
     edition = forms.ModelChoiceField(label=_("Édition"), queryset=Edition.objects.all(), required=False,
                                      empty_label=_("Toutes"))
     city = forms.ChoiceField(label=_("Ville"), required=False,
@@ -20,6 +20,15 @@ class DashboardFilterForm(forms.Form):
     prospecting_campaign = forms.ModelChoiceField(label=_("Campagne de prospection"),
                                                   queryset=ProspectingCampaign.objects.all(), required=False,
                                                   empty_label=_("Toutes"))
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("year"):
+            # Other filters without a year: the figures are this year's, and so is the list's choice.
+            self.data = self.data.copy()
+            self.data["year"] = str(timezone.localdate().year)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["year"].initial = timezone.localdate().year
 
     def year_value(self) -> int:
         return self.cleaned_data.get("year") or timezone.localdate().year

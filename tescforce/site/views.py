@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from companies.selectors import open_postings
 from events.models import Session
@@ -56,7 +56,7 @@ def _dashboard_parts(user) -> tuple[bool, bool]:
 @role_required(roles.COORDINATORS, roles.PROSPECTING)
 def dashboard(request):
     talent, business = _dashboard_parts(request.user)
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm(request.GET or None, years=figures_module.years_with_data())
     if form.is_bound and not form.is_valid():
         filters = figures_module.Filters(year=timezone.localdate().year)
     else:
@@ -79,11 +79,20 @@ def dashboard(request):
     query = request.GET.copy()
     query.pop("export", None)
     query.pop("fresh", None)
+    sections = [(key, label, [figure for figure in figures if figure.section == key])
+                for key, label in figures_module.SECTIONS]
     return render(request, "staff/dashboard.html", {
         "form": form, "figures": figures, "computed_at": computed_at, "filters": filters,
+        "sections": [section for section in sections if section[2]],
         "talent": talent, "business": business, "querystring": query.urlencode(),
     })
 
 
 def _csv(figure, year: int) -> HttpResponse:
-    return spreadsheet_response(headers=figure.columns, rows=figure.rows, filename=f"tescforce-{figure.key}-{year}")
+    """Return the figure as CSV for the spreadsheet of the page's language: French Excel reads "54,5" between
+    ";", English "54.5" between ","."""
+    french = (translation.get_language() or "fr").split("-")[0] == "fr"
+    rows = [[formats.number_format(v, use_l10n=True) if isinstance(v, float) else v for v in row]
+            for row in figure.rows]
+    return spreadsheet_response(headers=figure.columns, rows=rows, filename=f"tescforce-{figure.key}-{year}",
+                                delimiter=";" if french else ",")

@@ -1,15 +1,19 @@
-"""Server-side SVG charts: no script, no third-party host, readable in greyscale (values are written)."""
+"""The dashboard's charts and cells: no script, no third-party host, readable in greyscale.
+
+Numbers are written the way the page's language writes them ("54,5 %" / "54.5%"), in the charts as in the
+tables. A chart row is HTML, so its label wraps instead of being cut; its bar is a small SVG stretched to the
+row's width (a width attribute, since the Content-Security-Policy refuses inline styles).
+"""
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 
-from .locale_formats import number, share
+from .locale_formats import number
 
 register = template.Library()
 
-BAR_HEIGHT = 22
-LABEL_WIDTH = 260
-CHART_WIDTH = 720
+MAX_BARS = 24
 
 
 @register.filter
@@ -21,60 +25,60 @@ def _number(value) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-@register.filter(name="figure")
-def figure_value(value):
-    """A table cell or chart value: numbers written the visitor's way ("1 234,5" / "1,234.5"), text as is."""
+def format_value(value, *, percent: bool = False) -> str:
+    """Return a figure's value for a person: "—" when missing, grouped digits, "%" after a percentage."""
+    if value is None or value == "":
+        return "—"
+    if not isinstance(value, int | float):
+        return str(value)
+    text = number(value)
+    if percent:
+        french = (get_language() or "fr").split("-")[0] == "fr"
+        text += "\xa0%" if french else "%"
+    return text
+
+
+@register.simple_tag
+def cell(figure, index: int, value) -> str:
+    """Return the value of column `index` of the figure, formatted."""
+    return format_value(value, percent=index in figure.percent_columns)
+
+
+@register.simple_tag
+def change(value) -> str:
+    """Return a signed change in percent: "+12,5 %", "−3 %", or "—"."""
     if value is None:
         return "—"
-    return number(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return sign + format_value(abs(value), percent=True)
+
+
+def _bar(width: float, css: str = "bar") -> str:
+    return format_html('<rect class="{}" x="0" y="0" width="{}" height="10"></rect>', css, round(width, 2))
 
 
 @register.simple_tag
 def bar_chart(figure):
     """Horizontal bars of the figure's second column, labelled with the first."""
-    rows = figure.rows[:24]
-    top = max((_number(r[1]) for r in rows), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 60
-    height = BAR_HEIGHT * len(rows) + 4
-    bars = format_html_join(
+    rows = figure.rows[:MAX_BARS]
+    percent = 1 in figure.percent_columns
+    # Percentages are drawn against 100 %, so that 30 % looks like a third whatever the other rows.
+    top = max([_number(r[1]) for r in rows] + ([100] if percent else []), default=0) or 1
+    items = format_html_join(
         "",
-        '<g><text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" class="bar"></rect>'
-        '<text x="{}" y="{}" class="val">{}</text></g>',
-        (
-            (LABEL_WIDTH - 6, i * BAR_HEIGHT + 15, str(r[0])[:40], LABEL_WIDTH, i * BAR_HEIGHT + 3,
-             round(span * _number(r[1]) / top, 1), BAR_HEIGHT - 6,
-             LABEL_WIDTH + round(span * _number(r[1]) / top, 1) + 4, i * BAR_HEIGHT + 15, figure_value(r[1]))
-            for i, r in enumerate(rows)
-        ),
+        '<div class="hbar"><span class="lbl">{}</span>'
+        '<svg class="track" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">{}</svg>'
+        '<span class="val">{}</span></div>',
+        ((r[0], _bar(100 * _number(r[1]) / top), format_value(r[1], percent=percent)) for r in rows),
     )
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" aria-hidden="true" focusable="false">{}</svg>',
-        CHART_WIDTH, height, bars,
-    )
+    return format_html('<div class="hbars" aria-hidden="true">{}</div>', items)
 
 
 @register.simple_tag
-def progress_chart(figure):
-    """One bar per indicator: done against target (third column), capped at the width."""
-    rows = figure.rows
-    span = CHART_WIDTH - LABEL_WIDTH - 80
-    items = []
-    for i, r in enumerate(rows):
-        done, target = _number(r[1]), _number(r[2])
-        ratio = min(done / target, 1.0) if target else 0.0
-        pct = share(r[3]) if r[3] is not None else "—"
-        items.append((LABEL_WIDTH - 6, i * 28 + 18, str(r[0]), LABEL_WIDTH, i * 28 + 4, span, LABEL_WIDTH,
-                      i * 28 + 4, round(span * ratio, 1), LABEL_WIDTH + span + 6, i * 28 + 18, pct))
-    body = format_html_join(
-        "",
-        '<g><text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="20" class="track"></rect>'
-        '<rect x="{}" y="{}" width="{}" height="20" class="bar"></rect>'
-        '<text x="{}" y="{}" class="val">{}</text></g>',
-        items,
-    )
+def progress_bar(done, target):
+    """A bar of `done` against `target`, capped at the width."""
+    ratio = min(_number(done) / _number(target), 1.0) if _number(target) else 0.0
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" aria-hidden="true" focusable="false">{}</svg>',
-        CHART_WIDTH, 28 * len(rows) + 4, body,
-    )
+        '<svg class="progress-track" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" '
+        'focusable="false"><rect class="track" x="0" y="0" width="100" height="10"></rect>{}</svg>',
+        _bar(100 * ratio))

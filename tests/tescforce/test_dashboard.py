@@ -14,6 +14,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+DASHBOARD = "/pilotage/tableau-de-bord/"
 YEAR = timezone.localdate().year
 
 
@@ -82,7 +83,7 @@ def dataset(coordinator, prospecting_officer):
 
 def test_targets_show_done_against_target(dataset):
     figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
-    rows = {str(r[0]): r[1:] for r in _figure(figures, "targets").rows}
+    rows = {str(r[0]): r[1:4] for r in _figure(figures, "targets").rows}
     assert rows["Candidats"] == (6, 12, 50.0)
     assert rows["Sessions"] == (2, 8, 25.0)
     assert rows["Entreprises mobilisées"] == (1, 40, 2.5)
@@ -146,61 +147,151 @@ def test_erased_candidates_still_count(dataset):
 
 
 def test_empty_year_renders(client_for, coordinator):
-    response = client_for(coordinator).get("/pilotage/tableau-de-bord/", {"year": 2031})
+    response = client_for(coordinator).get(DASHBOARD, {"year": 2031})
     assert response.status_code == 200
     assert "Aucune donnée pour ces filtres." in response.content.decode()
 
 
 def test_page_and_csv_agree(client_for, coordinator, dataset):
     client = client_for(coordinator)
-    page = client.get("/pilotage/tableau-de-bord/", {"year": YEAR})
+    page = client.get(DASHBOARD, {"year": YEAR})
     assert page.status_code == 200
-    response = client.get("/pilotage/tableau-de-bord/", {"year": YEAR, "export": "sessions_fill"})
+    response = client.get(DASHBOARD, {"year": YEAR, "export": "sessions_fill"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     figures, _ = build(Filters(year=YEAR), talent=True, business=True)
     table = _figure(figures, "sessions_fill")
     assert rows[0] == [str(c) for c in table.columns]
-    assert rows[1:] == [["" if v is None else str(v) for v in r] for r in table.rows]
+    # French spreadsheets read a decimal comma.
+    assert rows[1:] == [["" if v is None else str(v).replace(".", ",") for v in r] for r in table.rows]
+    assert rows[1][1] == "75,0"
     for row in rows[1:]:
         assert row[0] in page.content.decode()
 
 
 def test_unknown_export_is_404(client_for, coordinator):
-    assert client_for(coordinator).get("/pilotage/tableau-de-bord/", {"export": "nope"}).status_code == 404
+    assert client_for(coordinator).get(DASHBOARD, {"export": "nope"}).status_code == 404
 
 
 def test_bad_filters_fall_back_to_defaults(client_for, coordinator):
-    response = client_for(coordinator).get("/pilotage/tableau-de-bord/", {"year": "abc", "edition": "999999"})
+    response = client_for(coordinator).get(DASHBOARD, {"year": "abc", "edition": "999999"})
     assert response.status_code == 200
 
 
 def test_recruiter_and_hotline_cannot_open_dashboard(client_for, recruiter_a, hotline_agent):
-    assert client_for(recruiter_a).get("/pilotage/tableau-de-bord/").status_code == 403
-    assert client_for(hotline_agent).get("/pilotage/tableau-de-bord/").status_code == 403
+    assert client_for(recruiter_a).get(DASHBOARD).status_code == 403
+    assert client_for(hotline_agent).get(DASHBOARD).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get("/pilotage/tableau-de-bord/")
+    response = client.get(DASHBOARD)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
 def test_prospecting_officer_sees_only_business_side(client_for, prospecting_officer, dataset):
-    response = client_for(prospecting_officer).get("/pilotage/tableau-de-bord/", {"year": YEAR})
+    response = client_for(prospecting_officer).get(DASHBOARD, {"year": YEAR})
     keys = {f.key for f in response.context["figures"]}
     assert "meetings_by_month" in keys
     assert not keys & {"pipeline_funnel", "registrations_by_profile", "calls_by_topic", "sessions_fill"}
-    response = client_for(prospecting_officer).get("/pilotage/tableau-de-bord/", {"export": "pipeline_funnel"})
-    assert response.status_code == 404
+    assert client_for(prospecting_officer).get(DASHBOARD, {"export": "pipeline_funnel"}).status_code == 404
 
 
 def test_query_count_does_not_grow_with_rows(client_for, coordinator, dataset, django_assert_max_num_queries):
     client = client_for(coordinator)
     with django_assert_max_num_queries(45):
-        client.get("/pilotage/tableau-de-bord/", {"year": YEAR, "fresh": "1"})
+        client.get(DASHBOARD, {"year": YEAR, "fresh": "1"})
     for _ in range(20):
         c = factories.CandidateFactory(stage="qualified")
         StageChange.objects.create(candidate=c, to_stage="qualified")
     with django_assert_max_num_queries(45):
-        client.get("/pilotage/tableau-de-bord/", {"year": YEAR, "fresh": "1"})
+        client.get(DASHBOARD, {"year": YEAR, "fresh": "1"})
+
+
+# ---- the page a person reads: year selector, sections, numbers in the page's language, last year -----------
+
+def _last_year_candidates(n: int) -> None:
+    for _i in range(n):
+        c = factories.CandidateFactory(stage="registered")
+        Candidate.objects.filter(pk=c.pk).update(created_at=dt.datetime(YEAR - 1, 6, 1, 12, tzinfo=dt.UTC))
+
+
+def test_year_selector_lists_the_years_with_data(client_for, coordinator, dataset):
+    old = factories.CandidateFactory()
+    Candidate.objects.filter(pk=old.pk).update(created_at=dt.datetime(YEAR - 3, 5, 1, 12, tzinfo=dt.UTC))
+    response = client_for(coordinator).get(DASHBOARD)
+    html = response.content.decode()
+    assert '<select name="year"' in html
+    years = [value for value, _label in response.context["form"].fields["year"].choices]
+    assert years == [YEAR, YEAR - 3]  # latest first; no year without data
+    assert f'<option value="{YEAR}" selected>' in html
+
+    picked = client_for(coordinator).get(DASHBOARD, {"year": YEAR - 3})
+    assert picked.context["filters"].year == YEAR - 3
+    assert _figure(picked.context["figures"], "targets").rows[0][1] == 1
+    assert f'<option value="{YEAR - 3}" selected>' in picked.content.decode()
+
+
+def test_a_year_outside_the_list_shows_an_error_and_this_year(client_for, coordinator, dataset):
+    response = client_for(coordinator).get(DASHBOARD, {"year": YEAR - 7})
+    assert response.status_code == 200
+    assert response.context["filters"].year == YEAR
+    assert response.context["form"].errors["year"]
+
+
+def test_other_filters_without_a_year_keep_this_year_selected(client_for, coordinator, dataset):
+    response = client_for(coordinator).get(DASHBOARD, {"city": "Toulouse"})
+    assert response.context["filters"].year == YEAR
+    assert f'<option value="{YEAR}" selected>' in response.content.decode()
+
+
+def test_targets_compare_with_the_previous_year(client_for, coordinator, dataset):
+    _last_year_candidates(3)
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    rows = {str(r[0]): r for r in _figure(figures, "targets").rows}
+    # 6 candidates this year against 3 last year: +100 %; no session last year: no change to show.
+    assert rows["Candidats"][4:] == (3, 100.0)
+    assert rows["Sessions"][4:] == (0, None)
+    last_year, _ = build(Filters(year=YEAR - 1), talent=True, business=False, fresh=True)
+    assert _figure(last_year, "targets").rows[0][1] == 3
+
+    html = client_for(coordinator).get(DASHBOARD, {"year": YEAR}).content.decode().replace("&#x27;", "'")
+    assert f"{YEAR - 1} : 3 (+100,0\xa0%)" in html
+    assert f"Comparaison avec l'année {YEAR - 1} entière." in html
+
+
+def test_numbers_follow_the_language_in_charts_tables_and_csv(client_for, coordinator, dataset):
+    client = client_for(coordinator)
+    french = client.get(DASHBOARD, {"year": YEAR}).content.decode()
+    assert '<span class="val">75,0\xa0%</span>' in french  # the session chart
+    assert "<td class=\"text-end\">66,7\xa0%</td>" in french  # its table
+    french_csv = client.get(DASHBOARD, {"year": YEAR, "export": "sessions_fill"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(french_csv), delimiter=";"))
+    assert rows[1][1:] == ["75,0", "4", "3", "2", "66,7"]
+
+    english = client.get(DASHBOARD, {"year": YEAR}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="val">75.0%</span>' in english
+    assert "75,0" not in english
+    english_csv = client.get(DASHBOARD, {"year": YEAR, "export": "sessions_fill"},
+                             HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(english_csv), delimiter=","))
+    assert rows[0][1] == "Fill rate (%)"
+    assert rows[1][1:] == ["75.0", "4", "3", "2", "66.7"]
+
+
+def test_chart_labels_are_written_whole(client_for, coordinator, dataset):
+    factories.SessionFactory(title="Job dating données, intelligence artificielle et cybersécurité industrielle",
+                             city="Montpellier", starts_at=_at(5), ends_at=_at(5) + dt.timedelta(hours=2))
+    html = client_for(coordinator).get(DASHBOARD, {"year": YEAR}).content.decode()
+    label = "Job dating données, intelligence artificielle et cybersécurité industrielle – Montpellier"
+    assert f'<span class="lbl">{label}' in html.replace("&#x27;", "'")
+
+
+def test_sections_are_listed_in_the_index_for_what_the_role_sees(client_for, coordinator, prospecting_officer,
+                                                                  dataset):
+    html = client_for(coordinator).get(DASHBOARD, {"year": YEAR}).content.decode()
+    for key in ("targets", "candidates", "sessions", "hires", "hotline", "prospecting"):
+        assert f'href="#section-{key}"' in html and f'id="section-{key}"' in html
+    officer = client_for(prospecting_officer).get(DASHBOARD, {"year": YEAR}).content.decode()
+    assert 'href="#section-prospecting"' in officer
+    assert 'href="#section-candidates"' not in officer and 'id="section-hotline"' not in officer

@@ -101,10 +101,10 @@ def test_selector_gives_the_hand_counted_figures(business):
 
 def test_dashboard_gives_the_hand_counted_figures(business):
     figures, _ = build(Filters(year=LAST), talent=False, business=True, fresh=True)
-    targets = {str(r[0]): r[1:] for r in _figure(figures, "targets").rows}
+    targets = {str(r[0]): r[1:4] for r in _figure(figures, "targets").rows}
     assert targets["Rendez-vous de prospection tenus"] == (4, 24, 16.7)
     assert targets["Implantations"] == (2, 4, 50.0)
-    months = {r[0]: r[1:] for r in _figure(figures, "meetings_by_month").rows}
+    months = {r[0]: r[1:4] for r in _figure(figures, "meetings_by_month").rows}
     assert months[f"{LAST}-02"] == (1, 1, 4)
     assert months[f"{LAST}-05"] == (2, 3, 10)
     assert months[f"{LAST}-12"] == (1, 4, 24)
@@ -143,7 +143,7 @@ def _page_numbers(client, params) -> dict:
                 "meetings_by_officer"):
         response = client.get("/pilotage/tableau-de-bord/", params | {"export": key})
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))[1:]
-        assert rows == [["" if v is None else str(v) for v in r] for r in shown[key].rows]
+        assert rows == [["" if v is None else str(v).replace(".", ",") for v in r] for r in shown[key].rows]
         for row in rows:
             assert f'<th scope="row">{escape(row[0])}</th>' in html
         tables[key] = {row[0]: row[1:] for row in rows}
@@ -151,8 +151,8 @@ def _page_numbers(client, params) -> dict:
     return {
         "meetings": int(targets["Rendez-vous de prospection tenus"][0]),
         "settlements": int(targets["Implantations"][0]),
-        "meetings_pct": float(targets["Rendez-vous de prospection tenus"][2]),
-        "settlements_pct": float(targets["Implantations"][2]),
+        "meetings_pct": float(targets["Rendez-vous de prospection tenus"][2].replace(",", ".")),
+        "settlements_pct": float(targets["Implantations"][2].replace(",", ".")),
         "by_month": [int(v[0]) for v in tables["meetings_by_month"].values()],
         "by_country": {k: (int(a), int(b)) for k, (a, b) in tables["meetings_by_country"].items()},
         "by_campaign": {k: (int(a), int(b)) for k, (a, b) in tables["meetings_by_campaign"].items()},

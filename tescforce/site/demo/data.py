@@ -353,7 +353,8 @@ TALENT_CAMPAIGNS = [
 ]
 
 # ---------------------------------------------------------------------------------------------------------
-# Numéric Emploi. Sessions: day offset, hour (Paris time), duration in hours; (edition, title) is the key.
+# Numéric Emploi. Sessions: day offset, hour (Paris time), duration in hours; (edition, title) is the key. The
+# loader moves a day that is not a working day (weekend, public holiday, Christmas week) away from today.
 PROGRAMME = {
     "slug": "numeric-emploi", "name": "Numéric Emploi",
     "description": ("Dispositif mené avec France Travail pour encourager les reconversions vers les métiers du "
@@ -377,10 +378,10 @@ SESSIONS = [
     # Edition 1, last year: past, with attendance.
     {"edition": 1, "title": "Lancement de la 1re édition", "title_en": "Launch of the 1st edition",
      "city": "Toulouse", "format": "info",
-     "day": -365 + 20, "hour": 9, "hours": 4, "capacity": 60, "fill": 18},
+     "day": -365, "hour": 9, "hours": 4, "capacity": 60, "fill": 18},
     {"edition": 1, "title": "Job dating de la 1re édition", "title_en": "Job dating of the 1st edition",
      "city": "Montpellier", "format": "job_dating",
-     "day": -365 + 34, "hour": 14, "hours": 4, "capacity": 40, "fill": 14},
+     "day": -351, "hour": 14, "hours": 4, "capacity": 40, "fill": 14},
     # Edition 2: eight sessions in Toulouse and Montpellier, two already held.
     {"edition": 2, "title": "Réunion d'information et lancement", "title_en": "Information meeting and launch",
      "city": "Toulouse", "format": "info",
@@ -398,7 +399,7 @@ SESSIONS = [
      "format": "job_dating", "day": 13, "hour": 14, "hours": 4, "capacity": 40, "fill": 17},
     {"edition": 2, "title": "Réunion d'information Montpellier", "title_en": "Information meeting in Montpellier",
      "city": "Montpellier", "format": "info",
-     "day": 20, "hour": 18, "hours": 2, "capacity": 50, "fill": 12},
+     "day": 20, "hour": 16, "hours": 2, "capacity": 50, "fill": 12},
     {"edition": 2, "title": "Job dating cybersécurité et cloud", "title_en": "Job dating: cybersecurity and cloud",
      "city": "Toulouse", "format": "job_dating",
      "day": 27, "hour": 14, "hours": 4, "capacity": 35, "fill": 10},
@@ -773,25 +774,78 @@ PROSPECTING_CAMPAIGNS = [
      "trade_fairs": "Rendez-vous de l'IA de Montréal", "start": -40, "end": 150, "budget": 35000,
      "partners": ["Ad'Occ", "Région Occitanie"], "tz": "America/Toronto"},
 ]
+# The source article's year: in 2022 the unit held 174 prospecting meetings, and Cognitus (Texas, SAP), Ubiik
+# (Taiwan, IoT) and Wattnow (Tunisia, smart buildings) settled in Toulouse; its target for 2023 was 400 meetings.
+# Those three are in PROSPECTS with their 2022 settlement (day and jobs are demo figures); the other meetings of
+# 2022 are held with the fictional prospects of HISTORY_PROSPECTS, so that the year counts the article's total.
+HISTORY_YEAR = 2022
+HISTORY_MEETINGS = 174
+HISTORY_CAMPAIGNS = [
+    {"name": "Mission Texas 2022", "countries": ["US"], "cities": "Austin, Dallas, Houston",
+     "trade_fairs": "Salon tech d'Austin (mars 2022)", "start": (2022, 2, 1), "end": (2022, 6, 30), "budget": 50000,
+     "partners": ["Ad'Occ", "Invest in Toulouse"]},
+    {"name": "Mission Taïwan 2022", "countries": ["TW"], "cities": "Taipei, Hsinchu",
+     "trade_fairs": "Salon de l'électronique de Taipei (mai 2022)", "start": (2022, 4, 1), "end": (2022, 9, 30),
+     "budget": 40000, "partners": ["Ad'Occ", "Invest in Toulouse", "Région Occitanie"]},
+    {"name": "Mission Tunisie 2022", "countries": ["TN", "MA"], "cities": "Tunis, Sfax, Casablanca",
+     "trade_fairs": "Rencontres numériques de Tunis (octobre 2022)", "start": (2022, 6, 1), "end": (2022, 11, 30),
+     "budget": 20000, "partners": ["Ad'Occ", "Invest in Toulouse"]},
+]
+# Fictional prospects met in 2022: (country, city, campaign or None, names). Each had three meetings in the
+# year: with the settled companies' twelve, the article's 174; none of them settled.
+HISTORY_PROSPECTS = [
+    ("US", "Austin", "Mission Texas 2022", ["Capitol Hill Software", "Lakeway Data", "Barton Creek Systems",
+                                            "Pflugerville Robotics", "Red River Cloud", "Hill Country Labs"]),
+    ("US", "Dallas", "Mission Texas 2022", ["Trinity Analytics", "Deep Ellum Digital", "Mockingbird ERP",
+                                            "Prairie Avionics", "White Rock Security"]),
+    ("US", "Houston", "Mission Texas 2022", ["Bayou Energy Software", "Galveston Maritime Data",
+                                             "Space City Engineering", "Buffalo Bayou AI", "Katy Sensors"]),
+    ("TW", "Taipei", "Mission Taïwan 2022", ["Da'an Semiconductor Tools", "Xinyi Smart City", "Tamsui Data",
+                                             "Beitou Devices", "Neihu Cloud Works", "Songshan Robotics"]),
+    ("TW", "Hsinchu", "Mission Taïwan 2022", ["Hsinchu Chip Design", "Zhubei Photonics", "Baoshan Edge AI",
+                                              "Science Park Embedded", "Windy City Drones"]),
+    ("TN", "Tunis", "Mission Tunisie 2022", ["Carthage Code", "Lac Numérique", "Médina Logiciels",
+                                             "Sidi Bou Data", "La Marsa Solutions"]),
+    ("TN", "Sfax", "Mission Tunisie 2022", ["Sfax Industrie Connectée", "Kerkennah Cloud", "Olivier Analytics"]),
+    ("MA", "Casablanca", "Mission Tunisie 2022", ["Anfa Digital", "Corniche Systèmes", "Atlas Paiement",
+                                                  "Derb Ghallef Dev"]),
+    ("CA", "Montréal", None, ["Plateau Logiciel", "Mile End IA", "Griffintown Jeux", "Verdun Données",
+                              "Outremont Cyber"]),
+    ("DE", "München", None, ["Isar Embedded", "Schwabing Automotive Software", "Bavaria Aero Data",
+                               "Garching Quantum Software"]),
+    ("JP", "Tokyo", None, ["Shibuya Mobility Lab", "Akihabara Sensors", "Shinagawa Space Tech",
+                            "Roppongi Fintech"]),
+    ("KR", "Seoul", None, ["Gangnam Mobility", "Pangyo Game Tech"]),
+]
+HISTORY_MEETINGS_EACH = 3
+HISTORY_LOST_REASON = "Pas de projet d'implantation en Europe à court terme."
+# The year's targets: 2023's are the plan the article gives (its hires target is a demo figure); the current
+# year's are demo figures (a coordinator changes them in the admin, and seed_demo never overwrites a set
+# target). The article gives none for 2022: that year shows the plan's defaults.
+YEAR_TARGETS = {
+    2023: {"candidates": 200, "sessions": 8, "companies": 40, "hires": 60, "meetings": 400, "settlements": 3},
+    "current": {"candidates": 200, "sessions": 8, "companies": 40, "hires": 40, "meetings": 120, "settlements": 3},
+}
+
 # Prospects: name is the natural key. "meetings": number of past meetings and of upcoming ones.
 # The three settled ones are the companies the article names; their figures here are demo figures.
 PROSPECTS = [
-    {"name": "Cognitus", "country": "US", "campaign": "Texas et États-Unis", "sector": "industrie",
+    {"name": "Cognitus", "country": "US", "campaign": "Mission Texas 2022", "sector": "industrie",
      "size": "sme", "stage": "settled", "meetings": (4, 0), "source": "Article de presse régionale",
      "notes": "Entreprise texane spécialisée dans les solutions SAP, implantée à Toulouse.",
-     "settlement": {"days_ago": 200, "site": "Toulouse", "jobs": 15,
+     "settlement": {"on": (2022, 6, 14), "site": "Toulouse", "jobs": 15,
                     "partners": ["Ad'Occ", "Invest in Toulouse", "Toulouse Métropole"]},
      "use_cases": ["migration-sap-s4hana-equipementier", "finance-sap-groupe-cooperatif"]},
-    {"name": "Ubiik", "country": "TW", "campaign": "Taïwan", "sector": "energie", "size": "startup",
+    {"name": "Ubiik", "country": "TW", "campaign": "Mission Taïwan 2022", "sector": "energie", "size": "startup",
      "stage": "settled", "meetings": (4, 0), "source": "Article de presse régionale",
      "notes": "Entreprise taïwanaise spécialiste de l'IoT, implantée à Toulouse.",
-     "settlement": {"days_ago": 150, "site": "Toulouse", "jobs": 10,
+     "settlement": {"on": (2022, 9, 20), "site": "Toulouse", "jobs": 10,
                     "partners": ["Ad'Occ", "Invest in Toulouse", "Région Occitanie"]},
      "use_cases": ["reseau-electrique-intelligent-zone-activite", "usine-connectee-supervision"]},
-    {"name": "Wattnow", "country": "TN", "campaign": "Tunisie et Maghreb", "sector": "batiments-intelligents",
+    {"name": "Wattnow", "country": "TN", "campaign": "Mission Tunisie 2022", "sector": "batiments-intelligents",
      "size": "startup", "stage": "settled", "meetings": (4, 0), "source": "Article de presse régionale",
      "notes": "Pépite tunisienne des bâtiments intelligents, implantée à Toulouse.",
-     "settlement": {"days_ago": 90, "site": "Toulouse", "jobs": 8,
+     "settlement": {"on": (2022, 11, 8), "site": "Toulouse", "jobs": 8,
                     "partners": ["Ad'Occ", "Invest in Toulouse", "Sicoval"]},
      "use_cases": ["pilotage-energetique-campus", "gestion-technique-batiment-cloud"]},
     # Fictional prospects at every stage.

@@ -25,6 +25,7 @@ from tescforce.reference_data import postcode_for, skill_slug
 from tescforce.text import fold
 
 from . import data as D
+from .calendar import working_day
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -52,6 +53,12 @@ class Context:
     def days(self, offset: float, hour: int = 10) -> dt.datetime:
         """Return the aware datetime `offset` days from today at `hour` (Paris time)."""
         day = self.today + dt.timedelta(days=int(offset))
+        return dt.datetime.combine(day, dt.time(hour), tzinfo=PARIS)
+
+    def working_days(self, offset: int, hour: int, *, avoid: set) -> dt.datetime:
+        """Return `days(offset, hour)` moved, away from today, to a working day not in `avoid`."""
+        day = working_day(self.today + dt.timedelta(days=offset), step=-1 if offset < 0 else 1, avoid=avoid)
+        avoid.add(day)
         return dt.datetime.combine(day, dt.time(hour), tzinfo=PARIS)
 
 
@@ -507,10 +514,11 @@ def seed_events(ctx: Context) -> None:
     for recruiter in Recruiter.objects.all():
         recruiters_by_company.setdefault(recruiter.company_id, []).append(recruiter)
 
+    session_days: set[dt.date] = set()
     for number, spec in enumerate(D.SESSIONS):
         rng = random.Random(f"session-{spec['title']}")
         venue, address, postcode = D.VENUES[spec["city"]]
-        starts_at = ctx.days(spec["day"], spec["hour"])
+        starts_at = ctx.working_days(spec["day"], spec["hour"], avoid=session_days)
         ends_at = starts_at + dt.timedelta(hours=spec["hours"])
         session, created = Session.objects.get_or_create(edition=editions[spec["edition"]], title=spec["title"],
                                                          defaults={
@@ -633,15 +641,20 @@ def seed_showroom(ctx: Context) -> None:
 PROSPECT_PATH = ["identified", "contacted", "meeting_held", "project", "settled"]
 
 
+def _offset(ctx: Context, when) -> int:
+    """Return a data.py date as days from today: given as an offset, or as (year, month, day)."""
+    return (dt.date(*when) - ctx.today).days if isinstance(when, tuple) else when
+
+
 def _meeting_specs(ctx: Context, spec: dict, campaign_spec: dict | None) -> list[dict]:
     """Return the prospect's meetings in time order: past ones, then upcoming ones."""
     rng = random.Random(f"meetings-{spec['name']}")
     past, upcoming = spec["meetings"]
     tz = ZoneInfo(D.COUNTRY_TIMEZONES[spec["country"]])
-    first = max(campaign_spec["start"] if campaign_spec else -200, -300)
+    first = max(_offset(ctx, campaign_spec["start"]) if campaign_spec else -200, -300)
     last = -3
     if spec["stage"] == "settled":
-        last = -spec["settlement"]["days_ago"] - 5
+        last = (dt.date(*spec["settlement"]["on"]) - ctx.today).days - 5
         first = min(first, last - 120)
     offsets = sorted(rng.sample(range(first, last), k=past)) if past else []
     offsets += sorted(rng.sample(range(3, 60), k=upcoming)) if upcoming else []
@@ -649,7 +662,7 @@ def _meeting_specs(ctx: Context, spec: dict, campaign_spec: dict | None) -> list
     for n, offset in enumerate(offsets):
         in_toulouse = spec["stage"] == "settled" and n == past - 1
         zone = PARIS if in_toulouse else tz
-        day = ctx.today + dt.timedelta(days=offset)
+        day = working_day(ctx.today + dt.timedelta(days=offset), step=-1 if offset < 0 else 1)
         local = dt.datetime.combine(day, dt.time(rng.choice([9, 10, 14, 16])), tzinfo=zone)
         online = not in_toulouse and rng.random() < 0.35
         place = ""
@@ -674,11 +687,11 @@ def seed_prospecting(ctx: Context) -> None:
     coordinator = ctx.users.get("coordinatrice")
 
     campaigns = {}
-    for spec in D.PROSPECTING_CAMPAIGNS:
+    for spec in D.HISTORY_CAMPAIGNS + D.PROSPECTING_CAMPAIGNS:
         campaign, created = ProspectingCampaign.objects.get_or_create(name=spec["name"], defaults={
             "countries": spec["countries"], "cities": spec["cities"], "trade_fairs": spec["trade_fairs"],
-            "starts_on": ctx.today + dt.timedelta(days=spec["start"]),
-            "ends_on": ctx.today + dt.timedelta(days=spec["end"]), "budget": spec["budget"],
+            "starts_on": ctx.today + dt.timedelta(days=_offset(ctx, spec["start"])),
+            "ends_on": ctx.today + dt.timedelta(days=_offset(ctx, spec["end"])), "budget": spec["budget"],
             "notes": f"{D.DEMO_MARK}."})
         if created:
             campaign.partners.set([ctx.partners[name] for name in spec["partners"]])
@@ -687,7 +700,8 @@ def seed_prospecting(ctx: Context) -> None:
     prospects = {}
     for index, spec in enumerate(D.PROSPECTS):
         rng = random.Random(f"prospect-{spec['name']}")
-        campaign_spec = next((c for c in D.PROSPECTING_CAMPAIGNS if c["name"] == spec.get("campaign")), None)
+        campaign_spec = next((c for c in D.HISTORY_CAMPAIGNS + D.PROSPECTING_CAMPAIGNS
+                              if c["name"] == spec.get("campaign")), None)
         prospect, created = Prospect.objects.get_or_create(name=spec["name"], defaults={
             "country": spec["country"], "city": spec.get("city", ""), "sector": ctx.sectors.get(spec["sector"]),
             "size": spec["size"], "source": spec.get("source", rng.choice(["Salon", "Recommandation d'Ad'Occ",
@@ -734,6 +748,14 @@ def seed_prospecting(ctx: Context) -> None:
             members = [ctx.companies[c] for c, p, _s in D.EXPORT_LEADS if p == spec["name"]]
             meeting.member_companies.set(members)
 
+        # The last change of stage happened after the last meeting held (a settlement: on its day).
+        history_end = ctx.now - dt.timedelta(days=2)
+        if spec["stage"] == "settled":
+            history_end = dt.datetime.combine(dt.date(*spec["settlement"]["on"]), dt.time(11), tzinfo=PARIS)
+        first_contact = min([m["starts_at"] for m in meeting_specs if m["past"]] + [history_end]) \
+            - dt.timedelta(days=30)
+        if created:
+            _backdate(prospect, created_at=first_contact)
         if created and ProspectStageChange is not None:
             target = spec["stage"]
             path = PROSPECT_PATH[: PROSPECT_PATH.index(target) + 1] if target != "lost" else \
@@ -743,12 +765,13 @@ def seed_prospecting(ctx: Context) -> None:
                     "prospect": prospect, "from_stage": from_stage, "to_stage": to_stage, "changed_by": officer,
                     "note": D.DEMO_MARK}))
                 if "changed_at" in _known_fields(ProspectStageChange, {"changed_at": 1}):
-                    _backdate(change, changed_at=ctx.now - dt.timedelta(days=240 - step * 40))
+                    share = (step + 1) / (len(path) - 1)
+                    _backdate(change, changed_at=first_contact + (history_end - first_contact) * share)
 
         if spec["stage"] == "settled":
             settlement_spec = spec["settlement"]
             settlement, made = Settlement.objects.get_or_create(prospect=prospect, defaults={
-                "settled_on": ctx.today - dt.timedelta(days=settlement_spec["days_ago"]),
+                "settled_on": dt.date(*settlement_spec["on"]),
                 "site_city": settlement_spec["site"], "jobs_planned": settlement_spec["jobs"],
                 "notes": "Cas réel cité par la presse régionale ; date et emplois prévus : données de démonstration."})
             if made:
@@ -757,6 +780,73 @@ def seed_prospecting(ctx: Context) -> None:
     for company_slug, prospect_name, status in D.EXPORT_LEADS:
         ExportLead.objects.get_or_create(company=ctx.companies[company_slug], prospect=prospects[prospect_name],
                                          defaults={"status": status, "notes": D.DEMO_MARK})
+
+
+def seed_prospecting_history(ctx: Context) -> None:
+    """Write the article's year: the fictional prospects met then, three meetings each, all held.
+
+    Bulk-written (about 160 meetings); a prospect that already has meetings is left as it is.
+    """
+    Prospect = _model("prospecting.Prospect")
+    Meeting = _model("prospecting.Meeting")
+    campaigns = {c.name: c for c in _model("prospecting.ProspectingCampaign").objects.filter(
+        name__in=[spec["name"] for spec in D.HISTORY_CAMPAIGNS])}
+    officer = ctx.users.get("prospection")
+    specs = [(country, city, campaign, f"{name} (fictive)")
+             for country, city, campaign, names in D.HISTORY_PROSPECTS for name in names]
+    existing = {p.name: p for p in Prospect.objects.filter(name__in=[spec[3] for spec in specs])}
+    missing = [spec for spec in specs if spec[3] not in existing]
+    if missing:
+        created = Prospect.objects.bulk_create([Prospect(
+            name=name, country=country, city=city, size="sme", source="Salon", campaign=campaigns.get(campaign),
+            owner=officer, notes=f"{D.DEMO_MARK} : entreprise fictive.",
+            **({"stage": "lost", "lost_reason": D.HISTORY_LOST_REASON} if i % 3 else {"stage": "meeting_held"}))
+            for i, (country, city, campaign, name) in enumerate(missing)])
+        existing |= {p.name: p for p in created}
+    with_meetings = set(Meeting.objects.filter(prospect__in=existing.values()).values_list("prospect__name", flat=True))
+    use_cases = list(ctx.use_cases.values())
+    meetings, firsts = [], {}
+    for country, _city, campaign, name in specs:
+        if name in with_meetings:
+            continue
+        prospect = existing[name]
+        rng = random.Random(f"history-{name}")
+        zone = ZoneInfo(D.COUNTRY_TIMEZONES[country])
+        spec = next((c for c in D.HISTORY_CAMPAIGNS if c["name"] == campaign), None)
+        low, high = (dt.date(*spec["start"]), dt.date(*spec["end"])) if spec else \
+            (dt.date(D.HISTORY_YEAR, 1, 15), dt.date(D.HISTORY_YEAR, 12, 10))
+        days = sorted(rng.sample(range((high - low).days), k=D.HISTORY_MEETINGS_EACH))
+        for n, offset in enumerate(days):
+            day = working_day(low + dt.timedelta(days=offset))
+            local = dt.datetime.combine(day, dt.time(rng.choice([9, 10, 14, 16])), tzinfo=zone)
+            online = rng.random() < 0.4
+            last = n == len(days) - 1
+            meetings.append(Meeting(
+                prospect=prospect, campaign=prospect.campaign, officer=officer, starts_at=local.astimezone(dt.UTC),
+                timezone=zone, is_online=online, place="" if online else f"{prospect.city}, bureaux de l'entreprise",
+                online_url=f"https://visio.example.com/tescforce-{slugify(name)}-{n}" if online else "",
+                notes=f"{D.DEMO_MARK}. Présentation de l'écosystème numérique d'Occitanie.",
+                outcome="negative" if last and prospect.stage == "lost" else "follow_up"))
+        firsts[prospect.pk] = dt.datetime.combine(low, dt.time(9), tzinfo=PARIS) + dt.timedelta(days=days[0] - 30)
+    created = Meeting.objects.bulk_create(meetings)
+    Shown = Meeting.use_cases_shown.through
+    Shown.objects.bulk_create([
+        Shown(meeting_id=m.pk, usecase_id=use_cases[(k * 7) % len(use_cases)].pk)
+        for k, m in enumerate(created) if use_cases])
+    for pk, when in firsts.items():
+        _backdate(Prospect(pk=pk), created_at=when)
+
+
+def seed_targets(ctx: Context) -> None:
+    """Set every target of the demo's years; a target a coordinator set (not zero) is kept."""
+    YearTarget = _model("tescforce.YearTarget")
+    years = {year: values for year, values in D.YEAR_TARGETS.items() if year != "current"}
+    years.setdefault(ctx.today.year, D.YEAR_TARGETS["current"])
+    for year, values in years.items():
+        target, created = YearTarget.objects.get_or_create(year=year, defaults=values)
+        unset = {name: value for name, value in values.items() if not getattr(target, name)}
+        if unset and not created:
+            YearTarget.objects.filter(pk=target.pk).update(**unset)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -798,7 +888,8 @@ def seed_hotline(ctx: Context) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 STEPS = [seed_users, seed_partners, seed_companies, _load_reference, seed_postings, seed_talent_campaigns,
-         seed_candidates, seed_events, seed_showroom, seed_prospecting, seed_hotline]
+         seed_candidates, seed_events, seed_showroom, seed_prospecting, seed_prospecting_history, seed_hotline,
+         seed_targets]
 
 
 def seed_demo(*, now: dt.datetime | None = None) -> Context:
