@@ -52,12 +52,14 @@ def may_be_misspelt(token: str) -> bool:
     return len(token) >= FUZZY_MIN_LENGTH and "@" not in token and not any(ch.isdigit() for ch in token)
 
 
-def _fuzzy(text, tokens: tuple[str, ...], *, indexed: bool = False) -> tuple[Q, object]:
-    """Return (condition, score) for rows whose `text` holds every token or a word close to it.
+def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = False) -> tuple[Q, object]:
+    """Return (condition, score) for rows whose `text` holds every token, or whose `name` has a word close to it.
 
-    A token that `may_be_misspelt` says no to must be found as typed; the score adds, per token,
-    1 when it is found as typed, else its trigram similarity. `indexed` adds pg_trgm's operator, which
-    lets PostgreSQL answer through a trigram index on `text` (its threshold is set by `_trigram_threshold`).
+    Only names are compared loosely: e-mail addresses and numbers share too many trigrams ("example.org")
+    to mean anything. A token that `may_be_misspelt` says no to must be found as typed. The score adds,
+    per token, 1 when it is found as typed, else its trigram similarity to the name. `indexed` adds
+    pg_trgm's operator on `text` (which holds the name), so that PostgreSQL narrows the rows through a
+    trigram index on `text` first; its threshold is set by `_trigram_threshold`.
     """
     condition, parts = Q(), []
     for token in tokens:
@@ -66,13 +68,19 @@ def _fuzzy(text, tokens: tuple[str, ...], *, indexed: bool = False) -> tuple[Q, 
             condition &= contained
             parts.append(Value(1.0))
             continue
-        similarity = StrictWordSimilarity(Value(token), F(text))
+        similarity = StrictWordSimilarity(Value(token), F(name))
         close = Q(GreaterThanOrEqual(similarity, FUZZY_THRESHOLD))
         if indexed and connection.vendor == "postgresql":
             close &= Q(**{f"{text}__trigram_strict_word_similar": token})
         condition &= contained | close
         parts.append(Case(When(contained, then=Value(1.0)), default=similarity, output_field=FloatField()))
     return condition, reduce(operator.add, parts, Value(0.0))
+
+
+def _folded_name(*fields: str) -> Fold:
+    """The folded name made of `fields`, as the loose comparison reads it."""
+    pieces = [item for field in fields for item in (Value(" "), field)][1:]
+    return Fold(Concat(*pieces, output_field=TextField()) if len(pieces) > 1 else pieces[0])
 
 
 def _trigram_threshold() -> None:
@@ -84,13 +92,15 @@ def _trigram_threshold() -> None:
 
 
 def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
-    """Return the living candidates whose search text holds each token or a word close to it, closest first.
+    """Return the living candidates whose search text holds each token or whose name has a word close to it,
+    the closest first.
 
     On PostgreSQL, run it in a transaction after `_trigram_threshold()` (the index's operator reads it).
     """
-    condition, score = _fuzzy("search_norm", tokens, indexed=True)
+    condition, score = _fuzzy("search_norm", "name_folded", tokens, indexed=True)
     return (
-        Candidate.objects.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
+        Candidate.objects.filter(anonymised_at__isnull=True)
+        .annotate(search_norm=search_expression(), name_folded=_folded_name("first_name", "last_name"))
         .filter(condition).exclude(pk__in=list(exclude)).annotate(score=score)
         .order_by("-score", "last_name", "first_name", "pk").prefetch_related(_last_calls())
     )
@@ -98,7 +108,7 @@ def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
 
 def caller_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
     """Return the living candidates found by `query`: those that hold every token as typed, then those
-    whose name or e-mail comes close (a misspelt name: "Rokes" for Roques), the closest first.
+    whose name comes close (a misspelt name: "Rokes" for Roques), the closest first.
 
     Each candidate carries `close_match` (True for the second kind). Phone numbers are matched as typed.
     """
@@ -122,8 +132,9 @@ def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) 
     qs = HotlineCall.objects.filter(candidate__isnull=True).select_related("logged_by")
     if parsed.is_phone:
         return list(qs.filter(caller_key__contains=parsed.tokens[0]).order_by("-created_at", "-pk")[:limit])
-    qs = qs.annotate(search_text=Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField()))
-    condition, score = _fuzzy("search_text", parsed.tokens)
+    qs = qs.annotate(search_text=Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField()),
+                     name_folded=_folded_name("caller_name"))
+    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens)
     return list(qs.filter(condition).annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
 
 
@@ -139,8 +150,9 @@ def callback_request_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> 
         digits = parsed.tokens[0]
         digits = digits[1:] if digits.startswith("0") and len(digits) > 1 else digits
         return list(qs.filter(phone__contains=digits).order_by(*order)[:limit])
-    qs = qs.annotate(search_text=Concat(Fold("name"), Value(" "), Lower("email"), output_field=TextField()))
-    condition, score = _fuzzy("search_text", parsed.tokens)
+    qs = qs.annotate(search_text=Concat(Fold("name"), Value(" "), Lower("email"), output_field=TextField()),
+                     name_folded=_folded_name("name"))
+    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens)
     return list(qs.filter(condition).annotate(score=score).order_by("-score", *order)[:limit])
 
 

@@ -201,8 +201,8 @@ def agenda_meetings(*, user, officer=None, mine: bool = False, campaign=None, co
                     period: str = "recent", now: dt.datetime | None = None) -> QuerySet[Meeting]:
     """Return the team's meetings for the officers' agenda page, filtered, in the order a person reads them.
 
-    `mine` keeps those `user` leads or attends; `officer` those another officer leads. Past periods run
-    from the latest back; the others from the earliest on.
+    `mine` keeps those `user` leads or attends; `officer` those another officer leads. The past and
+    everything run from the latest back; the other periods from the earliest on.
     """
     start, end = agenda_period_bounds(period, now=now or timezone.now())
     qs = scope_queryset(Meeting.objects.all(), user)
@@ -218,7 +218,7 @@ def agenda_meetings(*, user, officer=None, mine: bool = False, campaign=None, co
         qs = qs.filter(starts_at__gte=start)
     if end is not None:
         qs = qs.filter(starts_at__lt=end)
-    order = ("-starts_at", "-pk") if period == "past" else ("starts_at", "pk")
+    order = ("-starts_at", "-pk") if period in ("past", "all") else ("starts_at", "pk")
     return qs.select_related("prospect", "campaign", "officer").order_by(*order)
 
 

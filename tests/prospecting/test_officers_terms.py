@@ -259,3 +259,11 @@ def test_agenda_queries_do_not_grow_with_the_meetings(client_for, prospecting_of
         response = client.get(AGENDA, filters)
     assert len(response.context["meetings"]) == 25 and response.context["page"].has_next()
     assert len(many) == len(one) <= 22
+
+
+@pytest.mark.django_db
+def test_agenda_shows_paris_time_and_the_meetings_own_local_time(client_for, prospecting_officer, prospect):
+    past_meeting(prospect, starts_at=dt.datetime(2030, 7, 10, 3, 0, tzinfo=dt.UTC), timezone="America/Chicago")
+    html = client_for(prospecting_officer).get(AGENDA, {"period": "upcoming"}).content.decode()
+    assert "05:00" in html  # Paris, summer time
+    assert "22:00 à Chicago (mar 9 juil.)" in html  # the evening before, over there
