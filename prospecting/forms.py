@@ -40,6 +40,9 @@ class MeetingAdminForm(forms.ModelForm):
                                 widget=admin_widgets.AdminURLFieldWidget,
                                 help_text=_("Obligatoire pour un rendez-vous en ligne à venir."))
 
+    class Media:
+        js = ["prospecting/meeting_form.js"]
+
     class Meta:
         model = Meeting
         fields = ["prospect", "campaign", "officer", "timezone", "duration_minutes", "is_online", "place",
