@@ -230,14 +230,30 @@ class RelocationStaffForm(RelocationNeedsForm):
         self.fields["owner"].queryset = hotline_staff()
 
 
-class RelocationUpdateForm(forms.Form):
+class RelocationUpdateForm(RelocationNeedsForm):
+    """A request followed by an agent: its status, owner and notes, and the needs as they become clearer."""
+
     status = forms.ChoiceField(label=_("Statut"), choices=RelocationRequest.Status.choices)
-    target_city = forms.CharField(label=_("Ville visée"), max_length=_length(RelocationRequest, "target_city"))
-    target_date = forms.DateField(label=_("Date d'arrivée visée"), required=False, widget=DateInput())
     notes = forms.CharField(label=_("Notes"), help_text=CNIL_REMINDER, max_length=5000, required=False,
                             widget=forms.Textarea(attrs={"rows": 5}))
     owner = StaffChoiceField(label=_("Suivie par"), queryset=None, required=False)
 
+    field_order = ["status", "owner", "target_city", "target_date", "need_housing", "need_partner_job",
+                   "need_schools", "need_transport", "need_other", "notes"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = hotline_staff()
+        # An arrival date already passed may stay as it is; only a new date must be ahead.
+        del self.fields["target_date"].widget.attrs["min"]
+
+    def clean_target_date(self):
+        value = self.cleaned_data.get("target_date")
+        if value and value != self.initial.get("target_date") and value < timezone.localdate():
+            raise forms.ValidationError(_("La date d'arrivée ne peut pas être dans le passé."))
+        return value
+
+    def update_data(self) -> dict:
+        data = self.cleaned_data
+        return {"status": data["status"], "notes": data.get("notes") or "", "owner": data.get("owner"),
+                **self.needs_data()}

@@ -1,8 +1,13 @@
 """Reads for the hotline: caller search, queues, follow-ups and a candidate's timeline."""
 
 import datetime as dt
+import operator
+from functools import reduce
 
-from django.db.models import Prefetch, QuerySet
+from django.db import connection, transaction
+from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Lower
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,12 +16,24 @@ from candidates.search import normalise_query, search_expression
 from events.models import Registration
 from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
+from tescforce.text import Fold, StrictWordSimilarity
 
 from .models import CallbackRequest, HotlineCall, RelocationRequest
 
 SEARCH_LIMIT = 20
+OTHER_RESULTS_LIMIT = 10  # unregistered callers' calls, call-back requests
+# How close a word must be to what was typed (pg_trgm's strict word similarity, 0 to 1): "rokes" and
+# "roques" share 3 of their 10 trigrams (0.3); 0.29 rather than 0.3 keeps the float rounding of either
+# backend from deciding.
+FUZZY_THRESHOLD = 0.29
+FUZZY_MIN_LENGTH = 3
 ACTIVE_RELOCATION = (RelocationRequest.Status.OPEN, RelocationRequest.Status.IN_PROGRESS)
 
+
+
+def _last_calls() -> Prefetch:
+    last_calls = HotlineCall.objects.select_related("logged_by").order_by("-created_at")
+    return Prefetch("calls", queryset=last_calls[:3], to_attr="last_calls")
 
 
 def candidate_search(*, query: str, limit: int = SEARCH_LIMIT) -> QuerySet:
@@ -27,11 +44,116 @@ def candidate_search(*, query: str, limit: int = SEARCH_LIMIT) -> QuerySet:
     qs = Candidate.objects.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
     for token in parsed.tokens:
         qs = qs.filter(search_norm__contains=token)
-    last_calls = HotlineCall.objects.select_related("logged_by").order_by("-created_at")
+    return qs.order_by("last_name", "first_name", "pk").prefetch_related(_last_calls())[:limit]
+
+
+def may_be_misspelt(token: str) -> bool:
+    """Return whether a search token may match a close word: a name, not an e-mail, a number or a fragment."""
+    return len(token) >= FUZZY_MIN_LENGTH and "@" not in token and not any(ch.isdigit() for ch in token)
+
+
+def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = False) -> tuple[Q, object]:
+    """Return (condition, score) for rows whose `text` holds every token, or whose `name` has a word close to it.
+
+    Only names are compared loosely: e-mail addresses and numbers share too many trigrams ("example.org")
+    to mean anything. A token that `may_be_misspelt` says no to must be found as typed. The score adds,
+    per token, 1 when it is found as typed, else its trigram similarity to the name. `indexed` adds
+    pg_trgm's operator on `text` (which holds the name), so that PostgreSQL narrows the rows through a
+    trigram index on `text` first; its threshold is set by `_trigram_threshold`.
+    """
+    condition, parts = Q(), []
+    for token in tokens:
+        contained = Q(**{f"{text}__contains": token})
+        if not may_be_misspelt(token):
+            condition &= contained
+            parts.append(Value(1.0))
+            continue
+        similarity = StrictWordSimilarity(Value(token), F(name))
+        close = Q(GreaterThanOrEqual(similarity, FUZZY_THRESHOLD))
+        if indexed and connection.vendor == "postgresql":
+            close &= Q(**{f"{text}__trigram_strict_word_similar": token})
+        condition &= contained | close
+        parts.append(Case(When(contained, then=Value(1.0)), default=similarity, output_field=FloatField()))
+    return condition, reduce(operator.add, parts, Value(0.0))
+
+
+def _folded_name(*fields: str) -> Fold:
+    """The folded name made of `fields`, as the loose comparison reads it."""
+    pieces = [item for field in fields for item in (Value(" "), field)][1:]
+    return Fold(Concat(*pieces, output_field=TextField()) if len(pieces) > 1 else pieces[0])
+
+
+def _trigram_threshold() -> None:
+    """Give pg_trgm's `%>>` operator our threshold, for the current transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.strict_word_similarity_threshold', %s, true)",
+                           [str(FUZZY_THRESHOLD)])
+
+
+def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
+    """Return the living candidates whose search text holds each token or whose name has a word close to it,
+    the closest first.
+
+    On PostgreSQL, run it in a transaction after `_trigram_threshold()` (the index's operator reads it).
+    """
+    condition, score = _fuzzy("search_norm", "name_folded", tokens, indexed=True)
     return (
-        qs.order_by("last_name", "first_name", "pk")
-        .prefetch_related(Prefetch("calls", queryset=last_calls[:3], to_attr="last_calls"))[:limit]
+        Candidate.objects.filter(anonymised_at__isnull=True)
+        .annotate(search_norm=search_expression(), name_folded=_folded_name("first_name", "last_name"))
+        .filter(condition).exclude(pk__in=list(exclude)).annotate(score=score)
+        .order_by("-score", "last_name", "first_name", "pk").prefetch_related(_last_calls())
     )
+
+
+def caller_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
+    """Return the living candidates found by `query`: those that hold every token as typed, then those
+    whose name comes close (a misspelt name: "Rokes" for Roques), the closest first.
+
+    Each candidate carries `close_match` (True for the second kind). Phone numbers are matched as typed.
+    """
+    exact = list(candidate_search(query=query, limit=limit))
+    parsed = normalise_query(query)
+    if len(exact) >= limit or not parsed.usable or parsed.is_phone:
+        return exact
+    with transaction.atomic():
+        _trigram_threshold()
+        close = list(candidate_close_matches(tokens=parsed.tokens, exclude=[c.pk for c in exact])[:limit - len(exact)])
+    for candidate in close:
+        candidate.close_match = True
+    return exact + close
+
+
+def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[HotlineCall]:
+    """Return the latest calls of callers who are not candidates, found by name, phone or e-mail."""
+    parsed = normalise_query(query)
+    if not parsed.usable:
+        return []
+    qs = HotlineCall.objects.filter(candidate__isnull=True).select_related("logged_by")
+    if parsed.is_phone:
+        return list(qs.filter(caller_key__contains=parsed.tokens[0]).order_by("-created_at", "-pk")[:limit])
+    qs = qs.annotate(search_text=Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField()),
+                     name_folded=_folded_name("caller_name"))
+    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens)
+    return list(qs.filter(condition).annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
+
+
+def callback_request_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[CallbackRequest]:
+    """Return the call-back requests found by name, phone or e-mail, those still waiting first."""
+    parsed = normalise_query(query)
+    if not parsed.usable:
+        return []
+    qs = CallbackRequest.objects.select_related("candidate", "handled_by")
+    order = (F("handled_at").desc(nulls_first=True), "-created_at", "-pk")
+    if parsed.is_phone:
+        # Stored in international form (+33612…): the national number without its leading 0 is inside.
+        digits = parsed.tokens[0]
+        digits = digits[1:] if digits.startswith("0") and len(digits) > 1 else digits
+        return list(qs.filter(phone__contains=digits).order_by(*order)[:limit])
+    qs = qs.annotate(search_text=Concat(Fold("name"), Value(" "), Lower("email"), output_field=TextField()),
+                     name_folded=_folded_name("name"))
+    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens)
+    return list(qs.filter(condition).annotate(score=score).order_by("-score", *order)[:limit])
 
 
 def candidate_for_hotline(*, public_id) -> Candidate | None:

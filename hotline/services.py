@@ -48,6 +48,10 @@ class HotlineError(DomainError):
     """A hotline action that cannot be done; the message is for the person who asked."""
 
 
+# A relocation request's needs, any one of which makes a request.
+NEED_FIELDS = ("need_housing", "need_partner_job", "need_schools", "need_transport", "need_other")
+
+
 def hotline_contact() -> dict:
     """Return the hotline's phone number and opening hours for the public pages."""
     return {
@@ -272,13 +276,20 @@ def relocation_request_create(
 
 
 def relocation_request_update(*, request: RelocationRequest, status: str, notes: str, owner=None,
-                              target_city: str | None = None, target_date: dt.date | None = None
-                              ) -> RelocationRequest:
-    """Change a relocation request's status, notes or owner (staff only)."""
+                              target_city: str | None = None, target_date: dt.date | None = None,
+                              **needs) -> RelocationRequest:
+    """Change a relocation request's status, notes, owner, arrival or needs (staff only).
+
+    `needs` are the request's need_* fields; those not given stay as they are, and at least one need
+    must remain.
+    """
     if status not in RelocationRequest.Status.values:
         raise HotlineError(_("Statut inconnu."))
     if owner is not None and not can_see_hotline(owner):
         raise HotlineError(_("La personne qui suit la demande doit faire partie de la hotline ou des coordinateurs."))
+    unknown = set(needs) - set(NEED_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown needs: {sorted(unknown)}")
     request.status = status
     request.notes = (notes or "").strip()
     request.owner = owner
@@ -286,6 +297,10 @@ def relocation_request_update(*, request: RelocationRequest, status: str, notes:
         request.target_city = target_city.strip()
     if target_date is not None:
         request.target_date = target_date
+    for name, value in needs.items():
+        setattr(request, name, value.strip() if isinstance(value, str) else bool(value))
+    if not any(getattr(request, name) for name in NEED_FIELDS):
+        raise HotlineError(_("Cochez au moins un besoin."))
     try:
         with transaction.atomic():
             request.save()

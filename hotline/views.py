@@ -16,7 +16,7 @@ from candidates.models import Candidate
 from tescforce import permissions
 from tescforce.permissions import role_required
 
-from . import selectors, services
+from . import forms, selectors, services
 from .forms import (
     CallbackRequestForm,
     CallForm,
@@ -55,14 +55,17 @@ def _counts(user) -> dict:
 @role_required(test=permissions.can_see_hotline)
 def home(request):
     form = SearchForm(request.GET or None)
-    results, searched, too_short = [], False, False
+    results, callers, callbacks, searched, too_short = [], [], [], False, False
     if form.is_valid() and form.cleaned_data["q"].strip():
         searched = True
         query = form.cleaned_data["q"]
         too_short = not search.normalise_query(query).usable
-        results = list(selectors.candidate_search(query=query, limit=selectors.SEARCH_LIMIT + 1))
+        results = selectors.caller_search(query=query, limit=selectors.SEARCH_LIMIT + 1)
+        callers = selectors.unregistered_caller_search(query=query)
+        callbacks = selectors.callback_request_search(query=query)
     context = {
         "form": form, "results": results[: selectors.SEARCH_LIMIT], "more": len(results) > selectors.SEARCH_LIMIT,
+        "callers": callers, "callbacks": callbacks,
         "searched": searched, "too_short": too_short, "min_length": search.MIN_TOKEN_LENGTH,
         **_counts(request.user),
     }
@@ -82,6 +85,16 @@ def call_new(request):
             return redirect("staff:hotline_queue")
     initial = {}
     new_initial = {}
+    earlier = None
+    if callback is None and candidate is None and request.GET.get("caller", "").isdigit():
+        earlier = HotlineCall.objects.filter(pk=request.GET["caller"], candidate__isnull=True).first()
+    if earlier is not None:
+        # Another call from someone not registered: their name and contact as noted last time.
+        initial = {"caller_name": earlier.caller_name, "caller_contact": earlier.caller_contact}
+        first, _sep, last = earlier.caller_name.partition(" ")
+        contact = earlier.caller_contact
+        new_initial = {"first_name": first, "last_name": last, **({"email": contact} if "@" in contact else {}),
+                       **({"phone": contact} if contact and "@" not in contact else {})}
     if callback is not None:
         initial = {"caller_name": callback.name, "caller_contact": str(callback.phone or "") or callback.email,
                    "topic": callback.topic, "direction": HotlineCall.Direction.OUTBOUND,
@@ -195,12 +208,16 @@ def relocation_new(request, public_id):
 def relocation_edit(request, pk):
     relocation = get_object_or_404(RelocationRequest.objects.select_related("candidate"), pk=pk,
                                    candidate__anonymised_at__isnull=True)
-    initial = {"status": relocation.status, "notes": relocation.notes, "owner": relocation.owner_id,
-               "target_city": relocation.target_city, "target_date": relocation.target_date}
+    # Nobody follows it yet: the agent who opens it is the likeliest to.
+    owner = relocation.owner_id or (request.user.pk if forms.hotline_staff().filter(pk=request.user.pk).exists()
+                                    else None)
+    initial = {"status": relocation.status, "notes": relocation.notes, "owner": owner,
+               "target_city": relocation.target_city, "target_date": relocation.target_date,
+               **{name: getattr(relocation, name) for name in services.NEED_FIELDS}}
     form = RelocationUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.relocation_request_update(request=relocation, **form.cleaned_data)
+            services.relocation_request_update(request=relocation, **form.update_data())
         except services.HotlineError as exc:
             messages.error(request, exc.message)
         else:

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -11,11 +10,10 @@ from import_export.admin import ExportMixin
 
 from showroom import admin as showroom_admin
 from showroom.models import ContactRequest
-from tescforce import roles
 from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
 
-from . import services
+from . import services, timezones
 from .forms import MeetingAdminForm, ProspectAdminForm, SettlementAdminForm, format_paris
 from .models import (
     ExportLead,
@@ -28,13 +26,7 @@ from .models import (
     Settlement,
 )
 from .resources import MeetingResource, ProspectResource
-
-
-def _team_users():
-    """Users who can lead or attend a meeting: coordinators and prospecting officers."""
-    return get_user_model().objects.filter(
-        is_active=True, groups__name__in=[roles.PROSPECTING, roles.COORDINATORS]).distinct().order_by(
-        "first_name", "last_name")
+from .selectors import team_users
 
 
 class TeamUserFieldsMixin:
@@ -42,12 +34,12 @@ class TeamUserFieldsMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.team_user_fields:
-            kwargs["queryset"] = _team_users()
+            kwargs["queryset"] = team_users()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.team_user_fields:
-            kwargs["queryset"] = _team_users()
+            kwargs["queryset"] = team_users()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -136,7 +128,7 @@ class MeetingInline(ScopedInline):
 
     @admin.display(description=_("heure locale"))
     def local_time(self, obj):
-        return f"{obj.local_starts_at:%d/%m/%Y %H:%M} ({obj.timezone})"
+        return f"{obj.local_starts_at:%d/%m/%Y %H:%M} ({timezones.city(str(obj.timezone))})"
 
     @admin.display(description=_("heure de Paris"))
     def paris_time(self, obj):
@@ -283,7 +275,7 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
 
     @admin.display(description=_("heure locale"), ordering="starts_at")
     def local_time(self, obj):
-        return f"{obj.local_starts_at:%d/%m/%Y %H:%M} ({obj.timezone})"
+        return f"{obj.local_starts_at:%d/%m/%Y %H:%M} ({timezones.city(str(obj.timezone))})"
 
     @admin.display(description=_("heure de Paris"), ordering="starts_at")
     def paris_time(self, obj):

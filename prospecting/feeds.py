@@ -6,16 +6,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from tescforce import ical
 from tescforce.permissions import may_prospect, role_required
 
+from . import timezones
 from .models import CalendarFeed, new_feed_token
 from .selectors import upcoming_meetings_for
 
@@ -30,7 +31,7 @@ def calendar_ics(user, request) -> bytes:
     for meeting in upcoming_meetings_for(user):
         description = [
             _("Heure locale : %(time)s (%(tz)s)") % {"time": f"{meeting.local_starts_at:%d/%m/%Y %H:%M}",
-                                                      "tz": meeting.timezone},
+                                                      "tz": timezones.label(str(meeting.timezone))},
         ]
         if meeting.campaign:
             description.append(_("Campagne : %(name)s") % {"name": meeting.campaign.name})
@@ -56,31 +57,33 @@ def meetings_ics(request):
     return _ics_response(calendar_ics(request.user, request))
 
 
-@role_required(test=may_prospect)
-@require_http_methods(["GET", "POST"])
-def calendar_subscription(request):
-    """Show, create, renew or revoke the officer's private calendar address."""
+def subscription_change(request):
+    """Create, renew or revoke the officer's private calendar address (the agenda page's POST)."""
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create" and feed is None:
-            CalendarFeed.objects.get_or_create(user=request.user)
-            messages.success(request, _("Votre adresse d'abonnement est prête."))
-        elif action == "renew" and feed is not None:
-            # In place: two tabs renewing at once cannot collide on the one row per user.
-            CalendarFeed.objects.filter(pk=feed.pk).update(token=new_feed_token(), created_at=timezone.now(),
-                                                           last_read_at=None)
-            messages.success(request, _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."))
-        elif action == "revoke" and feed is not None:
-            feed.delete()
-            messages.success(request, _("Adresse révoquée : plus aucun agenda ne peut la lire."))
-        else:
-            messages.error(request, _("Cette action n'est pas possible ; la page a été mise à jour."))
-        return redirect("staff:prospecting:calendar")
+    action = request.POST.get("action")
+    if action == "create" and feed is None:
+        CalendarFeed.objects.get_or_create(user=request.user)
+        messages.success(request, _("Votre adresse d'abonnement est prête."))
+    elif action == "renew" and feed is not None:
+        # In place: two tabs renewing at once cannot collide on the one row per user.
+        CalendarFeed.objects.filter(pk=feed.pk).update(token=new_feed_token(), created_at=timezone.now(),
+                                                       last_read_at=None)
+        messages.success(request, _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."))
+    elif action == "revoke" and feed is not None:
+        feed.delete()
+        messages.success(request, _("Adresse révoquée : plus aucun agenda ne peut la lire."))
+    else:
+        messages.error(request, _("Cette action n'est pas possible ; la page a été mise à jour."))
+    return redirect("staff:prospecting:calendar")
+
+
+def subscription_context(request) -> dict:
+    """Return the officer's feed row and its address, for the agenda page."""
+    feed = CalendarFeed.objects.filter(user=request.user).first()
     url = None
     if feed is not None:
         url = request.build_absolute_uri(reverse("staff:prospecting:calendar_feed", args=[feed.token]))
-    return render(request, "prospecting/calendar.html", {"feed": feed, "url": url})
+    return {"feed": feed, "url": url}
 
 
 @require_GET

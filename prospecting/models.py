@@ -13,6 +13,8 @@ from timezone_field import TimeZoneField
 
 from tescforce.models import SentLog
 
+from . import timezones
+
 
 class ProspectingCampaign(models.Model):
     name = models.CharField(_("nom"), max_length=150)
@@ -181,6 +183,11 @@ class Meeting(models.Model):
     def local_starts_at(self):
         """Return the start in the meeting's own time zone."""
         return self.starts_at.astimezone(self.timezone)
+
+    @property
+    def timezone_city(self) -> str:
+        """Return the city that names the meeting's time zone, in the active language."""
+        return timezones.city(str(self.timezone))
 
     @property
     def paris_starts_at(self):

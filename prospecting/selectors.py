@@ -9,7 +9,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_countries import countries
 
+from tescforce import roles
 from tescforce.models import YearTarget
+from tescforce.scoping import scope_queryset
 
 from .models import Meeting, Prospect, Settlement
 
@@ -193,3 +195,63 @@ def desk_context(*, user, today: dt.date) -> dict:
             .select_related("prospect").distinct().order_by("starts_at", "pk"))
     idle = prospects_without_next_step(user)
     return {"meetings": list(week), "idle": list(idle[:6]), "idle_count": idle.count(), "now": timezone.now()}
+
+
+# The agenda page's periods: (start, end) around `now`, either side open when None.
+AGENDA_PERIODS = ("recent", "upcoming", "week", "month", "past", "all")
+
+
+def agenda_period_bounds(period: str, *, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Return the (from, to) instants of an agenda period, the week and month being Paris ones."""
+    today = timezone.localtime(now, PARIS).date()
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=PARIS)
+    if period == "upcoming":
+        return now, None
+    if period == "week":
+        monday = midnight - dt.timedelta(days=today.weekday())
+        return monday, monday + dt.timedelta(days=7)
+    if period == "month":
+        first = midnight.replace(day=1)
+        return first, (first + dt.timedelta(days=32)).replace(day=1)
+    if period == "past":
+        return None, now
+    if period == "all":
+        return None, None
+    return midnight - dt.timedelta(days=30), None  # "recent": the last 30 days and everything to come
+
+
+def agenda_meetings(*, user, officer=None, mine: bool = False, campaign=None, country: str = "",
+                    period: str = "recent", now: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Return the team's meetings for the officers' agenda page, filtered, in the order a person reads them.
+
+    `mine` keeps those `user` leads or attends; `officer` those another officer leads. The past and
+    everything run from the latest back; the other periods from the earliest on.
+    """
+    start, end = agenda_period_bounds(period, now=now or timezone.now())
+    qs = scope_queryset(Meeting.objects.all(), user)
+    if mine:
+        qs = qs.filter(pk__in=Meeting.objects.filter(Q(officer=user) | Q(attendees=user)).values("pk"))
+    elif officer is not None:
+        qs = qs.filter(officer=officer)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if country:
+        qs = qs.filter(prospect__country=country)
+    if start is not None:
+        qs = qs.filter(starts_at__gte=start)
+    if end is not None:
+        qs = qs.filter(starts_at__lt=end)
+    order = ("-starts_at", "-pk") if period in ("past", "all") else ("starts_at", "pk")
+    return qs.select_related("prospect", "campaign", "officer").order_by(*order)
+
+
+def team_users() -> QuerySet:
+    """Return the users who can lead or attend a meeting: active coordinators and prospecting officers."""
+    return get_user_model().objects.filter(
+        is_active=True, groups__name__in=[roles.PROSPECTING, roles.COORDINATORS]).distinct().order_by(
+        "first_name", "last_name", "username")
+
+
+def agenda_countries() -> list[str]:
+    """Return the country codes of the prospects that have meetings."""
+    return sorted(set(Meeting.objects.order_by().values_list("prospect__country", flat=True).distinct()))

@@ -128,12 +128,15 @@ def meeting_check(*, meeting: Meeting) -> None:
 def meeting_save(*, meeting: Meeting, by=None) -> Meeting:
     """Save a meeting (new or edited) and move its prospect along when the meeting says so.
 
-    Planning a meeting means the company was contacted; a meeting with an outcome was held.
+    Planning a meeting means the company was contacted; a meeting with an outcome was held. A meeting
+    without a campaign takes its prospect's, so that it counts in that campaign's figures.
     """
     meeting_check(meeting=meeting)
     with transaction.atomic():
         if meeting.officer_id is None and by is not None and by.is_authenticated:
             meeting.officer = by
+        if meeting.campaign_id is None and meeting.prospect.campaign_id is not None:
+            meeting.campaign_id = meeting.prospect.campaign_id
         meeting.save()
         prospect = meeting.prospect
         if meeting.outcome and prospect.stage in (Stage.IDENTIFIED, Stage.CONTACTED):

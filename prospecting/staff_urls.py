@@ -6,7 +6,7 @@ app_name = "prospecting"
 
 urlpatterns = [
     path("agenda.ics", feeds.meetings_ics, name="meetings_ics"),
-    path("agenda/", feeds.calendar_subscription, name="calendar"),
+    path("agenda/", views.agenda, name="calendar"),
     path("agenda/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
     path("prospects/<int:pk>/fiches/", views.prospect_sheets, name="sheets"),
 ]

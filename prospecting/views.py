@@ -1,13 +1,38 @@
 """Staff tools of international prospecting (under /pilotage/prospection/)."""
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from showroom.sheets import render_pdf, sheet_queryset
 from tescforce.permissions import may_prospect, role_required
 
-from .forms import SheetPickForm
+from . import feeds, selectors
+from .forms import AgendaFilterForm, SheetPickForm
 from .models import Prospect
+
+MEETINGS_PER_PAGE = 25
+
+
+@role_required(test=may_prospect)
+@require_http_methods(["GET", "POST"])
+def agenda(request):
+    """The team's meetings, past and upcoming, with filters; the officer's .ics download and subscription."""
+    if request.method == "POST":
+        return feeds.subscription_change(request)
+    form = AgendaFilterForm(request.GET or None, team=selectors.team_users(), countries=selectors.agenda_countries())
+    filters = form.filters() if form.is_bound else {"mine": True, "period": "recent"}
+    page = Paginator(selectors.agenda_meetings(user=request.user, **filters), MEETINGS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "prospecting/calendar.html", {
+        "form": form, "page": page, "meetings": page.object_list, "querystring": query.urlencode(),
+        "now": timezone.now(), "can_add": request.user.has_perm("prospecting.add_meeting"),
+        **feeds.subscription_context(request),
+    })
 
 
 @role_required(test=may_prospect)

@@ -9,6 +9,10 @@ same stop lists, same Snowball stemmers, same query syntax (words, "phrases", `o
 `TextMatch()` calls it as the SQLite function `tf_search`. Both backends then give the same results
 (tests/test_search_backends.py checks it on the demo data). Not replayed: ranking, and PostgreSQL's
 rarer token kinds (URLs with paths, signed numbers, versions), which fall back to plain words.
+
+Misspelt names ("Rokes" for Roques) are found by trigram similarity: pg_trgm's
+`strict_word_similarity()` on PostgreSQL, `strict_word_similarity()` below (SQL `tf_strict_word_similarity`)
+on SQLite, with the same trigrams; `StrictWordSimilarity()` is either in SQL.
 """
 
 import re
@@ -16,7 +20,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from django.db.models import BooleanField, Func, TextField
+from django.db.models import BooleanField, FloatField, Func, TextField
 
 from . import stopwords
 
@@ -136,6 +140,47 @@ def matches(text: str | None, query: str, language: str = "french") -> bool:
                for group in parse_query(query, language))
 
 
+_TRIGRAM_WORD = re.compile(r"[^\W_]+")
+
+
+def _word_trigrams(word: str) -> list[str]:
+    padded = f"  {word} "  # pg_trgm pads each word with two spaces before and one after
+    return [padded[i:i + 3] for i in range(len(padded) - 2)]
+
+
+def trigrams(text: str | None) -> set[str]:
+    """Return pg_trgm's trigrams of `text`: show_trgm('Roques') = {"  r", " ro", "roq", "oqu", "que", "ues", "es "}."""
+    return {trigram for word in _TRIGRAM_WORD.findall((text or "").lower()) for trigram in _word_trigrams(word)}
+
+
+def strict_word_similarity(query: str | None, text: str | None) -> float:
+    """Return pg_trgm's strict_word_similarity(query, text): the best similarity between `query`'s trigrams
+    and those of a run of whole words of `text` (shared trigrams over all trigrams of both)."""
+    wanted = trigrams(query)
+    if not wanted:
+        return 0.0
+    words = [set(_word_trigrams(word)) for word in _TRIGRAM_WORD.findall((text or "").lower())]
+    best = 0.0
+    for start in range(len(words)):
+        extent: set[str] = set()
+        for word in words[start:]:
+            extent |= word
+            shared = len(wanted & extent)
+            best = max(best, shared / (len(wanted) + len(extent) - shared))
+    # pg_trgm computes in single precision (float4): round alike so thresholds cut the same rows.
+    return round(best, 6)
+
+
+class StrictWordSimilarity(Func):
+    """`strict_word_similarity(query, text)` in SQL: pg_trgm's on PostgreSQL, the function above on SQLite."""
+
+    function = "tf_strict_word_similarity"
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="strict_word_similarity", **extra_context)
+
+
 class TextMatch(Func):
     """`matches()` in SQL, for SQLite (PostgreSQL uses its own full-text search)."""
 
@@ -148,5 +193,6 @@ def install_sqlite_functions(sender, connection, **kwargs) -> None:
     if connection.vendor != "sqlite":
         return
     connection.connection.create_function("tf_fold", 1, fold, deterministic=True)
+    connection.connection.create_function("tf_strict_word_similarity", 2, strict_word_similarity, deterministic=True)
     connection.connection.create_function(
         "tf_search", 3, lambda text, query, language: matches(text, query or "", language), deterministic=True)

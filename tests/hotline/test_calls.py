@@ -225,11 +225,11 @@ def test_staff_open_and_update_a_relocation_request(client_for, hotline_agent, c
     assert "Toulouse" in client.get("/pilotage/hotline/installations/").content.decode()
     edit = f"/pilotage/hotline/installations/{relocation.pk}/"
     response = client.post(edit, {"status": "done", "target_city": "Toulouse", "notes": "Logement trouvé.",
-                                  "owner": coordinator.pk})
+                                  "owner": coordinator.pk, "need_housing": "on", "need_schools": "on"})
     assert response.status_code == 302
     relocation.refresh_from_db()
     assert relocation.status == "done" and relocation.notes == "Logement trouvé."
-    assert client.post(edit, {"status": "lost", "target_city": "Toulouse"}).status_code == 200
+    assert client.post(edit, {"status": "lost", "target_city": "Toulouse", "need_housing": "on"}).status_code == 200
 
 
 @pytest.mark.django_db
