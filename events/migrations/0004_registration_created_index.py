@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidates', '0016_admin_wording'),
-        ('events', '0002_message_outbox'),
+        ('events', '0003_session_english_title_and_programme'),
     ]
 
     operations = [
