@@ -230,8 +230,9 @@ def pytest_runtest_teardown(item, nextitem):
     # Once a transactional test's teardown has flushed the database (after every fixture, ours included),
     # put the roles and reference rows back, so that whatever runs next on this worker finds them.
     yield
-    # Only after a test whose transactional database was set up (a skipped one flushed nothing).
-    if item.stash.get(TRANSACTIONAL_DB_USED, False):
+    # Only after a test whose transactional database was set up (a skipped one flushed nothing), and not
+    # after the run's last test: its teardown has also destroyed the test database.
+    if item.stash.get(TRANSACTIONAL_DB_USED, False) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
