@@ -7,7 +7,6 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from candidates.models import Consent
 from companies.selectors import open_postings
 from events.models import Registration, Session
-from events.selectors import session_upcoming
 from matching.models import Match
 from matching.selectors import matchable_candidates_q
 
@@ -17,8 +16,8 @@ from .models import AlertSent, Subscription
 MIN_SCORE = 50
 # At most this many offers or sessions in one message; the rest come in the next one.
 PER_MESSAGE = 10
-# A weekly alert is due seven days after its last pass, less an hour so that an hourly schedule never drifts.
-WEEKLY_EVERY = dt.timedelta(days=7) - dt.timedelta(hours=1)
+# A weekly alert is due seven days after its last pass, less a pass (15 min) so that the schedule never drifts.
+WEEKLY_EVERY = dt.timedelta(days=7) - dt.timedelta(minutes=15)
 
 
 def recipients_q(prefix: str = "candidate__") -> Q:
@@ -63,9 +62,9 @@ def new_sessions(subscription: Subscription, *, now: dt.datetime) -> list[Sessio
     told = AlertSent.objects.filter(candidate_id=subscription.candidate_id, session_id=OuterRef("pk"))
     booked = Registration.objects.filter(candidate_id=subscription.candidate_id, session_id=OuterRef("pk")).exclude(
         status=Registration.Status.CANCELLED)
-    sessions = (session_upcoming(city=city)
+    sessions = (Session.objects.filter(is_published=True, starts_at__gt=now, city__iexact=city)
                 .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
-                .exclude(Exists(told)).exclude(Exists(booked)))
+                .exclude(Exists(told)).exclude(Exists(booked)).order_by("starts_at", "pk"))
     return list(sessions[:PER_MESSAGE])
 
 

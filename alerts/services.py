@@ -28,8 +28,10 @@ from .models import AlertSent, Subscription
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "tescforce.alerts.unsubscribe"
-# How many alerts one pass of the periodic task looks at; the rest wait for the next pass.
-BATCH = 500
+# How many alerts one pass of the periodic task looks at (those looked at longest ago first); the rest wait
+# for the next pass, 15 minutes later. Measured: about 25 ms an alert with nothing new and 50 ms one sent, on
+# a loaded 2-core machine, so a full pass stays far below the broker's visibility timeout (30 min).
+BATCH = 2000
 OFF = "off"
 
 
@@ -160,7 +162,7 @@ def alerts_send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
                 if alert_send(subscription_id=pk, now=now, connection=connection):
                     counts["sent"] += 1
             except DELIVERY_ERRORS as exc:
-                # Rolled back: the next pass (hourly) tries again.
+                # Rolled back: the next pass tries again.
                 counts["failed"] += 1
                 logger.warning("alert %s not sent: %s", pk, delivery_error(exc))
     return counts

@@ -436,8 +436,10 @@ CELERY_BEAT_SCHEDULE["prospecting-daily-reminders"] = {
 CELERY_BEAT_SCHEDULE["matching-nightly-recompute"] = {
     "task": "matching.tasks.matches_recompute_nightly", "schedule": crontab(minute="40", hour="3")}
 
-# Alerts: every hour, the offers and sessions alerts that are due (immediate ones each pass, weekly ones a week on).
-CELERY_BEAT_SCHEDULE["alerts-send-due"] = {"task": "alerts.tasks.send_due_alerts", "schedule": crontab(minute="15")}
+# Alerts: every 15 minutes, the offers and sessions alerts that are due (immediate ones each pass, weekly ones a
+# week after the last).
+CELERY_BEAT_SCHEDULE["alerts-send-due"] = {"task": "alerts.tasks.send_due_alerts",
+                                           "schedule": crontab(minute="*/15")}
 
 # Housekeeping, nightly: expired sessions (Django's clearsessions; they keep what a visitor left in them) and
 # login records (django-axes attempts and access logs: usernames, addresses, browsers) older than

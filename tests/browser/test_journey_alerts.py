@@ -45,7 +45,7 @@ def test_candidate_subscribes_to_alerts_gets_one_and_unsubscribes_on_a_phone(pho
     assert dict(Subscription.objects.filter(candidate=candidate).values_list("kind", "frequency")) == {
         "offers": "immediate", "sessions": "weekly"}
 
-    # A new offer matching the profile is published; the hourly task sends the alert.
+    # A new offer matching the profile is published; the periodic task sends the alert.
     posting = factories.JobPostingFactory(title="Développeuse Django", city="Toulouse")
     Match.objects.update_or_create(candidate=candidate, posting=posting, defaults={"score": 84})
     Subscription.objects.filter(candidate=candidate).update(created_at=posting.published_at.replace(year=2025))
