@@ -50,8 +50,11 @@ def _counts(session: Session) -> dict:
 @role_required(*DESK_GROUPS)
 def desk_sessions(request):
     start = timezone.now() - dt.timedelta(days=1)
-    sessions = Session.objects.filter(ends_at__gte=start).order_by("starts_at")[:30]
-    return render(request, "events/staff/desk_sessions.html", {"sessions": sessions})
+    sessions = list(Session.objects.filter(ends_at__gte=start).order_by("starts_at")[:30])
+    for session in sessions:
+        session.checkin_open = services.checkin_closed_reason(session=session) is None
+        session.checkin_opens_at = services.checkin_opens_at(session=session)
+    return render(request, "events/staff/desk_sessions.html", {"sessions": sessions, "now_at": timezone.now()})
 
 
 def mask_email(email: str) -> str:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from candidates.models import Candidate, Orientation
@@ -21,7 +22,8 @@ def test_recruiter_creates_and_publishes_a_posting_then_sees_it_on_the_board(jou
     title = f"Ingénieure données ({lang})"
     page = admin_login(journey, recruiter, lang)
 
-    # From the admin's home to the postings, then the add form.
+    # From the desk to the admin's home, to the postings, then the add form.
+    page.get_by_role("main").get_by_role("link", name=tr("Administration", lang), exact=True).click()
     name_plural = tr("offres d'emploi", lang)
     page.get_by_role("link", name=re.compile(rf"^{re.escape(name_plural)}$", re.I)).first.click()
     page.get_by_role("link", name=re.compile(re.escape(tr("Add %(name)s", lang) % {
@@ -60,6 +62,12 @@ def test_recruiter_creates_and_publishes_a_posting_then_sees_it_on_the_board(jou
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_text("Canal du Midi Data").first).to_be_visible()
     journey.step("posting on the board")
+
+
+def _serious_violations(page) -> list[str]:
+    """RGAA / WCAG 2.1 AA: the ids of the serious or critical problems axe finds on the page."""
+    result = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return [v["id"] for v in result if v["impact"] in {"serious", "critical"}]
 
 
 MAX_CLICKS_TO_POST = 8  # the target: a recruiter posts a job in at most 8 clicks, plus typing
@@ -114,12 +122,14 @@ def test_recruiter_shortlists_a_matched_candidate_from_the_desk(journey, lang):
         "score": 87, "for_posting": True, "explanation": {"pts": [40, 15, 15, 10, 5, 2, 0]}})
     clicks = Clicks()
     page = staff_login(journey, recruiter, lang, clicks)
+    assert _serious_violations(page) == []
     clicks.click(page.get_by_role("region", name=tr("Vos offres", lang)).get_by_role(
         "link", name=re.compile(re.escape(tr("%(n)s candidat·e rapproché·e", lang) % {"n": 1}))))
     expect(page.locator("strong", has_text="Maëlle Castan")).to_be_visible()
     expect(page.get_by_text(re.compile(r"87\s*/100"))).to_be_visible()
     clicks.click(page.get_by_text(tr("Pourquoi ce score ?", lang), exact=True))
     journey.step("score and why")
+    assert _serious_violations(page) == []
     clicks.click(page.get_by_role("button", name=re.compile(re.escape(tr("Présélectionner", lang)))))
     expect(page.get_by_text(re.compile(re.escape(tr("%(name)s est présélectionné·e : à contacter.", lang)
                                                  % {"name": "Maëlle Castan"})))).to_be_visible()

@@ -1,6 +1,7 @@
 """Per posting, the recruiter's shortlist: who is shown, setting each one's status, hired moves the pipeline."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from candidates.models import Candidate, JobInterest, Orientation, StageChange
@@ -122,3 +123,12 @@ def test_coordinator_sees_the_shortlist_and_figures(client_for, coordinator, pos
 def test_recruiter_changelist_links_to_the_shortlist(client_for, recruiter_a, posting_a):
     body = client_for(recruiter_a).get("/admin/companies/jobposting/").content.decode()
     assert url(posting_a) in body
+
+
+def test_the_shortlist_links_each_cv_and_the_link_downloads_it(client_for, recruiter_a, recruiter_b, posting_a, people):
+    people["interested"].cv.save("cv.pdf", ContentFile(b"%PDF-1.4 cv"), save=True)
+    client = client_for(recruiter_a)
+    cv_url = f"/admin/candidates/candidate/{people['interested'].pk}/cv/"
+    assert cv_url in client.get(url(posting_a)).content.decode()
+    assert client.get(cv_url).status_code == 200
+    assert client_for(recruiter_b).get(cv_url).status_code == 404  # not a candidate of the other company

@@ -158,3 +158,13 @@ def test_the_desk_is_closed_after_the_sessions_day(client_for, coordinator, past
     response = client_for(coordinator).post(_url(past_session, f"{reg.pk}/"), HTTP_ACCEPT="application/json")
     assert response.status_code == 409
     assert Registration.objects.get(pk=reg.pk).status == "confirmed"
+
+
+def test_the_sessions_list_says_which_desk_is_open(client_for, coordinator, session, settings):
+    start = timezone.now() + dt.timedelta(days=6)
+    later = factories.SessionFactory(title="Plus tard", starts_at=start, ends_at=start + dt.timedelta(hours=3))
+    body = client_for(coordinator).get("/pilotage/sessions/").content.decode()
+    today_row = body[body.index(session.title):body.index("</li>", body.index(session.title))]
+    later_row = body[body.index(later.title):body.index("</li>", body.index(later.title))]
+    assert "accueil ouvert" in today_row and "accueil à partir du" not in today_row
+    assert "accueil à partir du" in later_row and "accueil ouvert" not in later_row

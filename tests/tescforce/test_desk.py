@@ -156,3 +156,11 @@ def test_the_desk_speaks_english(client_for, hotline_agent):
     client.cookies["django_language"] = "en"
     body = client.get("/pilotage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "My desk" in body and "Overdue follow-ups" in body
+
+
+def test_a_recruiter_given_the_hotline_role_too_still_sees_no_hotline_data(client_for, recruiter_a):
+    recruiter_a.groups.add(factories.Group.objects.get(name="Hotline"))
+    CallbackRequest.objects.create(name="Rappel Lacombe", email="lacombe@example.org", topic="other")
+    body = client_for(recruiter_a).get("/pilotage/").content.decode()
+    assert _sections(body) == {"postings", "company_sessions"}
+    assert "Rappel Lacombe" not in body

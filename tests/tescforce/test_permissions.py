@@ -82,6 +82,7 @@ def test_a_gate_needs_something_to_check():
 
 # Each staff tool behind the gate: who gets in (200), who gets 403; the anonymous are sent to log in.
 PAGES = {
+    "staff:desk": set(ALL_ROLES),  # every staff member, each seeing their own sections
     "staff:dashboard": {roles.COORDINATORS, roles.PROSPECTING},
     "staff:hotline_home": {roles.COORDINATORS, roles.HOTLINE},
     "staff:matching_index": {roles.COORDINATORS},
