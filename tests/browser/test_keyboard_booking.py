@@ -38,7 +38,7 @@ def skip_to_content(page, lang: str) -> None:
 def test_keyboard_only_booking_journey_of_a_known_candidate(journey, lang):
     candidate = factories.CandidateFactory(first_name="Yanis", email=f"yanis.{lang}@example.org")
     factories.SessionFactory(title="Atelier CV Perpignan", city="Perpignan")
-    session = factories.SessionFactory(title="Job dating Sète", city="Sète")
+    session = factories.SessionFactory(title="Job dating Sète", title_en="Job dating Sète", city="Sète")
     page = journey.open(f"/{lang}/sessions/", "sessions list")
 
     skip_to_content(page, lang)

@@ -10,6 +10,7 @@ from django.utils import translation
 from candidates.models import JobInterest
 from candidates.tokens import make_token
 from companies.models import JobFamily
+from events.emails import send_registration_email
 from showroom.models import Sector
 from tescforce import translated
 from tescforce.reference_data import ROME_JOB_FAMILIES, ROME_JOB_FAMILIES_EN
@@ -158,3 +159,19 @@ def test_mon_espace_lists_bookings_and_interests_in_english(client):
     html = _page(client, "/en/mon-espace/accueil/")
     assert "Cybersecurity job dating" in html and "Job dating cybersécurité" not in html
     assert '<span lang="fr">Analyste SOC</span></a> <span class="badge' in html
+
+
+@pytest.mark.parametrize(("language", "title", "other"), [
+    ("en", "Cybersecurity job dating", "Job dating cybersécurité"),
+    ("fr", "Job dating cybersécurité", "Cybersecurity job dating")])
+def test_booking_email_and_its_calendar_name_the_session_in_the_candidates_language(mailoutbox, language, title, other):
+    session = factories.SessionFactory(title="Job dating cybersécurité", title_en="Cybersecurity job dating",
+                                       programme_text="Accueil.", programme_text_en="Welcome.")
+    registration = factories.RegistrationFactory(session=session,
+                                                 candidate=factories.CandidateFactory(language=language))
+    send_registration_email(registration=registration, kind="confirmed")
+    message = mailoutbox[-1]
+    assert title in message.subject and title in message.body and other not in message.body
+    calendar = message.attachments[0][1]
+    calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
+    assert f"SUMMARY:{title}" in calendar.replace("\r\n ", "")
