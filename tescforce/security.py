@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -91,6 +92,49 @@ class CoordinatorsMayManage:
         return is_coordinator(request.user) or super().has_delete_permission(request, obj)
 
 
+def _titled(filter_class, title):
+    """Return `filter_class` under another title (the library's fields have English names only)."""
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+    return Titled
+
+
+class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's list of devices in the staff's words: its model and fields are named in English only."""
+
+    list_display = ["person", "device_name", "added_on", "last_used_on", "is_confirmed"]
+    list_filter = [("created_at", _titled(admin.DateFieldListFilter, _("ajouté le"))),
+                   ("last_used_at", _titled(admin.DateFieldListFilter, _("dernière utilisation"))),
+                   ("confirmed", _titled(admin.BooleanFieldListFilter, _("confirmé")))]
+    search_help_text = _("Nom d'utilisateur ou adresse e-mail de la personne.")
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Appareils de double authentification"),
+                                                 **(extra_context or {})})
+
+    @admin.display(description=_("personne"), ordering="user__username")
+    def person(self, obj):
+        return obj.user
+
+    @admin.display(description=_("nom de l'appareil"), ordering="name")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description=_("ajouté le"), ordering="created_at")
+    def added_on(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
+    def last_used_on(self, obj):
+        return obj.last_used_at
+
+    @admin.display(description=_("confirmé"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, obj):
+        return obj.confirmed
+
+
 def _reregister(model, admin_class) -> None:
     # The packages register their own admins; ours add the coordinators' rights on top of them.
     if admin.site.is_registered(model):
@@ -103,4 +147,4 @@ def register_admin() -> None:
         admin.site.register(SecurityPolicy, SecurityPolicyAdmin)
     # A locked-out colleague is unlocked by deleting the attempt row; a lost phone by deleting the device.
     _reregister(AccessAttempt, AccessAttemptAdmin)
-    _reregister(TOTPDevice, TOTPDeviceAdmin)
+    _reregister(TOTPDevice, StaffTOTPDeviceAdmin)

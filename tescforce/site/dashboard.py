@@ -76,6 +76,7 @@ class Figure:
     chart: str | None = "bars"
     note: str = ""
     section: str = ""
+    compare_column: int | None = None  # the previous year's value of each row, drawn under its bar
 
     @property
     def max_value(self) -> float:
@@ -330,7 +331,8 @@ def business_figures(f: Filters, done: dict, done_before: dict) -> list[Figure]:
                      before[month - 1], cumulative_before))
     figures.append(Figure("meetings_by_month", _("Rendez-vous tenus par mois, cumul et rythme de l'objectif"),
                           [_("Mois"), _("Rendez-vous"), _("Cumul"), _("Rythme de l'objectif"),
-                           _("Même mois, année précédente"), _("Cumul de l'année précédente")], rows))
+                           _("Même mois, année précédente"), _("Cumul de l'année précédente")], rows,
+                          compare_column=4))
     figures.append(Figure("meetings_by_country", _("Rendez-vous et implantations par pays"),
                           [_("Pays"), _("Rendez-vous"), _("Implantations")],
                           _with_settlements(done["by_country"], "—")))

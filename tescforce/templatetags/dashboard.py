@@ -62,14 +62,29 @@ def bar_chart(figure):
     """Horizontal bars of the figure's second column, labelled with the first."""
     rows = figure.rows[:MAX_BARS]
     percent = 1 in figure.percent_columns
+    before = figure.compare_column
     # Percentages are drawn against 100 %, so that 30 % looks like a third whatever the other rows.
-    top = max([_number(r[1]) for r in rows] + ([100] if percent else []), default=0) or 1
+    top = max([_number(r[1]) for r in rows] + [_number(r[before]) for r in rows if before is not None]
+              + ([100] if percent else []), default=0) or 1
+
+    def bars(row):
+        if before is None:
+            return _bar(100 * _number(row[1]) / top)
+        # This year's bar, and under it a thin one for the previous year.
+        return format_html('<rect class="bar" x="0" y="0" width="{}" height="6"></rect>'
+                           '<rect class="bar-before" x="0" y="7" width="{}" height="3"></rect>',
+                           round(100 * _number(row[1]) / top, 2), round(100 * _number(row[before]) / top, 2))
+
+    def value(row):
+        shown = format_value(row[1], percent=percent)
+        return shown if before is None else format_html("{} <small>({})</small>", shown, format_value(row[before]))
+
     items = format_html_join(
         "",
         '<div class="hbar"><span class="lbl">{}</span>'
         '<svg class="track" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">{}</svg>'
         '<span class="val">{}</span></div>',
-        ((r[0], _bar(100 * _number(r[1]) / top), format_value(r[1], percent=percent)) for r in rows),
+        ((r[0], bars(r), value(r)) for r in rows),
     )
     return format_html('<div class="hbars" aria-hidden="true">{}</div>', items)
 

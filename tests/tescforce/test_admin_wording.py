@@ -80,3 +80,23 @@ def test_saving_in_the_admin_confirms_in_plain_french(french_admin):
     messages = _texts(body, r"<li class=\"success\">(.*?)</li>")
     assert messages == ["Ajout enregistré : compétence « Rust embarqué »."], messages
     assert "L'objet" not in body and "L’objet" not in body
+
+
+def test_two_factor_devices_list_reads_as_french(french_admin):
+    page = french_admin.get("/admin/otp_totp/totpdevice/").content.decode()
+    # The page's own content (the navigation and breadcrumbs name the library's model, in English only).
+    body = unescape(page[page.index('id="content"'):])
+    assert "Appareils de double authentification" in body
+    filters = set(_texts(body, r"<summary>(.*?)</summary>"))
+    assert {"Par ajouté le", "Par dernière utilisation", "Par confirmé"} <= filters
+    assert "0 appareil" in body
+    for english in ("TOTP device", "created at", "last used at", "Search by"):
+        assert english not in body
+
+
+def test_periodic_task_actions_are_verbs(french_admin):
+    body = french_admin.get("/admin/django_celery_beat/periodictask/").content.decode()
+    for action in ("Activer les tâches sélectionnées", "Désactiver les tâches sélectionnées",
+                   "Lancer maintenant les tâches sélectionnées"):
+        assert action in unescape(body)
+    assert "Active les tâches" not in unescape(body)

@@ -210,4 +210,22 @@ def test_business_query_count_does_not_grow_with_rows(client_for, prospecting_of
         prospect = Prospect.objects.create(name=f"P{i}", country="DE", owner=business["colleague"])
         Meeting.objects.create(prospect=prospect, starts_at=_paris(LAST, 3, 1 + i), officer=prospecting_officer)
     with django_assert_max_num_queries(30):
+<<<<<<< HEAD
         client.get("/pilotage/tableau-de-bord/", {"year": LAST, "fresh": "1"})
+=======
+        client.get("/pilotage/", {"year": LAST, "fresh": "1"})
+
+
+def test_meetings_per_month_sit_beside_last_years(client_for, coordinator, business):
+    figures, _ = build(Filters(year=YEAR), talent=False, business=True, fresh=True)
+    months = {r[0]: r for r in _figure(figures, "meetings_by_month").rows}
+    # Last year's meetings, counted by hand in ANSWERS: February 1, May 2, December 1 (cumulated 1, 3, 4).
+    assert [months[f"{YEAR}-{m:02d}"][4] for m in (2, 5, 12)] == [1, 2, 1]
+    assert [months[f"{YEAR}-{m:02d}"][5] for m in (2, 5, 12)] == [1, 3, 4]
+    targets = {str(r[0]): r for r in _figure(figures, "targets").rows}
+    assert targets["Rendez-vous de prospection tenus"][4] == ANSWERS["meetings"]
+    assert targets["Implantations"][4:] == (ANSWERS["settlements"], -100.0)  # none yet this year
+    html = client_for(coordinator).get("/pilotage/", {"year": YEAR}).content.decode()
+    assert f'<span class="lbl">{YEAR}-05</span>' in html
+    assert "<small>(2)</small>" in html
+>>>>>>> wip/dashboard

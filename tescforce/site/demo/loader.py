@@ -796,9 +796,11 @@ def seed_prospecting_history(ctx: Context) -> None:
              for country, city, campaign, names in D.HISTORY_PROSPECTS for name in names]
     existing = {p.name: p for p in Prospect.objects.filter(name__in=[spec[3] for spec in specs])}
     missing = [spec for spec in specs if spec[3] not in existing]
+    sectors = [ctx.sectors[slug] for slug in sorted(ctx.sectors)]
     if missing:
         created = Prospect.objects.bulk_create([Prospect(
             name=name, country=country, city=city, size="sme", source="Salon", campaign=campaigns.get(campaign),
+            sector=sectors[i % len(sectors)] if sectors else None,
             owner=officer, notes=f"{D.DEMO_MARK} : entreprise fictive.",
             **({"stage": "lost", "lost_reason": D.HISTORY_LOST_REASON} if i % 3 else {"stage": "meeting_held"}))
             for i, (country, city, campaign, name) in enumerate(missing)])
