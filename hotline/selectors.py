@@ -6,7 +6,7 @@ from functools import reduce
 
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +44,10 @@ def candidate_search(*, query: str, limit: int = SEARCH_LIMIT) -> QuerySet:
     qs = Candidate.objects.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
     for token in parsed.tokens:
         qs = qs.filter(search_norm__contains=token)
-    return qs.order_by("last_name", "first_name", "pk").prefetch_related(_last_calls())[:limit]
+    # Ordered on expressions, not the bare columns: otherwise PostgreSQL may walk the name index in order
+    # and filter every row for a text found nowhere (650 ms on 100,000 candidates instead of 1 ms).
+    return (qs.order_by(Coalesce("last_name", Value("")), Coalesce("first_name", Value("")), "pk")
+            .prefetch_related(_last_calls())[:limit])
 
 
 def may_be_misspelt(token: str) -> bool:

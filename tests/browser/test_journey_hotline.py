@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hotline.models import HotlineCall
+from hotline.models import HotlineCall, RelocationRequest
 from tescforce import roles
 from tests import factories
 
@@ -62,3 +62,32 @@ def test_hotline_agent_finds_a_caller_by_phone_logs_a_call_and_sees_the_follow_u
     expect(row).to_contain_text("technicienne support")
     expect(row).to_contain_text(due.strftime("%d/%m/%Y"))
     journey.step("my follow-ups")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hotline_agent_finds_a_misspelt_caller_and_opens_a_relocation_request(journey, lang):
+    agent = factories.UserFactory(username=f"hotline-fuzzy-{lang}", first_name="Inès", last_name="Roussel",
+                                  groups=[roles.HOTLINE])
+    caller = factories.CandidateFactory(first_name="Marie", last_name="Roques", email="marie.r@example.org")
+    relocation = RelocationRequest.objects.create(candidate=caller, need_housing=True, target_city="Albi")
+    page = admin_login(journey, agent, lang, path="/pilotage/hotline/")
+
+    # The caller spells her name; the agent types what she hears.
+    page.get_by_label(tr("Nom, e-mail ou téléphone", lang)).fill("Rokes")
+    page.get_by_role("button", name=tr("Chercher", lang), exact=True).click()
+    results = page.get_by_role("region", name=tr("Résultats", lang))
+    row = results.get_by_role("row", name=re.compile("Marie Roques"))
+    expect(row).to_contain_text(tr("nom proche", lang))
+    journey.step("misspelt name found")
+
+    page.get_by_role("navigation", name=tr("Hotline", lang)).get_by_role(
+        "link", name=tr("Installations", lang)).click()
+    page.get_by_role("row", name=re.compile("Marie Roques")).get_by_role(
+        "link", name=tr("Ouvrir la demande", lang)).click()
+    expect(page.get_by_label(field("Suivie par", lang))).to_have_value(str(agent.pk))
+    page.get_by_label(field("Transports", lang)).check()
+    page.get_by_role("button", name=tr("Enregistrer", lang), exact=True).click()
+    expect(page.get_by_text(tr("Demande mise à jour.", lang))).to_be_visible()
+    journey.step("relocation request updated")
+    relocation.refresh_from_db()
+    assert relocation.owner == agent and relocation.need_housing and relocation.need_transport
