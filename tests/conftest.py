@@ -231,11 +231,7 @@ def pytest_runtest_teardown(item, nextitem):
     # put the roles and reference rows back, so that whatever runs next on this worker finds them.
     yield
     # Only after a test whose transactional database was set up (a skipped one flushed nothing), and not
-<<<<<<< HEAD
-    # after the last test, whose teardown also drops the test database.
-=======
     # after the run's last test: its teardown has also destroyed the test database.
->>>>>>> main
     if item.stash.get(TRANSACTIONAL_DB_USED, False) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 

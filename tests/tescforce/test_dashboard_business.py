@@ -210,10 +210,7 @@ def test_business_query_count_does_not_grow_with_rows(client_for, prospecting_of
         prospect = Prospect.objects.create(name=f"P{i}", country="DE", owner=business["colleague"])
         Meeting.objects.create(prospect=prospect, starts_at=_paris(LAST, 3, 1 + i), officer=prospecting_officer)
     with django_assert_max_num_queries(30):
-<<<<<<< HEAD
         client.get("/pilotage/tableau-de-bord/", {"year": LAST, "fresh": "1"})
-=======
-        client.get("/pilotage/", {"year": LAST, "fresh": "1"})
 
 
 def test_meetings_per_month_sit_beside_last_years(client_for, coordinator, business):
@@ -225,7 +222,6 @@ def test_meetings_per_month_sit_beside_last_years(client_for, coordinator, busin
     targets = {str(r[0]): r for r in _figure(figures, "targets").rows}
     assert targets["Rendez-vous de prospection tenus"][4] == ANSWERS["meetings"]
     assert targets["Implantations"][4:] == (ANSWERS["settlements"], -100.0)  # none yet this year
-    html = client_for(coordinator).get("/pilotage/", {"year": YEAR}).content.decode()
+    html = client_for(coordinator).get("/pilotage/tableau-de-bord/", {"year": YEAR}).content.decode()
     assert f'<span class="lbl">{YEAR}-05</span>' in html
     assert "<small>(2)</small>" in html
->>>>>>> wip/dashboard
