@@ -11,7 +11,7 @@ from hotline.models import HotlineCall, RelocationRequest
 from tescforce import roles
 from tests import factories
 
-from .journey_steps import LANGUAGES, Clicks, field, staff_login, tr
+from .journey_steps import LANGUAGES, Clicks, admin_login, field, staff_login, tr
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
