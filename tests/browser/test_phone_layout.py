@@ -9,7 +9,8 @@ Text running out of its own box (a figure that cannot wrap) is reported too.
 
 Tap targets (WCAG 2.5.5, 44 × 44 CSS px): measured on the buttons of main content, the form
 buttons, and the header's menu button and links once the menu is open; every link of main content that
-stands on its own (list entries, card titles, breadcrumbs, a paragraph of one link) must be 44 px high.
+stands on its own (list entries, card titles, breadcrumbs, a paragraph of one link) and every checkbox or
+radio label must be 44 px high.
 Links inside a sentence are left out (WCAG 2.5.8 exempts them), and so are the footer's links.
 """
 
@@ -82,6 +83,12 @@ SMALL_TARGETS_JS = """(tap) => {
     if (box.height < tap - 0.5) {
       small.push(`a "${name(link)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
     }
+  }
+  // A checkbox or radio is tapped through its label, which must be as tall.
+  for (const label of document.querySelectorAll('main .form-check-label')) {
+    const box = label.getBoundingClientRect();
+    if (box.width === 0 || hidden(label)) continue;
+    if (box.height < tap - 0.5) small.push(`label "${name(label)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
   }
   if (toggler && toggler.getAttribute('aria-expanded') === 'true') toggler.click();
   return small.slice(0, 12);
