@@ -84,6 +84,12 @@ class Figure:
         return max(values, default=0) or 1
 
     @property
+    def has_values(self) -> bool:
+        """Whether a bar would show: a chart of zeros only says less than its table."""
+        columns = [1] if self.compare_column is None else [1, self.compare_column]
+        return any(isinstance(r[c], int | float) and r[c] for r in self.rows for c in columns)
+
+    @property
     def percent_columns(self) -> frozenset[int]:
         return frozenset(i for i, title in enumerate(self.columns) if str(title).endswith("(%)"))
 
