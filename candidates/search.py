@@ -3,7 +3,8 @@
 One search text per candidate (first name, last name and e-mail folded, phone as national digits),
 made by `public.tf_candidate_search()` on PostgreSQL (migration 0004, with a trigram index) and by the
 same function registered in Python on SQLite. The hotline's caller search and the candidate admin's
-search box both use it.
+search box both use it. The folded names alone (`name_expression()`, migration 0017 with its own
+trigram index) are what the hotline compares loosely to find a misspelt name.
 """
 
 import re
@@ -42,6 +43,11 @@ def contact_key(contact: str) -> str:
     return ""
 
 
+def _name_text(first_name, last_name) -> str:
+    # Mirrors public.tf_candidate_name() of migration 0017 for SQLite.
+    return fold(f"{first_name or ''} {last_name or ''}")
+
+
 def _search_text(first_name, last_name, email, phone) -> str:
     # Mirrors public.tf_candidate_search() of migration 0004 for SQLite.
     names = fold(f"{first_name or ''} {last_name or ''} {email or ''}")
@@ -78,3 +84,15 @@ def search_expression() -> Func:
     # Same argument list as the trigram index of migration 0004, so PostgreSQL can use it.
     return Func(F("first_name"), F("last_name"), F("email"), F("phone"), function=name,
                 output_field=TextField())
+
+
+def name_expression() -> Func:
+    """Return the expression of a candidate's folded first and last names, to compare loosely (trigrams)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.create_function("tf_candidate_name", 2, _name_text, deterministic=True)
+        name = "tf_candidate_name"
+    else:
+        name = "public.tf_candidate_name"
+    # Same argument list as the trigram index of migration 0017, so PostgreSQL can use it.
+    return Func(F("first_name"), F("last_name"), function=name, output_field=TextField())

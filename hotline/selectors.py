@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, StageChange
-from candidates.search import normalise_query, search_expression
+from candidates.search import name_expression, normalise_query, search_expression
 from events.models import Registration
 from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
@@ -61,8 +61,8 @@ def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = Fal
     Only names are compared loosely: e-mail addresses and numbers share too many trigrams ("example.org")
     to mean anything. A token that `may_be_misspelt` says no to must be found as typed. The score adds,
     per token, 1 when it is found as typed, else its trigram similarity to the name. `indexed` adds
-    pg_trgm's operator on `text` (which holds the name), so that PostgreSQL narrows the rows through a
-    trigram index on `text` first; its threshold is set by `_trigram_threshold`.
+    pg_trgm's operator on `name`, so that PostgreSQL picks the close rows through a trigram index on
+    `name`; its threshold is set by `_trigram_threshold`.
     """
     condition, parts = Q(), []
     for token in tokens:
@@ -74,7 +74,7 @@ def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = Fal
         similarity = StrictWordSimilarity(Value(token), F(name))
         close = Q(GreaterThanOrEqual(similarity, FUZZY_THRESHOLD))
         if indexed and connection.vendor == "postgresql":
-            close &= Q(**{f"{text}__trigram_strict_word_similar": token})
+            close &= Q(**{f"{name}__trigram_strict_word_similar": token})
         condition &= contained | close
         parts.append(Case(When(contained, then=Value(1.0)), default=similarity, output_field=FloatField()))
     return condition, reduce(operator.add, parts, Value(0.0))
@@ -103,7 +103,7 @@ def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
     condition, score = _fuzzy("search_norm", "name_folded", tokens, indexed=True)
     return (
         Candidate.objects.filter(anonymised_at__isnull=True)
-        .annotate(search_norm=search_expression(), name_folded=_folded_name("first_name", "last_name"))
+        .annotate(search_norm=search_expression(), name_folded=name_expression())
         .filter(condition).exclude(pk__in=list(exclude)).annotate(score=score)
         .order_by("-score", "last_name", "first_name", "pk").prefetch_related(_last_calls())
     )
