@@ -1,14 +1,16 @@
 """The e-mails of the events app. Sending raises on failure so that callers give the claim back and retry."""
 
+from email.mime.image import MIMEImage
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from candidates.tokens import make_token
-from tescforce.mail import message_id, send_templated
+from tescforce.mail import build_templated, message_id
 
-from . import ical
+from . import ical, tickets
 from .links import make_link_token
 from .models import MessageSent, Registration, Session
 from .selectors import waitlist_position
@@ -26,16 +28,30 @@ def message_id_for(message: MessageSent) -> str:
     return message_id(f"events-{message.pk}-{message.kind}")
 
 
+TICKET_QR_CID = "ticket-qr"
+
+
+def _inline_png(content: bytes, *, cid: str, filename: str) -> MIMEImage:
+    """An image the HTML part shows with `cid:` (Gmail and Outlook show neither inline SVG nor data: URIs)."""
+    image = MIMEImage(content, "png")
+    image.add_header("Content-ID", f"<{cid}>")
+    image.add_header("Content-Disposition", "inline", filename=filename)
+    return image
+
+
 def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None,
-          headers: dict | None = None, connection=None) -> None:
+          headers: dict | None = None, connection=None, inline_images=()) -> None:
     attachments = ()
     if attach_session is not None:
         attachments = [(f"session-{attach_session.pk}.ics", ical.sessions_calendar([attach_session]),
                         "text/calendar; charset=utf-8; method=PUBLISH")]
     # Called inside the recipient's translation.override: the active language is theirs.
-    send_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
-                   to=[to], language=translation.get_language(), attachments=attachments, headers=headers,
-                   connection=connection)
+    message = build_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
+                              to=[to], language=translation.get_language(), attachments=attachments,
+                              headers=headers, connection=connection)
+    for image in inline_images:
+        message.attach(image)
+    message.send(fail_silently=False)
 
 
 def _language(candidate) -> str:
@@ -76,10 +92,17 @@ def send_registration_email(*, registration: Registration, kind: str, headers: d
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)})),
             "list_url": _absolute(reverse("events:session_list")),
         }
+        inline_images = []
+        if kind in ("confirmed", "promoted") and tickets.has_ticket(registration):
+            # The ticket: its code in both parts, its QR code in the HTML part, a link to "Mon billet".
+            code = tickets.ticket_code(registration)
+            context |= {"ticket_code": code, "ticket_qr_cid": TICKET_QR_CID,
+                        "ticket_url": _absolute(reverse("events:space_ticket", kwargs={"pk": registration.pk}))}
+            inline_images.append(_inline_png(tickets.qr_png(code), cid=TICKET_QR_CID, filename="billet-qr.png"))
         _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration",
               context=context, to=registration.candidate.email,
               attach_session=session if kind in ("confirmed", "promoted") else None,
-              headers=headers, connection=connection)
+              headers=headers, connection=connection, inline_images=inline_images)
 
 
 def send_candidate_message(*, registration: Registration, kind: str, headers: dict | None = None,
