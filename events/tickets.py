@@ -9,6 +9,7 @@ the code and nothing else: no name, no e-mail.
 
 import base64
 import io
+import logging
 import re
 
 import qrcode
@@ -30,6 +31,8 @@ SIGNATURE_LENGTH = 12  # 60 bits: far beyond what anyone can guess at a door
 _BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 _READ_ALOUD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE = re.compile(rf"^{PREFIX}-?(\d{{1,12}})-?([0-9A-Z-]+)$")
+# WeasyPrint logs every layout step at INFO (as showroom's sheets, keep the logs for what matters).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class TicketError(BookingError):
