@@ -30,7 +30,7 @@ PREFIX = "TF"
 SIGNATURE_LENGTH = 12  # 60 bits: far beyond what anyone can guess at a door
 _BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 _READ_ALOUD = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_CODE = re.compile(rf"^{PREFIX}-?(\d{{1,12}})-?([0-9A-Z-]+)$")
+_CODE = re.compile(rf"^{PREFIX}(\d{{1,12}})([0-9A-Z]{{{SIGNATURE_LENGTH}}})$")
 # WeasyPrint logs every layout step at INFO (as showroom's sheets, keep the logs for what matters).
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -66,12 +66,11 @@ def has_ticket(registration: Registration) -> bool:
 
 
 def _parse(code: str) -> tuple[int, str] | None:
-    compact = re.sub(r"\s+", "", str(code or "")).upper().translate(_READ_ALOUD)
+    # Spaces and dashes are optional (a code typed or read aloud): the signature is the last twelve
+    # characters, whatever digits it starts with, and the booking number what lies between.
+    compact = re.sub(r"[\s-]+", "", str(code or "")[:200]).upper().translate(_READ_ALOUD)
     match = _CODE.match(compact)
-    if match is None:
-        return None
-    signature = match.group(2).replace("-", "")
-    return (int(match.group(1)), signature) if len(signature) == SIGNATURE_LENGTH else None
+    return (int(match.group(1)), match.group(2)) if match else None
 
 
 def _when(session: Session) -> str:

@@ -44,10 +44,14 @@ def test_a_confirmed_booking_s_code_verifies_for_its_session(booked, session):
     assert ticket_verify(code, session=session) == booked
 
 
-def test_a_code_read_aloud_in_lower_case_with_spaces_and_o_for_zero_still_verifies(booked):
+@pytest.mark.parametrize("nonce", ["0" * 16, "1" * 16, "a" * 16, "deadbeefcafe0042"])
+def test_a_code_typed_in_lower_case_with_o_for_zero_and_no_dashes_still_verifies(booked, nonce):
+    Registration.objects.filter(pk=booked.pk).update(ticket_nonce=nonce)
+    booked.refresh_from_db()
     code = ticket_code(booked)
-    spoken = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
-    assert ticket_verify(spoken) == booked
+    for typed in (code.lower().replace("-", " ").replace("0", "o").replace("1", "l"), code.replace("-", ""),
+                  f"  {code}\n"):
+        assert ticket_verify(typed) == booked
 
 
 def test_a_tampered_code_is_refused(booked):
@@ -260,3 +264,26 @@ def test_the_ticket_page_is_in_english_under_en(client, booked, candidate):
     _sign_in(client, candidate)
     body = client.get("/en" + reverse("events:space_ticket", kwargs={"pk": booked.pk})[3:]).content.decode()
     assert "My ticket" in body and "Download the ticket (PDF)" in body
+
+
+def test_a_seat_freed_for_a_waitlisted_person_sends_them_their_ticket(session, booked,
+                                                                      django_capture_on_commit_callbacks):
+    services.registration_book(session=session, candidate=factories.CandidateFactory())
+    waiting = services.registration_book(session=session, candidate=factories.CandidateFactory())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(registration=booked)
+    waiting.refresh_from_db()
+    promoted = [m for m in mail.outbox if m.to == [waiting.candidate.email]]
+    assert len(promoted) == 1 and ticket_code(waiting) in promoted[0].body
+    cancelled = [m for m in mail.outbox if m.to == [booked.candidate.email]]
+    assert len(cancelled) == 1 and "TF-" not in cancelled[0].body
+
+
+def test_the_session_page_and_the_booking_page_link_the_signed_in_owner_to_the_ticket(client, session, candidate):
+    _sign_in(client, candidate)
+    done = client.post(reverse("events:space_book", args=[session.pk])).content.decode()
+    registration = Registration.objects.get(session=session, candidate=candidate)
+    ticket_url = reverse("events:space_ticket", kwargs={"pk": registration.pk})
+    assert ticket_url in done
+    assert ticket_url in client.get(session.get_absolute_url()).content.decode()
