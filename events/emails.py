@@ -1,14 +1,12 @@
 """The e-mails of the events app. Sending raises on failure so that callers give the claim back and retry."""
 
-from email.mime.image import MIMEImage
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from candidates.tokens import make_token
-from tescforce.mail import build_templated, message_id
+from tescforce.mail import message_id, send_templated
 
 from . import ical, tickets
 from .links import make_link_token
@@ -31,14 +29,6 @@ def message_id_for(message: MessageSent) -> str:
 TICKET_QR_CID = "ticket-qr"
 
 
-def _inline_png(content: bytes, *, cid: str, filename: str) -> MIMEImage:
-    """An image the HTML part shows with `cid:` (Gmail and Outlook show neither inline SVG nor data: URIs)."""
-    image = MIMEImage(content, "png")
-    image.add_header("Content-ID", f"<{cid}>")
-    image.add_header("Content-Disposition", "inline", filename=filename)
-    return image
-
-
 def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None,
           headers: dict | None = None, connection=None, inline_images=()) -> None:
     attachments = ()
@@ -46,12 +36,9 @@ def _send(*, subject: str, template: str, context: dict, to: str, attach_session
         attachments = [(f"session-{attach_session.pk}.ics", ical.sessions_calendar([attach_session]),
                         "text/calendar; charset=utf-8; method=PUBLISH")]
     # Called inside the recipient's translation.override: the active language is theirs.
-    message = build_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
-                              to=[to], language=translation.get_language(), attachments=attachments,
-                              headers=headers, connection=connection)
-    for image in inline_images:
-        message.attach(image)
-    message.send(fail_silently=False)
+    send_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
+                   to=[to], language=translation.get_language(), attachments=attachments, headers=headers,
+                   connection=connection, inline_images=inline_images)
 
 
 def _language(candidate) -> str:
@@ -98,7 +85,8 @@ def send_registration_email(*, registration: Registration, kind: str, headers: d
             code = tickets.ticket_code(registration)
             context |= {"ticket_code": code, "ticket_qr_cid": TICKET_QR_CID,
                         "ticket_url": _absolute(reverse("events:space_ticket", kwargs={"pk": registration.pk}))}
-            inline_images.append(_inline_png(tickets.qr_png(code), cid=TICKET_QR_CID, filename="billet-qr.png"))
+            # A PNG shown with cid: (Gmail and Outlook show neither inline SVG nor data: images).
+            inline_images.append((TICKET_QR_CID, tickets.qr_png(code), "png"))
         _send(subject=subjects[kind] % {"title": session.title}, template="events/email/registration",
               context=context, to=registration.candidate.email,
               attach_session=session if kind in ("confirmed", "promoted") else None,

@@ -173,10 +173,15 @@ def test_the_confirmation_e_mail_carries_the_ticket_code_link_and_qr_image(sessi
     assert code in message.body and ticket_url in message.body
     html = message.alternatives[0][0]
     assert code in html and 'src="cid:ticket-qr"' in html
-    images = [part for part in message.attachments if not isinstance(part, tuple)]
-    assert len(images) == 1 and images[0]["Content-ID"] == "<ticket-qr>"
-    assert images[0].get_payload(decode=True).startswith(b"\x89PNG")
-    assert any(isinstance(part, tuple) and part[0].endswith(".ics") for part in message.attachments)
+    # multipart/mixed [ multipart/related [ alternative [text, html], the QR PNG ], the .ics ]
+    mixed = message.message()
+    related, ics = mixed.get_payload()
+    assert mixed.get_content_type() == "multipart/mixed" and related.get_content_type() == "multipart/related"
+    alternative, image = related.get_payload()
+    assert [p.get_content_type() for p in alternative.get_payload()] == ["text/plain", "text/html"]
+    assert image["Content-ID"] == "<ticket-qr>" and image.get_content_type() == "image/png"
+    assert image.get_payload(decode=True).startswith(b"\x89PNG")
+    assert ics.get_content_type() == "text/calendar"
 
 
 def test_the_waitlist_e_mail_has_no_ticket(session, django_capture_on_commit_callbacks):
