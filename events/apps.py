@@ -17,8 +17,9 @@ class EventsConfig(AppConfig):
 
         # A newcomer's "Book a seat" runs once their e-mail is confirmed.
         pending.register("book_session", book_session_pending, label=_("Réserver une place à la session"))
-        # "Mon espace" shows a cancel button on each booking still active.
+        # "Mon espace" shows "Mon billet" on each confirmed booking and a cancel button on each one still active.
         space.register_rows("registration", selectors.space_bookings)
+        space.register_row_action("registration", "events/space_ticket_link.html")
         space.register_row_action("registration", "events/space_cancel_button.html")
         # Their bookings in their data export and on their admin timeline.
         records.register_export("events", selectors.candidate_export_part)

@@ -9,7 +9,7 @@ from candidates.tokens import make_token
 from tescforce import translated
 from tescforce.mail import message_id, send_templated
 
-from . import ical
+from . import ical, tickets
 from .links import make_link_token
 from .models import MessageSent, Registration, Session
 from .selectors import waitlist_position
@@ -27,8 +27,12 @@ def message_id_for(message: MessageSent) -> str:
     return message_id(f"events-{message.pk}-{message.kind}")
 
 
+TICKET_QR_CID = "ticket-qr"
+
+
 def _send(*, subject: str, template: str, context: dict, to: str, attach_session: Session | None = None,
-          headers: dict | None = None, connection=None, unsubscribe_url: str | None = None) -> None:
+          headers: dict | None = None, connection=None, unsubscribe_url: str | None = None,
+          inline_images=()) -> None:
     attachments = ()
     if attach_session is not None:
         attachments = [(f"session-{attach_session.pk}.ics", ical.sessions_calendar([attach_session]),
@@ -36,7 +40,7 @@ def _send(*, subject: str, template: str, context: dict, to: str, attach_session
     # Called inside the recipient's translation.override: the active language is theirs.
     send_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
                    to=[to], language=translation.get_language(), attachments=attachments, headers=headers,
-                   connection=connection, unsubscribe_url=unsubscribe_url)
+                   connection=connection, unsubscribe_url=unsubscribe_url, inline_images=inline_images)
 
 
 def _language(candidate) -> str:
@@ -77,11 +81,19 @@ def send_registration_email(*, registration: Registration, kind: str, headers: d
                 "token": make_link_token(purpose="cancel", registration_id=registration.pk)})),
             "list_url": _absolute(reverse("events:session_list")),
         }
+        inline_images = []
+        if kind in ("confirmed", "promoted") and tickets.has_ticket(registration):
+            # The ticket: its code in both parts, its QR code in the HTML part, a link to "Mon billet".
+            code = tickets.ticket_code(registration)
+            context |= {"ticket_code": code, "ticket_qr_cid": TICKET_QR_CID,
+                        "ticket_url": _absolute(reverse("events:space_ticket", kwargs={"pk": registration.pk}))}
+            # A PNG shown with cid: (Gmail and Outlook show neither inline SVG nor data: images).
+            inline_images.append((TICKET_QR_CID, tickets.qr_png(code), "png"))
         _send(subject=subjects[kind] % {"title": translated.text(session, "title")},
               template="events/email/registration",
               context=context, to=registration.candidate.email,
               attach_session=session if kind in ("confirmed", "promoted") else None,
-              headers=headers, connection=connection)
+              headers=headers, connection=connection, inline_images=inline_images)
 
 
 def send_candidate_message(*, registration: Registration, kind: str, headers: dict | None = None,

@@ -1,3 +1,5 @@
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -160,6 +162,11 @@ class SessionPartner(models.Model):
         return f"{self.partner} @ {self.session}"
 
 
+def new_ticket_nonce() -> str:
+    """Return a fresh random part of a ticket's signed code (events/tickets.py)."""
+    return secrets.token_hex(8)
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmée")
@@ -184,6 +191,9 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("arrivé·e à"), null=True, blank=True)
+    # Signed into the ticket's code with the id: a new one at each booking, so a ticket of a cancelled
+    # booking no longer verifies once the person books again.
+    ticket_nonce = models.CharField(_("clé du billet"), max_length=32, default=new_ticket_nonce, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -21,11 +21,19 @@ from candidates import services as candidate_services
 from candidates.models import Candidate, Consent, Orientation, StageChange
 from candidates.services import CandidateError, consent_give
 from tescforce import erasure, page_cache
-from tescforce.errors import DomainError
 from tescforce.tasks import delivery_error, enqueue_on_commit
 
 from . import emails
-from .models import MessageSent, Registration, Session, SessionCompany, SessionPartner, SurveyResponse
+from .errors import BookingError
+from .models import (
+    MessageSent,
+    Registration,
+    Session,
+    SessionCompany,
+    SessionPartner,
+    SurveyResponse,
+    new_ticket_nonce,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +54,6 @@ def on_registration_cancelled(key: str, react: Callable[..., None]) -> None:
 SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
 # Statuses a cancellation applies to.
 ACTIVE_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
-
-
-class BookingError(DomainError):
-    """A booking, cancellation or check-in that cannot be done; the message is for the person."""
 
 
 def seats_taken(session: Session) -> int:
@@ -87,7 +91,9 @@ def registration_book(*, session: Session, candidate: Candidate) -> Registration
                   else Registration.Status.WAITLISTED)
         if existing is not None:
             # A cancelled booking comes back at the end of the queue.
-            Registration.objects.filter(pk=existing.pk).update(status=status, created_at=now, cancelled_at=None)
+            # A new ticket nonce: the cancelled booking's ticket must not let anyone in.
+            Registration.objects.filter(pk=existing.pk).update(status=status, created_at=now, cancelled_at=None,
+                                                               ticket_nonce=new_ticket_nonce())
             page_cache.invalidate_on_commit("sessions")  # an update sends no signal; seats are shown publicly
             existing.refresh_from_db()
             registration = existing

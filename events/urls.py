@@ -15,6 +15,8 @@ urlpatterns = [
     path("sessions/reservation/<str:token>/", views.book_confirm, name="book_confirm"),
     path("sessions/annulation/<str:token>/", views.booking_cancel, name="booking_cancel"),
     path("sessions/mon-espace/annuler/", views.space_cancel, name="space_cancel"),
+    path("sessions/mon-espace/billet/<int:pk>/", views.space_ticket, name="space_ticket"),
+    path("sessions/mon-espace/billet/<int:pk>/pdf/", views.space_ticket_pdf, name="space_ticket_pdf"),
     path("sessions/avis/<str:token>/", views.survey, name="survey"),
     path("sessions/messages/arret/<str:token>/", views.messages_stop, name="messages_stop"),
 ]

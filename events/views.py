@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -10,19 +11,20 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from candidates.models import Candidate
 from candidates.services import link_email_claim
-from candidates.space import get_space_candidate, link_is_current
+from candidates.space import get_space_candidate, link_is_current, space_required
 from candidates.tokens import read_token
 from tescforce import page_cache, translated
 from tescforce.ical import ics_response
 from tescforce.tasks import enqueue_on_commit
 
-from . import ical, selectors, services
+from . import ical, selectors, services, tickets
 from .forms import BookingForm, SessionCityFilter, SurveyForm
 from .links import read_link_token
 from .models import Registration, Session
@@ -311,3 +313,32 @@ def survey(request, token):
             return render(request, "events/survey_done.html", {"session": registration.session})
     return render(request, "events/survey.html", {"form": form, "session": registration.session},
                   status=400 if form.errors else 200)
+
+
+def _own_ticket(candidate, pk: int) -> Registration:
+    """The signed-in candidate's own confirmed booking; anyone else's, or one without a ticket, is a 404."""
+    registration = (Registration.objects.select_related("session", "candidate")
+                    .filter(pk=pk, candidate=candidate).first())
+    if registration is None or not tickets.has_ticket(registration):
+        raise Http404
+    return registration
+
+
+@require_GET
+@never_cache
+@space_required
+def space_ticket(request, pk, candidate):
+    """"Mon billet": the QR code and code of a confirmed booking, for its owner signed in to Mon espace."""
+    registration = _own_ticket(candidate, pk)
+    return render(request, "events/ticket.html", tickets.ticket_context(registration))
+
+
+@require_GET
+@never_cache
+@space_required
+def space_ticket_pdf(request, pk, candidate):
+    registration = _own_ticket(candidate, pk)
+    pdf = tickets.ticket_pdf(registration, language=translation.get_language())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="billet-tescforce-{registration.session_id}.pdf"'
+    return response

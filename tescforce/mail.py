@@ -12,15 +12,18 @@ it gets the one-click unsubscribe headers of RFC 8058 and the link in both foote
 `build_templated` returns the message unsent (the events
 outbox claims a row, then sends, then marks it; the job-dating agenda sends after its commit);
 `send_templated` builds and sends, raising when the mail server refuses, so that callers can retry.
-Nothing here logs an address.
+Images the HTML part shows (`<img src="cid:…">`, as Gmail and Outlook show neither inline SVG nor `data:`
+images) go in `inline_images`. Nothing here logs an address.
 """
 
 from collections.abc import Iterable
+from email.mime.image import MIMEImage
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEMultipart
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import translation
@@ -83,6 +86,28 @@ def _html_body(template: str, context: dict, text_body: str) -> str:
     return html.render(context)
 
 
+class TemplatedEmail(EmailMultiAlternatives):
+    """An e-mail whose HTML part may show its own images: a multipart/related part holds the text and HTML
+    alternatives and the images (RFC 2387); attachments stay beside it, in the outer multipart/mixed."""
+
+    def __init__(self, *args, inline_images: Iterable[tuple[str, bytes, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images)
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if not self.inline_images:
+            return msg
+        related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET)
+        related.attach(msg)
+        for cid, content, subtype in self.inline_images:
+            image = MIMEImage(content, subtype)
+            image.add_header("Content-ID", f"<{cid}>")
+            image.add_header("Content-Disposition", "inline", filename=f"{cid}.{subtype}")
+            related.attach(image)
+        return related
+
+
 def build_templated(
     *,
     template: str,
@@ -96,8 +121,12 @@ def build_templated(
     from_email: str | None = None,
     connection=None,
     unsubscribe_url: str | None = None,
+    inline_images: Iterable[tuple[str, bytes, str]] = (),
 ) -> EmailMultiAlternatives:
-    """Render the e-mail `template` in `language` (the site's default when None) and return it unsent."""
+    """Render the e-mail `template` in `language` (the site's default when None) and return it unsent.
+
+    `inline_images`: (content id, bytes, image subtype such as "png") the HTML part shows as `cid:<content id>`.
+    """
     language = _language(language)
     if reply_to is None:
         reply_to = [settings.DEFAULT_REPLY_TO_EMAIL] if settings.DEFAULT_REPLY_TO_EMAIL else None
@@ -114,9 +143,10 @@ def build_templated(
         # RFC 8058: a mail client unsubscribes with one POST to this address, the person signed in or not.
         extra.update({"List-Unsubscribe": f"<{unsubscribe_url}>",
                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-    message = EmailMultiAlternatives(
+    message = TemplatedEmail(
         subject=subject, body=body, from_email=from_email or settings.DEFAULT_FROM_EMAIL, to=list(to),
-        reply_to=reply_to, connection=connection, headers={**extra, **(headers or {})},
+        reply_to=reply_to, connection=connection, inline_images=inline_images,
+        headers={**extra, **(headers or {})},
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:

@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 from candidates import wording
 from candidates.models import Candidate, JobInterest
 from events.models import Registration
+from events.tickets import TicketError, ticket_code, ticket_verify
 from tests import factories
 
-from .journey_steps import LANGUAGES, exact, field, link_from_email, reference_data, tr
+from .journey_steps import LANGUAGES, emails_to, exact, field, link_from_email, reference_data, tr
 
 
 def open_menu_link(page, lang: str, name: str):
@@ -144,6 +145,14 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     journey.open(link_from_email(email, "/mon-espace/lien/", sent), "space link")
     expect(page.get_by_text(session_title).first).to_be_visible()
     journey.step("mon espace")
+    # The ticket next to the booking: its QR code and the code to read aloud, also in the booking e-mail.
+    code = ticket_code(Registration.objects.get(session=session, candidate=candidate))
+    page.get_by_role("link", name=re.compile("^" + re.escape(tr("Mon billet", lang)))).click()
+    expect(page.get_by_role("img", name=re.compile(re.escape(code)))).to_be_visible()
+    expect(page.get_by_text(code, exact=True)).to_be_visible()
+    journey.step("ticket")
+    assert any(code in message.body for message in emails_to(email))
+    page.get_by_role("navigation", name=tr("Fil d’Ariane", lang)).get_by_role("link").click()
     page.get_by_role("link", name=tr("Effacer mon compte", lang)).click()
     page.get_by_label(tr("Je comprends que mon compte et mes données seront effacés définitivement.", lang)).check()
     page.get_by_role("button", name=tr("Effacer définitivement mon compte", lang)).click()
@@ -155,3 +164,5 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     assert (candidate.first_name, candidate.last_name, str(candidate.phone), candidate.city) == ("", "", "", "")
     assert candidate.email.endswith("@anonymised.invalid")
     assert not Candidate.objects.filter(email=email).exists()
+    with pytest.raises(TicketError):
+        ticket_verify(code)

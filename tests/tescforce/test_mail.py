@@ -135,3 +135,21 @@ def test_a_posting_title_with_an_ampersand_reaches_the_interest_subject_unescape
     posting = factories.JobPostingFactory(company=company_a, title="Ingénieur·e R&D <embarqué>")
     send_interest_link(candidate.pk, posting.pk, "fr")
     assert "Ingénieur·e R&D <embarqué>" in mail.outbox[-1].subject
+
+
+def test_inline_images_sit_with_the_html_part_in_a_related_part_and_attachments_beside_it(templates):
+    png = b"\x89PNG\r\n\x1a\nfake"
+    send_templated(template="mailtest/hello", context={"name": "Ann"}, to=["ann@example.org"], language="fr",
+                   attachments=[("a.ics", "BEGIN:VCALENDAR", "text/calendar")], inline_images=[("logo", png, "png")])
+    mixed = mail.outbox[0].message()
+    related, attachment = mixed.get_payload()
+    assert (mixed.get_content_type(), related.get_content_type(), attachment.get_content_type()) == (
+        "multipart/mixed", "multipart/related", "text/calendar")
+    alternative, image = related.get_payload()
+    assert [part.get_content_type() for part in alternative.get_payload()] == ["text/plain", "text/html"]
+    assert image["Content-ID"] == "<logo>" and image.get_payload(decode=True) == png
+
+
+def test_without_inline_images_the_message_keeps_its_plain_structure(templates):
+    send_templated(template="mailtest/hello", context={"name": "Ann"}, to=["ann@example.org"], language="fr")
+    assert mail.outbox[0].message().get_content_type() == "multipart/alternative"
