@@ -93,6 +93,13 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("Votre place est réservée", lang))
     journey.step("seat booked in one click")
     assert Registration.objects.get(session=session, candidate=candidate).status == Registration.Status.CONFIRMED
+    # The booking's ticket: its QR code and the code to read aloud, also in the booking e-mail.
+    code = ticket_code(Registration.objects.get(session=session, candidate=candidate))
+    page.get_by_role("link", name=re.compile("^" + re.escape(tr("Mon billet", lang)))).click()
+    expect(page.get_by_role("img", name=re.compile(re.escape(code)))).to_be_visible()
+    expect(page.get_by_text(code, exact=True)).to_be_visible()
+    journey.step("ticket")
+    assert any(code in message.body for message in emails_to(email))
 
     # A job found on the board: the keyword search, the posting, "I'm interested" in one click.
     open_menu_link(page, lang, tr("Offres d'emploi", lang))
@@ -145,14 +152,6 @@ def test_candidate_registers_books_shows_interest_and_erases_the_account_on_a_ph
     journey.open(link_from_email(email, "/mon-espace/lien/", sent), "space link")
     expect(page.get_by_text(session_title).first).to_be_visible()
     journey.step("mon espace")
-    # The ticket next to the booking: its QR code and the code to read aloud, also in the booking e-mail.
-    code = ticket_code(Registration.objects.get(session=session, candidate=candidate))
-    page.get_by_role("link", name=re.compile("^" + re.escape(tr("Mon billet", lang)))).click()
-    expect(page.get_by_role("img", name=re.compile(re.escape(code)))).to_be_visible()
-    expect(page.get_by_text(code, exact=True)).to_be_visible()
-    journey.step("ticket")
-    assert any(code in message.body for message in emails_to(email))
-    page.get_by_role("navigation", name=tr("Fil d’Ariane", lang)).get_by_role("link").click()
     page.get_by_role("link", name=tr("Effacer mon compte", lang)).click()
     page.get_by_label(tr("Je comprends que mon compte et mes données seront effacés définitivement.", lang)).check()
     page.get_by_role("button", name=tr("Effacer définitivement mon compte", lang)).click()

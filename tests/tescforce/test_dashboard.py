@@ -298,13 +298,13 @@ def test_sections_are_listed_in_the_index_for_what_the_role_sees(client_for, coo
 
 
 def test_a_chart_of_zeros_gives_way_to_a_sentence(client_for, coordinator, dataset):
-    html = client_for(coordinator).get("/pilotage/", {"year": YEAR}).content.decode()
+    html = client_for(coordinator).get(DASHBOARD, {"year": YEAR}).content.decode()
     # No relocation request this year asked for transport: the chart still shows, with its zero row.
     assert '<span class="lbl">Transports</span>' in html
     Candidate.objects.filter(pk__in=[c.pk for c in dataset]).update(created_at=_at(1).replace(year=YEAR - 1))
     figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
     profiles = _figure(figures, "registrations_by_profile")
     assert profiles.rows and not profiles.has_values
-    html = client_for(coordinator).get("/pilotage/", {"year": YEAR, "fresh": "1"}).content.decode()
+    html = client_for(coordinator).get(DASHBOARD, {"year": YEAR, "fresh": "1"}).content.decode()
     assert "Aucune valeur non nulle pour ces filtres." in html
     assert '<span class="lbl">Personnes en reconversion</span>' not in html
