@@ -85,8 +85,15 @@ def calendar_ics(events: Iterable[Event], *, product: str, name: str = "", metho
     events = list(events)
     if tz is not None:
         cal.add("x-wr-timezone", tz.key)
-        years = [e.decoded("dtstart").year for e in events] or [timezone.now().year]
-        cal.add_component(_vtimezone(tz.key, min(years) - 1, max(years) + 2))
+    # One VTIMEZONE per zone the events are written in (RFC 5545 §3.6.5): `tz`, and any other an event uses.
+    years: dict[str, list[int]] = {tz.key: []} if tz is not None else {}
+    for item in events:
+        start = item.decoded("dtstart")
+        if isinstance(start.tzinfo, ZoneInfo) and start.tzinfo.key != "UTC":
+            years.setdefault(start.tzinfo.key, []).append(start.year)
+    for key, found in years.items():
+        found = found or [timezone.now().year]
+        cal.add_component(_vtimezone(key, min(found) - 1, max(found) + 2))
     for item in events:
         cal.add_component(item)
     return cal.to_ical()
