@@ -150,3 +150,12 @@ def test_a_recruiter_cannot_cancel_a_session(client_for, recruiter_a, session):
     client_for(recruiter_a).post("/admin/events/session/", {"action": "cancel_sessions",
                                                            "_selected_action": [session.pk]})
     assert not Session.objects.get(pk=session.pk).is_cancelled
+
+
+def test_the_public_pages_say_a_session_is_cancelled_and_offer_no_booking(client, session):
+    services.session_cancel(session=session)
+    page = client.get(f"/en/sessions/{session.pk}/").content.decode()
+    assert "This session is cancelled." in page and 'name="email"' not in page
+    assert "Session cancelled" in client.get("/en/sessions/").content.decode()
+    response = client.post(f"/fr/sessions/{session.pk}/reserver/", {"email": "a@example.org"}, follow=True)
+    assert Registration.objects.filter(session=session).count() == 0 and response.status_code in (200, 400)
