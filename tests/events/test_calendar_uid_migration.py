@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from events.ical import session_uid
@@ -17,8 +19,9 @@ BEFORE = [("events", "0003_registration_created_index"), ("matching", "0002_admi
 
 @pytest.fixture
 def before_calendar_fields(transactional_db):
-    with migrated_back_to(BEFORE, nothing_written=True) as apps:
-        yield apps
+    with migrated_back_to(BEFORE, nothing_written=True):
+        # The models as the database now has them (the executor's returned state may be the later one).
+        yield MigrationExecutor(connection).loader.project_state(BEFORE, at_end=True).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,11 +32,12 @@ def test_existing_sessions_and_sent_interviews_keep_their_first_uid(before_calen
     Edition = old.get_model("events", "Edition")
     OldSession = old.get_model("events", "Session")
     start = timezone.now() + dt.timedelta(days=5)
-    edition = Edition.objects.create(programme=Programme.objects.create(name="Programme test", slug="programme-test"), number=1,
-                                     name="1re", year=start.year,
+    programme = Programme.objects.create(name="Programme test", slug="programme-test")
+    edition = Edition.objects.create(programme=programme, number=1, name="1re", year=start.year,
                                      starts_on=start.date())
-    session = OldSession.objects.create(edition=edition, title="Job dating", city="Toulouse", format="job_dating",
-                                        starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=10)
+    session = OldSession.objects.create(edition=edition, title="Job dating", city="Toulouse",
+                                        format="job_dating", starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                                        capacity=10)
     Company = old.get_model("companies", "Company")
     Candidate = old.get_model("candidates", "Candidate")
     company = Company.objects.create(name="Alpha", slug="alpha")
