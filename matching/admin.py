@@ -39,7 +39,7 @@ class JobDatingAgendaAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Interview:
-            _announce_moves(request, formset.forms)
+            _announce_moves(request, [f for f in formset.forms if f not in formset.deleted_forms])
 
     @admin.action(description=_("Construire l'agenda à partir des rapprochements"))
     def build(self, request, queryset):

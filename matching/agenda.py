@@ -371,7 +371,7 @@ def agenda_check(agenda: JobDatingAgenda) -> list[str]:
     slots = {p.company_id: p.interview_slots for p in agenda.session.company_participations.all()}
     counts_k: dict[int, int] = defaultdict(int)
     counts_c: dict[int, int] = defaultdict(int)
-    for interview in agenda.interviews.select_related("company", "candidate"):
+    for interview in agenda.interviews.filter(cancelled_at__isnull=True).select_related("company", "candidate"):
         counts_k[interview.company_id] += 1
         counts_c[interview.candidate_id] += 1
         if interview.company_id not in slots:
@@ -404,8 +404,8 @@ def interviews_release_for_candidate(*, candidate: Candidate, reason: str, sessi
             return 0
         releases = []
         for interview in rows:
-            if interview.agenda.published_at is None:
-                continue  # nobody was told of this interview yet
+            if interview.agenda.published_at is None or interview.cancelled_at is not None:
+                continue  # nobody was told of this interview yet, or told it is cancelled
             slot = {"agenda_id": interview.agenda_id, "company_id": interview.company_id,
                     "starts_at": interview.starts_at, "ends_at": interview.ends_at, "reason": reason}
             recruiters = _recipients(interview.agenda.session, interview.company_id)

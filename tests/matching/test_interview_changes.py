@@ -155,3 +155,12 @@ def test_an_interview_of_an_agenda_not_sent_yet_tells_no_one(company_a, db):
                                          ends_at=session.starts_at + dt.timedelta(minutes=15))
     assert agenda.interview_calendar_changed(interview=interview) == 0
     assert not InterviewNotice.objects.exists()
+
+
+def test_a_cancelled_interview_leaves_the_checks_and_frees_no_slot_twice(published, recruiter_a):
+    agenda.interview_cancel(interview=published)
+    assert agenda.agenda_check(published.agenda) == []
+    mail.outbox.clear()
+    assert agenda.interviews_release_for_candidate(candidate=published.candidate, reason="cancelled") == 1
+    assert not Interview.objects.filter(pk=published.pk).exists()
+    assert not published.agenda.releases.exists()
