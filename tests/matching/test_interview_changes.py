@@ -164,3 +164,16 @@ def test_a_cancelled_interview_leaves_the_checks_and_frees_no_slot_twice(publish
     assert agenda.interviews_release_for_candidate(candidate=published.candidate, reason="cancelled") == 1
     assert not Interview.objects.filter(pk=published.pk).exists()
     assert not published.agenda.releases.exists()
+
+
+def test_only_the_interview_company_recruiters_are_told_and_not_one_who_left(
+        published, company_a, recruiter_a, recruiter_b, django_capture_on_commit_callbacks):
+    gone = factories.RecruiterFactory(company=company_a, user__username="parti")
+    SessionCompany.objects.get(session=published.agenda.session, company=company_a).recruiters.add(gone)
+    gone.user.is_active = False
+    gone.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda.interview_calendar_changed(interview=published)
+    told = sorted(m.to[0] for m in mail.outbox)
+    assert told == sorted([recruiter_a.email, published.candidate.email])
+    assert recruiter_b.email not in told and gone.user.email not in told
