@@ -41,6 +41,15 @@ def on_registration_cancelled(key: str, react: Callable[..., None]) -> None:
     _CANCELLED_HOOKS[key] = react
 
 
+# Same for a cancelled session: the job-dating agenda cancels the session's interviews and tells their people.
+_SESSION_CANCELLED_HOOKS: dict[str, Callable[..., None]] = {}
+
+
+def on_session_cancelled(key: str, react: Callable[..., None]) -> None:
+    """Call `react(session=…)` inside each session cancellation; registering a key again replaces it."""
+    _SESSION_CANCELLED_HOOKS[key] = react
+
+
 # Statuses that hold one of the session's seats.
 SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
 # Statuses a cancellation applies to.
@@ -397,6 +406,8 @@ def session_cancel(*, session: Session) -> int:
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["cancelled_at"])
         told = _announce_change(locked)
+        for react in _SESSION_CANCELLED_HOOKS.values():
+            react(session=locked)
     session.cancelled_at, session.ics_sequence = locked.cancelled_at, locked.ics_sequence
     return told
 

@@ -472,6 +472,12 @@ def release_on_registration_cancelled(*, registration, session) -> None:
                                      session=session)
 
 
+def cancel_on_session_cancelled(*, session) -> None:
+    """A cancelled session cancels its interviews still standing; the people they were sent to are told once."""
+    for interview in Interview.objects.filter(agenda__session=session, cancelled_at__isnull=True):
+        interview_cancel(interview=interview)
+
+
 def release_on_erasure(subject) -> None:
     """Erasure hook: the person's interviews go, and recruiters learn the slot is free (naming no one)."""
     interviews_release_for_candidate(candidate=subject.candidate, reason=InterviewRelease.Reason.ERASED)

@@ -15,6 +15,7 @@ class MatchingConfig(AppConfig):
 
         records.register_consent_withdrawn("matching.agenda", agenda.release_on_consent_withdrawn)
         events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
+        events_services.on_session_cancelled("matching.agenda", agenda.cancel_on_session_cancelled)
         records.register_export("matching", services.matches_export_part)
         # Job-dating slots go, and recruiters who had the schedule learn the slot is free (naming no one).
         erasure.register("matching.agenda", agenda.release_on_erasure, order=20)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from candidates.services import CandidateError
+from events import services as events_services
 from events.models import Registration, Session, SessionCompany
 from matching import agenda
 from matching.models import Interview, InterviewNotice, JobDatingAgenda
@@ -177,3 +178,13 @@ def test_only_the_interview_company_recruiters_are_told_and_not_one_who_left(
     told = sorted(m.to[0] for m in mail.outbox)
     assert told == sorted([recruiter_a.email, published.candidate.email])
     assert recruiter_b.email not in told and gone.user.email not in told
+
+
+def test_cancelling_the_session_cancels_its_interviews_and_tells_the_recruiters(
+        published, recruiter_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        events_services.session_cancel(session=published.agenda.session)
+    published.refresh_from_db()
+    assert published.cancelled_at is not None and published.ics_sequence == 1
+    to_recruiter = [m for m in mail.outbox if m.to == [recruiter_a.email]]
+    assert len(to_recruiter) == 1 and to_recruiter[0].subject.startswith("Entretien annulé")
