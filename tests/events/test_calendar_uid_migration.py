@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from events.ical import session_uid
@@ -19,9 +17,8 @@ BEFORE = [("events", "0003_registration_created_index"), ("matching", "0002_admi
 
 @pytest.fixture
 def before_calendar_fields(transactional_db):
-    with migrated_back_to(BEFORE, nothing_written=True):
-        # The models as the database now has them (the executor's returned state may be the later one).
-        yield MigrationExecutor(connection).loader.project_state(BEFORE, at_end=True).apps
+    with migrated_back_to(BEFORE, nothing_written=True) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
