@@ -183,10 +183,10 @@ class SessionAdmin(ScopedModelAdmin):
     autocomplete_fields = ["edition"]
     list_select_related = ["edition"]
     inlines = [SessionCompanyInline, SessionPartnerInline, RegistrationInline]
-    readonly_fields = ["figures", "survey_answers"]
-    actions = ["duplicate_sessions"]
+    readonly_fields = ["cancelled_at", "figures", "survey_answers"]
+    actions = ["duplicate_sessions", "cancel_sessions"]
     fieldsets = [
-        (None, {"fields": ["edition", "title", "format", "is_published"]}),
+        (None, {"fields": ["edition", "title", "format", "is_published", "cancelled_at"]}),
         (_("Lieu"), {"fields": ["city", "venue", "address", "postcode", "online_url"]}),
         (_("Dates et places"), {"fields": ["starts_at", "ends_at", "capacity", "registration_opens_at",
                                            "registration_closes_at"]}),
@@ -258,6 +258,25 @@ class SessionAdmin(ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         _save_session(request, obj, change, "capacity" in form.changed_data,
                       lambda: super(SessionAdmin, self).save_model(request, obj, form, change))
+        if change and services.CALENDAR_FIELDS.intersection(form.changed_data):
+            told = services.session_calendar_changed(session=obj)
+            messages.info(request, _("Session modifiée : %(n)s inscrit·e(s) vont recevoir l'agenda mis à jour.")
+                          % {"n": told})
+
+    @admin.action(description=_("Annuler les sessions sélectionnées (prévient les inscrit·es)"),
+                  permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        told = cancelled = 0
+        for session in queryset:
+            try:
+                told += services.session_cancel(session=session)
+            except BookingError as error:
+                messages.warning(request, f"{session} : {error}")
+            else:
+                cancelled += 1
+        if cancelled:
+            messages.success(request, _("%(sessions)s session(s) annulée(s) ; %(n)s inscrit·e(s) prévenu·e(s).")
+                             % {"sessions": cancelled, "n": told})
 
     @admin.action(description=_("Dupliquer la session (brouillon, une semaine plus tard)"),
                   permissions=["add"])

@@ -56,6 +56,8 @@ def send_message(*, message: MessageSent, connection=None) -> None:
     extra = {"headers": {"Message-ID": message_id_for(message)}, "connection": connection}
     if message.recruiter_id is not None:
         send_recruiter_reminder(recruiter=message.recruiter, session=message.session, kind=message.kind, **extra)
+    elif message.kind == MessageSent.Kind.CHANGED:
+        send_session_changed(registration=message.registration, **extra)
     elif message.kind in REGISTRATION_KINDS:
         send_registration_email(registration=message.registration, kind=message.kind, **extra)
     else:
@@ -94,6 +96,22 @@ def send_registration_email(*, registration: Registration, kind: str, headers: d
               context=context, to=registration.candidate.email,
               attach_session=session if kind in ("confirmed", "promoted") else None,
               headers=headers, connection=connection, inline_images=inline_images)
+
+
+def send_session_changed(*, registration: Registration, headers: dict | None = None, connection=None) -> None:
+    """Tell a booked candidate that their session moved or was cancelled, with the updated .ics."""
+    with translation.override(_language(registration.candidate)):
+        session = registration.session
+        subject = (_("Session annulée : %(title)s") if session.is_cancelled
+                   else _("Session modifiée : %(title)s")) % {"title": translated.text(session, "title")}
+        context = {"registration": registration, "session": session,
+                   "session_url": _absolute(session.get_absolute_url()),
+                   "list_url": _absolute(reverse("events:session_list"))}
+        if not session.is_cancelled:
+            context["cancel_url"] = _absolute(reverse("events:booking_cancel", kwargs={
+                "token": make_link_token(purpose="cancel", registration_id=registration.pk)}))
+        _send(subject=subject, template="events/email/session_changed", context=context,
+              to=registration.candidate.email, attach_session=session, headers=headers, connection=connection)
 
 
 def send_candidate_message(*, registration: Registration, kind: str, headers: dict | None = None,

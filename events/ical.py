@@ -19,13 +19,27 @@ def _location(session: Session) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def session_uid(session: Session) -> str:
+    """Return the session's UID: the one its first .ics carried (kept), else on the site's host."""
+    return session.ics_uid or ical.uid("session", session.pk)
+
+
+def _description(session: Session, page: str) -> str:
+    lines = [_("Session annulée.")] if session.is_cancelled else []
+    lines += [_location(session), translated.text(session, "programme_text") or session.get_format_display(), page]
+    return "\n\n".join(line for line in lines if line)
+
+
 def session_event(session: Session) -> Event:
+    page = settings.SITE_URL + session.get_absolute_url()
+    shown = translated.text(session, "title")
+    title = _("Annulée : %(title)s") % {"title": shown} if session.is_cancelled else shown
     return ical.event(
-        uid=f"session-{session.pk}@tescforce", start=session.starts_at, end=session.ends_at, tz=ical.PARIS,
-        summary=f"{translated.text(session, 'title')} – {session.city}", location=_location(session),
-        url=settings.SITE_URL + session.get_absolute_url(),
-        description=translated.text(session, "programme_text") or session.get_format_display(),
-        alarm=(dt.timedelta(days=-1), _("Rappel : %(title)s demain") % {"title": translated.text(session, "title")}),
+        uid=session_uid(session), start=session.starts_at, end=session.ends_at, tz=ical.PARIS,
+        summary=f"{title} – {session.city}", location=_location(session), url=page,
+        description=_description(session, page), sequence=session.ics_sequence, cancelled=session.is_cancelled,
+        alarms=[(dt.timedelta(days=-1), _("Rappel : %(title)s demain") % {"title": shown}),
+                (dt.timedelta(hours=-1), _("Rappel : %(title)s dans une heure") % {"title": shown})],
     )
 
 

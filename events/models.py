@@ -82,6 +82,12 @@ class Session(models.Model):
                     "« en français »."),
     )
     is_published = models.BooleanField(_("publiée"), default=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True, editable=False)
+    # Grows with each change of time, place or status, so that calendar apps apply the updated .ics.
+    ics_sequence = models.PositiveIntegerField(_("version du calendrier"), default=0, editable=False)
+    # Set only on sessions whose .ics went out before UIDs were on the site's host; empty means `ical.uid()`.
+    ics_uid = models.CharField(_("identifiant du calendrier"), max_length=255, blank=True, default="",
+                               editable=False)
     companies = models.ManyToManyField("companies.Company", through="SessionCompany", blank=True,
                                        related_name="sessions", verbose_name=_("entreprises présentes"))
     partners = models.ManyToManyField("companies.Partner", through="SessionPartner", blank=True,
@@ -127,6 +133,10 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:session_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class SessionCompany(models.Model):
@@ -228,6 +238,7 @@ class MessageSent(models.Model):
         D1 = "d1", _("Rappel J-1")
         SURVEY = "survey", _("Questionnaire de satisfaction")
         NO_SHOW = "no_show", _("Message aux absents")
+        CHANGED = "changed", _("Session déplacée ou annulée")
 
     class State(models.TextChoices):
         PENDING = "pending", _("À envoyer")

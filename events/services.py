@@ -50,6 +50,15 @@ def on_registration_cancelled(key: str, react: Callable[..., None]) -> None:
     _CANCELLED_HOOKS[key] = react
 
 
+# Same for a cancelled session: the job-dating agenda cancels the session's interviews and tells their people.
+_SESSION_CANCELLED_HOOKS: dict[str, Callable[..., None]] = {}
+
+
+def on_session_cancelled(key: str, react: Callable[..., None]) -> None:
+    """Call `react(session=…)` inside each session cancellation; registering a key again replaces it."""
+    _SESSION_CANCELLED_HOOKS[key] = react
+
+
 # Statuses that hold one of the session's seats.
 SEAT_STATUSES = (Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW)
 # Statuses a cancellation applies to.
@@ -66,6 +75,8 @@ def _lock(session_id: int) -> Session:
 
 
 def _check_open(session: Session, now: dt.datetime) -> None:
+    if session.is_cancelled:
+        raise BookingError(_("Cette session est annulée."))
     if not session.is_published:
         raise BookingError(_("Cette session n'est pas ouverte aux inscriptions."))
     if session.starts_at <= now:
@@ -415,6 +426,55 @@ def session_mark_no_shows(*, session: Session) -> int:
 
 REMINDER_OFFSETS = {MessageSent.Kind.D7: dt.timedelta(days=7), MessageSent.Kind.D1: dt.timedelta(days=1)}
 # Surveys and no-show messages are not sent for sessions that ended longer ago than this.
+# What a calendar shows of a session: a change to one of these is announced to the booked candidates.
+CALENDAR_FIELDS = frozenset({"starts_at", "ends_at", "format", "city", "venue", "address", "postcode",
+                             "online_url"})
+
+
+def _announce_change(session: Session) -> int:
+    """Bump the locked session's SEQUENCE and record one "changed" message per confirmed booking."""
+    Session.objects.filter(pk=session.pk).update(ics_sequence=F("ics_sequence") + 1)
+    session.refresh_from_db(fields=["ics_sequence"])
+    page_cache.invalidate_on_commit("sessions")
+    told = 0
+    for registration in session.registrations.filter(status=Registration.Status.CONFIRMED,
+                                                     candidate__anonymised_at__isnull=True):
+        # Keyed by the sequence: a retried or repeated save of the same change records nothing more.
+        told += message_record(kind=MessageSent.Kind.CHANGED, registration=registration,
+                               variant=f"seq-{session.ics_sequence}") is not None
+    return told
+
+
+def session_calendar_changed(*, session: Session) -> int:
+    """Tell each booked candidate, once, that the session's time or place changed (.ics attached).
+
+    Call it after saving the change; return how many candidates will be told.
+    """
+    with transaction.atomic():
+        locked = _lock(session.pk)
+        told = _announce_change(locked)
+    session.ics_sequence = locked.ics_sequence
+    return told
+
+
+def session_cancel(*, session: Session) -> int:
+    """Cancel a session: it stays in the feeds as cancelled, bookings close, booked candidates are told once.
+
+    Return how many candidates will be told.
+    """
+    with transaction.atomic():
+        locked = _lock(session.pk)
+        if locked.is_cancelled:
+            raise BookingError(_("Cette session est déjà annulée."))
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+        told = _announce_change(locked)
+        for react in _SESSION_CANCELLED_HOOKS.values():
+            react(session=locked)
+    session.cancelled_at, session.ics_sequence = locked.cancelled_at, locked.ics_sequence
+    return told
+
+
 AFTER_SESSION_WINDOW = dt.timedelta(days=7)
 # A row that failed this many sends is left for a person to look at (admin "Messages envoyés").
 MAX_ATTEMPTS = 10
@@ -428,6 +488,7 @@ _STATUS_NEEDED = {
     MessageSent.Kind.D1: Registration.Status.CONFIRMED,
     MessageSent.Kind.SURVEY: Registration.Status.ATTENDED,
     MessageSent.Kind.NO_SHOW: Registration.Status.NO_SHOW,
+    MessageSent.Kind.CHANGED: Registration.Status.CONFIRMED,
 }
 _OPEN_STATES = (MessageSent.State.PENDING, MessageSent.State.CLAIMED)
 
@@ -464,6 +525,8 @@ def _still_true(message: MessageSent) -> bool:
     if message.recruiter_id is not None:
         return message.recruiter.user.is_active and bool(message.recruiter.user.email)
     registration = message.registration
+    if message.kind == MessageSent.Kind.CHANGED and message.variant != f"seq-{message.session.ics_sequence}":
+        return False  # a later change is on its way with the newer .ics
     return (registration.candidate.anonymised_at is None
             and registration.status == _STATUS_NEEDED[message.kind])
 
@@ -536,7 +599,7 @@ def _due_candidate_reminders(now: dt.datetime):
         yield kind, (
             Registration.objects.filter(
                 status=Registration.Status.CONFIRMED, candidate__anonymised_at__isnull=True,
-                session__is_published=True, session__starts_at__gt=now + later,
+                session__is_published=True, session__cancelled_at__isnull=True, session__starts_at__gt=now + later,
                 session__starts_at__lte=now + offset,
                 # Booked inside the window: the confirmation has just told them.
                 created_at__lt=F("session__starts_at") - offset,
@@ -563,7 +626,8 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
             _record_once(session_id=registration.session_id, kind=kind, registration=registration)
     for kind, offset in REMINDER_OFFSETS.items():
         later = REMINDER_OFFSETS[MessageSent.Kind.D1] if kind == MessageSent.Kind.D7 else dt.timedelta(0)
-        sessions = Session.objects.filter(is_published=True, starts_at__gt=now + later, starts_at__lte=now + offset)
+        sessions = Session.objects.filter(is_published=True, cancelled_at__isnull=True, starts_at__gt=now + later,
+                                          starts_at__lte=now + offset)
         for session in sessions:
             for recruiter in _session_recruiters(session):
                 if not MessageSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
@@ -575,7 +639,7 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
 def after_session_send_due(*, now: dt.datetime | None = None) -> int:
     """After a session: mark no-shows, then survey the attendees and write to the no-shows, once each."""
     now = now or timezone.now()
-    ended = Session.objects.filter(ends_at__lte=now, ends_at__gt=now - AFTER_SESSION_WINDOW)
+    ended = Session.objects.filter(ends_at__lte=now, ends_at__gt=now - AFTER_SESSION_WINDOW, cancelled_at__isnull=True)
     for session in ended:
         session_mark_no_shows(session=session)
         for status, kind in ((Registration.Status.ATTENDED, MessageSent.Kind.SURVEY),

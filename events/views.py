@@ -84,6 +84,7 @@ def _page(request, pk: int) -> dict:
             "partners": session.partner_participations.select_related("partner").order_by("partner__name"),
         }
         return {"pk": session.pk, "title": translated.text(session, "title"), "seats_left": session.seats_left,
+                "cancelled": session.is_cancelled,
                 "main": render_to_string("events/_session_main.html", context, request)}
     return page_cache.cached_parts(("session", "sessions"), f"session:{pk}", build)
 

@@ -13,11 +13,21 @@ from . import agenda as agenda_services
 from .models import Interview, InterviewRelease, JobDatingAgenda, Match
 from .selectors import matchable_candidates_q
 
+# Moving one of these on an interview already sent updates the people's calendars.
+TIME_FIELDS = {"starts_at", "ends_at"}
+
+
+def _announce_moves(request, forms) -> None:
+    told = sum(agenda_services.interview_calendar_changed(interview=form.instance) for form in forms
+               if form.instance.pk and TIME_FIELDS.intersection(form.changed_data))
+    if told:
+        messages.info(request, _("%(n)s personne(s) vont recevoir l'entretien mis à jour.") % {"n": told})
+
 
 class InterviewInline(ScopedInline):
     model = Interview
-    fields = ("starts_at", "ends_at", "company", "candidate", "posting", "score", "notified_at")
-    readonly_fields = ("score", "notified_at")
+    fields = ("starts_at", "ends_at", "company", "candidate", "posting", "score", "notified_at", "cancelled_at")
+    readonly_fields = ("score", "notified_at", "cancelled_at")
     raw_id_fields = ("candidate", "posting")
 
 
@@ -27,6 +37,11 @@ class JobDatingAgendaAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     readonly_fields = ("built_at", "published_at")
     inlines = [InterviewInline]
     actions = ["build", "publish"]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Interview:
+            _announce_moves(request, [f for f in formset.forms if f not in formset.deleted_forms])
 
     @admin.action(description=_("Construire l'agenda à partir des rapprochements"))
     def build(self, request, queryset):
@@ -57,9 +72,31 @@ class JobDatingAgendaAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
 
 @admin.register(Interview)
 class InterviewAdmin(ScopedModelAdmin):
-    list_display = ("starts_at", "company", "candidate", "posting", "score")
+    list_display = ("starts_at", "company", "candidate", "posting", "score", "cancelled_at")
     list_filter = ("agenda",)
     raw_id_fields = ("candidate", "posting")
+    readonly_fields = ("notified_at", "cancelled_at")
+    actions = ["cancel_interviews"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            _announce_moves(request, [form])
+
+    @admin.action(description=_("Annuler les entretiens sélectionnés (prévient les personnes concernées)"),
+                  permissions=["change"])
+    def cancel_interviews(self, request, queryset):
+        told = cancelled = 0
+        for interview in queryset:
+            try:
+                told += agenda_services.interview_cancel(interview=interview)
+            except CandidateError as exc:
+                self.message_user(request, f"{interview} : {exc.message}", messages.WARNING)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(request, _("%(interviews)s entretien(s) annulé(s) ; %(n)s personne(s) prévenue(s).")
+                              % {"interviews": cancelled, "n": told})
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

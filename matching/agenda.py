@@ -35,7 +35,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -50,11 +50,12 @@ from tescforce.mail import build_templated, send_templated
 
 from . import engine as matching
 from . import selectors
-from .models import Interview, InterviewRelease, JobDatingAgenda
+from .models import Interview, InterviewNotice, InterviewRelease, JobDatingAgenda
 
 SLOT = dt.timedelta(minutes=15)
 MIN_SCORE = matching.MIN_SCORE
 RELEASE_NOTICE_TASK = "matching.tasks.send_interview_release_notice"
+CHANGE_NOTICE_TASK = "matching.tasks.send_interview_change_notice"
 
 
 @dataclass
@@ -188,8 +189,8 @@ def agenda_publish(*, agenda: JobDatingAgenda) -> int:
         # An interview whose candidate no longer holds the match consent (added by hand, or consent
         # withdrawn in a race) is dropped, never sent.
         agenda.interviews.exclude(_consenting_q()).delete()
-        interviews = list(agenda.interviews.select_related("candidate", "company", "posting",
-                                                           "agenda__session").order_by("starts_at"))
+        interviews = list(agenda.interviews.filter(cancelled_at__isnull=True).select_related(
+            "candidate", "company", "posting", "agenda__session").order_by("starts_at"))
         messages = _messages(agenda, interviews)
         Interview.objects.filter(pk__in=[i.pk for i in interviews]).update(notified_at=timezone.now())
         transaction.on_commit(lambda: [m.send() for m in messages])
@@ -235,15 +236,124 @@ def _message(session, items: list[Interview], to: list[str], language: str, *,
                            attachments=[("agenda.ics", ics, "text/calendar")])
 
 
-def agenda_ics(session, items: list[Interview], *, for_candidate: bool) -> bytes:
-    """Return an iCalendar file with one event per interview."""
+def interview_uid(interview: Interview) -> str:
+    """Return the interview's UID: the one its first .ics carried (kept), else on the site's host."""
+    return interview.ics_uid or ical.uid("interview", interview.pk)
+
+
+def _interview_event(session, interview: Interview, *, for_candidate: bool):
+    who = interview.company.name if for_candidate else str(interview.candidate)
+    summary = gettext("Entretien : %(who)s") % {"who": who}
+    if interview.cancelled_at is not None:
+        summary = gettext("Annulé : %(what)s") % {"what": summary}
     place = ", ".join(x for x in (session.venue, session.address, session.city) if x)
-    events = [ical.event(uid=f"interview-{interview.pk}@tescforce", start=interview.starts_at, end=interview.ends_at,
-                         summary=gettext("Entretien : %(who)s") % {
-                             "who": interview.company.name if for_candidate else str(interview.candidate)},
-                         location=place)
-              for interview in items]
-    return ical.calendar_ics(events, product="Job dating")
+    page = settings.SITE_URL + session.get_absolute_url()
+    lines = [gettext("Entretien annulé.")] if interview.cancelled_at is not None else []
+    lines += [gettext("Job dating « %(title)s »") % {"title": session.title}, place]
+    if interview.posting_id:
+        lines.append(gettext("Offre : %(title)s") % {"title": interview.posting.title})
+    lines.append(page)
+    # Candidates are reminded the day before and an hour before; recruiters, who hold many slots, an hour before.
+    alarms = [(dt.timedelta(hours=-1), gettext("Entretien dans une heure : %(who)s") % {"who": who})]
+    if for_candidate:
+        alarms.insert(0, (dt.timedelta(days=-1), gettext("Entretien demain : %(who)s") % {"who": who}))
+    return ical.event(uid=interview_uid(interview), start=interview.starts_at, end=interview.ends_at,
+                      tz=ical.PARIS, summary=summary, location=place, url=page, description="\n\n".join(lines),
+                      sequence=interview.ics_sequence, cancelled=interview.cancelled_at is not None, alarms=alarms)
+
+
+def agenda_ics(session, items: list[Interview], *, for_candidate: bool) -> bytes:
+    """Return an iCalendar file with one event per interview, in Paris time."""
+    events = [_interview_event(session, interview, for_candidate=for_candidate) for interview in items]
+    return ical.calendar_ics(events, product="Job dating", method="PUBLISH", tz=ical.PARIS)
+
+
+# --- an interview moves or is cancelled after the agenda went out ---------------------------------
+
+def _announce_change(interview: Interview) -> list[int]:
+    """Bump the locked interview's SEQUENCE and write one notice per person told; return their ids."""
+    Interview.objects.filter(pk=interview.pk).update(ics_sequence=F("ics_sequence") + 1)
+    interview.refresh_from_db(fields=["ics_sequence"])
+    if interview.agenda.published_at is None or interview.notified_at is None:
+        return []  # nobody holds this interview in a calendar yet
+    rows = [InterviewNotice(interview=interview, sequence=interview.ics_sequence, recruiter=r)
+            for r in _recipients(interview.agenda.session, interview.company_id)]
+    person = interview.candidate
+    if not person.is_anonymised and person.email:
+        rows.append(InterviewNotice(interview=interview, sequence=interview.ics_sequence, candidate=person))
+    # ignore_conflicts: the same change written twice (a retry) keeps the first rows.
+    InterviewNotice.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(InterviewNotice.objects.filter(interview=interview, sequence=interview.ics_sequence,
+                                              notified_at__isnull=True).values_list("pk", flat=True))
+    notice = current_app.tasks[CHANGE_NOTICE_TASK]
+    transaction.on_commit(lambda: [notice.delay(notice_id=pk) for pk in ids])
+    return ids
+
+
+def _lock_interview(interview: Interview) -> Interview:
+    return (Interview.objects.select_for_update(of=("self",))
+            .select_related("agenda__session", "candidate", "company").get(pk=interview.pk))
+
+
+def interview_calendar_changed(*, interview: Interview) -> int:
+    """Tell the candidate and the recruiters, once, that an interview sent to them moved; return how many.
+
+    Call it after saving the new time.
+    """
+    with transaction.atomic():
+        told = _announce_change(_lock_interview(interview))
+    interview.refresh_from_db(fields=["ics_sequence"])
+    return len(told)
+
+
+def interview_cancel(*, interview: Interview) -> int:
+    """Cancel an interview: it stays, marked cancelled, and the people it was sent to are told once."""
+    with transaction.atomic():
+        locked = _lock_interview(interview)
+        if locked.cancelled_at is not None:
+            raise CandidateError(_("Cet entretien est déjà annulé."))
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+        told = _announce_change(locked)
+    interview.refresh_from_db(fields=["cancelled_at", "ics_sequence"])
+    return len(told)
+
+
+def interview_change_notify(*, notice_id: int) -> bool:
+    """E-mail one person the updated interview with its .ics, in their language, once; True if sent now.
+
+    Claimed before sending; a refused send gives the claim back and raises, so that the task retries.
+    A notice superseded by a newer change of the same interview is not sent (the newer one carries all).
+    """
+    notice = InterviewNotice.objects.select_related(
+        "interview__agenda__session", "interview__company", "interview__candidate", "interview__posting",
+        "candidate", "recruiter__user").filter(pk=notice_id).first()
+    if notice is None or notice.sequence != notice.interview.ics_sequence:
+        return False
+    if notice.candidate is not None:
+        if notice.candidate.is_anonymised or not notice.candidate.email:
+            return False
+        to, language = notice.candidate.email, notice.candidate.language or settings.LANGUAGE_CODE
+    else:
+        if not (notice.recruiter.user.is_active and notice.recruiter.user.email):
+            return False
+        to, language = notice.recruiter.user.email, notice.recruiter.language or settings.LANGUAGE_CODE
+    if not InterviewNotice.objects.filter(pk=notice_id, notified_at__isnull=True).update(notified_at=timezone.now()):
+        return False
+    interview, for_candidate = notice.interview, notice.candidate is not None
+    session = interview.agenda.session
+    try:
+        with translation.override(language):
+            subject = (gettext("Entretien annulé : %(title)s") if interview.cancelled_at is not None
+                       else gettext("Entretien déplacé : %(title)s")) % {"title": translated.text(session, "title")}
+            ics = agenda_ics(session, [interview], for_candidate=for_candidate)
+        send_templated(template="matching/email/interview_changed", subject=subject, to=[to], language=language,
+                       context={"session": session, "interview": interview, "for_candidate": for_candidate},
+                       attachments=[(f"entretien-{interview.pk}.ics", ics, "text/calendar; method=PUBLISH")])
+    except Exception:
+        InterviewNotice.objects.filter(pk=notice_id).update(notified_at=None)
+        raise
+    return True
 
 
 def _consenting_q():
@@ -261,7 +371,7 @@ def agenda_check(agenda: JobDatingAgenda) -> list[str]:
     slots = {p.company_id: p.interview_slots for p in agenda.session.company_participations.all()}
     counts_k: dict[int, int] = defaultdict(int)
     counts_c: dict[int, int] = defaultdict(int)
-    for interview in agenda.interviews.select_related("company", "candidate"):
+    for interview in agenda.interviews.filter(cancelled_at__isnull=True).select_related("company", "candidate"):
         counts_k[interview.company_id] += 1
         counts_c[interview.candidate_id] += 1
         if interview.company_id not in slots:
@@ -294,8 +404,8 @@ def interviews_release_for_candidate(*, candidate: Candidate, reason: str, sessi
             return 0
         releases = []
         for interview in rows:
-            if interview.agenda.published_at is None:
-                continue  # nobody was told of this interview yet
+            if interview.agenda.published_at is None or interview.cancelled_at is not None:
+                continue  # nobody was told of this interview yet, or told it is cancelled
             slot = {"agenda_id": interview.agenda_id, "company_id": interview.company_id,
                     "starts_at": interview.starts_at, "ends_at": interview.ends_at, "reason": reason}
             recruiters = _recipients(interview.agenda.session, interview.company_id)
@@ -360,6 +470,12 @@ def release_on_registration_cancelled(*, registration, session) -> None:
     learn the slot is free."""
     interviews_release_for_candidate(candidate=registration.candidate, reason=InterviewRelease.Reason.CANCELLED,
                                      session=session)
+
+
+def cancel_on_session_cancelled(*, session) -> None:
+    """A cancelled session cancels its interviews still standing; the people they were sent to are told once."""
+    for interview in Interview.objects.filter(agenda__session=session, cancelled_at__isnull=True):
+        interview_cancel(interview=interview)
 
 
 def release_on_erasure(subject) -> None:

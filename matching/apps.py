@@ -19,6 +19,7 @@ class MatchingConfig(AppConfig):
         candidates_services.on_candidate_confirmed(
             "matching", lambda candidate: signals.schedule(candidate_ids=[candidate.pk]))
         events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
+        events_services.on_session_cancelled("matching.agenda", agenda.cancel_on_session_cancelled)
         records.register_export("matching", services.matches_export_part)
         # Mon espace, first on the page: the person's job-dating interviews to come, then the offers picked for them.
         space.register_section("interviews", "matching/space_interviews.html",

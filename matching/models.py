@@ -92,6 +92,12 @@ class Interview(models.Model):
     ends_at = models.DateTimeField(_("fin"))
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     notified_at = models.DateTimeField(_("prévenu·es le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulé le"), null=True, blank=True, editable=False)
+    # Grows with each change of time or status once the agenda is sent, so that calendars apply the update.
+    ics_sequence = models.PositiveIntegerField(_("version du calendrier"), default=0, editable=False)
+    # Set only on interviews whose .ics went out before UIDs were on the site's host; empty means `ical.uid()`.
+    ics_uid = models.CharField(_("identifiant du calendrier"), max_length=255, blank=True, default="",
+                               editable=False)
 
     class Meta:
         db_table = "candidates_interview"
@@ -100,17 +106,53 @@ class Interview(models.Model):
         verbose_name_plural = _("entretiens")
         constraints = [
             # No one is in two places at once, and a company meets a candidate once.
-            models.UniqueConstraint(fields=["agenda", "company", "starts_at"], name="interview_company_slot_once"),
+            # A cancelled interview stays (its .ics says so) but frees the slot.
+            models.UniqueConstraint(fields=["agenda", "company", "starts_at"], name="interview_company_slot_once",
+                                    condition=Q(cancelled_at__isnull=True)),
             models.UniqueConstraint(fields=["agenda", "candidate", "starts_at"],
-                                    name="interview_candidate_slot_once",
+                                    name="interview_candidate_slot_once", condition=Q(cancelled_at__isnull=True),
                                     violation_error_message=_("Ce·tte candidat·e a déjà un entretien à cette heure.")),
             models.UniqueConstraint(fields=["agenda", "company", "candidate"], name="interview_pair_once",
+                                    condition=Q(cancelled_at__isnull=True),
                                     violation_error_message=_("Cette entreprise rencontre déjà ce·tte candidat·e.")),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="interview_ends_after_start"),
         ]
 
     def __str__(self) -> str:
         return f"{self.company} – {self.candidate} ({self.starts_at:%H:%M})"
+
+
+class InterviewNotice(models.Model):
+    """The e-mail owed to one person (the candidate or one recruiter) about one change of an interview.
+
+    Keyed by the interview's SEQUENCE: a retried task or a form saved twice finds the row and sends
+    nothing more. Claimed (`notified_at`) before it goes out, as InterviewRelease is.
+    """
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="notices",
+                                  verbose_name=_("entretien"))
+    sequence = models.PositiveIntegerField(_("version du calendrier"))
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                  verbose_name=_("candidat·e"))
+    recruiter = models.ForeignKey("companies.Recruiter", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+", verbose_name=_("recruteur"))
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("prévenu·e le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avis de changement d'entretien")
+        verbose_name_plural = _("avis de changement d'entretien")
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "sequence", "candidate"], name="interview_notice_candidate",
+                                    condition=Q(candidate__isnull=False)),
+            models.UniqueConstraint(fields=["interview", "sequence", "recruiter"], name="interview_notice_recruiter",
+                                    condition=Q(recruiter__isnull=False)),
+            models.CheckConstraint(condition=Q(candidate__isnull=False) ^ Q(recruiter__isnull=False),
+                                   name="interview_notice_one_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interview} #{self.sequence}"
 
 
 class InterviewRelease(models.Model):

@@ -26,10 +26,16 @@ def release_notice(*, release_id: int) -> bool:
     return agenda.interview_release_notify(release_id=release_id)
 
 
+def change_notice(*, notice_id: int) -> bool:
+    """Send one person an interview's new time or its cancellation; a notice already sent is not sent again."""
+    return agenda.interview_change_notify(notice_id=notice_id)
+
+
 matches_refresh = retrying_task(name=signals.REFRESH_TASK, **RECOMPUTE)(refresh)
 matches_recompute_nightly = retrying_task(name="matching.tasks.matches_recompute_nightly",
                                           **RECOMPUTE)(recompute_nightly)
 send_interview_release_notice = retrying_task(name=agenda.RELEASE_NOTICE_TASK, max_retries=8)(release_notice)
+send_interview_change_notice = retrying_task(name=agenda.CHANGE_NOTICE_TASK, max_retries=8)(change_notice)
 
 # The names these tasks had when matching lived in `candidates`: messages already queued and beat
 # entries stored in the database still find them.

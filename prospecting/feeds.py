@@ -1,9 +1,7 @@
 """Officers' meetings as iCalendar: a download for the signed-in user, and a private subscription address."""
 
 import datetime as dt
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -25,8 +23,6 @@ READ_STAMP_EVERY = dt.timedelta(hours=1)  # calendar apps poll often: note the l
 
 def calendar_ics(user, request) -> bytes:
     """The meetings `user` leads or attends, from a week ago on, as an iCalendar file."""
-    # Host and port of SITE_URL, as from the first feed: a changed UID would duplicate subscribers' events.
-    host = urlsplit(settings.SITE_URL).netloc or "tescforce"
     events = []
     for meeting in upcoming_meetings_for(user):
         description = [
@@ -38,11 +34,13 @@ def calendar_ics(user, request) -> bytes:
         if meeting.next_step:
             description.append(_("Prochaine étape : %(step)s") % {"step": meeting.next_step})
         events.append(ical.event(
-            uid=f"meeting-{meeting.pk}@{host}", start=meeting.starts_at, end=meeting.ends_at,
+            uid=ical.uid("meeting", meeting.pk), start=meeting.starts_at, end=meeting.ends_at,
+            tz=meeting.local_starts_at.tzinfo, sequence=max((meeting.versions or 1) - 1, 0),
             summary=_("Rendez-vous : %(name)s") % {"name": meeting.prospect.name},
             location=meeting.online_url if meeting.is_online else meeting.place, description="\n".join(description),
             url=request.build_absolute_uri(f"/admin/prospecting/meeting/{meeting.pk}/change/"),
         ))
+    # Each meeting in its own zone (a Paris meeting reads 09:00 Europe/Paris), with that zone's VTIMEZONE.
     return ical.calendar_ics(events, product="Prospection", name=_("Rendez-vous de prospection"))
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_countries import countries
@@ -168,9 +168,13 @@ def reminder_recipient_ids(*, day: dt.date) -> list[int]:
 def upcoming_meetings_for(user, *, days_back: int = 7) -> QuerySet[Meeting]:
     """Return the meetings `user` leads or attends, from a week ago onwards (for their calendar)."""
     since = timezone.now() - dt.timedelta(days=days_back)
+    # Each saved version of a meeting is kept in its history: their number is the .ics SEQUENCE.
+    versions = (Meeting.history.model.objects.filter(id=OuterRef("pk")).order_by().values("id")
+                .annotate(n=Count("history_id")).values("n"))
     return (
         Meeting.objects.filter(Q(officer=user) | Q(attendees=user), starts_at__gte=since)
-        .select_related("prospect", "campaign").distinct().order_by("starts_at")
+        .annotate(versions=Subquery(versions)).select_related("prospect", "campaign").distinct()
+        .order_by("starts_at")
     )
 
 

@@ -12,7 +12,10 @@ from . import db_snapshot
 
 def migrate(targets):
     """Migrate to `targets` and return the project state there."""
-    return MigrationExecutor(connection).migrate(targets)
+    MigrationExecutor(connection).migrate(targets)
+    # Rebuilt from what the database records as applied: after going back, the state Django's migrate()
+    # returns still holds later migrations of other apps that the same run unapplied.
+    return MigrationExecutor(connection)._create_project_state(with_applied_migrations=True)
 
 
 def migrate_to_latest() -> None:

@@ -6,6 +6,7 @@ from django.core import mail
 from icalendar import Calendar
 
 from events import services
+from tescforce import ical
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,9 @@ def test_session_ics_is_valid_icalendar_in_paris_time_with_an_alarm(client):
     assert event["DTSTART"].params["TZID"] == "Europe/Paris"
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Paris"]
     assert "Hôtel de Région" in str(event["LOCATION"])
-    (alarm,) = event.walk("VALARM")
-    assert alarm.decoded("TRIGGER") == dt.timedelta(days=-1)
+    day_before, hour_before = event.walk("VALARM")
+    assert day_before.decoded("TRIGGER") == dt.timedelta(days=-1)
+    assert hour_before.decoded("TRIGGER") == dt.timedelta(hours=-1)
     assert b"\r\n" in response.content  # RFC 5545 line endings
 
 
@@ -42,7 +44,7 @@ def test_feed_lists_every_upcoming_published_session(client, past_session):
     factories.SessionFactory(is_published=False)
     cal = _parse(client.get("/en/sessions/agenda.ics").content)
     uids = sorted(str(e["UID"]) for e in cal.walk("VEVENT"))
-    assert uids == sorted(f"session-{s.pk}@tescforce" for s in upcoming)
+    assert uids == sorted(ical.uid("session", s.pk) for s in upcoming)
 
 
 def test_unpublished_session_has_no_ics(client):

@@ -15,7 +15,7 @@ from candidates import services as candidates_services
 from candidates import tokens
 from candidates.models import Consent, JobInterest
 from companies.models import JobFamily, JobPosting, Skill
-from matching import selectors
+from matching import agenda, selectors
 from matching import services as matching_services
 from matching.models import Interview, JobDatingAgenda, Match
 from tests import factories
@@ -254,7 +254,7 @@ def test_interviews_of_a_published_agenda_appear_in_mon_espace_with_their_ics(cl
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Cache-Control"] == "private, no-store"
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert sorted(str(e["uid"]) for e in events) == sorted(f"interview-{i.pk}@tescforce" for i in interviews["mine"])
+    assert sorted(str(e["uid"]) for e in events) == sorted(agenda.interview_uid(i) for i in interviews["mine"])
     assert {str(e["summary"]) for e in events} == {"Entretien : Garonne Data", "Entretien : Canal Cloud"}
 
 
@@ -269,7 +269,7 @@ def test_another_candidate_cannot_fetch_someone_elses_interviews(client, world, 
     response = client.get(url)
     assert response.status_code == 200
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert [str(e["uid"]) for e in events] == [f"interview-{interviews['theirs'].pk}@tescforce"]
+    assert [str(e["uid"]) for e in events] == [agenda.interview_uid(interviews["theirs"])]
     assert "Garonne Data" not in html.unescape(response.content.decode())
     body = space_page(client)
     assert "Garonne Data" not in body

@@ -99,3 +99,24 @@ def test_the_dashboard_leads_officers_to_their_calendar(client_for, prospecting_
     assert f'href="{PAGE}"' in client.get("/pilotage/").content.decode()
     client.cookies["django_language"] = "en"
     assert "My prospecting calendar" in client.get("/pilotage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_each_meeting_is_written_in_its_own_zone_and_its_sequence_grows_with_each_change(
+        client_for, prospecting_officer, upcoming, prospect, settings):
+    settings.SITE_URL = "https://tescforce.example"
+    paris = Meeting.objects.create(prospect=prospect, officer=prospecting_officer, place="Toulouse",
+                                   starts_at=timezone.now().replace(microsecond=0) + dt.timedelta(days=4))
+    client = client_for(prospecting_officer)
+    cal = Calendar.from_ical(client.get("/pilotage/prospection/agenda.ics").content)
+    assert sorted(str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")) == ["Asia/Taipei", "Europe/Paris"]
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    ours = events[f"meeting-{paris.pk}@tescforce.example"]
+    assert ours["DTSTART"].params["TZID"] == "Europe/Paris" and ours.decoded("DTSTART") == paris.starts_at
+    assert events[f"meeting-{upcoming.pk}@tescforce.example"]["DTSTART"].params["TZID"] == "Asia/Taipei"
+    assert ours.decoded("SEQUENCE") == 0 and "DTSTAMP" in ours
+
+    paris.starts_at += dt.timedelta(hours=2)
+    paris.save()
+    cal = Calendar.from_ical(client.get("/pilotage/prospection/agenda.ics").content)
+    moved = next(e for e in cal.walk("VEVENT") if str(e["UID"]) == f"meeting-{paris.pk}@tescforce.example")
+    assert moved.decoded("SEQUENCE") == 1 and moved.decoded("DTSTART") == paris.starts_at

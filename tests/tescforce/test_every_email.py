@@ -24,7 +24,7 @@ from events.models import MessageSent, Session, SessionCompany
 from hotline import services as hotline_services
 from hotline.models import CallbackRequest, HotlineCall
 from matching import agenda
-from matching.models import InterviewRelease, JobDatingAgenda, Match
+from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match
 from prospecting import services as prospecting_services
 from prospecting.models import Meeting
 from showroom import services as showroom_services
@@ -80,6 +80,19 @@ def _candidate_message(lang):
     registration = factories.RegistrationFactory(candidate=_candidate(lang))
     for kind in (MessageSent.Kind.D7, MessageSent.Kind.D1, MessageSent.Kind.SURVEY, MessageSent.Kind.NO_SHOW):
         event_emails.send_candidate_message(registration=registration, kind=kind)
+
+
+def _session_changed(lang):
+    registration = factories.RegistrationFactory(candidate=_candidate(lang))
+    event_emails.send_session_changed(registration=registration)
+
+
+def _interview_changed(lang):
+    session, _recruiter = _job_dating(lang)
+    agenda.agenda_build(session=session)
+    agenda.agenda_publish(agenda=JobDatingAgenda.objects.get(session=session))
+    mail.outbox.clear()  # the agenda's own e-mails have their case
+    agenda.interview_calendar_changed(interview=Interview.objects.filter(agenda__session=session).first())
 
 
 def _recruiter_reminder(lang):
@@ -196,6 +209,8 @@ CASES = {
     # Reminders (J-7, J-1), the survey and the no-show message: the one-click link stops those still to come.
     "events/email/candidate_message": Case(_candidate_message, unsubscribe=True),
     "events/email/recruiter_reminder": Case(_recruiter_reminder),
+    "events/email/session_changed": Case(_session_changed),
+    "matching/email/interview_changed": Case(_interview_changed),
     "events/email/booking_link": Case(_booking_link),
     "hotline/email/callback_ack": Case(_callback_ack),
     "hotline/email/digest": Case(_hotline_digest, ("fr",),

@@ -1,6 +1,7 @@
 """tescforce.ical: the one builder of .ics files (sessions feed, job-dating agenda, meetings feed)."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
@@ -44,3 +45,28 @@ def test_the_response_is_inline_or_a_private_download():
     private = ical.ics_response(b"BEGIN:VCALENDAR", filename="b.ics", download=True, private=True)
     assert private["Content-Disposition"] == 'attachment; filename="b.ics"'
     assert private["Cache-Control"] == "private, no-store"
+
+
+def test_uid_is_on_the_site_host(settings):
+    settings.SITE_URL = "https://tescforce.example"
+    assert ical.uid("session", 42) == "session-42@tescforce.example"
+
+
+def test_a_changed_event_carries_its_sequence_and_a_cancelled_one_its_status_without_alarms():
+    alarms = [(dt.timedelta(days=-1), "Demain"), (dt.timedelta(hours=-1), "Dans une heure")]
+    live = Calendar.from_ical(ical.calendar_ics([_one(sequence=3, alarms=alarms)], product="Test")).walk("VEVENT")[0]
+    assert live.decoded("SEQUENCE") == 3 and str(live["STATUS"]) == "CONFIRMED" and "DTSTAMP" in live
+    assert [a.decoded("TRIGGER") for a in live.walk("VALARM")] == [dt.timedelta(days=-1), dt.timedelta(hours=-1)]
+    gone = Calendar.from_ical(ical.calendar_ics([_one(sequence=4, alarms=alarms, cancelled=True)],
+                                                product="Test")).walk("VEVENT")[0]
+    assert str(gone["STATUS"]) == "CANCELLED" and gone.decoded("SEQUENCE") == 4 and not gone.walk("VALARM")
+
+
+def test_events_in_several_zones_get_one_timezone_block_each_and_long_lines_are_folded():
+    taipei = ZoneInfo("Asia/Taipei")
+    content = ical.calendar_ics([_one(tz=ical.PARIS, description="é" * 200), _one(tz=taipei)], product="Test")
+    cal = Calendar.from_ical(content)
+    assert sorted(str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")) == ["Asia/Taipei", "Europe/Paris"]
+    lines = content.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)  # RFC 5545 §3.1: 75 octets, continuation lines begin with a space
+    assert str(cal.walk("VEVENT")[0]["DESCRIPTION"]) == "é" * 200
