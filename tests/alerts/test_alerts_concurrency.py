@@ -1,11 +1,9 @@
 """Two workers on the same alert at once (a beat tick overlapping a slow one, a redelivered task): one e-mail."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from alerts import services
@@ -13,28 +11,7 @@ from alerts.models import AlertSent, Subscription
 from candidates.models import Consent
 from matching.models import Match
 from tests import factories
-
-
-def run_together(func, times=3):
-    """Run `func` in `times` threads released at once; return what each returned or raised."""
-    barrier = threading.Barrier(times)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(func())
-        except Exception as exc:  # the test inspects it
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+from tests.concurrency import run_together
 
 
 @pytest.mark.postgres
@@ -48,7 +25,7 @@ def test_three_workers_sending_one_alert_send_one_email_naming_each_offer_once()
         posting = factories.JobPostingFactory(title=title)
         Match.objects.update_or_create(candidate=candidate, posting=posting, defaults={"score": 80})
 
-    results = run_together(lambda: services.alert_send(subscription_id=subscription.pk))
+    results = run_together(lambda: services.alert_send(subscription_id=subscription.pk), times=3)
 
     assert sorted(results) == [0, 0, 2]
     assert len([m for m in mail.outbox if m.to == ["race@example.org"]]) == 1

@@ -1,38 +1,15 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from prospecting import services
 from prospecting.models import REMINDER_KIND, Settlement
 from tescforce.models import SentLog
+from tests.concurrency import run_together
 
 from .conftest import past_meeting
-
-
-def run_together(func, times=2):
-    """Run `func` in `times` threads released at once; return what each returned or raised."""
-    barrier = threading.Barrier(times)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(func())
-        except Exception as exc:  # the test inspects it
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.postgres
