@@ -137,7 +137,8 @@ def test_a_check_in_can_be_undone_from_the_answer(client_for, session, coordinat
 
 def test_the_desk_opens_on_the_day_only(client_for, coordinator, settings):
     settings.CHECKIN_OPENS_AT = "07:00"
-    start = timezone.now() + dt.timedelta(days=6)
+    # An afternoon session: one starting before the opening hour opens at its own start instead.
+    start = (timezone.localtime() + dt.timedelta(days=6)).replace(hour=14, minute=0, second=0, microsecond=0)
     early = factories.SessionFactory(starts_at=start, ends_at=start + dt.timedelta(hours=3))
     reg = services.registration_book(session=early, candidate=factories.CandidateFactory())
     client = client_for(coordinator)
