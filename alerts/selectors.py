@@ -62,7 +62,8 @@ def new_sessions(subscription: Subscription, *, now: dt.datetime) -> list[Sessio
     told = AlertSent.objects.filter(candidate_id=subscription.candidate_id, session_id=OuterRef("pk"))
     booked = Registration.objects.filter(candidate_id=subscription.candidate_id, session_id=OuterRef("pk")).exclude(
         status=Registration.Status.CANCELLED)
-    sessions = (Session.objects.filter(is_published=True, starts_at__gt=now, city__iexact=city)
+    sessions = (Session.objects.filter(is_published=True, cancelled_at__isnull=True, starts_at__gt=now,
+                                       city__iexact=city)
                 .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
                 .exclude(Exists(told)).exclude(Exists(booked)).order_by("starts_at", "pk"))
     return list(sessions[:PER_MESSAGE])

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from candidates.emails import absolute
 from candidates.models import Candidate, Consent
 from matching.selectors import explanations_for
 from tescforce.errors import DomainError
@@ -98,21 +99,17 @@ def alerts_due_ids(*, now: dt.datetime | None = None, limit: int = BATCH) -> lis
     return list(selectors.due_subscriptions(now=now or timezone.now()).values_list("pk", flat=True)[:limit])
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def _offers_context(matches) -> dict:
     explanations = explanations_for(matches)
-    offers = [{"posting": m.posting, "url": _absolute(m.posting.get_absolute_url()), "score": m.score,
+    offers = [{"posting": m.posting, "url": absolute(m.posting.get_absolute_url()), "score": m.score,
                "matched": explanations[m.pk].matched, "missing": explanations[m.pk].missing} for m in matches]
-    return {"offers": offers, "count": len(offers), "board_url": _absolute(reverse("companies:posting_list"))}
+    return {"offers": offers, "count": len(offers), "board_url": absolute(reverse("companies:posting_list"))}
 
 
 def _sessions_context(sessions, candidate) -> dict:
-    items = [{"session": s, "url": _absolute(s.get_absolute_url())} for s in sessions]
+    items = [{"session": s, "url": absolute(s.get_absolute_url())} for s in sessions]
     return {"sessions": items, "count": len(items), "city": candidate.city,
-            "list_url": _absolute(reverse("events:session_list"))}
+            "list_url": absolute(reverse("events:session_list"))}
 
 
 def alert_send(*, subscription_id: int, now: dt.datetime | None = None, connection=None) -> int:
@@ -143,7 +140,7 @@ def alert_send(*, subscription_id: int, now: dt.datetime | None = None, connecti
                 update["last_sent_at"] = now
                 AlertSent.objects.bulk_create(rows)
                 context.update({"candidate": candidate, "frequency": subscription.frequency,
-                                "space_url": _absolute(reverse("candidates:space_request"))})
+                                "space_url": absolute(reverse("candidates:space_request"))})
                 send_templated(template=f"alerts/email/{subscription.kind}", context=context, to=[candidate.email],
                                language=language, connection=connection,
                                unsubscribe_url=unsubscribe_url(candidate=candidate, kind=subscription.kind))

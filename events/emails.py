@@ -38,7 +38,7 @@ def _send(*, subject: str, template: str, context: dict, to: str, attach_session
         attachments = [(f"session-{attach_session.pk}.ics", ical.sessions_calendar([attach_session]),
                         "text/calendar; charset=utf-8; method=PUBLISH")]
     # Called inside the recipient's translation.override: the active language is theirs.
-    send_templated(template=template, subject=subject, context={"site_url": settings.SITE_URL, **context},
+    send_templated(template=template, subject=subject, context=context,
                    to=[to], language=translation.get_language(), attachments=attachments, headers=headers,
                    connection=connection, unsubscribe_url=unsubscribe_url, inline_images=inline_images)
 

@@ -582,7 +582,8 @@ def recruiter_rows(posting: JobPosting, user) -> tuple[list[RecruiterRow], list[
     shortlist = candidate_selectors.shortlist(posting=posting)
     listed = {row.candidate.pk for row in shortlist}
     matches = shortlist_for_posting(posting, user)
-    by_candidate = {m.candidate_id: m for m in Match.objects.filter(posting=posting, candidate_id__in=listed)}
+    # The same visibility as the suggestions: no score of someone who withdrew or an unpublished posting.
+    by_candidate = {m.candidate_id: m for m in _visible_matches().filter(posting=posting, candidate_id__in=listed)}
     by_candidate.update({m.candidate_id: m for m in matches})
     why = explanations_for(list(by_candidate.values()))
     ids = listed | {m.candidate_id for m in matches}

@@ -159,12 +159,14 @@ def test_a_sessions_alert_names_upcoming_open_sessions_in_the_city_not_booked():
                              registration_closes_at=timezone.now() - dt.timedelta(hours=1))
     booked = factories.SessionFactory(title="Déjà réservée", city="Montpellier")
     factories.RegistrationFactory(session=booked, candidate=candidate, status=Registration.Status.CONFIRMED)
+    factories.SessionFactory(title="Session annulée", city="Montpellier", cancelled_at=timezone.now())
 
     services.alerts_send_due()
     [message] = sent_to("sess@example.org")
     assert message.subject == "Une session à venir à Montpellier"
     assert "Job dating Montpellier" in message.body
-    for absent in ("Atelier Toulouse", "Session passée", "Session brouillon", "Inscriptions closes", "Déjà réservée"):
+    for absent in ("Atelier Toulouse", "Session passée", "Session brouillon", "Inscriptions closes", "Déjà réservée",
+                   "Session annulée"):
         assert absent not in message.body
     services.alerts_send_due()
     assert len(sent_to("sess@example.org")) == 1
