@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -75,8 +76,6 @@ class EditionAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     readonly_fields = ["figures"]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(n_sessions=Count("sessions"))
 
     def save_formset(self, request, form, formset, change):
@@ -85,8 +84,7 @@ class EditionAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
         instances = formset.save(commit=False)
         changed_fields = {obj.pk: fields for obj, fields in formset.changed_objects}
         for obj in instances:
-            is_change = obj.pk in changed_fields
-            _save_session(request, obj, is_change, "capacity" in changed_fields.get(obj.pk, []), obj.save)
+            _save_session(request, obj, obj.pk in changed_fields, changed_fields.get(obj.pk, []), obj.save)
         formset.save_m2m()
 
     @admin.display(description=_("sessions"), ordering="n_sessions")
@@ -256,12 +254,8 @@ class SessionAdmin(ScopedModelAdmin):
                            _("note moyenne"), f"{avg:.1f}", url, _("voir les réponses"))
 
     def save_model(self, request, obj, form, change):
-        _save_session(request, obj, change, "capacity" in form.changed_data,
+        _save_session(request, obj, change, form.changed_data,
                       lambda: super(SessionAdmin, self).save_model(request, obj, form, change))
-        if change and services.CALENDAR_FIELDS.intersection(form.changed_data):
-            told = services.session_calendar_changed(session=obj)
-            messages.info(request, _("Session modifiée : %(n)s inscrit·e(s) vont recevoir l'agenda mis à jour.")
-                          % {"n": told})
 
     @admin.action(description=_("Annuler les sessions sélectionnées (prévient les inscrit·es)"),
                   permissions=["change"])
@@ -338,19 +332,24 @@ class SessionAdmin(ScopedModelAdmin):
         return spreadsheet_response(headers=headers, rows=lines, filename=f"emargement-session-{session.pk}")
 
 
-def _save_session(request, obj: Session, change: bool, capacity_changed: bool, save) -> None:
-    """Save a session; a new capacity goes through the booking lock, so it cannot race a booking."""
-    if not (change and capacity_changed):
+def _save_session(request, obj: Session, change: bool, changed: list[str], save) -> None:
+    """Save a session from its page or its edition's rows: a new capacity goes through the booking lock, so it
+    cannot race a booking; a new time, place or format reaches the booked candidates' calendars."""
+    if change and "capacity" in changed:
+        wanted = obj.capacity
+        obj.capacity = Session.objects.values_list("capacity", flat=True).get(pk=obj.pk)
         save()
-        return
-    wanted = obj.capacity
-    obj.capacity = Session.objects.values_list("capacity", flat=True).get(pk=obj.pk)
-    save()
-    # A booking that landed between the form check and here raises BookingError: the whole save is undone
-    # and the refusal shown on the form (DomainErrorAdminMixin).
-    moved = services.session_set_capacity(session=obj, capacity=wanted)
-    if moved:
-        messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {"n": moved})
+        # A booking that landed between the form check and here raises BookingError: the whole save is undone
+        # and the refusal shown on the form (DomainErrorAdminMixin).
+        moved = services.session_set_capacity(session=obj, capacity=wanted)
+        if moved:
+            messages.info(request, _("%(n)s personne(s) de la liste d'attente ont obtenu une place.") % {"n": moved})
+    else:
+        save()
+    if change and services.CALENDAR_FIELDS.intersection(changed):
+        told = services.session_calendar_changed(session=obj)
+        messages.info(request, _("Session modifiée : %(n)s inscrit·e(s) vont recevoir l'agenda mis à jour.")
+                      % {"n": told})
 
 
 @admin.register(SessionCompany)

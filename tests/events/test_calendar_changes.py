@@ -159,3 +159,27 @@ def test_the_public_pages_say_a_session_is_cancelled_and_offer_no_booking(client
     assert "Session cancelled" in client.get("/en/sessions/").content.decode()
     response = client.post(f"/fr/sessions/{session.pk}/reserver/", {"email": "a@example.org"}, follow=True)
     assert Registration.objects.filter(session=session).count() == 0 and response.status_code in (200, 400)
+
+
+def test_rescheduling_from_the_editions_rows_tells_the_booked_candidates_too(
+        client_for, coordinator, session, django_capture_on_commit_callbacks):
+    booked = _book(session)
+    mail.outbox.clear()
+    edition, local = session.edition, timezone.localtime
+    later, end = local(session.starts_at + dt.timedelta(days=1)), local(session.ends_at + dt.timedelta(days=1))
+    post = {
+        "programme": edition.programme_id, "number": edition.number, "name": edition.name, "year": edition.year,
+        "starts_on": edition.starts_on.strftime("%d/%m/%Y"), "ends_on": "",
+        "target_candidates": edition.target_candidates,
+        "sessions-TOTAL_FORMS": "1", "sessions-INITIAL_FORMS": "1", "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000", "sessions-0-id": session.pk, "sessions-0-edition": edition.pk,
+        "sessions-0-title": session.title, "sessions-0-city": session.city, "sessions-0-format": session.format,
+        "sessions-0-starts_at_0": later.strftime("%d/%m/%Y"), "sessions-0-starts_at_1": later.strftime("%H:%M:%S"),
+        "sessions-0-ends_at_0": end.strftime("%d/%m/%Y"), "sessions-0-ends_at_1": end.strftime("%H:%M:%S"),
+        "sessions-0-capacity": session.capacity, "sessions-0-is_published": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(coordinator).post(f"/admin/events/edition/{edition.pk}/change/", post)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert Session.objects.get(pk=session.pk).ics_sequence == 1
+    assert [m.to[0] for m in mail.outbox] == [booked.candidate.email]
