@@ -342,10 +342,10 @@ def space_interest(request, slug):
         return redirect(back)
     if already:
         messages.info(request, _("Vous aviez déjà signalé votre intérêt pour « %(title)s ».")
-                      % {"title": posting.title})
+                      % {"title": translated.text(posting, "title")})
     else:
         messages.success(request, _("Votre intérêt pour l'offre « %(title)s » (%(company)s) est transmis.") % {
-            "title": posting.title, "company": posting.company.name})
+            "title": translated.text(posting, "title"), "company": posting.company.name})
     return redirect(back)
 
 

@@ -22,6 +22,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from tescforce import translated
+
 from .errors import BookingError
 from .models import Registration, Session
 
@@ -98,7 +100,7 @@ def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
         raise invalid
     if session is not None and registration.session_id != session.pk:
         raise TicketError(_("Ce billet est pour une autre session : « %(title)s », %(when)s.") % {
-            "title": registration.session.title, "when": _when(registration.session)},
+            "title": translated.text(registration.session, "title"), "when": _when(registration.session)},
             reason="other_session", registration=registration)
     status = registration.status
     if status == Registration.Status.CANCELLED:

@@ -249,9 +249,9 @@ def _interview_event(session, interview: Interview, *, for_candidate: bool):
     place = ", ".join(x for x in (session.venue, session.address, session.city) if x)
     page = settings.SITE_URL + session.get_absolute_url()
     lines = [gettext("Entretien annulé.")] if interview.cancelled_at is not None else []
-    lines += [gettext("Job dating « %(title)s »") % {"title": session.title}, place]
+    lines += [gettext("Job dating « %(title)s »") % {"title": translated.text(session, "title")}, place]
     if interview.posting_id:
-        lines.append(gettext("Offre : %(title)s") % {"title": interview.posting.title})
+        lines.append(gettext("Offre : %(title)s") % {"title": translated.text(interview.posting, "title")})
     lines.append(page)
     # Candidates are reminded the day before and an hour before; recruiters, who hold many slots, an hour before.
     alarms = [(dt.timedelta(hours=-1), gettext("Entretien dans une heure : %(who)s") % {"who": who})]

@@ -303,3 +303,14 @@ def test_alerts_are_in_the_export_and_go_with_the_erasure(client):
 def test_the_periodic_task_is_in_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["alerts-send-due"]
     assert entry["task"] == send_due_alerts.name == "alerts.tasks.send_due_alerts"
+
+
+def test_an_english_alert_names_the_offer_by_its_english_title_when_the_company_wrote_one():
+    candidate = a_candidate(email="eng@example.org", language="en")
+    subscribe(candidate, "offers", "immediate")
+    a_match(candidate, title="Développeuse Django", title_en="Django developer", score=82)
+    services.alerts_send_due()
+    [message] = sent_to("eng@example.org")
+    html = message.alternatives[0][0]
+    assert "Django developer" in message.body and "Django developer" in html
+    assert "Développeuse Django" not in message.body and "Développeuse Django" not in html
