@@ -183,6 +183,11 @@ class Partner(models.Model):
         return self.name
 
 
+def ended_long_ago(ended_on, *, after_days: int) -> bool:
+    """True once a posting that ended on `ended_on` (None: it has not) ended more than `after_days` days ago."""
+    return ended_on is not None and (timezone.localdate() - ended_on).days > after_days
+
+
 class JobPosting(models.Model):
     class Contract(models.TextChoices):
         CDI = "cdi", _("CDI")
@@ -318,5 +323,4 @@ class JobPosting(models.Model):
 
     def is_gone(self, *, after_days: int) -> bool:
         """Return True once the posting ended more than `after_days` days ago (its page then answers 410)."""
-        ended = self.ended_on()
-        return ended is not None and (timezone.localdate() - ended).days > after_days
+        return ended_long_ago(self.ended_on(), after_days=after_days)

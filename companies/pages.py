@@ -4,14 +4,13 @@ answers (candidates/views.py), which show the page again with the form's errors.
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from tescforce import page_cache, translated
 
 from . import selectors
 from .forms import InterestForm
-from .models import JobPosting
+from .models import JobPosting, ended_long_ago
 from .structured_data import job_posting_json_ld
 
 
@@ -51,8 +50,7 @@ def render_posting(request, slug: str, form: InterestForm, status: int = 200):
     """Return the posting page of `slug`, its interest form being `form`; a posting that ended more than
     POSTING_GONE_AFTER_DAYS ago answers 410 Gone, with open postings of the same job instead."""
     page = _page(request, slug)
-    ended_on = page.get("ended_on")
-    if ended_on is not None and (timezone.localdate() - ended_on).days > settings.POSTING_GONE_AFTER_DAYS:
+    if ended_long_ago(page.get("ended_on"), after_days=settings.POSTING_GONE_AFTER_DAYS):
         similar = selectors.similar_open_postings(job_family_id=page["job_family_id"], exclude_slug=page["slug"])
         return render(request, "companies/posting_gone.html", {"page": page, "similar": similar}, status=410)
     return render(request, "companies/posting_detail.html", {"page": page, "form": form}, status=status)
