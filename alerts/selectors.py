@@ -29,17 +29,16 @@ def recipients_q(prefix: str = "candidate__") -> Q:
                                               withdrawn_at__isnull=True))))
 
 
+def due_q(*, now: dt.datetime) -> Q:
+    """An alert is due: every immediate one, weekly ones a week after they were last looked at."""
+    return (Q(frequency=Subscription.Frequency.IMMEDIATE) | Q(checked_at__isnull=True)
+            | Q(checked_at__lte=now - WEEKLY_EVERY))
+
+
 def due_subscriptions(*, now: dt.datetime) -> QuerySet[Subscription]:
-    """Alerts to look at now, those waiting longest first: every immediate one, weekly ones a week on."""
-    due = (Q(frequency=Subscription.Frequency.IMMEDIATE) | Q(checked_at__isnull=True)
-           | Q(checked_at__lte=now - WEEKLY_EVERY))
-    return (Subscription.objects.filter(recipients_q()).filter(due)
+    """Alerts to look at now, those waiting longest first."""
+    return (Subscription.objects.filter(recipients_q()).filter(due_q(now=now))
             .order_by(F("checked_at").asc(nulls_first=True), "pk"))
-
-
-def is_due(subscription: Subscription, *, now: dt.datetime) -> bool:
-    return (subscription.frequency == Subscription.Frequency.IMMEDIATE or subscription.checked_at is None
-            or subscription.checked_at <= now - WEEKLY_EVERY)
 
 
 def new_matches(subscription: Subscription) -> list[Match]:

@@ -121,8 +121,9 @@ def alert_send(*, subscription_id: int, now: dt.datetime | None = None, connecti
     now = now or timezone.now()
     with transaction.atomic():
         subscription = (Subscription.objects.select_for_update().filter(selectors.recipients_q())
-                        .select_related("candidate").filter(pk=subscription_id).first())
-        if subscription is None or not selectors.is_due(subscription, now=now):
+                        .filter(selectors.due_q(now=now)).select_related("candidate").filter(pk=subscription_id)
+                        .first())
+        if subscription is None:
             return 0
         candidate = subscription.candidate
         language = candidate.language or settings.LANGUAGE_CODE
