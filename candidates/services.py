@@ -466,6 +466,80 @@ def orientation_sync_pipeline(*, orientation: Orientation, by=None, comment: str
             candidate_move(candidate=candidate, to_stage=target, by=by, comment=comment)
 
 
+# How far each orientation status has gone, for `orientation_advance` (declined may be taken up again).
+ORIENTATION_PROGRESS = {
+    Orientation.Status.DECLINED: -1, Orientation.Status.PROPOSED: 0, Orientation.Status.TO_CONTACT: 1,
+    Orientation.Status.INTERVIEW: 2, Orientation.Status.OFFER: 3, Orientation.Status.HIRED: 4,
+}
+PIPELINE_FORWARD = (Stage.REGISTERED, Stage.QUALIFIED, Stage.ORIENTED, Stage.IN_RECRUITMENT, Stage.HIRED)
+
+
+def pipeline_advance(*, candidate: Candidate, to_stage: str, by=None, comment: str = "") -> str | None:
+    """Move the candidate forward to `to_stage`, each time by the longest step the pipeline allows (qualified →
+    oriented → in recruitment), never backwards; return why they stopped short, or None.
+
+    Qualifying stays the team's: a registered candidate is not moved, nor is a withdrawn one (both say why). A
+    hired candidate stays hired, and that is no refusal.
+    """
+    target = PIPELINE_FORWARD.index(to_stage)
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.stage == Stage.REGISTERED:
+            return gettext("%(name)s n'a pas encore été qualifié·e par Tesc Force : l'étape suivra la "
+                           "qualification.") % {"name": locked}
+        if locked.stage == Stage.WITHDRAWN:
+            return gettext("%(name)s est sorti·e du dispositif : son étape ne change pas.") % {"name": locked}
+        while locked.stage in PIPELINE_FORWARD and PIPELINE_FORWARD.index(locked.stage) < target:
+            here = PIPELINE_FORWARD.index(locked.stage)
+            steps = [s for s in PIPELINE_FORWARD[here + 1:target + 1] if s in TRANSITIONS[locked.stage]]
+            if not steps:
+                break
+            try:
+                with transaction.atomic():
+                    candidate_move(candidate=locked, to_stage=steps[-1], by=by, comment=comment)
+            except CandidateError as exc:
+                return str(exc.message)
+    candidate.stage = locked.stage
+    return None
+
+
+def orientation_advance(*, candidate: Candidate, company, status: str, posting=None, session=None, by=None,
+                        comment: str = "") -> tuple[Orientation, str | None]:
+    """Record a company's own step with a candidate it met (a job-dating interview): create or update their
+    orientation to that company up to `status`, never backwards, and move the pipeline as far as it may go.
+
+    Return the orientation and None, or why the pipeline could not follow (the orientation stands anyway).
+    The company already met the person (on the consent that let it), so this presents them to no one new:
+    the consent to be shown to recruiters is not asked here, as it is for a coordinator's orientation.
+    """
+    if status not in (Orientation.Status.INTERVIEW, Orientation.Status.OFFER, Orientation.Status.HIRED):
+        raise CandidateError(_("Statut inconnu."))
+    if posting is not None and posting.company_id != company.pk:
+        raise CandidateError(_("Cette offre appartient à une autre entreprise."))
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if locked.is_anonymised:
+            raise CandidateError(_("Ce compte a été effacé."))
+        mine = Orientation.objects.select_for_update().filter(candidate=locked, company=company)
+        orientation = ((posting is not None and mine.filter(posting=posting).first())
+                       or (session is not None and mine.filter(session=session).first())
+                       or mine.filter(posting__isnull=True).order_by("-created_at").first())
+        if orientation is None:
+            orientation = Orientation.objects.create(candidate=locked, company=company, posting=posting,
+                                                     session=session, created_by=by, status=status)
+        elif ORIENTATION_PROGRESS[orientation.status] < ORIENTATION_PROGRESS[status]:
+            orientation.status = status
+            orientation.session = orientation.session or session
+            orientation.save(update_fields=["status", "session", "updated_at"])
+        elif orientation.session_id is None and session is not None:
+            orientation.session = session
+            orientation.save(update_fields=["session", "updated_at"])
+        stage = {Orientation.Status.HIRED: Stage.HIRED}.get(orientation.status, Stage.IN_RECRUITMENT)
+        refusal = pipeline_advance(candidate=locked, to_stage=stage, by=by, comment=comment)
+    candidate.stage = locked.stage
+    return orientation, refusal
+
+
 def candidate_withdraw(*, candidate: Candidate, by=None, comment: str = "") -> StageChange:
     return candidate_move(candidate=candidate, to_stage=Stage.WITHDRAWN, by=by, comment=comment)
 

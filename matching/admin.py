@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from candidates.services import CandidateError
 from candidates.wording import holds_match_consent_q
 from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.permissions import is_coordinator
 
 from . import agenda as agenda_services
-from .models import Interview, InterviewRelease, JobDatingAgenda, Match
+from . import scorecards
+from .models import Interview, InterviewRelease, JobDatingAgenda, Match, Scorecard
 from .selectors import matchable_candidates_q
+from .sheet_links import SheetError
 
 # Moving one of these on an interview already sent updates the people's calendars.
 TIME_FIELDS = {"starts_at", "ends_at"}
@@ -36,7 +39,7 @@ class JobDatingAgendaAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_display = ("session", "max_per_candidate", "built_at", "published_at")
     readonly_fields = ("built_at", "published_at")
     inlines = [InterviewInline]
-    actions = ["build", "publish"]
+    actions = ["build", "publish", "send_sheet_links"]
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -67,6 +70,19 @@ class JobDatingAgendaAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
                 continue
             self.message_user(request, _("%(session)s publié : %(n)s e-mails envoyés.")
+                              % {"session": agenda.session, "n": sent})
+
+
+    @admin.action(description=_("Envoyer à nouveau à chaque recruteur le lien de sa fiche d'entretiens (les "
+                                "liens précédents cessent de fonctionner)"), permissions=["change"])
+    def send_sheet_links(self, request, queryset):
+        for agenda in queryset.select_related("session"):
+            try:
+                sent = agenda_services.sheet_links_send(agenda=agenda)
+            except CandidateError as exc:
+                self.message_user(request, f"{agenda.session} : {exc.message}", messages.ERROR)
+                continue
+            self.message_user(request, _("%(session)s : %(n)s lien(s) envoyé(s) ; les anciens ne fonctionnent plus.")
                               % {"session": agenda.session, "n": sent})
 
 
@@ -150,3 +166,72 @@ class MatchAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
+    """Coordinators read what recruiters wrote at a job dating and decide when a candidate hears the outcome.
+
+    Read only: a scorecard is the recruiter's word. "Informer le candidat" e-mails the outcome once.
+    """
+
+    list_display = ("interview_at", "company", "candidate", "rating", "next_step", "pipeline_note", "updated_by",
+                    "updated_at", "candidate_told")
+    list_filter = ("next_step", "rating", ("outcome_requested_at", admin.EmptyFieldListFilter),
+                   "interview__agenda__session")
+    list_select_related = ("interview__company", "interview__candidate", "updated_by")
+    search_fields = ("interview__candidate__last_name", "interview__company__name")
+    readonly_fields = ("interview", "company", "candidate", "rating", "strengths", "next_step", "note", "updated_by",
+                       "updated_at", "created_at", "pipeline_note", "outcome_told", "outcome_requested_by",
+                       "outcome_requested_at", "outcome_sent_at")
+    fields = readonly_fields
+    actions = ["inform_candidate"]
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_inform_permission(self, request):
+        return is_coordinator(request.user)
+
+    @admin.display(description=_("entretien"), ordering="interview__starts_at")
+    def interview_at(self, obj):
+        return obj.interview.starts_at
+
+    @admin.display(description=_("entreprise"), ordering="interview__company__name")
+    def company(self, obj):
+        return obj.interview.company
+
+    @admin.display(description=_("candidat·e"))
+    def candidate(self, obj):
+        return obj.interview.candidate
+
+    @admin.display(description=_("candidat·e informé·e"), boolean=True)
+    def candidate_told(self, obj):
+        return obj.outcome_requested_at is not None
+
+    @admin.action(description=_("Informer le candidat de la suite (un e-mail, une seule fois)"),
+                  permissions=["inform"])
+    def inform_candidate(self, request, queryset):
+        told = 0
+        for card in queryset.select_related("interview__candidate"):
+            try:
+                scorecards.scorecard_inform_candidate(scorecard=card, by=request.user)
+            except SheetError as exc:
+                self.message_user(request, exc.message, messages.WARNING)
+            else:
+                told += 1
+        if told:
+            self.message_user(request, _("%(n)s candidat·e(s) vont recevoir la suite par e-mail, dans leur langue.")
+                              % {"n": told})

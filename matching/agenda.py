@@ -51,6 +51,7 @@ from tescforce.mail import build_templated, send_templated
 from . import engine as matching
 from . import selectors
 from .models import Interview, InterviewNotice, InterviewRelease, JobDatingAgenda
+from .sheet_links import last_day, sheet_link_issue, sheet_link_url
 
 SLOT = dt.timedelta(minutes=15)
 MIN_SCORE = matching.MIN_SCORE
@@ -217,23 +218,49 @@ def _messages(agenda: JobDatingAgenda, interviews: list[Interview]) -> list[Emai
     for company_id, items in by_company.items():
         recruiters = present.get(company_id) or list(Recruiter.objects.filter(company_id=company_id)
                                                      .select_related("user"))
-        by_language: dict[str, set[str]] = defaultdict(set)
-        for recruiter in recruiters:
+        # One message each: it carries the recruiter's own link to their interview sheet.
+        for recruiter in sorted(recruiters, key=lambda r: r.pk):
             if recruiter.user.email:
-                by_language[recruiter.language or settings.LANGUAGE_CODE].add(recruiter.user.email)
-        for language, emails in sorted(by_language.items()):
-            messages.append(_message(session, items, sorted(emails), language, for_candidate=False))
+                link = sheet_link_issue(agenda=agenda, recruiter=recruiter)
+                messages.append(_message(session, items, [recruiter.user.email],
+                                         recruiter.language or settings.LANGUAGE_CODE, for_candidate=False,
+                                         sheet_url=sheet_link_url(link)))
     return messages
 
 
 def _message(session, items: list[Interview], to: list[str], language: str, *,
-             for_candidate: bool) -> EmailMultiAlternatives:
+             for_candidate: bool, sheet_url: str = "") -> EmailMultiAlternatives:
     with translation.override(language):
         subject = gettext("Votre agenda du job dating « %(title)s »") % {"title": translated.text(session, "title")}
         ics = agenda_ics(session, items, for_candidate=for_candidate)
     return build_templated(template="matching/email/agenda", subject=subject, to=to, language=language,
-                           context={"session": session, "interviews": items, "for_candidate": for_candidate},
+                           context={"session": session, "interviews": items, "for_candidate": for_candidate,
+                                    "sheet_url": sheet_url, "last_day": last_day(session)},
                            attachments=[("agenda.ics", ics, "text/calendar")])
+
+
+def sheet_links_send(*, agenda: JobDatingAgenda) -> int:
+    """Issue each recruiter of the session's companies a new link to their interview sheet and e-mail it to
+    them, in their language, after the commit; the links sent before stop working. Return how many."""
+    if agenda.published_at is None:
+        raise CandidateError(_("Publiez d'abord l'agenda : le lien part avec lui."))
+    session = agenda.session
+    messages = []
+    with transaction.atomic():
+        companies = agenda.interviews.filter(cancelled_at__isnull=True).values_list("company_id", flat=True)
+        for company_id in sorted(set(companies)):
+            for recruiter in _recipients(session, company_id):
+                link = sheet_link_issue(agenda=agenda, recruiter=recruiter)
+                language = recruiter.language or settings.LANGUAGE_CODE
+                with translation.override(language):
+                    subject = gettext("Votre fiche d'entretiens du job dating « %(title)s »") % {
+                        "title": translated.text(session, "title")}
+                messages.append(build_templated(
+                    template="matching/email/sheet_link", subject=subject, to=[recruiter.user.email],
+                    language=language, context={"session": session, "sheet_url": sheet_link_url(link),
+                                                "last_day": last_day(session)}))
+        transaction.on_commit(lambda: [m.send() for m in messages])
+    return len(messages)
 
 
 def interview_uid(interview: Interview) -> str:

@@ -3,6 +3,7 @@
 The tables keep the names they had in `candidates` (candidates_match…): only the app moved.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -188,3 +189,84 @@ class InterviewRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} – {self.starts_at:%H:%M}"
+
+
+class Scorecard(models.Model):
+    """What a company's recruiters thought of one job-dating interview: one per interview, written on the day.
+
+    Saved field by field as the recruiter types (`matching.scorecards.scorecard_save`); its audit trail
+    (tescforce/audit.py) records who changed what and when. "Second interview" and "offer" move the
+    candidate's pipeline; the candidate learns the outcome only when the team tells them (`outcome_*`).
+    """
+
+    class Rating(models.IntegerChoices):
+        # Four steps and no middle one: the recruiter leans one way or the other, which the team can act on.
+        NO = 1, _("1 – Ne correspond pas")
+        RATHER_NO = 2, _("2 – Plutôt non")
+        RATHER_YES = 3, _("3 – Plutôt oui")
+        YES = 4, _("4 – Correspond tout à fait")
+
+    class NextStep(models.TextChoices):
+        SECOND_INTERVIEW = "second_interview", _("Second entretien")
+        OFFER = "offer", _("Proposition d'embauche")
+        NOT_RETAINED = "not_retained", _("Non retenu·e")
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="scorecard",
+                                     verbose_name=_("entretien"))
+    rating = models.PositiveSmallIntegerField(_("appréciation"), choices=Rating.choices, null=True, blank=True)
+    strengths = models.TextField(_("points forts"), blank=True, max_length=2000)
+    next_step = models.CharField(_("suite"), max_length=20, choices=NextStep.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("modifiée par"))
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    # What the candidate's pipeline did after the last change of `next_step` (or why it could not follow).
+    pipeline_note = models.CharField(_("effet sur le parcours"), max_length=300, blank=True, editable=False)
+    # The team's decision to tell the candidate (once), and the e-mail's sending.
+    outcome_requested_at = models.DateTimeField(_("candidat·e à informer depuis"), null=True, blank=True,
+                                                editable=False)
+    outcome_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                             blank=True, related_name="+", editable=False,
+                                             verbose_name=_("informé·e à la demande de"))
+    outcome_told = models.CharField(_("suite annoncée"), max_length=20, choices=NextStep.choices, blank=True,
+                                    editable=False)
+    outcome_sent_at = models.DateTimeField(_("candidat·e informé·e le"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["interview__starts_at", "pk"]
+        verbose_name = _("fiche d'entretien")
+        verbose_name_plural = _("fiches d'entretien")
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=4),
+                                   name="scorecard_rating_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.interview)
+
+
+class SheetLink(models.Model):
+    """The signed link that opens one recruiter's interview sheet for one job dating, without signing in.
+
+    The link carries this row's id and nonce; issuing it again draws a new nonce, so the old link stops
+    working (revoked). It expires after the session's day (`matching.scorecards.sheet_link_read`).
+    """
+
+    agenda = models.ForeignKey(JobDatingAgenda, on_delete=models.CASCADE, related_name="sheet_links",
+                               verbose_name=_("agenda"))
+    recruiter = models.ForeignKey("companies.Recruiter", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("recruteur"))
+    # The company the link was made for: a recruiter who moves to another company loses it.
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("entreprise"))
+    nonce = models.CharField(max_length=32, editable=False)
+    issued_at = models.DateTimeField(_("envoyé le"))
+
+    class Meta:
+        verbose_name = _("lien de fiche d'entretiens")
+        verbose_name_plural = _("liens de fiche d'entretiens")
+        constraints = [models.UniqueConstraint(fields=["agenda", "recruiter"], name="sheet_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.recruiter} – {self.agenda}"

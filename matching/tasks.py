@@ -2,9 +2,9 @@
 
 from django.db import DatabaseError
 
-from tescforce.tasks import retrying_task
+from tescforce.tasks import DELIVERY_ERRORS, RETRY_BY_HAND, retry_later, retrying_task
 
-from . import agenda, services, signals
+from . import agenda, scorecards, services, signals
 
 # A recompute retries a database error (a deadlock, a lost connection) within five minutes.
 RECOMPUTE = {"autoretry_for": (DatabaseError,), "retry_backoff_max": 300}
@@ -29,6 +29,18 @@ def release_notice(*, release_id: int) -> bool:
 def change_notice(*, notice_id: int) -> bool:
     """Send one person an interview's new time or its cancellation; a notice already sent is not sent again."""
     return agenda.interview_change_notify(notice_id=notice_id)
+
+
+@retrying_task(**RETRY_BY_HAND, name=scorecards.OUTCOME_TASK)
+def send_scorecard_outcome(self, *, scorecard_id: int) -> bool:
+    """Tell a candidate the outcome the team chose to announce; an outcome already sent is not sent again.
+
+    In-process, a refused send is logged and waits: "Informer le candidat" again tries once more.
+    """
+    try:
+        return scorecards.scorecard_outcome_notify(scorecard_id=scorecard_id)
+    except DELIVERY_ERRORS as exc:
+        retry_later(self, exc)
 
 
 matches_refresh = retrying_task(name=signals.REFRESH_TASK, **RECOMPUTE)(refresh)

@@ -1,4 +1,5 @@
-"""Audit trail: who changed what and when on candidates, postings, sessions, prospects and meetings.
+"""Audit trail: who changed what and when on candidates, postings, sessions, job-dating scorecards, prospects
+and meetings.
 
 django-simple-history keeps a historical copy of each row at every save. The models stay untouched in
 their apps: they are registered here, with their historical tables in this app ("tescforce"), so one
@@ -21,6 +22,7 @@ AUDITED: list[tuple[str, str, dict[str, Any]]] = [
     ("candidates", "Candidate", {"excluded_fields": ["link_generation"]}),
     ("companies", "JobPosting", {"excluded_fields": ["search_vector"]}),
     ("events", "Session", {}),
+    ("matching", "Scorecard", {}),
     ("prospecting", "Prospect", {}),
     ("prospecting", "Meeting", {}),
 ]

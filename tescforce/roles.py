@@ -43,7 +43,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "matching": {
             "match": ("view",), "jobdatingagenda": ALL, "interview": ALL, "interviewrelease": ("view",),
-            "matchingrun": ("view",),
+            "matchingrun": ("view",), "scorecard": ("view",),
         },
         "hotline": {"hotlinecall": ALL, "callbackrequest": ALL, "relocationrequest": ALL},
         "companies": {

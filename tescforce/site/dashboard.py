@@ -30,8 +30,8 @@ PIPELINE_ORDER = ("registered", "qualified", "oriented", "in_recruitment", "hire
 FIGURE_SECTIONS = {
     "registrations_by_month": "candidates", "registrations_by_campaign": "candidates",
     "registrations_by_profile": "candidates", "pipeline_funnel": "candidates", "sessions_fill": "sessions",
-    "hires_by_company": "hires", "calls_by_topic": "hotline", "follow_ups_overdue": "hotline",
-    "relocation_by_need": "hotline",
+    "hires_by_company": "hires", "hires_by_session": "hires", "calls_by_topic": "hotline",
+    "follow_ups_overdue": "hotline", "relocation_by_need": "hotline",
 }  # the business side's figures are all in "prospecting"
 
 
@@ -248,6 +248,7 @@ def talent_figures(f: Filters) -> list[Figure]:
         hires[name] = hires.get(name, 0) + r["n"]
     figures.append(Figure("hires_by_company", _("Recrutements par entreprise"), [_("Entreprise"), _("Recrutements")],
                           sorted(hires.items(), key=lambda kv: (-kv[1], kv[0]))))
+    figures.append(hires_by_session(f))
 
     calls = HotlineCall.objects.filter(created_at__gte=start, created_at__lt=end)
     by_topic = calls.values("topic").annotate(n=Count("pk")).order_by("-n")
@@ -269,6 +270,26 @@ def talent_figures(f: Filters) -> list[Figure]:
                               (_("Scolarité"), reloc["schools"]), (_("Transports"), reloc["transport"]),
                               (_("Autre"), reloc["other"])]))
     return figures
+
+
+def hires_by_session(f: Filters) -> Figure:
+    """Hires credited to the session and company where they began: an orientation marked hired that came from
+    a job-dating interview (or that a coordinator tied to a session), whenever the hire was confirmed.
+
+    The sessions are those of the filters (year, edition, city); a campaign filter keeps its candidates.
+    """
+    hired = Orientation.objects.filter(status=Orientation.Status.HIRED, session__in=_sessions(f))
+    if f.campaign:
+        hired = hired.filter(candidate__source_campaign=f.campaign)
+    rows = (hired.values("session__title", "session__city", "session__starts_at", "company__name")
+            .annotate(n=Count("candidate", distinct=True))
+            .order_by("session__starts_at", "session__title", "-n", "company__name"))
+    return Figure("hires_by_session", _("Recrutements par session et entreprise"),
+                  [_("Session et entreprise"), _("Recrutements")],
+                  [(f"{r['session__title']} – {r['session__city']} ({_short_date(r['session__starts_at'])}) : "
+                    f"{r['company__name']}", r["n"]) for r in rows],
+                  note=_("Un recrutement compte pour la session où l'entreprise a rencontré la personne (fiche "
+                         "d'entretien du job dating), même confirmé plus tard."))
 
 
 def median_days_in_stage(*, ids_queryset) -> dict[str, float]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("hotline/", include("hotline.staff_urls")),
     path("rapprochements/", include("matching.urls")),
+    path("job-dating/", include("matching.sheet_urls")),
     path("sessions/", include("events.staff_urls")),
     path("prospection/", include("prospecting.staff_urls")),
 ]

@@ -23,7 +23,7 @@ from events import emails as event_emails
 from events.models import MessageSent, Session, SessionCompany
 from hotline import services as hotline_services
 from hotline.models import CallbackRequest, HotlineCall
-from matching import agenda
+from matching import agenda, scorecards
 from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match
 from prospecting import services as prospecting_services
 from prospecting.models import Meeting
@@ -149,6 +149,25 @@ def _release(lang):
     agenda.interview_release_notify(release_id=release.pk)
 
 
+def _sheet_link(lang):
+    session, _recruiter = _job_dating(lang)
+    agenda.agenda_build(session=session)
+    agenda.agenda_publish(agenda=JobDatingAgenda.objects.get(session=session))
+    mail.outbox.clear()  # the agenda's own e-mails have their case
+    agenda.sheet_links_send(agenda=JobDatingAgenda.objects.get(session=session))
+
+
+def _outcome(lang):
+    session, recruiter = _job_dating(lang)
+    agenda.agenda_build(session=session)
+    agenda.agenda_publish(agenda=JobDatingAgenda.objects.get(session=session))
+    mail.outbox.clear()
+    coordinator = factories.UserFactory(username=f"coordination-{lang}", groups=[roles.COORDINATORS])
+    card = scorecards.scorecard_save(interview=Interview.objects.get(agenda__session=session),
+                                     data={"next_step": "offer"}, by=recruiter.user)
+    scorecards.scorecard_inform_candidate(scorecard=card, by=coordinator)
+
+
 def _prospecting_reminder(lang):
     officer = factories.UserFactory(username="prospection-rappel", email="officer@tescforce.example",
                                     groups=[roles.PROSPECTING])
@@ -217,6 +236,9 @@ CASES = {
                                  french_only="the hotline team's work digest; staff accounts hold no language"),
     "matching/email/agenda": Case(_agenda),
     "matching/email/release": Case(_release),
+    "matching/email/sheet_link": Case(_sheet_link),
+    # Told only when the team decides ("Informer le candidat"), in the candidate's language.
+    "matching/email/outcome": Case(_outcome),
     "prospecting/email/reminder": Case(_prospecting_reminder, ("fr",),
                                        french_only="the prospecting officers' work reminder, in French"),
     "showroom/email/contact_ack": Case(_contact_ack),

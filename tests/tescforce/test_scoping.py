@@ -23,6 +23,8 @@ WHO_SEES_WHAT = {
     "events.sessioncompany": "company",
     "matching.interview": "company",
     "matching.match": "posting__company",
+    "matching.scorecard": "interview__company",
+    "matching.sheetlink": "company",
 }
 
 

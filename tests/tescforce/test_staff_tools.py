@@ -14,12 +14,13 @@ TOOLS = {
     "desk": "/pilotage/sessions/",
     "matching": "/pilotage/rapprochements/",
     "prospecting": "/pilotage/prospection/agenda/",
+    "sheets": "/pilotage/job-dating/",
 }
 EXPECTED = {
     "coordinator": {"desk_home", "dashboard", "hotline", "desk", "matching", "prospecting"},
     "hotline_agent": {"desk_home", "hotline", "desk"},
     "prospecting_officer": {"desk_home", "dashboard", "prospecting"},
-    "recruiter_a": {"desk_home"},
+    "recruiter_a": {"desk_home", "sheets"},
 }
 
 
