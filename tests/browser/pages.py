@@ -11,8 +11,10 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
 from alerts.services import unsubscribe_token
+from matching.sheet_links import sheet_link_issue, sheet_link_token
 from tescforce import roles
 from tests import factories
+from tests.matching.sheet_data import job_dating_day
 
 
 def _walk(patterns, namespace=""):
@@ -71,6 +73,14 @@ def _candidate_token(purpose: str, confirmed: bool = True, **data) -> str:
     return make_token(candidate_public_id=candidate.public_id, purpose=purpose, data=data)
 
 
+def _sheet_link_token() -> str:
+    """A recruiter's signed link to the interview sheet of today's job dating, with two interviews."""
+    users = [factories.RecruiterFactory(company=factories.CompanyFactory(name=name)).user
+             for name in ("Garonne Numérique", "Canal Data")]
+    day = job_dating_day(users[0].recruiter.company, users[1].recruiter.company, *users)
+    return sheet_link_token(sheet_link_issue(agenda=day.agenda, recruiter=users[0].recruiter))
+
+
 # Pages whose URL takes arguments: how to make the object and the arguments.
 BUILDERS: dict[str, Callable[[], dict]] = {
     "companies:posting_detail": lambda: {"slug": _posting().slug},
@@ -103,11 +113,12 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "hotline:relocation_space_enter": lambda: {"token": _candidate_token("space")},
     "alerts:unsubscribe": lambda: {"token": unsubscribe_token(candidate=factories.CandidateFactory(), kind="offers")},
     "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
+    "staff:matching_sheet_link": lambda: {"token": _sheet_link_token()},
 }
 
 # Staff pages checked like the public ones (logged in as a coordinator); add new staff tools here.
 STAFF_PAGES = ["staff:desk", "staff:dashboard", "staff:events_staff:desk_sessions", "staff:events_staff:checkin",
-               "staff:prospecting:calendar"]
+               "staff:prospecting:calendar", "staff:matching_sheet_link"]
 
 
 def public_pages() -> list[str]:

@@ -91,6 +91,8 @@ def test_staff_tools_and_admin_pages_raise_no_csp_violation(journey):
         f"/admin/tescforce/historicalcandidate/?id={candidate.pk}",
         "/admin/tescforce/securitypolicy/",
         reverse("otp_setup"),
+        pages.page_path("staff:matching_sheet_link", "fr"),  # the interview sheet and its autosave script
+        "/admin/matching/scorecard/",
     ]
     for path in paths:
         watch.open(path)

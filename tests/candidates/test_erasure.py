@@ -20,6 +20,8 @@ from candidates.models import (
 )
 from events.models import Registration, SurveyResponse
 from hotline.models import CallbackRequest, HotlineCall, RelocationRequest
+from matching import scorecards
+from matching.models import Interview, JobDatingAgenda
 from showroom.models import ContactRequest
 from tescforce import erasure
 from tests import factories
@@ -54,6 +56,15 @@ def _build_person(client_for, coordinator, company_a):
                                          session__starts_at=timezone.now() - dt.timedelta(days=20))
     SurveyResponse.objects.create(registration=past, rating=5, comment="Merci, Zéphyrine Quintavalle")
     JobInterest.objects.create(candidate=candidate, posting=factories.JobPostingFactory(company=company_a))
+    # Met at a job dating last month: what the recruiter wrote (and its audit trail) names the person.
+    agenda = JobDatingAgenda.objects.create(session=past.session, published_at=timezone.now())
+    interview = Interview.objects.create(agenda=agenda, company=company_a, candidate=candidate,
+                                         starts_at=past.session.starts_at,
+                                         ends_at=past.session.starts_at + dt.timedelta(minutes=15))
+    recruiter = factories.RecruiterFactory(company=company_a).user
+    scorecards.scorecard_save(interview=interview, by=recruiter, data={
+        "rating": 2, "strengths": "Zéphyrine connaît SQL", "next_step": "not_retained"})
+    scorecards.scorecard_save(interview=interview, by=recruiter, data={"note": "Rappeler Quintavalle en juin"})
     HotlineCall.objects.create(candidate=candidate, topic="relocation", summary="Zéphyrine appelle",
                                caller_name="Zéphyrine Quintavalle", caller_contact="06 99 88 77 66")
     HotlineCall.objects.create(topic="other", summary="Appel de zephyrine.q@example.org",
@@ -181,7 +192,7 @@ def test_a_failing_erasure_hook_undoes_the_whole_erasure(monkeypatch, candidate)
 
 def test_every_room_that_keeps_personal_data_registered_its_erasure_hook():
     names = {hook.name for hook in erasure.hooks()}
-    assert {"candidates.sessions", "hotline.calls", "matching.agenda", "matching.matches",
+    assert {"candidates.sessions", "hotline.calls", "matching.agenda", "matching.matches", "matching.scorecards",
             "events.registrations", "showroom.contact_requests"} <= names
 
 

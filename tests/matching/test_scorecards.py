@@ -238,3 +238,19 @@ def test_erasure_removes_what_recruiters_wrote_and_its_history(day, recruiter_a,
     assert kept.rating == 4 and kept.next_step == "offer"
     history = Scorecard.history.filter(id__in=ids)
     assert not history.exclude(strengths="", note="").exists()
+
+
+@pytest.mark.parametrize(("step", "words"), [
+    ("second_interview", "souhaite vous revoir pour un second entretien"),
+    ("offer", "souhaite vous faire une proposition d'embauche pour le poste « Développeuse Django »"),
+    ("not_retained", "ne donnera pas suite à votre candidature cette fois-ci"),
+])
+def test_the_email_says_the_outcome_the_company_chose(day, recruiter_a, coordinator, step, words,
+                                                      django_capture_on_commit_callbacks):
+    card = save(day.a_bruno, recruiter_a, next_step=step, rating=1, strengths="Lent", note="Ne pas dire")
+    with django_capture_on_commit_callbacks(execute=True):
+        scorecards.scorecard_inform_candidate(scorecard=card, by=coordinator)
+    (message,) = mail.outbox
+    assert message.to == [day.bruno.email] and message.extra_headers["Content-Language"] == "fr"
+    assert words in message.body and "Alpha Numérique" in message.body
+    assert "Lent" not in message.body and "Ne pas dire" not in message.body

@@ -344,3 +344,14 @@ def test_roles_without_the_right_cannot_send_the_links(client_for, recruiter_a, 
         "action": "send_sheet_links", "_selected_action": [day.agenda.pk]})
     assert response.status_code == 403
     assert not SheetLink.objects.exists() and not mail.outbox
+
+
+def test_the_language_switch_brings_the_recruiter_back_to_the_sheet(client, recruiter_a, day):
+    url = reverse("staff:matching_sheet_link", args=[link_token(day, recruiter_a)])
+    page = client.get(url).content.decode()
+    assert f'name="next" type="hidden" value="{url}"' in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    assert "My interviews" in client.get(url).content.decode()
+    # A public page still drops its language prefix, as before.
+    assert 'name="next" type="hidden" value="/offres/"' in client.get("/fr/offres/").content.decode()

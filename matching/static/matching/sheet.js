@@ -137,8 +137,9 @@
       if (name && event.target.type !== "radio") { card.changed(name, TYPING_PAUSE); }
     });
     form.addEventListener("change", function (event) {
+      // Text fields were followed keystroke by keystroke ("input"); their "change" on leaving says nothing new.
       var name = event.target.getAttribute("data-field");
-      if (name) { card.changed(name, event.target.type === "radio" ? CHOICE_PAUSE : TYPING_PAUSE); }
+      if (name && event.target.type === "radio") { card.changed(name, CHOICE_PAUSE); }
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
