@@ -46,6 +46,8 @@ FIELDS = ("rating", "strengths", "next_step", "note")
 PIPELINE_STATUS = {Scorecard.NextStep.SECOND_INTERVIEW: Orientation.Status.INTERVIEW,
                    Scorecard.NextStep.OFFER: Orientation.Status.OFFER}
 OUTCOME_TASK = "matching.tasks.send_scorecard_outcome"
+# A decision whose e-mail has not gone after this long (mail server down, in-process send failed) may be sent again.
+OUTCOME_RETRY_AFTER = dt.timedelta(minutes=5)
 
 
 # --- reads --------------------------------------------------------------------------------------------
@@ -184,15 +186,20 @@ def _follow_in_pipeline(card: Scorecard, interview: Interview, by) -> str:
 def scorecard_inform_candidate(*, scorecard: Scorecard, by) -> Scorecard:
     """Decide, once, to tell the candidate the scorecard's outcome; the e-mail goes after the commit.
 
-    Refused when the card has no next step, the person has no address or was erased, or was already told; a
-    decision whose e-mail has not gone yet (mail server down) is sent again.
+    Refused when the card has no next step, the person has no address or was erased, or was already told (or
+    is being told); a decision whose e-mail has not gone after OUTCOME_RETRY_AFTER is sent again.
     """
     with transaction.atomic():
         card = (Scorecard.objects.select_for_update(of=("self",)).select_related("interview__candidate")
                 .get(pk=scorecard.pk))
         person = card.interview.candidate
         if card.outcome_requested_at is not None and card.outcome_sent_at is None:
-            # Decided, but the mail server refused it so far: try again (the send is claimed, so never twice).
+            if card.outcome_requested_at > timezone.now() - OUTCOME_RETRY_AFTER:
+                raise SheetError(_("L'e-mail à %(name)s est en cours d'envoi (demandé à %(time)s).") % {
+                    "name": person, "time": formats.time_format(timezone.localtime(card.outcome_requested_at),
+                                                                 "H:i")}, code="sending")
+            # Decided a while ago, but the mail server refused it so far: try again (the send is claimed first,
+            # so it never goes twice).
             enqueue_on_commit(OUTCOME_TASK, scorecard_id=card.pk)
             return scorecard
         if card.outcome_requested_at is not None:

@@ -106,6 +106,11 @@ def test_the_coordinator_sees_the_stage_moved_and_who_moved_it(day, recruiter_a,
     assert "En recrutement" in body
     listing = client_for(coordinator).get(reverse("admin:matching_scorecard_changelist")).content.decode()
     assert "Alice Roques" in listing and "Proposition" in listing
+    card = Scorecard.objects.get(interview=day.a_alice)
+    detail = client_for(coordinator).get(reverse("admin:matching_scorecard_change", args=[card.pk]))
+    assert detail.status_code == 200 and "En recrutement" in detail.content.decode()
+    history = client_for(coordinator).get(reverse("admin:matching_scorecard_history", args=[card.pk]))
+    assert history.status_code == 200
 
 
 # --- hires on the dashboard ------------------------------------------------------------------------------
@@ -188,7 +193,11 @@ def test_a_failed_send_is_tried_again_and_goes_once(day, recruiter_a, coordinato
     assert card.outcome_requested_at and card.outcome_sent_at is None  # the claim was given back
     assert mail.outbox == []
     monkeypatch.undo()
-    # "Informer le candidat" again sends what waits, once.
+    # At once, the action says the e-mail is on its way; some minutes later it sends what waits, once.
+    with pytest.raises(SheetError, match="en cours d'envoi"):
+        scorecards.scorecard_inform_candidate(scorecard=card, by=coordinator)
+    Scorecard.objects.filter(pk=card.pk).update(
+        outcome_requested_at=timezone.now() - scorecards.OUTCOME_RETRY_AFTER - timezone.timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         scorecards.scorecard_inform_candidate(scorecard=card, by=coordinator)
     assert scorecards.scorecard_outcome_notify(scorecard_id=card.pk) is False
