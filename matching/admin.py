@@ -168,6 +168,33 @@ class MatchAdmin(ScopedModelAdmin):
         return False
 
 
+class ToldFilter(admin.SimpleListFilter):
+    title = _("candidat·e informé·e")
+    parameter_name = "informe"
+
+    def lookups(self, request, model_admin):
+        return [("oui", _("Oui")), ("non", _("Non"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("oui", "non"):
+            return queryset.filter(outcome_requested_at__isnull=self.value() == "non")
+        return queryset
+
+
+class JobDatingFilter(admin.SimpleListFilter):
+    title = _("job dating")
+    parameter_name = "session"
+
+    def lookups(self, request, model_admin):
+        agendas = JobDatingAgenda.objects.filter(interviews__scorecard__isnull=False).distinct().select_related(
+            "session").order_by("-session__starts_at")
+        return [(str(a.session_id), str(a.session)) for a in agendas[:30]]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(interview__agenda__session_id=value) if value and value.isdigit() else queryset
+
+
 @admin.register(Scorecard)
 class ScorecardAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     """Coordinators read what recruiters wrote at a job dating and decide when a candidate hears the outcome.
@@ -177,8 +204,7 @@ class ScorecardAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
 
     list_display = ("interview_at", "company", "candidate", "rating", "next_step", "pipeline_note", "updated_by",
                     "updated_at", "candidate_told")
-    list_filter = ("next_step", "rating", ("outcome_requested_at", admin.EmptyFieldListFilter),
-                   "interview__agenda__session")
+    list_filter = ("next_step", "rating", ToldFilter, JobDatingFilter)
     list_select_related = ("interview__company", "interview__candidate", "updated_by")
     search_fields = ("interview__candidate__last_name", "interview__company__name")
     readonly_fields = ("interview", "company", "candidate", "rating", "strengths", "next_step", "note", "updated_by",

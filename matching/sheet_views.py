@@ -136,7 +136,7 @@ def _save(request, access: _Access, interview_pk: int):
         return _save_fields(request, access, interview)
     form = ScorecardForm(request.POST, prefix=f"i{interview.pk}")
     if not form.is_valid():
-        messages.error(request, _("La fiche de %(name)s n'est pas enregistrée : corrigez ce qui est signalé.")
+        messages.error(request, _("Fiche non enregistrée (%(name)s) : corrigez ce qui est signalé.")
                        % {"name": interview.candidate})
         return _render_sheet(request, access, forms={interview.pk: form}, status=400)
     try:
@@ -144,7 +144,7 @@ def _save(request, access: _Access, interview_pk: int):
     except SheetError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Fiche de %(name)s enregistrée.") % {"name": interview.candidate})
+        messages.success(request, _("Fiche enregistrée : %(name)s.") % {"name": interview.candidate})
     return redirect(f"{access.url('')}#entretien-{interview.pk}")
 
 

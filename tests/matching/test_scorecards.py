@@ -263,3 +263,15 @@ def test_the_email_says_the_outcome_the_company_chose(day, recruiter_a, coordina
     assert message.to == [day.bruno.email] and message.extra_headers["Content-Language"] == "fr"
     assert words in message.body and "Alpha Numérique" in message.body
     assert "Lent" not in message.body and "Ne pas dire" not in message.body
+
+
+def test_coordinators_filter_the_scorecards_by_job_dating_and_told(day, recruiter_a, client_for, coordinator):
+    told = save(day.a_alice, recruiter_a, next_step="offer")
+    save(day.a_bruno, recruiter_a, next_step="not_retained")
+    scorecards.scorecard_inform_candidate(scorecard=told, by=coordinator)
+    client = client_for(coordinator)
+    url = reverse("admin:matching_scorecard_changelist")
+    assert client.get(url, {"informe": "oui"}).context["cl"].result_count == 1
+    assert client.get(url, {"informe": "non"}).context["cl"].result_count == 1
+    assert client.get(url, {"session": day.session.pk}).context["cl"].result_count == 2
+    assert client.get(url, {"session": day.session.pk + 1000}).context["cl"].result_count == 0

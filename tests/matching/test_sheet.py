@@ -125,7 +125,7 @@ def test_plain_form_post_saves_the_whole_card_without_javascript(client_for, rec
         f"{prefix}-rating": "4", f"{prefix}-strengths": "Très bon en SQL", f"{prefix}-next_step": "second_interview",
         f"{prefix}-note": "Revoir avec le CTO"}, follow=True)
     assert response.redirect_chain[-1][0].endswith(f"{sheet_url(day)}#entretien-{day.a_bruno.pk}")
-    assert "Fiche de Bruno Haddad enregistrée." in response.content.decode()
+    assert "Fiche enregistrée : Bruno Haddad." in response.content.decode()
     card = Scorecard.objects.get(interview=day.a_bruno)
     assert (card.rating, card.strengths, card.next_step, card.note) == (4, "Très bon en SQL", "second_interview",
                                                                         "Revoir avec le CTO")
@@ -354,3 +354,16 @@ def test_the_language_switch_brings_the_recruiter_back_to_the_sheet(client, recr
     assert "My interviews" in client.get(url).content.decode()
     # A public page still drops its language prefix, as before.
     assert 'name="next" type="hidden" value="/offres/"' in client.get("/fr/offres/").content.decode()
+
+
+def test_signed_link_form_post_works_without_javascript(client, recruiter_a, day):
+    token = link_token(day, recruiter_a)
+    prefix = f"i{day.a_alice.pk}"
+    response = client.post(reverse("staff:matching_sheet_link_scorecard", args=[token, day.a_alice.pk]), {
+        f"{prefix}-rating": "3", f"{prefix}-next_step": "", f"{prefix}-strengths": "Pose de bonnes questions",
+        f"{prefix}-note": ""}, follow=True)
+    sheet = reverse("staff:matching_sheet_link", args=[token])
+    assert response.redirect_chain[-1][0] == f"{sheet}#entretien-{day.a_alice.pk}"
+    assert "Fiche enregistrée : Alice Roques." in response.content.decode()
+    card = Scorecard.objects.get(interview=day.a_alice)
+    assert (card.rating, card.strengths, card.updated_by) == (3, "Pose de bonnes questions", recruiter_a)
