@@ -117,21 +117,31 @@ def sheet_agenda(*, company_id: int, session_id: int) -> JobDatingAgenda | None:
         session_id=session_id, published_at__isnull=False, interviews__company_id=company_id).distinct().first())
 
 
+def sheet_agendas(*, company_id: int, since: dt.date | None = None, limit: int = 5) -> list[dict]:
+    """The job datings where the company has interviews on a sheet, with their counts (no names): those ending
+    on `since` or later in time order, or, without `since`, all of them, the latest first."""
+    agendas = (JobDatingAgenda.objects.filter(published_at__isnull=False)
+               .filter(Exists(visible_interviews(company_id=company_id).filter(agenda=OuterRef("pk"))))
+               .select_related("session"))
+    if since is not None:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        agendas = agendas.filter(session__ends_at__gte=start).order_by("session__starts_at")
+    else:
+        agendas = agendas.order_by("-session__starts_at")
+    rows = []
+    for agenda in agendas[:limit]:
+        counts = visible_interviews(company_id=company_id, session=agenda.session).aggregate(
+            n=Count("pk"), filled=Count("pk", filter=Q(scorecard__isnull=False)))
+        rows.append({"agenda": agenda, "session": agenda.session, **counts})
+    return rows
+
+
 def desk_interviews_context(*, user, today) -> dict:
     """A recruiter's desk: their company's job datings with interviews, from yesterday on (counts, no names)."""
     company_id = recruiter_company_id(user)
     if not company_id:
         return {"agendas": []}
-    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), dt.time.min))
-    agendas = (JobDatingAgenda.objects.filter(published_at__isnull=False, session__ends_at__gte=since)
-               .filter(Exists(visible_interviews(company_id=company_id).filter(agenda=OuterRef("pk"))))
-               .select_related("session").order_by("session__starts_at"))
-    rows = []
-    for agenda in agendas[:5]:
-        counts = visible_interviews(company_id=company_id, session=agenda.session).aggregate(
-            n=Count("pk"), filled=Count("pk", filter=Q(scorecard__isnull=False)))
-        rows.append({"agenda": agenda, "session": agenda.session, **counts})
-    return {"agendas": rows}
+    return {"agendas": sheet_agendas(company_id=company_id, since=today - dt.timedelta(days=1))}
 
 
 # --- writes -------------------------------------------------------------------------------------------

@@ -104,9 +104,10 @@ def _render_sheet(request, access: _Access, *, forms=None, status=200):
 @require_GET
 @role_required(test=permissions.is_recruiter)
 def sessions(request):
-    """A signed-in recruiter's job datings with interviews: one click to each sheet."""
-    context = scorecards.desk_interviews_context(user=request.user, today=timezone.localdate())
-    return render(request, "matching/sheet_sessions.html", context)
+    """A signed-in recruiter's job datings with interviews, past ones too, the latest first: each opens its sheet."""
+    company_id = recruiter_company_id(request.user)
+    agendas = scorecards.sheet_agendas(company_id=company_id, limit=30) if company_id else []
+    return render(request, "matching/sheet_sessions.html", {"agendas": agendas})
 
 
 @require_GET

@@ -367,3 +367,16 @@ def test_signed_link_form_post_works_without_javascript(client, recruiter_a, day
     assert "Fiche enregistrée : Alice Roques." in response.content.decode()
     card = Scorecard.objects.get(interview=day.a_alice)
     assert (card.rating, card.strengths, card.updated_by) == (3, "Pose de bonnes questions", recruiter_a)
+
+
+def test_past_job_datings_stay_on_the_list_but_leave_the_desk(client_for, recruiter_a, company_a, company_b,
+                                                               recruiter_b):
+    past = job_dating_day(company_a, company_b, recruiter_a, recruiter_b,
+                          day=timezone.localdate() - dt.timedelta(days=10))
+    client = client_for(recruiter_a)
+    assert sheet_url(past) not in client.get(reverse("staff:desk")).content.decode()
+    assert sheet_url(past) in client.get(reverse("staff:matching_sheets")).content.decode()
+    assert sheet_url(past) in client_for(recruiter_b).get(reverse("staff:matching_sheets")).content.decode()
+    elsewhere = factories.RecruiterFactory(user__username="recruteur-c").user  # a company with no interview
+    listing = client_for(elsewhere).get(reverse("staff:matching_sheets")).content.decode()
+    assert "Aucun job dating" in listing and sheet_url(past) not in listing
