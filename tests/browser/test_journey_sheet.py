@@ -15,6 +15,7 @@ from tests import factories
 from tests.matching.sheet_data import job_dating_day
 
 from .journey_steps import Clicks, staff_login, tr
+from .test_phone_layout import _measure
 
 SAVE_TIMEOUT = 20_000  # ms: a debounced save, or a retry after the network returns
 
@@ -66,6 +67,12 @@ def test_recruiter_fills_two_scorecards_on_a_phone_and_the_coordinator_sees_the_
             "link", name="Job dating Python").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("Mes entretiens", lang))
     _no_sideways_scroll(page)
+    # Every card open: nothing wider than the phone at 320 and 390 px, every button and choice 44 px tall.
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    problems = []
+    _measure(phone_journey, "sheet", problems)
+    assert not problems, problems
+    page.set_viewport_size({"width": 390, "height": 844})
 
     alice = _card(page, "Alice Roques")
     _choose(alice, tr("4 – Correspond tout à fait", lang))
