@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "events",
     "hotline",
     "matching",
+    # Partner organisations' members and their referrals (beside hotline and matching).
+    "partners",
     # Alerts a candidate chose (offers from matching, sessions from events): above both.
     "alerts",
     "showroom",
