@@ -78,7 +78,7 @@ def _with_hints(registrations):
 # What the desk's script says (it has no catalogue of its own); "{n}", "{name}" and "{time}" are filled in there.
 SCAN_TEXTS = {
     "online": gettext_lazy("En ligne"),
-    "offline": gettext_lazy("Hors ligne : les scans sont gardés sur cet appareil et envoyés au retour du réseau."),
+    "offline": gettext_lazy("Hors ligne : scans gardés sur cet appareil"),
     "pending_none": gettext_lazy("aucun scan en attente"),
     "pending_one": gettext_lazy("1 scan en attente"),
     "pending_many": gettext_lazy("{n} scans en attente"),

@@ -218,7 +218,7 @@
   function card(kind, title, name, contact, message, prefix) {
     var box = el("div", "checkin-result-card is-" + kind);
     var head = el("p", "checkin-result-title");
-    head.appendChild(el("span", "checkin-result-icon", kind === "ok" ? "\u2714" : kind === "pending" ? "\u23F3" : "\u2716"))
+    head.appendChild(el("span", "checkin-result-icon", kind === "ok" ? "\u2714" : kind === "pending" ? "\u25F7" : "\u2716"))
       .setAttribute("aria-hidden", "true");
     head.appendChild(document.createTextNode(" " + title));
     if (prefix) { box.appendChild(el("p", "checkin-result-prefix", prefix)); }
@@ -242,9 +242,15 @@
       while (log.children.length > 10) { log.removeChild(log.lastChild); }
     }
     li.className = "checkin-log-item is-" + kind;
-    var when = new Date(item.at).toLocaleTimeString(document.documentElement.lang, {hour: "2-digit", minute: "2-digit"});
-    li.textContent = when + " \u00b7 " + label;
+    li.textContent = clock(item.at) + " \u00b7 " + label;
     if (logTitle) { logTitle.hidden = false; }
+  }
+
+  // Times as the sessions are shown: in Paris, whatever the device's own zone.
+  function clock(iso) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang,
+                                            {hour: "2-digit", minute: "2-digit", hour12: false,
+                                             timeZone: "Europe/Paris"});
   }
 
   function beep(ok) {
@@ -260,13 +266,19 @@
     if (navigator.vibrate) { navigator.vibrate(ok ? 60 : [120, 80, 120]); }
   }
 
+  // On a phone the result may fall below the screen's edge: bring it into view (no move when it is visible).
+  function reveal() {
+    var box = result.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) { result.scrollIntoView({block: "nearest"}); }
+  }
+
   function showResult(item, kind, data, late) {
     var person = data.person || {};
-    var prefix = late ? text("synced", {time: new Date(item.at).toLocaleTimeString(document.documentElement.lang,
-                                                                                    {hour: "2-digit", minute: "2-digit"})}) : "";
+    var prefix = late ? text("synced", {time: clock(item.at)}) : "";
     result.replaceChildren(card(kind, data.title, person.name, person.contact, data.message, prefix));
+    reveal();
     logLine(item, kind, (person.name ? person.name + " \u00b7 " : "") + data.title +
-            (kind === "refused" ? " : " + data.message : ""));
+            (kind === "refused" ? " \u00b7 " + data.message : ""));
     beep(kind === "ok");
   }
 
@@ -277,7 +289,8 @@
       var name = guess(item.code);
       var message = text("pending_message") + (name ? " " + text("pending_guess", {name: name}) : "");
       result.replaceChildren(card("pending", text("pending_title"), item.code, "", message));
-      logLine(item, "pending", text("pending_title") + " : " + item.code);
+      reveal();
+      logLine(item, "pending", text("pending_title") + " \u00b7 " + item.code);
     } else {
       var li = rowOf(item.regId);
       var badge = li && li.querySelector("[data-status]");
@@ -402,6 +415,8 @@
       startButton.hidden = true;
       stopButton.hidden = false;
       note(text("camera_reading"));
+      // The camera and the answer under it fill the screen of a phone.
+      scanBox.scrollIntoView({block: "start"});
       return video.play().then(tick);
     }).catch(function (error) {
       stopCamera();
