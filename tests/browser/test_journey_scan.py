@@ -287,3 +287,25 @@ def test_a_browser_with_its_own_qr_reader_uses_it_instead_of_jsqr(browser_type, 
     finally:
         browser.close()
     assert Registration.objects.get(pk=booking.pk).status == "attended"
+
+
+def test_waiting_scans_go_once_the_desk_has_signed_in_again(journey, today):
+    """Signed out during a network loss: the page says so, and sends the queue after a new sign-in."""
+    person = _booked(today, "Nadia", "Benali", "nadia@example.org")
+    user = factories.UserFactory(username="accueil", groups=[roles.COORDINATORS])
+    journey.login(user)
+    page = journey.open(_desk_url(today), "desk")
+    page.context.set_offline(True)
+    page.get_by_label("Code du billet").fill(ticket_code(person))
+    page.get_by_label("Code du billet").press("Enter")
+    expect(page.locator("#checkin-net")).to_contain_text("1 scan en attente")
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+    expect(page.locator("#scan-camera-note")).to_contain_text("Votre connexion a expiré")
+    expect(page.locator("#checkin-net")).to_contain_text("1 scan en attente")
+    journey.step("signed out, still waiting")
+    assert Registration.objects.get(pk=person.pk).status == "confirmed"
+    journey.login(user)
+    expect(page.locator("#checkin-net")).to_contain_text("aucun scan en attente", timeout=20_000)
+    expect(page.locator("#scan-result")).to_contain_text("Entrée validée")
+    assert Registration.objects.get(pk=person.pk).checked_in_by == user

@@ -156,7 +156,9 @@
         showCounts(answer.data.counts);
         updateRow(li, answer.data);
       } else {
-        updateRow(li, {status: "confirmed"});
+        var badge = li && li.querySelector("[data-status]");
+        if (badge && badge.dataset.before) { badge.textContent = badge.dataset.before; badge.className = badge.dataset.beforeClass; }
+        updateRow(li, {});
         window.alert(answer.data.error || text("mark_error"));
       }
     }
@@ -179,9 +181,24 @@
       } else {
         setOnline(true);
         note(text(failure && failure.keep === "signed_out" ? "signed_out" : "server_error"));
+        if (failure && failure.keep === "signed_out") { refreshToken(); }
       }
       markWaiting(item);
     });
+  }
+
+  // Signing in again (in another tab) renews the CSRF token, which this page cannot read from its cookie:
+  // take it from a fresh copy of the page, so that the waiting scans can go.
+  var refreshedAt = 0;
+  function refreshToken() {
+    if (Date.now() - refreshedAt < 10000) { return; }
+    refreshedAt = Date.now();
+    fetch(window.location.pathname, {credentials: "same-origin", redirect: "manual"})
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        var found = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html);
+        if (found) { csrf = found[1]; note(""); flush(); }
+      }, function () {});
   }
 
   function enqueue(item) {
@@ -294,7 +311,11 @@
     } else {
       var li = rowOf(item.regId);
       var badge = li && li.querySelector("[data-status]");
-      if (badge) { badge.textContent = text("pending_title"); badge.className = "badge text-bg-warning"; }
+      if (badge) {
+        if (!badge.dataset.before) { badge.dataset.before = badge.textContent; badge.dataset.beforeClass = badge.className; }
+        badge.textContent = text("pending_title");
+        badge.className = "badge text-bg-warning";
+      }
     }
   }
 
