@@ -56,6 +56,7 @@ def desk_sessions(request):
         session.checkin_opens_at = services.checkin_opens_at(session=session)
     return render(request, "events/staff/desk_sessions.html", {"sessions": sessions, "now_at": timezone.now()})
 
+
 def mask_email(email: str) -> str:
     """"romain.barthe@gmail.com" → "r•••@gmail.com": enough to tell two namesakes apart at the desk."""
     local, _at, domain = (email or "").partition("@")
