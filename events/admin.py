@@ -426,7 +426,8 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     autocomplete_fields = ["session", "candidate"]
     list_select_related = ["candidate", "session"]
-    readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "orientations"]
+    readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "checked_in_by",
+                       "orientations"]
     inlines = [SurveyInline]
     actions = ["cancel_registrations", "check_in_registrations"]
 
@@ -437,7 +438,7 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
                                              "session est complète.")})]
         return [
             (None, {"fields": ["session", "candidate", "status", "walk_in", "created_at", "cancelled_at",
-                               "checked_in_at"]}),
+                               "checked_in_at", "checked_in_by"]}),
             (_("Résultat"), {"fields": ["outcome", "outcome_notes", "orient_companies", "orient_postings",
                                         "orientations"]}),
         ]
@@ -498,7 +499,7 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
         done = 0
         for registration in queryset:
             try:
-                services.registration_check_in(registration=registration)
+                services.registration_check_in(registration=registration, by=request.user)
                 done += 1
             except BookingError as exc:
                 messages.warning(request, f"{registration} : {exc.message}")

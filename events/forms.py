@@ -49,3 +49,14 @@ class WalkInForm(forms.Form):
                                 initial=Candidate.Profile.RETRAINING)
     consent = forms.BooleanField(label=wording.PROCESSING_TEXT,
                                  help_text=_("Lisez ce texte à la personne : son accord est enregistré."))
+
+
+class TicketScanForm(forms.Form):
+    """A ticket code read by the camera, typed by a handheld scanner or pasted, and the desk's scan id."""
+
+    code = forms.CharField(label=_("Code du billet"), max_length=200, strip=True,
+                           error_messages={"required": _("Scannez ou saisissez le code du billet.")})
+    # Made by the page for each scan, kept with it while offline: the same scan sent twice is one arrival.
+    scan_id = forms.UUIDField(required=False)
+    # When the desk read the ticket (the page's clock), for a scan sent after a network loss.
+    scanned_at = forms.DateTimeField(required=False)

@@ -79,6 +79,38 @@ def _when(session: Session) -> str:
     return formats.date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
 
 
+def arrival_time(moment) -> str:
+    """"10 h 32" in French, "10:32" in English: the time a desk says someone arrived."""
+    # Translators: a time format (Django's date format letters): "G \h i" reads 10 h 32.
+    return formats.time_format(timezone.localtime(moment), _("G \\h i")) if moment else ""
+
+
+def already_used(registration: Registration) -> TicketError:
+    """The refusal of a second scan: when the person came in, and who let them in."""
+    who = registration.checked_in_by
+    values = {"time": arrival_time(registration.checked_in_at),
+              "who": (who.get_full_name() or who.get_username()) if who else ""}
+    message = (_("Déjà enregistré·e à %(time)s par %(who)s : ce billet a déjà servi.") if who
+               else _("Déjà enregistré·e à %(time)s : ce billet a déjà servi.")) % values
+    return TicketError(message, reason="already_checked_in", registration=registration)
+
+
+def refuse_unless_confirmed(registration: Registration) -> None:
+    """Raise the TicketError that a booking in any status but confirmed gets at the door."""
+    status = registration.status
+    if status == Registration.Status.CANCELLED:
+        raise TicketError(_("Cette réservation a été annulée : ce billet n'est plus valide."),
+                          reason="cancelled", registration=registration)
+    if status == Registration.Status.WAITLISTED:
+        raise TicketError(_("Cette personne est sur liste d'attente : elle n'a pas de billet valide."),
+                          reason="waitlisted", registration=registration)
+    if status == Registration.Status.ATTENDED:
+        raise already_used(registration)
+    if status != Registration.Status.CONFIRMED:
+        raise TicketError(_("Cette session est passée : ce billet n'est plus valide."), reason="closed",
+                          registration=registration)
+
+
 def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
     """Return the confirmed booking a ticket code names, for `session` when given; raise TicketError.
 
@@ -90,7 +122,7 @@ def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
     if parsed is None:
         raise invalid
     registration_id, signature = parsed
-    registration = (Registration.objects.select_related("session", "candidate")
+    registration = (Registration.objects.select_related("session", "candidate", "checked_in_by")
                     .filter(pk=registration_id, candidate__anonymised_at__isnull=True).first())
     if registration is None:
         raise invalid
@@ -102,21 +134,7 @@ def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
         raise TicketError(_("Ce billet est pour une autre session : « %(title)s », %(when)s.") % {
             "title": translated.text(registration.session, "title"), "when": _when(registration.session)},
             reason="other_session", registration=registration)
-    status = registration.status
-    if status == Registration.Status.CANCELLED:
-        raise TicketError(_("Cette réservation a été annulée : ce billet n'est plus valide."),
-                          reason="cancelled", registration=registration)
-    if status == Registration.Status.WAITLISTED:
-        raise TicketError(_("Cette personne est sur liste d'attente : elle n'a pas de billet valide."),
-                          reason="waitlisted", registration=registration)
-    if status == Registration.Status.ATTENDED:
-        arrived = formats.time_format(timezone.localtime(registration.checked_in_at), "TIME_FORMAT") \
-            if registration.checked_in_at else ""
-        raise TicketError(_("Ce billet a déjà servi : arrivée enregistrée à %(time)s.") % {"time": arrived},
-                          reason="already_checked_in", registration=registration)
-    if status != Registration.Status.CONFIRMED:
-        raise TicketError(_("Cette session est passée : ce billet n'est plus valide."), reason="closed",
-                          registration=registration)
+    refuse_unless_confirmed(registration)
     return registration
 
 

@@ -45,6 +45,17 @@ def _session():
     return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse")
 
 
+def _session_under_way():
+    """A session that began a minute ago: its check-in desk is open, with the ticket scanner."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.now() - dt.timedelta(minutes=1)
+    return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse", starts_at=start,
+                                    ends_at=start + dt.timedelta(hours=3))
+
+
 def _usecase():
     return factories.UseCaseFactory(title="Jumeau numérique d'atelier")
 
@@ -102,7 +113,8 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "candidates:campaign_link": lambda: {"code": "printemps-toulouse"},
     "hotline:relocation_space_enter": lambda: {"token": _candidate_token("space")},
     "alerts:unsubscribe": lambda: {"token": unsubscribe_token(candidate=factories.CandidateFactory(), kind="offers")},
-    "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
+    "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(
+        session=_session_under_way()).session.pk},
 }
 
 # Staff pages checked like the public ones (logged in as a coordinator); add new staff tools here.
