@@ -9,8 +9,9 @@ A journey is a short test taking the `journey` (or `phone_journey`) fixture:
         expect(journey.page.get_by_role("heading", level=1)).to_contain_text("Offres")
 
 A failing test leaves a screenshot of the moment of failure in test-results/browser/<test>/; with
-BROWSER_STEP_SCREENSHOTS=1, each `step()` adds one, kept too when the test fails. The page sweeps (accessibility, CSP) open dozens
-of pages with `open(path, screenshot=False)`: their failure message names the page at fault.
+BROWSER_STEP_SCREENSHOTS=1, each `step()` adds one, kept too when the test fails. The page sweeps
+(accessibility, CSP) open dozens of pages with `open(path, screenshot=False)`: their failure message
+names the page at fault.
 `journey.login(user)` opens a staff session.
 """
 
