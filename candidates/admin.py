@@ -301,13 +301,13 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
         url = reverse("admin:candidates_candidate_cv", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Télécharger le CV (PDF)"))
 
-    @admin.display(description=_("historique"))
     @admin.display(description=_("orienté·e par"))
     def referred_by(self, obj):
         if not obj or not obj.pk:
             return "—"
         return records.origins([obj.pk]).get(obj.pk) or "—"
 
+    @admin.display(description=_("historique"))
     def timeline(self, obj):
         if not obj or not obj.pk:
             return "—"
