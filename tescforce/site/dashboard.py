@@ -258,8 +258,9 @@ def talent_figures(f: Filters) -> list[Figure]:
                           [_("Partenaire"), _("Orientations"), _("Inscriptions confirmées"), _("Présents en session"),
                            _("Orientés vers une entreprise"), _("Recrutés"), _("Confirmation (%)"),
                            _("Recrutement (%)")],
-                          [(r["partner__name"], r["referrals"], r["confirmed"], r["attended"], r["oriented"], r["hired"],
-                            _rate(r["confirmed"], r["referrals"]), _rate(r["hired"], r["referrals"])) for r in funnel],
+                          [(r["partner__name"], r["referrals"], r["confirmed"], r["attended"], r["oriented"],
+                            r["hired"], _rate(r["confirmed"], r["referrals"]), _rate(r["hired"], r["referrals"]))
+                           for r in funnel],
                           note=_("Une personne compte dans les étapes une fois qu'elle a confirmé elle-même "
                                  "l'orientation.")))
 
