@@ -81,7 +81,7 @@ class FollowUp:
         return self.steps[-1][2] if self.steps else self.referral.created_at
 
 
-def _candidate_dates(candidate_ids: list[int]) -> dict[int, dict[str, dt.datetime]]:
+def candidate_step_dates(candidate_ids: list[int]) -> dict[int, dict[str, dt.datetime]]:
     """The dates each candidate reached each step (four queries, whatever the number of candidates)."""
     dates: dict[int, dict[str, dt.datetime]] = {pk: {} for pk in candidate_ids}
     if not candidate_ids:
@@ -115,7 +115,7 @@ def follow_ups(referrals) -> list[FollowUp]:
     """Return each referral's status and dated steps, as its partner may read them."""
     referrals = list(referrals)
     shared_ids = [r.candidate_id for r in referrals if r.shares_progress and r.candidate_id]
-    dates = _candidate_dates(shared_ids)
+    dates = candidate_step_dates(shared_ids)
     result = []
     for referral in referrals:
         steps = [("referred", STEP_LABELS["referred"], referral.created_at)]
