@@ -948,7 +948,8 @@ def seed_referrals(ctx: Context) -> None:
             note="Rencontré·e en atelier collectif ; très motivé·e." if i % 3 == 0 else "",
             linked_at=candidate.confirmed_at, share_progress=i % 6 != 5,
             consent_wording_version="" if i % 6 == 5 else "2026-12")
-        _backdate(referral, created_at=candidate.created_at - dt.timedelta(days=1))
+        # The candidate's own created_at is still the insert time here (its demo date is written at the end).
+        _backdate(referral, created_at=candidate.confirmed_at - dt.timedelta(days=2))
     for i, partner in enumerate(prescribers):
         first, last = D.PENDING_REFERRALS[i]
         person = {"first_name": first, "last_name": last, "profile": "job_seeker", "postcode": "31000",
