@@ -63,6 +63,9 @@ class Referral(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="referrals", verbose_name=_("candidat·e"))
     match = models.CharField(_("rapprochement"), max_length=10, choices=Match.choices, default=Match.NEW)
+    # Referred again before answering the first referral: the person is asked at the first one's address.
+    duplicate_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("doublon de"))
     # What the partner typed (personal data: blanked on erasure, see services.referrals_erase).
     first_name = models.CharField(_("prénom"), max_length=80)
     last_name = models.CharField(_("nom"), max_length=80)
@@ -111,3 +114,14 @@ class Referral(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for the person's answer."""
+        return self.linked_at is None and self.declined_at is None and self.erased_at is None
+
+    @property
+    def shares_progress(self) -> bool:
+        """The person agreed that the partner follows their path, and has not withdrawn it."""
+        return (self.linked_at is not None and self.share_progress and self.consent_withdrawn_at is None
+                and self.erased_at is None)

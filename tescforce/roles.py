@@ -64,7 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "settlement": ("view",), "exportlead": ("view",), "prospectcontact": ("view",),
         },
         "tescforce": {"yeartarget": ALL},
-        "partners": {"member": ("view",), "referral": ("change", "view")},
+        "partners": {"member": ("add", "change", "delete", "view"), "referral": ("view",)},
         "django_celery_beat": {"periodictask": ("view",), "crontabschedule": ("view",),
                                "intervalschedule": ("view",)},
         "auth": {"user": ("add", "change", "view"), "group": ("view",)},
