@@ -141,8 +141,9 @@ def company_list(*, session: Session, participation: SessionCompany, holders: li
     candidates = (Candidate.objects.filter(pk__in=[pk for pk, found in reasons.items() if found],
                                            anonymised_at__isnull=True)
                   .prefetch_related(Prefetch("skills", queryset=Skill.objects.only("id", "name").order_by("name"))))
-    rows = [Row(candidate=c, reasons=reasons[c.pk], skills=[s.name for s in c.skills.all()][:KEY_SKILLS])
-            for c in candidates]
+    # An interview says the most: first among a person's reasons.
+    rows = [Row(candidate=c, reasons=sorted(reasons[c.pk], key=lambda r: r.at is None),
+                skills=[s.name for s in c.skills.all()][:KEY_SKILLS]) for c in candidates]
     return CompanyList(session=session, participation=participation, rows=sorted(rows, key=_sort_key))
 
 

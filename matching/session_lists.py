@@ -5,7 +5,6 @@ recruiters' own scoping rule, `selectors.candidates_matched_to_company_q`)."""
 
 from collections import defaultdict
 
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from candidates.models import Candidate
@@ -29,9 +28,10 @@ def company_list_reasons(session, company_id: int, candidate_ids: list[int]) -> 
                                           candidate_id__in=allowed).select_related("posting")
     for interview in interviews:
         title = translated.text(interview.posting, "title") if interview.posting_id else ""
-        time = timezone.localtime(interview.starts_at).strftime("%H:%M")
-        found[interview.candidate_id].append(Reason(gettext("Entretien à %(time)s") % {"time": time},
-                                                    at=interview.starts_at, posting=title))
+        # The time has its own column: the reason says what the interview is about.
+        text = (gettext("Entretien de job dating pour votre offre « %(title)s »") % {"title": title} if title
+                else gettext("Entretien de job dating"))
+        found[interview.candidate_id].append(Reason(text, at=interview.starts_at, posting=title))
     matches = (Match.objects.filter(posting__company_id=company_id, posting__status=JobPosting.Status.PUBLISHED,
                                     score__gte=MIN_SCORE, candidate_id__in=allowed - set(found))
                .select_related("posting").order_by("candidate_id", "-score"))

@@ -90,8 +90,8 @@ def _rows(session, company):
 def test_each_company_s_list_holds_only_the_people_whose_consent_allows_it(day, company_a, company_b):
     session, _p = day
     assert _rows(session, company_a) == [
-        ("Eva", "Entretien à " + timezone.localtime(session.starts_at).strftime("%H:%M")),
-        ("Ivan", "Entretien à " + timezone.localtime(session.starts_at + dt.timedelta(minutes=30)).strftime("%H:%M")),
+        ("Eva", "Entretien de job dating"),
+        ("Ivan", "Entretien de job dating pour votre offre « Développeur·se Django »"),
         ("Ines", "Intéressé·e par votre offre « Développeur·se Django »"),
         ("Odile", "Orienté·e vers votre entreprise"),
     ]
@@ -148,6 +148,9 @@ def test_a_recruiter_reads_their_own_company_s_list_and_downloads_it(client_for,
     assert rows[0] == ["Nom", "Prénom", "Entretien", "Offre", "Pourquoi", "Profil", "Expérience dans le numérique",
                        "Compétences clés"]
     assert [r[1] for r in rows[1:]] == ["Eva", "Ivan", "Ines", "Odile"]
+    start = timezone.localtime(session.starts_at)
+    assert [r[2] for r in rows[1:]] == [start.strftime("%H:%M"), (start + dt.timedelta(minutes=30)).strftime("%H:%M"),
+                                        "", ""]
     assert rows[2][3] == "Développeur·se Django"
     assert "@" not in sheet.content.decode("utf-8-sig")
 
