@@ -16,6 +16,7 @@ from events.errors import BookingError
 from events.models import MessageSent, Registration, SessionCompany
 from matching.models import Interview, JobDatingAgenda, Match
 from tests import factories
+from tests.concurrency import run_together
 from tests.pdf_text import page_texts
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +312,18 @@ def test_a_notice_whose_session_was_cancelled_before_it_went_is_dropped(day, mon
         message.refresh_from_db()
         assert message.state == MessageSent.State.DROPPED
     assert mail.outbox == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_sending_at_once_tell_each_recruiter_once():
+    session = factories.SessionFactory()
+    company = factories.CompanyFactory()
+    recruiters = [factories.RecruiterFactory(company=company, user__email=f"rh{i}@example.org") for i in range(3)]
+    SessionCompany.objects.create(session=session, company=company).recruiters.add(*recruiters)
+
+    results = run_together(lambda: services.company_lists_announce(session=session), times=2)
+
+    assert sum(results) == 3
+    assert MessageSent.objects.filter(kind=MessageSent.Kind.COMPANY_LIST).count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == ["rh0@example.org", "rh1@example.org", "rh2@example.org"]
