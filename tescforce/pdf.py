@@ -76,9 +76,8 @@ def render_pdf(template: str, context: dict, *, language: str, stylesheets: Sequ
     return render_document(template, context, language=language, stylesheets=stylesheets).write_pdf()
 
 
-def pdf_response(pdf: bytes, *, filename: str, inline: bool = False) -> HttpResponse:
+def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
     """Return a PDF download named `filename` (without extension)."""
     response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
