@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import Orientation
 from companies.models import Company, JobPosting, Recruiter
+from tescforce import roles
 from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import spreadsheet_response
+from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
 
 from . import selectors, services
@@ -28,6 +30,7 @@ from .models import (
     SurveyResponse,
 )
 from .services import BookingError
+from .staff_views import DESK_GROUPS
 
 
 @admin.register(Programme)
@@ -252,6 +255,13 @@ class SessionAdmin(ScopedModelAdmin):
         url = reverse("admin:events_surveyresponse_changelist") + f"?registration__session__id__exact={obj.pk}"
         return format_html('{} : {} · {} : {}/5 · <a href="{}">{}</a>', _("réponses"), answers.count(),
                            _("note moyenne"), f"{avg:.1f}", url, _("voir les réponses"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Before the day: badges for the desk's people, the companies' lists for coordinators (events/session_tools.py).
+        extra_context = {**(extra_context or {}),
+                         "show_print_tools": roles.has_role(request.user, *DESK_GROUPS),
+                         "show_company_lists": is_coordinator(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         _save_session(request, obj, change, form.changed_data,

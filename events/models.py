@@ -246,6 +246,7 @@ class MessageSent(models.Model):
         SURVEY = "survey", _("Questionnaire de satisfaction")
         NO_SHOW = "no_show", _("Message aux absents")
         CHANGED = "changed", _("Session déplacée ou annulée")
+        COMPANY_LIST = "company_list", _("Liste des candidat·es prête (recruteurs)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("À envoyer")

@@ -574,6 +574,9 @@ def message_record(*, kind: str, registration: Registration, variant: str = "") 
 def _still_true(message: MessageSent) -> bool:
     """Whether the message still says something true (a booking may have moved on since it was written)."""
     if message.recruiter_id is not None:
+        if message.kind == MessageSent.Kind.COMPANY_LIST and (message.session.is_cancelled
+                                                              or message.session.ends_at < timezone.now()):
+            return False
         return message.recruiter.user.is_active and bool(message.recruiter.user.email)
     registration = message.registration
     if message.kind == MessageSent.Kind.CHANGED and message.variant != f"seq-{message.session.ics_sequence}":
@@ -658,7 +661,7 @@ def _due_candidate_reminders(now: dt.datetime):
         )
 
 
-def _session_recruiters(session: Session) -> list:
+def session_recruiters(session: Session) -> list:
     """The recruiters named as coming for each company; all of its recruiters when none is named."""
     recruiters = {}
     participations = session.company_participations.prefetch_related("recruiters__user", "company__recruiters__user")
@@ -680,11 +683,33 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
         sessions = Session.objects.filter(is_published=True, cancelled_at__isnull=True, starts_at__gt=now + later,
                                           starts_at__lte=now + offset)
         for session in sessions:
-            for recruiter in _session_recruiters(session):
+            for recruiter in session_recruiters(session):
                 if not MessageSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
                     _record_once(session=session, kind=kind, recruiter=recruiter)
     # Rows of an earlier run whose send failed go out now too.
     return _deliver_open(MessageSent.objects.filter(kind__in=list(REMINDER_OFFSETS), state=MessageSent.State.PENDING))
+
+
+def company_lists_announce(*, session: Session) -> int:
+    """Tell each recruiter of the session's companies, once, that their list of candidates is ready; return how many.
+
+    The e-mail names nobody: it links to the company's list, read when opened (events/company_lists.py), so one
+    notice per recruiter is enough even if the list changes. Recruiters added later are told on the next call.
+    """
+    if session.is_cancelled or session.ends_at < timezone.now():
+        raise BookingError(_("Cette session est terminée ou annulée : les listes ne sont plus envoyées."))
+    kind = MessageSent.Kind.COMPANY_LIST
+    told = 0
+    with transaction.atomic():
+        for recruiter in session_recruiters(session):
+            try:
+                with transaction.atomic():
+                    message = MessageSent.objects.create(session=session, kind=kind, recruiter=recruiter)
+            except IntegrityError:
+                continue  # told already, by an earlier click or a concurrent one
+            _enqueue_message(message.pk)
+            told += 1
+    return told
 
 
 def after_session_send_due(*, now: dt.datetime | None = None) -> int:

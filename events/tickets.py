@@ -9,20 +9,18 @@ the code and nothing else: no name, no e-mail.
 
 import base64
 import io
-import logging
 import re
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from tescforce import translated
+from tescforce import pdf, translated
 
 from .errors import BookingError
 from .models import Registration, Session
@@ -33,8 +31,6 @@ SIGNATURE_LENGTH = 12  # 60 bits: far beyond what anyone can guess at a door
 _BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 _READ_ALOUD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE = re.compile(rf"^{PREFIX}(\d{{1,12}})([0-9A-Z]{{{SIGNATURE_LENGTH}}})$")
-# WeasyPrint logs every layout step at INFO (as showroom's sheets, keep the logs for what matters).
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class TicketError(BookingError):
@@ -168,16 +164,8 @@ def ticket_context(registration: Registration) -> dict:
             "code": code, "qr": qr_svg(code, label=_("QR code du billet %(code)s") % {"code": code})}
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    # The ticket is self-contained (inline SVG and CSS): nothing is fetched, least of all from the network.
-    raise ValueError(f"Refused to fetch {url!r} while rendering a ticket")
-
-
 def ticket_pdf(registration: Registration, *, language: str) -> bytes:
-    """Return the ticket as a one-page A6 PDF, in `language`."""
-    from weasyprint import HTML  # noqa: PLC0415 - heavy; loaded on the first PDF only, as showroom's sheets
-
+    """Return the ticket as a one-page A6 PDF, in `language` (self-contained: inline SVG and CSS)."""
     with translation.override(language):
-        html = render_to_string("events/ticket_pdf.html", {**ticket_context(registration), "for_pdf": True,
-                                                           "LANGUAGE_CODE": language})
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_refuse_fetch).write_pdf()
+        context = ticket_context(registration)
+    return pdf.render_pdf("events/ticket_pdf.html", context, language=language)

@@ -11,6 +11,8 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
 from alerts.services import unsubscribe_token
+from candidates.models import Orientation
+from events.models import SessionCompany
 from tescforce import roles
 from tests import factories
 
@@ -54,6 +56,15 @@ def _session_under_way():
     start = timezone.now() - dt.timedelta(minutes=1)
     return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse", starts_at=start,
                                     ends_at=start + dt.timedelta(hours=3))
+
+
+def _session_with_company():
+    """A session a company attends, with one person it will meet (oriented to it, shown to recruiters)."""
+    participation = SessionCompany.objects.create(session=_session(), company=factories.CompanyFactory())
+    person = factories.CandidateFactory(shown_to_recruiters=True)
+    Orientation.objects.create(candidate=person, company=participation.company)
+    factories.RegistrationFactory(session=participation.session, candidate=person)
+    return participation
 
 
 def _usecase():
@@ -115,11 +126,16 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "alerts:unsubscribe": lambda: {"token": unsubscribe_token(candidate=factories.CandidateFactory(), kind="offers")},
     "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(
         session=_session_under_way()).session.pk},
+    "staff:events_staff:session_badges": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
+    "staff:events_staff:session_lists": lambda: {"pk": _session_with_company().session_id},
+    "staff:events_staff:company_list": lambda: (lambda p: {"pk": p.session_id, "company_pk": p.company_id})(
+        _session_with_company()),
 }
 
 # Staff pages checked like the public ones (logged in as a coordinator); add new staff tools here.
 STAFF_PAGES = ["staff:desk", "staff:dashboard", "staff:events_staff:desk_sessions", "staff:events_staff:checkin",
-               "staff:prospecting:calendar"]
+               "staff:prospecting:calendar", "staff:events_staff:session_badges", "staff:events_staff:session_lists",
+               "staff:events_staff:company_list"]
 
 
 def public_pages() -> list[str]:

@@ -102,6 +102,11 @@ def _recruiter_reminder(lang):
                                          kind=MessageSent.Kind.D7)
 
 
+def _company_list(lang):
+    recruiter = factories.RecruiterFactory(language=lang, user__email=f"rh.{lang}@example.org")
+    event_emails.send_company_list_notice(recruiter=recruiter, session=factories.SessionFactory())
+
+
 def _booking_link(lang):
     event_emails.send_booking_link(candidate=_candidate(lang), session=factories.SessionFactory(), language=lang)
 
@@ -250,6 +255,8 @@ CASES = {
     "events/email/candidate_message": Case(_candidate_message, unsubscribe=True),
     "events/email/recruiter_reminder": Case(_recruiter_reminder),
     "events/email/session_changed": Case(_session_changed),
+    # The companies' lists: a link to the list (read when opened), nobody named.
+    "events/email/company_list": Case(_company_list),
     "matching/email/interview_changed": Case(_interview_changed),
     "events/email/booking_link": Case(_booking_link),
     "hotline/email/callback_ack": Case(_callback_ack),

@@ -18,6 +18,7 @@ SITE = {"tescforce.site", "tescforce.urls"}
 LATE_IMPORTS_ALLOWED = {
     ("apps.py", "ready"),  # the app registry, as every room does
     ("middleware.py", "_redirect_for"),  # settings' LOGGING imports the module before the models are loaded
+    ("pdf.py", "_weasyprint"),  # WeasyPrint costs 0.5 s and 40 MB to import: loaded on the first PDF only
 }
 
 
