@@ -14,7 +14,7 @@ from tescforce.exports import EXPORT_FORMATS
 from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
 
-from . import admin_postings, search, selectors, services  # noqa: F401 - admin_postings: companies' pages with figures
+from . import admin_postings, records, search, selectors, services  # noqa: F401 - admin_postings: companies' pages with figures
 from .forms import OrientationActionForm, QualificationActionForm, WithdrawActionForm
 from .models import (
     Campaign,
@@ -186,7 +186,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
     export_formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
     readonly_fields = ("public_id", "stage", "from_other_region", "cv_link", "confirmed_at", "last_activity_at",
                        "anonymised_at", "created_at", "updated_at", "timeline", "utm_source", "utm_medium",
-                       "utm_campaign", "shown_to_recruiters", "language")
+                       "utm_campaign", "shown_to_recruiters", "language", "referred_by")
     coordinator_fieldsets = (
         (_("Identité et contact"), {"fields": ("first_name", "last_name", "email", "phone", "postcode", "city",
                                                 "language")}),
@@ -194,7 +194,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
                                   ("mobility_toulouse", "mobility_montpellier", "mobility_occitanie",
                                    "mobility_remote"), "contract_wanted", "available_from", "cv_link", "gender")}),
         (_("Parcours"), {"fields": ("stage", "shown_to_recruiters", "from_other_region")}),
-        (_("Origine"), {"fields": ("source_campaign", "utm_source", "utm_medium", "utm_campaign")}),
+        (_("Origine"), {"fields": ("referred_by", "source_campaign", "utm_source", "utm_medium", "utm_campaign")}),
         (_("Historique"), {"fields": ("timeline", "public_id", "created_at", "confirmed_at", "last_activity_at",
                                       "updated_at", "anonymised_at")}),
     )
@@ -300,6 +300,12 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
             return "—"
         url = reverse("admin:candidates_candidate_cv", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Télécharger le CV (PDF)"))
+
+    @admin.display(description=_("orienté·e par"))
+    def referred_by(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return records.origins([obj.pk]).get(obj.pk) or "—"
 
     @admin.display(description=_("historique"))
     def timeline(self, obj):

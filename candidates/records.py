@@ -11,16 +11,21 @@ import. They plug them in from their AppConfig.ready():
     records.register_consent_withdrawn("agenda", lambda candidate, kind: ...)
         → called inside `consent_withdraw`'s transaction, for every kind withdrawn; an error rolls it back.
 
+    records.register_origin("partners", lambda candidate_ids: {candidate_id: "Mission locale …", ...})
+        → "Orienté·e par" on the candidate's admin page and in the coordinators' export (one call per page
+          or export, for every candidate id in it).
+
 Each export and timeline callable takes the candidate and returns JSON-ready values; registering a
 key again replaces it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _EXPORTS: dict[str, Callable[[Any], dict[str, Any]]] = {}
 _TIMELINES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
 _CONSENT_WITHDRAWN: dict[str, Callable[[Any, str], None]] = {}
+_ORIGINS: dict[str, Callable[[Iterable[int]], dict[int, str]]] = {}
 
 
 def register_export(key: str, contribute: Callable[[Any], dict[str, Any]]) -> None:
@@ -33,6 +38,21 @@ def register_timeline(key: str, contribute: Callable[[Any], list[dict[str, Any]]
 
 def register_consent_withdrawn(key: str, react: Callable[[Any, str], None]) -> None:
     _CONSENT_WITHDRAWN[key] = react
+
+
+def register_origin(key: str, names: Callable[[Iterable[int]], dict[int, str]]) -> None:
+    _ORIGINS[key] = names
+
+
+def origins(candidate_ids: Iterable[int]) -> dict[int, str]:
+    """Return who referred each of these candidates ("" for none), every registered room's names joined."""
+    ids = list(candidate_ids)
+    found: dict[int, list[str]] = {pk: [] for pk in ids}
+    for names in _ORIGINS.values():
+        for pk, name in names(ids).items():
+            if name and pk in found:
+                found[pk].append(name)
+    return {pk: ", ".join(names) for pk, names in found.items()}
 
 
 def consent_withdrawn(candidate, kind: str) -> None:

@@ -6,6 +6,7 @@ from import_export import fields, resources
 from companies import resources as companies_resources
 from companies.models import Company, JobPosting
 
+from . import records
 from .models import Campaign, Candidate
 
 
@@ -53,15 +54,27 @@ class CandidateResource(_CandidateBase):
     stage = fields.Field(attribute="get_stage_display", column_name=str(_("étape")))
     gender = fields.Field(attribute="get_gender_display", column_name=str(_("genre")))
     source_campaign = fields.Field(attribute="source_campaign__name", column_name=str(_("campagne d'origine")))
+    referred_by = fields.Field(column_name=str(_("orienté·e par")))
 
     class Meta:
         model = Candidate
         name = _("Export complet (coordination)")
         fields = ("id", "first_name", "last_name", "email", "phone", "postcode", "city", "profile", "education",
                   "experience", "job_families", "skills", "mobility", "contract_wanted", "available_from", "stage",
-                  "gender", "shown_to_recruiters", "from_other_region", "source_campaign", "utm_source",
-                  "utm_medium", "utm_campaign", "confirmed_at", "last_activity_at", "created_at")
+                  "gender", "shown_to_recruiters", "from_other_region", "referred_by", "source_campaign",
+                  "utm_source", "utm_medium", "utm_campaign", "confirmed_at", "last_activity_at", "created_at")
         export_order = fields
+
+    def before_export(self, queryset, **kwargs):
+        # Who referred each person, read once for the whole file (records.register_origin).
+        self._origins = records.origins(queryset.values_list("pk", flat=True))
+        super().before_export(queryset, **kwargs)
+
+    def dehydrate_referred_by(self, candidate):
+        origins = getattr(self, "_origins", None)
+        if origins is None or candidate.pk not in origins:
+            origins = records.origins([candidate.pk])
+        return origins.get(candidate.pk, "")
 
 
 class RecruiterCandidateResource(_CandidateBase):

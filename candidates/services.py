@@ -114,16 +114,21 @@ def candidate_register(
     language: str = "fr",
     attribution: dict[str, str] | None = None,
     action: dict | None = None,
+    confirmed: bool = False,
 ) -> Candidate | None:
     """Create a pending candidate and send the confirmation link; return None when the address is known.
 
     A known address is never updated from an anonymous form: its owner gets their "Mon espace" link
     (or a fresh confirmation link if they never confirmed), so a stranger learns nothing.
+    `confirmed=True` is for a person who reached the form through a link e-mailed to this address (a
+    partner's referral, partners/): the address is proven, so the record is confirmed at once and no
+    e-mail goes; a known address then gets nothing either (the caller offers to link instead).
     """
     email = data["email"].strip()
     existing = _find_by_email(email)
     if existing is not None:
-        _send_to_known(existing, language=language, action=action)
+        if not confirmed:
+            _send_to_known(existing, language=language, action=action)
         return None
     attribution = attribution or {}
     now = timezone.now()
@@ -140,6 +145,8 @@ def candidate_register(
                 setattr(candidate, key, (attribution.get(key) or "")[:80])
             if cv:
                 candidate.cv = cv
+            if confirmed:
+                candidate.confirmed_at = now
             candidate.save()
             candidate.skills.set(skills)
             candidate.desired_job_families.set(job_families)
@@ -150,14 +157,19 @@ def candidate_register(
                 for kind in kinds
             ])
             StageChange.objects.create(candidate=candidate, from_stage="", to_stage=Stage.REGISTERED)
-            link_email_claim(candidate=candidate, purpose="account:confirm")
+            if not confirmed:
+                link_email_claim(candidate=candidate, purpose="account:confirm")
     except IntegrityError:
         # The same address registered at the same moment: the database kept one.
         existing = _find_by_email(email)
-        if existing is not None:
+        if existing is not None and not confirmed:
             _send_to_known(existing, language=language, action=action)
         return None
-    _enqueue_email(candidate=candidate, kind="confirm", language=language, action=action)
+    if confirmed:
+        for react in _CONFIRMED_HOOKS.values():
+            react(candidate)
+    else:
+        _enqueue_email(candidate=candidate, kind="confirm", language=language, action=action)
     return candidate
 
 

@@ -160,7 +160,12 @@ class Recruiter(models.Model):
 class Partner(models.Model):
     class Kind(models.TextChoices):
         EMPLOYMENT = "employment", _("Service public de l'emploi")
+        # Prescribers whose members refer people from the partner space (partners/).
+        FRANCE_TRAVAIL = "france_travail", _("Agence France Travail")
+        MISSION_LOCALE = "mission_locale", _("Mission locale")
+        APEC = "apec", _("APEC")
         TRAINING = "training", _("Organisme de formation")
+        SCHOOL = "school", _("École ou université")
         FUNDER = "funder", _("Financeur")
         PUBLIC = "public", _("Collectivité ou organisme public")
         NETWORK = "network", _("Réseau d'entreprises")

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import Orientation
 from companies.models import Company, JobPosting, Recruiter
+from tescforce import roles
 from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import spreadsheet_response
+from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
 
 from . import selectors, services
@@ -28,6 +30,7 @@ from .models import (
     SurveyResponse,
 )
 from .services import BookingError
+from .staff_views import DESK_GROUPS
 
 
 @admin.register(Programme)
@@ -253,6 +256,13 @@ class SessionAdmin(ScopedModelAdmin):
         return format_html('{} : {} · {} : {}/5 · <a href="{}">{}</a>', _("réponses"), answers.count(),
                            _("note moyenne"), f"{avg:.1f}", url, _("voir les réponses"))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Before the day: badges for the desk's people, the companies' lists for coordinators (events/session_tools.py).
+        extra_context = {**(extra_context or {}),
+                         "show_print_tools": roles.has_role(request.user, *DESK_GROUPS),
+                         "show_company_lists": is_coordinator(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         _save_session(request, obj, change, form.changed_data,
                       lambda: super(SessionAdmin, self).save_model(request, obj, form, change))
@@ -426,7 +436,8 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     autocomplete_fields = ["session", "candidate"]
     list_select_related = ["candidate", "session"]
-    readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "orientations"]
+    readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "checked_in_by",
+                       "orientations"]
     inlines = [SurveyInline]
     actions = ["cancel_registrations", "check_in_registrations"]
 
@@ -437,7 +448,7 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
                                              "session est complète.")})]
         return [
             (None, {"fields": ["session", "candidate", "status", "walk_in", "created_at", "cancelled_at",
-                               "checked_in_at"]}),
+                               "checked_in_at", "checked_in_by"]}),
             (_("Résultat"), {"fields": ["outcome", "outcome_notes", "orient_companies", "orient_postings",
                                         "orientations"]}),
         ]
@@ -498,7 +509,7 @@ class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
         done = 0
         for registration in queryset:
             try:
-                services.registration_check_in(registration=registration)
+                services.registration_check_in(registration=registration, by=request.user)
                 done += 1
             except BookingError as exc:
                 messages.warning(request, f"{registration} : {exc.message}")

@@ -54,7 +54,9 @@ def _upcoming_sessions(exclude: Session, limit: int = 3):
 def send_message(*, message: MessageSent, connection=None) -> None:
     """Send the e-mail an outbox row stands for, on `connection` when given."""
     extra = {"headers": {"Message-ID": message_id_for(message)}, "connection": connection}
-    if message.recruiter_id is not None:
+    if message.kind == MessageSent.Kind.COMPANY_LIST:
+        send_company_list_notice(recruiter=message.recruiter, session=message.session, **extra)
+    elif message.recruiter_id is not None:
         send_recruiter_reminder(recruiter=message.recruiter, session=message.session, kind=message.kind, **extra)
     elif message.kind == MessageSent.Kind.CHANGED:
         send_session_changed(registration=message.registration, **extra)
@@ -154,6 +156,19 @@ def send_recruiter_reminder(*, recruiter, session: Session, kind: str, headers: 
         _send(subject=_("Session %(when)s : %(title)s") % {"when": when, "title": session.title},
               template="events/email/recruiter_reminder", context=context, to=recruiter.user.email,
               attach_session=session, headers=headers, connection=connection)
+
+
+def send_company_list_notice(*, recruiter, session: Session, headers: dict | None = None, connection=None) -> None:
+    """Tell a recruiter their company's list of candidates for the session is ready, with a link; no one named."""
+    with translation.override(recruiter.language or settings.LANGUAGE_CODE):
+        context = {"session": session, "recruiter": recruiter, "company": recruiter.company,
+                   "session_url": _absolute(session.get_absolute_url()),
+                   "list_url": _absolute(reverse("staff:events_staff:company_list",
+                                                 kwargs={"pk": session.pk, "company_pk": recruiter.company_id}))}
+        _send(subject=_("Les candidat·es que vous rencontrerez : %(title)s") % {
+            "title": translated.text(session, "title")},
+            template="events/email/company_list", context=context, to=recruiter.user.email, headers=headers,
+            connection=connection)
 
 
 def send_booking_link(*, candidate, session: Session, language: str) -> None:

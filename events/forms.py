@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from candidates import wording
@@ -7,6 +8,7 @@ from candidates.models import Candidate
 from tescforce.honeypot import HoneypotMixin
 from tescforce.text import fold
 
+from . import badges
 from .models import SurveyResponse
 
 SURVEY_COMMENT_LENGTH = 2000
@@ -49,3 +51,35 @@ class WalkInForm(forms.Form):
                                 initial=Candidate.Profile.RETRAINING)
     consent = forms.BooleanField(label=wording.PROCESSING_TEXT,
                                  help_text=_("Lisez ce texte à la personne : son accord est enregistré."))
+
+
+class TicketScanForm(forms.Form):
+    """A ticket code read by the camera, typed by a handheld scanner or pasted, and the desk's scan id."""
+
+    code = forms.CharField(label=_("Code du billet"), max_length=200, strip=True,
+                           error_messages={"required": _("Scannez ou saisissez le code du billet.")})
+    # Made by the page for each scan, kept with it while offline: the same scan sent twice is one arrival.
+    scan_id = forms.UUIDField(required=False)
+    # When the desk read the ticket (the page's clock), for a scan sent after a network loss.
+    scanned_at = forms.DateTimeField(required=False)
+
+
+class BadgeOptionsForm(forms.Form):
+    """What to print on a session's sheets of badges (events/badges.py)."""
+
+    who = forms.ChoiceField(label=_("Badges de"), choices=badges.Who.choices, initial=badges.Who.BOTH,
+                            widget=forms.RadioSelect)
+    blanks = forms.IntegerField(
+        label=_("Badges vierges (personnes inscrites sur place)"), min_value=0, max_value=badges.MAX_BLANKS,
+        initial=0, required=False,
+        help_text=format_lazy(_("Un nom à écrire à la main ; de 0 à {max}."), max=badges.MAX_BLANKS))
+    with_qr = forms.BooleanField(
+        label=_("QR code du billet sur le badge des participant·es"), required=False, initial=True,
+        help_text=_("L'accueil peut scanner le badge ; le QR code ne contient que le code du billet."))
+    first_label = forms.IntegerField(
+        label=_("Commencer à l'étiquette n°"), min_value=1, max_value=badges.SHEET.per_sheet, initial=1,
+        required=False, help_text=format_lazy(
+            _("Pour finir une planche entamée : de 1 à {n}, de gauche à droite puis de haut en bas."),
+            n=badges.SHEET.per_sheet))
+    outline = forms.BooleanField(label=_("Tracer le contour des badges (papier ordinaire, à découper)"),
+                                 required=False)

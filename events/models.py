@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -201,6 +202,12 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("arrivé·e à"), null=True, blank=True)
+    # Who let the person in: the desk's answer to a second scan names them ("déjà enregistré·e par …").
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("pointé·e par"))
+    # The desk's own id of the scan that checked the person in: the same scan sent again after a network
+    # loss is recognised as a replay, not refused as a second use of the ticket.
+    checked_in_scan = models.UUIDField(_("scan d'arrivée"), null=True, blank=True, editable=False)
     # Signed into the ticket's code with the id: a new one at each booking, so a ticket of a cancelled
     # booking no longer verifies once the person books again.
     ticket_nonce = models.CharField(_("clé du billet"), max_length=32, default=new_ticket_nonce, editable=False)
@@ -239,6 +246,7 @@ class MessageSent(models.Model):
         SURVEY = "survey", _("Questionnaire de satisfaction")
         NO_SHOW = "no_show", _("Message aux absents")
         CHANGED = "changed", _("Session déplacée ou annulée")
+        COMPANY_LIST = "company_list", _("Liste des candidat·es prête (recruteurs)")
 
     class State(models.TextChoices):
         PENDING = "pending", _("À envoyer")

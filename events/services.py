@@ -23,7 +23,7 @@ from candidates.services import CandidateError, consent_give
 from tescforce import erasure, page_cache
 from tescforce.tasks import delivery_error, enqueue_on_commit
 
-from . import emails
+from . import emails, tickets
 from .errors import BookingError
 from .models import (
     MessageSent,
@@ -287,7 +287,7 @@ def checkin_closed_reason(*, session: Session, now: dt.datetime | None = None) -
     return None
 
 
-def registration_check_in(*, registration: Registration) -> Registration:
+def registration_check_in(*, registration: Registration, by=None) -> Registration:
     """Mark a booked candidate present (idempotent); a waitlisted person who came is let in too."""
     with transaction.atomic():
         current = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -300,7 +300,55 @@ def registration_check_in(*, registration: Registration) -> Registration:
             current.walk_in = True
         current.status = Registration.Status.ATTENDED
         current.checked_in_at = timezone.now()
-        current.save(update_fields=["status", "checked_in_at", "walk_in"])
+        current.checked_in_by = by
+        current.save(update_fields=["status", "checked_in_at", "checked_in_by", "walk_in"])
+    return current
+
+
+# How far back a desk's clock may date a scan it kept while offline: beyond this, the sync time is used.
+OFFLINE_SCAN_MAX_AGE = dt.timedelta(hours=6)
+
+
+def registration_check_in_by_ticket(*, code: str, session: Session, by, scan_id=None,
+                                    scanned_at: dt.datetime | None = None) -> tuple[Registration, bool]:
+    """Check in the holder of a ticket at `session`'s desk; return (booking, False) or, for the same scan
+    sent again (`scan_id` already recorded), (booking, True). Raise TicketError for every refusal.
+
+    Two desks scanning one ticket at once: the row lock makes the second wait, then find it attended and
+    refuse it as a second use. A scan kept offline is dated when it was made (`scanned_at`, within bounds).
+    """
+    closed = checkin_closed_reason(session=session)
+    if closed:
+        raise tickets.TicketError(closed, reason="desk_closed")
+    try:
+        verified = tickets.ticket_verify(code, session=session)
+    except tickets.TicketError as exc:
+        if exc.reason != "already_checked_in":
+            raise
+        verified = exc.registration  # decided under the lock below: a replay of the same scan is no refusal
+    now = timezone.now()
+    with transaction.atomic():
+        current = Registration.objects.select_for_update().get(pk=verified.pk)
+        if current.ticket_nonce != verified.ticket_nonce:
+            # Cancelled and booked again between the check and the lock: the scanned ticket is the old one.
+            raise tickets.TicketError(_("Billet non valide : code inconnu, modifié, ou remplacé par une "
+                                        "réservation plus récente."), reason="invalid")
+        if current.status == Registration.Status.ATTENDED and scan_id and current.checked_in_scan == scan_id:
+            return _with_related(current, verified), True
+        tickets.refuse_unless_confirmed(_with_related(current, verified))
+        earliest = max(checkin_opens_at(session=session), now - OFFLINE_SCAN_MAX_AGE)
+        current.status = Registration.Status.ATTENDED
+        current.checked_in_at = min(max(scanned_at, earliest), now) if scanned_at else now
+        current.checked_in_by = by
+        current.checked_in_scan = scan_id
+        current.save(update_fields=["status", "checked_in_at", "checked_in_by", "checked_in_scan"])
+    return _with_related(current, verified), False
+
+
+def _with_related(current: Registration, verified: Registration) -> Registration:
+    # The locked row, with the session and candidate already read (no second query for the answer).
+    current.session = verified.session
+    current.candidate = verified.candidate
     return current
 
 
@@ -308,7 +356,8 @@ def registration_undo_check_in(*, registration: Registration) -> Registration:
     """Undo a check-in tapped by mistake."""
     updated = Registration.objects.filter(pk=registration.pk, status=Registration.Status.ATTENDED,
                                           walk_in=False).update(status=Registration.Status.CONFIRMED,
-                                                                checked_in_at=None)
+                                                                checked_in_at=None, checked_in_by=None,
+                                                                checked_in_scan=None)
     registration.refresh_from_db()
     if not updated and registration.status == Registration.Status.ATTENDED:
         raise BookingError(_("Une personne inscrite sur place ne peut pas être dépointée."))
@@ -337,7 +386,7 @@ def candidate_find_or_create_at_desk(*, first_name: str, last_name: str, email: 
     return candidate
 
 
-def registration_walk_in(*, session: Session, candidate: Candidate) -> Registration:
+def registration_walk_in(*, session: Session, candidate: Candidate, by=None) -> Registration:
     """Register and check in someone who came without a seat.
 
     Walk-ins are let in even when the session is full: the person is already in the room and the
@@ -350,14 +399,16 @@ def registration_walk_in(*, session: Session, candidate: Candidate) -> Registrat
             raise BookingError(_("Cette session est terminée."))
         registration, created = Registration.objects.get_or_create(
             session=locked, candidate=candidate,
-            defaults={"status": Registration.Status.ATTENDED, "walk_in": True, "checked_in_at": now})
+            defaults={"status": Registration.Status.ATTENDED, "walk_in": True, "checked_in_at": now,
+                      "checked_in_by": by})
         if created or registration.status == Registration.Status.ATTENDED:
             return registration
         if registration.status in (Registration.Status.CANCELLED, Registration.Status.WAITLISTED):
             registration.walk_in = True
         registration.status = Registration.Status.ATTENDED
         registration.checked_in_at = now
-        registration.save(update_fields=["status", "walk_in", "checked_in_at"])
+        registration.checked_in_by = by
+        registration.save(update_fields=["status", "walk_in", "checked_in_at", "checked_in_by"])
     return registration
 
 
@@ -523,6 +574,9 @@ def message_record(*, kind: str, registration: Registration, variant: str = "") 
 def _still_true(message: MessageSent) -> bool:
     """Whether the message still says something true (a booking may have moved on since it was written)."""
     if message.recruiter_id is not None:
+        if message.kind == MessageSent.Kind.COMPANY_LIST and (message.session.is_cancelled
+                                                              or message.session.ends_at < timezone.now()):
+            return False
         return message.recruiter.user.is_active and bool(message.recruiter.user.email)
     registration = message.registration
     if message.kind == MessageSent.Kind.CHANGED and message.variant != f"seq-{message.session.ics_sequence}":
@@ -607,7 +661,7 @@ def _due_candidate_reminders(now: dt.datetime):
         )
 
 
-def _session_recruiters(session: Session) -> list:
+def session_recruiters(session: Session) -> list:
     """The recruiters named as coming for each company; all of its recruiters when none is named."""
     recruiters = {}
     participations = session.company_participations.prefetch_related("recruiters__user", "company__recruiters__user")
@@ -629,11 +683,33 @@ def reminders_send_due(*, now: dt.datetime | None = None) -> int:
         sessions = Session.objects.filter(is_published=True, cancelled_at__isnull=True, starts_at__gt=now + later,
                                           starts_at__lte=now + offset)
         for session in sessions:
-            for recruiter in _session_recruiters(session):
+            for recruiter in session_recruiters(session):
                 if not MessageSent.objects.filter(session=session, recruiter=recruiter, kind=kind).exists():
                     _record_once(session=session, kind=kind, recruiter=recruiter)
     # Rows of an earlier run whose send failed go out now too.
     return _deliver_open(MessageSent.objects.filter(kind__in=list(REMINDER_OFFSETS), state=MessageSent.State.PENDING))
+
+
+def company_lists_announce(*, session: Session) -> int:
+    """Tell each recruiter of the session's companies, once, that their list of candidates is ready; return how many.
+
+    The e-mail names nobody: it links to the company's list, read when opened (events/company_lists.py), so one
+    notice per recruiter is enough even if the list changes. Recruiters added later are told on the next call.
+    """
+    if session.is_cancelled or session.ends_at < timezone.now():
+        raise BookingError(_("Cette session est terminée ou annulée : les listes ne sont plus envoyées."))
+    kind = MessageSent.Kind.COMPANY_LIST
+    told = 0
+    with transaction.atomic():
+        for recruiter in session_recruiters(session):
+            try:
+                with transaction.atomic():
+                    message = MessageSent.objects.create(session=session, kind=kind, recruiter=recruiter)
+            except IntegrityError:
+                continue  # told already, by an earlier click or a concurrent one
+            _enqueue_message(message.pk)
+            told += 1
+    return told
 
 
 def after_session_send_due(*, now: dt.datetime | None = None) -> int:

@@ -9,20 +9,18 @@ the code and nothing else: no name, no e-mail.
 
 import base64
 import io
-import logging
 import re
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from tescforce import translated
+from tescforce import pdf, translated
 
 from .errors import BookingError
 from .models import Registration, Session
@@ -33,8 +31,6 @@ SIGNATURE_LENGTH = 12  # 60 bits: far beyond what anyone can guess at a door
 _BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 _READ_ALOUD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE = re.compile(rf"^{PREFIX}(\d{{1,12}})([0-9A-Z]{{{SIGNATURE_LENGTH}}})$")
-# WeasyPrint logs every layout step at INFO (as showroom's sheets, keep the logs for what matters).
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class TicketError(BookingError):
@@ -79,6 +75,38 @@ def _when(session: Session) -> str:
     return formats.date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
 
 
+def arrival_time(moment) -> str:
+    """"10 h 32" in French, "10:32" in English: the time a desk says someone arrived."""
+    # Translators: a time format (Django's date format letters): "G \h i" reads 10 h 32.
+    return formats.time_format(timezone.localtime(moment), _("G \\h i")) if moment else ""
+
+
+def already_used(registration: Registration) -> TicketError:
+    """The refusal of a second scan: when the person came in, and who let them in."""
+    who = registration.checked_in_by
+    values = {"time": arrival_time(registration.checked_in_at),
+              "who": (who.get_full_name() or who.get_username()) if who else ""}
+    message = (_("Déjà enregistré·e à %(time)s par %(who)s : ce billet a déjà servi.") if who
+               else _("Déjà enregistré·e à %(time)s : ce billet a déjà servi.")) % values
+    return TicketError(message, reason="already_checked_in", registration=registration)
+
+
+def refuse_unless_confirmed(registration: Registration) -> None:
+    """Raise the TicketError that a booking in any status but confirmed gets at the door."""
+    status = registration.status
+    if status == Registration.Status.CANCELLED:
+        raise TicketError(_("Cette réservation a été annulée : ce billet n'est plus valide."),
+                          reason="cancelled", registration=registration)
+    if status == Registration.Status.WAITLISTED:
+        raise TicketError(_("Cette personne est sur liste d'attente : elle n'a pas de billet valide."),
+                          reason="waitlisted", registration=registration)
+    if status == Registration.Status.ATTENDED:
+        raise already_used(registration)
+    if status != Registration.Status.CONFIRMED:
+        raise TicketError(_("Cette session est passée : ce billet n'est plus valide."), reason="closed",
+                          registration=registration)
+
+
 def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
     """Return the confirmed booking a ticket code names, for `session` when given; raise TicketError.
 
@@ -90,7 +118,7 @@ def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
     if parsed is None:
         raise invalid
     registration_id, signature = parsed
-    registration = (Registration.objects.select_related("session", "candidate")
+    registration = (Registration.objects.select_related("session", "candidate", "checked_in_by")
                     .filter(pk=registration_id, candidate__anonymised_at__isnull=True).first())
     if registration is None:
         raise invalid
@@ -102,21 +130,7 @@ def ticket_verify(code: str, *, session: Session | None = None) -> Registration:
         raise TicketError(_("Ce billet est pour une autre session : « %(title)s », %(when)s.") % {
             "title": translated.text(registration.session, "title"), "when": _when(registration.session)},
             reason="other_session", registration=registration)
-    status = registration.status
-    if status == Registration.Status.CANCELLED:
-        raise TicketError(_("Cette réservation a été annulée : ce billet n'est plus valide."),
-                          reason="cancelled", registration=registration)
-    if status == Registration.Status.WAITLISTED:
-        raise TicketError(_("Cette personne est sur liste d'attente : elle n'a pas de billet valide."),
-                          reason="waitlisted", registration=registration)
-    if status == Registration.Status.ATTENDED:
-        arrived = formats.time_format(timezone.localtime(registration.checked_in_at), "TIME_FORMAT") \
-            if registration.checked_in_at else ""
-        raise TicketError(_("Ce billet a déjà servi : arrivée enregistrée à %(time)s.") % {"time": arrived},
-                          reason="already_checked_in", registration=registration)
-    if status != Registration.Status.CONFIRMED:
-        raise TicketError(_("Cette session est passée : ce billet n'est plus valide."), reason="closed",
-                          registration=registration)
+    refuse_unless_confirmed(registration)
     return registration
 
 
@@ -150,16 +164,8 @@ def ticket_context(registration: Registration) -> dict:
             "code": code, "qr": qr_svg(code, label=_("QR code du billet %(code)s") % {"code": code})}
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    # The ticket is self-contained (inline SVG and CSS): nothing is fetched, least of all from the network.
-    raise ValueError(f"Refused to fetch {url!r} while rendering a ticket")
-
-
 def ticket_pdf(registration: Registration, *, language: str) -> bytes:
-    """Return the ticket as a one-page A6 PDF, in `language`."""
-    from weasyprint import HTML  # noqa: PLC0415 - heavy; loaded on the first PDF only, as showroom's sheets
-
+    """Return the ticket as a one-page A6 PDF, in `language` (self-contained: inline SVG and CSS)."""
     with translation.override(language):
-        html = render_to_string("events/ticket_pdf.html", {**ticket_context(registration), "for_pdf": True,
-                                                           "LANGUAGE_CODE": language})
-    return HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_refuse_fetch).write_pdf()
+        context = ticket_context(registration)
+    return pdf.render_pdf("events/ticket_pdf.html", context, language=language)

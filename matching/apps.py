@@ -9,10 +9,20 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from candidates import records, space
         from candidates import services as candidates_services
+        from events import company_lists
         from events import services as events_services
         from tescforce import desk, erasure, permissions, scoping, staff_tools
 
-        from . import agenda, scorecards, selectors, services, signals, space_views, tasks  # noqa: F401 - signals: recompute on save; tasks: by name
+        from . import (  # noqa: F401 - signals: recompute on save; tasks: by name
+            agenda,
+            scorecards,
+            selectors,
+            services,
+            session_lists,
+            signals,
+            space_views,
+            tasks,
+        )
 
         records.register_consent_withdrawn("matching.agenda", agenda.release_on_consent_withdrawn)
         # A confirmed e-mail makes the person matchable: their offers are ready when Mon espace opens.
@@ -20,6 +30,8 @@ class MatchingConfig(AppConfig):
             "matching", lambda candidate: signals.schedule(candidate_ids=[candidate.pk]))
         events_services.on_registration_cancelled("matching.agenda", agenda.release_on_registration_cancelled)
         events_services.on_session_cancelled("matching.agenda", agenda.cancel_on_session_cancelled)
+        # Each company's list of the candidates it will meet at a session: its interviews and matches there.
+        company_lists.register_reason("matching", session_lists.company_list_reasons)
         records.register_export("matching", services.matches_export_part)
         # What recruiters wrote about the person at a job dating: theirs to read (right of access).
         records.register_export("matching.scorecards", scorecards.scorecards_export_part)

@@ -12,6 +12,9 @@ COORDINATORS = "Coordinateurs"
 HOTLINE = "Hotline"
 RECRUITERS = "Recruteurs"
 PROSPECTING = "Chargés de prospection"
+# Members of partner organisations (France Travail, Missions locales…): the partner space only, never the admin.
+# Coordinators invite and disable them from the partner space's admin (partners/), not as staff accounts.
+PARTNERS = "Partenaires"
 # The roles a coordinator may give and take away; only superusers give COORDINATORS (tescforce/accounts.py).
 MANAGEABLE_ROLES = (RECRUITERS, HOTLINE, PROSPECTING)
 
@@ -61,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "settlement": ("view",), "exportlead": ("view",), "prospectcontact": ("view",),
         },
         "tescforce": {"yeartarget": ALL},
+        "partners": {"member": ("add", "change", "delete", "view"), "referral": ("view",)},
         "django_celery_beat": {"periodictask": ("view",), "crontabschedule": ("view",),
                                "intervalschedule": ("view",)},
         "auth": {"user": ("add", "change", "view"), "group": ("view",)},
@@ -95,6 +99,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                      "usecaseimage": ALL, "contactrequest": ("change", "view")},
         "companies": {"company": ("view",), "partner": ("view",)},
     },
+    # No model permission: members work in the partner space, which checks their membership on every request.
+    PARTNERS: {},
 }
 
 

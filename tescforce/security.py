@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -134,6 +135,38 @@ class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
     def is_confirmed(self, obj):
         return obj.confirmed
 
+    @admin.display(description=_("échecs de code à la suite"))
+    def failures(self, obj):
+        return obj.throttling_failure_count
+
+    # A device is enrolled by its owner from their own page; the admin only shows it and deletes a lost one.
+    # Its secret key is never shown: whoever reads it can make the person's codes.
+    fields = readonly_fields = ("person", "device_name", "is_confirmed", "added_on", "last_used_on", "failures")
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.fields})]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StaffAccessAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' lockouts, with its two unnamed columns named and counted in the staff's language."""
+
+    @admin.display(description=_("état"))
+    def status(self, obj):
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return _("bloqué")
+        return ngettext("%(n)s essai restant", "%(n)s essais restants", left) % {"n": left}
+
+    @admin.display(description=_("expire le"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
 
 def _reregister(model, admin_class) -> None:
     # The packages register their own admins; ours add the coordinators' rights on top of them.
@@ -146,5 +179,5 @@ def register_admin() -> None:
     if not admin.site.is_registered(SecurityPolicy):
         admin.site.register(SecurityPolicy, SecurityPolicyAdmin)
     # A locked-out colleague is unlocked by deleting the attempt row; a lost phone by deleting the device.
-    _reregister(AccessAttempt, AccessAttemptAdmin)
+    _reregister(AccessAttempt, StaffAccessAttemptAdmin)
     _reregister(TOTPDevice, StaffTOTPDeviceAdmin)

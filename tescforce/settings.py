@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "events",
     "hotline",
     "matching",
+    # Partner organisations' members and their referrals (beside hotline and matching).
+    "partners",
     # Alerts a candidate chose (offers from matching, sessions from events): above both.
     "alerts",
     "showroom",
@@ -456,3 +458,9 @@ CELERY_BEAT_SCHEDULE["tescforce-clear-sessions"] = {
     "task": "tescforce.tasks.clear_expired_sessions", "schedule": crontab(minute="0", hour="4")}
 CELERY_BEAT_SCHEDULE["tescforce-purge-login-records"] = {
     "task": "tescforce.tasks.purge_old_login_records", "schedule": crontab(minute="5", hour="4")}
+
+# Partners: last week's digest to each member, Monday morning; referrals nobody answered go after 7 days.
+CELERY_BEAT_SCHEDULE["partners-weekly-digest"] = {"task": "partners.tasks.digest_dispatch",
+                                                  "schedule": crontab(minute="0", hour="8", day_of_week="1")}
+CELERY_BEAT_SCHEDULE["partners-purge-unanswered"] = {
+    "task": "partners.tasks.purge_unanswered_referrals", "schedule": crontab(minute="15", hour="3")}

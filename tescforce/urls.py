@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("companies.urls")),
     path("", include("events.urls")),
     path("", include("matching.space_urls")),
+    path("", include("partners.urls")),
     path("", include("showroom.urls")),
     path("", include("alerts.urls")),
     prefix_default_language=True,

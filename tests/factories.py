@@ -209,3 +209,12 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     channel = "social"
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+def partner_member(partner=None, *, username: str, language: str = "fr", **user_fields):
+    """A member of a partner organisation (a non-staff account with the Partenaires role), with a password."""
+    from partners.models import Member
+
+    user = UserFactory(username=username, is_staff=False, groups=["Partenaires"], **user_fields)
+    return Member.objects.create(user=user, partner=partner or PartnerFactory(kind=Partner.Kind.FRANCE_TRAVAIL),
+                                 language=language)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Campaign, Candidate, JobInterest, Orientation, StageChange
 from events.models import Edition, Registration, Session
 from hotline.models import HotlineCall, RelocationRequest
+from partners import selectors as partner_selectors
 from prospecting import selectors as prospecting_selectors
 from prospecting.models import Meeting, Prospect, ProspectingCampaign, Settlement
 from tescforce.models import YearTarget
@@ -31,7 +32,7 @@ FIGURE_SECTIONS = {
     "registrations_by_month": "candidates", "registrations_by_campaign": "candidates",
     "registrations_by_profile": "candidates", "pipeline_funnel": "candidates", "sessions_fill": "sessions",
     "hires_by_company": "hires", "hires_by_session": "hires", "calls_by_topic": "hotline",
-    "follow_ups_overdue": "hotline", "relocation_by_need": "hotline",
+    "follow_ups_overdue": "hotline", "relocation_by_need": "hotline", "referrals_by_partner": "partners",
 }  # the business side's figures are all in "prospecting"
 
 
@@ -57,6 +58,7 @@ SECTIONS = (
     ("candidates", _("Candidats")),
     ("sessions", _("Sessions")),
     ("hires", _("Recrutements")),
+    ("partners", _("Partenaires prescripteurs")),
     ("hotline", _("Hotline")),
     ("prospecting", _("Prospection")),
 )
@@ -249,6 +251,19 @@ def talent_figures(f: Filters) -> list[Figure]:
     figures.append(Figure("hires_by_company", _("Recrutements par entreprise"), [_("Entreprise"), _("Recrutements")],
                           sorted(hires.items(), key=lambda kv: (-kv[1], kv[0]))))
     figures.append(hires_by_session(f))
+
+    # Referrals made in the year; with an edition, a city or a campaign chosen, those of the people above only.
+    filtered = bool(f.edition or f.city or f.campaign)
+    funnel = partner_selectors.partner_funnel(start=start, end=end, candidate_ids=ids if filtered else None)
+    figures.append(Figure("referrals_by_partner", _("Orientations par partenaire : de l'orientation au recrutement"),
+                          [_("Partenaire"), _("Orientations"), _("Inscriptions confirmées"), _("Présents en session"),
+                           _("Orientés vers une entreprise"), _("Recrutés"), _("Confirmation (%)"),
+                           _("Recrutement (%)")],
+                          [(r["partner__name"], r["referrals"], r["confirmed"], r["attended"], r["oriented"],
+                            r["hired"], _rate(r["confirmed"], r["referrals"]), _rate(r["hired"], r["referrals"]))
+                           for r in funnel],
+                          note=_("Une personne compte dans les étapes une fois qu'elle a confirmé elle-même "
+                                 "l'orientation.")))
 
     calls = HotlineCall.objects.filter(created_at__gte=start, created_at__lt=end)
     by_topic = calls.values("topic").annotate(n=Count("pk")).order_by("-n")

@@ -11,6 +11,8 @@ from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
 from alerts.services import unsubscribe_token
+from candidates.models import Orientation
+from events.models import SessionCompany
 from matching.sheet_links import sheet_link_issue, sheet_link_token
 from tescforce import roles
 from tests import factories
@@ -45,6 +47,26 @@ def _posting():
 
 def _session():
     return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse")
+
+
+def _session_under_way():
+    """A session that began a minute ago: its check-in desk is open, with the ticket scanner."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.now() - dt.timedelta(minutes=1)
+    return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse", starts_at=start,
+                                    ends_at=start + dt.timedelta(hours=3))
+
+
+def _session_with_company():
+    """A session a company attends, with one person it will meet (oriented to it, shown to recruiters)."""
+    participation = SessionCompany.objects.create(session=_session(), company=factories.CompanyFactory())
+    person = factories.CandidateFactory(shown_to_recruiters=True)
+    Orientation.objects.create(candidate=person, company=participation.company)
+    factories.RegistrationFactory(session=participation.session, candidate=person)
+    return participation
 
 
 def _usecase():
@@ -112,13 +134,19 @@ BUILDERS: dict[str, Callable[[], dict]] = {
     "candidates:campaign_link": lambda: {"code": "printemps-toulouse"},
     "hotline:relocation_space_enter": lambda: {"token": _candidate_token("space")},
     "alerts:unsubscribe": lambda: {"token": unsubscribe_token(candidate=factories.CandidateFactory(), kind="offers")},
-    "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
+    "staff:events_staff:checkin": lambda: {"pk": factories.RegistrationFactory(
+        session=_session_under_way()).session.pk},
+    "staff:events_staff:session_badges": lambda: {"pk": factories.RegistrationFactory(session=_session()).session.pk},
+    "staff:events_staff:session_lists": lambda: {"pk": _session_with_company().session_id},
+    "staff:events_staff:company_list": lambda: (lambda p: {"pk": p.session_id, "company_pk": p.company_id})(
+        _session_with_company()),
     "staff:matching_sheet_link": lambda: {"token": _sheet_link_token()},
 }
 
 # Staff pages checked like the public ones (logged in as a coordinator); add new staff tools here.
 STAFF_PAGES = ["staff:desk", "staff:dashboard", "staff:events_staff:desk_sessions", "staff:events_staff:checkin",
-               "staff:prospecting:calendar", "staff:matching_sheet_link"]
+               "staff:prospecting:calendar", "staff:events_staff:session_badges", "staff:events_staff:session_lists",
+               "staff:events_staff:company_list", "staff:matching_sheet_link"]
 
 
 def public_pages() -> list[str]:

@@ -12,7 +12,7 @@ from prospecting.services import ProspectingError
 from showroom.services import ShowroomError
 from tescforce.errors import DomainError
 
-ROOMS = ("candidates", "companies", "events", "hotline", "matching", "alerts", "showroom", "prospecting")
+ROOMS = ("candidates", "companies", "events", "hotline", "matching", "partners", "alerts", "showroom", "prospecting")
 
 
 @pytest.mark.parametrize("error", [CandidateError, CompaniesError, BookingError, HotlineError, ProspectingError,

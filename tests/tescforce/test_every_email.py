@@ -25,6 +25,7 @@ from hotline import services as hotline_services
 from hotline.models import CallbackRequest, HotlineCall
 from matching import agenda, scorecards
 from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match
+from partners import services as partner_services
 from prospecting import services as prospecting_services
 from prospecting.models import Meeting
 from showroom import services as showroom_services
@@ -99,6 +100,11 @@ def _recruiter_reminder(lang):
     recruiter = factories.RecruiterFactory(language=lang, user__email=f"rh.{lang}@example.org")
     event_emails.send_recruiter_reminder(recruiter=recruiter, session=factories.SessionFactory(),
                                          kind=MessageSent.Kind.D7)
+
+
+def _company_list(lang):
+    recruiter = factories.RecruiterFactory(language=lang, user__email=f"rh.{lang}@example.org")
+    event_emails.send_company_list_notice(recruiter=recruiter, session=factories.SessionFactory())
 
 
 def _booking_link(lang):
@@ -208,6 +214,45 @@ def _alert(kind):
     return make
 
 
+def _partner_member(lang):
+    partner = factories.PartnerFactory(name=f"France Travail Toulouse Compans ({lang})")
+    return factories.partner_member(partner, username=f"partenaire-{lang}", language=lang,
+                                    email=f"conseil.{lang}@francetravail.example")
+
+
+def _member_invitation(lang):
+    partner = factories.PartnerFactory(name=f"Mission locale Montpellier ({lang})")
+    partner_services.member_invite(partner=partner, email=f"ml.{lang}@example.org", first_name="Zoé",
+                                   last_name="Roux", language=lang)
+
+
+def _member_reset(lang):
+    partner_services.member_invitation_send(member=_partner_member(lang), reset=True)
+
+
+def _referral(lang):
+    member = _partner_member(lang)
+    session = factories.SessionFactory(title="Numéric Emploi Toulouse")
+    data = {"first_name": "Inès", "last_name": "Benali", "email": f"ines.{lang}@example.org", "phone": "",
+            "postcode": "31200", "language": lang, "profile": "retraining", "proposed_session": session,
+            "proposed_track": "Reconversion R&D <web>", "note": "Note pour l'équipe"}
+    partner_services.referral_create(member=member, data=data)
+    # A known person is asked to link, at their own address.
+    factories.CandidateFactory(language=lang, email=f"deja.{lang}@example.org", phone="")
+    partner_services.referral_create(member=member, data={**data, "email": f"deja.{lang}@example.org"})
+
+
+def _partner_digest(lang):
+    member = _partner_member(lang)
+    candidate = factories.CandidateFactory(language=lang, email=f"suivi.{lang}@example.org", phone="")
+    referral, _known = partner_services.referral_create(member=member, data={
+        "first_name": "Inès", "last_name": "Benali", "email": candidate.email, "phone": "", "postcode": "31200",
+        "language": lang, "profile": "retraining", "proposed_track": "", "note": ""})
+    partner_services.referral_link(referral=referral, share=True)
+    mail.outbox.clear()
+    partner_services.digest_send(member=member, day=timezone.localdate() + dt.timedelta(days=7))
+
+
 @dataclass(frozen=True)
 class Case:
     make: object
@@ -229,6 +274,8 @@ CASES = {
     "events/email/candidate_message": Case(_candidate_message, unsubscribe=True),
     "events/email/recruiter_reminder": Case(_recruiter_reminder),
     "events/email/session_changed": Case(_session_changed),
+    # The companies' lists: a link to the list (read when opened), nobody named.
+    "events/email/company_list": Case(_company_list),
     "matching/email/interview_changed": Case(_interview_changed),
     "events/email/booking_link": Case(_booking_link),
     "hotline/email/callback_ack": Case(_callback_ack),
@@ -246,6 +293,10 @@ CASES = {
     "tescforce/accounts/reset": Case(_account("reset")),
     "alerts/email/offers": Case(_alert("offers"), unsubscribe=True),
     "alerts/email/sessions": Case(_alert("sessions"), unsubscribe=True),
+    "partners/email/invitation": Case(_member_invitation),
+    "partners/email/reset": Case(_member_reset),
+    "partners/email/referral": Case(_referral),
+    "partners/email/digest": Case(_partner_digest),
 }
 
 PARAMS = [pytest.param(prefix, lang, id=f"{prefix}-{lang}") for prefix, case in CASES.items()

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from candidates.models import Orientation
 from events import services as event_services
+from events.models import SessionCompany
 from prospecting.models import Settlement
 from tescforce import exports
 from tests import factories
@@ -138,6 +139,18 @@ def case_attendance_sheet(people, role):
                 admin_export=False)
 
 
+def case_company_list(people, role):
+    # A company's list of the candidates it will meet: people oriented to it with the consent to be shown.
+    session = factories.SessionFactory(starts_at=timezone.now() + dt.timedelta(days=3), capacity=20)
+    SessionCompany.objects.create(session=session, company=people["company"])
+    for i, value in enumerate(HOSTILE):
+        candidate = factories.CandidateFactory(last_name=value, first_name=_h(i + 1), shown_to_recruiters=True)
+        Orientation.objects.create(candidate=candidate, company=people["company"])
+        event_services.registration_book(session=session, candidate=candidate)
+    return Case(people[role], f"/pilotage/sessions/{session.pk}/listes/{people['company'].pk}/csv/", list(HOSTILE),
+                admin_export=False)
+
+
 # (model label or export name, role) -> builder. The coverage test below checks that every admin export a
 # role may use is in this table.
 CASES = {
@@ -156,6 +169,8 @@ CASES = {
     ("dashboard", "prospecting"): lambda p: case_dashboard_business(p),
     ("attendance-sheet", "coordinator"): lambda p: case_attendance_sheet(p, "coordinator"),
     ("attendance-sheet", "hotline"): lambda p: case_attendance_sheet(p, "hotline"),
+    ("company-list", "coordinator"): lambda p: case_company_list(p, "coordinator"),
+    ("company-list", "recruiter"): lambda p: case_company_list(p, "recruiter"),
 }
 
 
@@ -235,6 +250,10 @@ def test_only_the_roles_in_the_table_reach_the_hand_written_exports(client_for, 
         dashboard = client.get("/pilotage/tableau-de-bord/?export=registrations_by_month").status_code
         assert (sheet == 200) == (("attendance-sheet", role) in CASES)
         assert (dashboard == 200) == (role == "coordinator")
+        SessionCompany.objects.get_or_create(session=session, company=people["company"])
+        company_list = client.get(f"/pilotage/sessions/{session.pk}/listes/{people['company'].pk}/csv/")
+        # An empty list sends its readers back to its page (302); those who may not read it get 403.
+        assert (company_list.status_code in (200, 302)) == (("company-list", role) in CASES)
         if role == "prospecting":
             assert client.get("/pilotage/tableau-de-bord/?export=settlements").status_code == 200
 

@@ -7,7 +7,8 @@ from django.db import DatabaseError
 from tescforce.celery import app as celery_app
 from tescforce.tasks import RetryingTask
 
-ROOMS = ("tescforce", "candidates", "companies", "events", "hotline", "matching", "alerts", "showroom", "prospecting")
+ROOMS = ("tescforce", "candidates", "companies", "events", "hotline", "matching", "partners", "alerts", "showroom",
+         "prospecting")
 
 # Names kept for messages already queued and beat entries stored before the hotline and matching moved.
 OLD_NAMES = (

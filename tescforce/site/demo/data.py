@@ -203,6 +203,26 @@ PARTNERS = [
     {"name": "Numeum Occitanie", "kind": "network", "city": "Toulouse"},
     {"name": "Académie du Code Occitanie (démo)", "kind": "training", "city": "Toulouse"},
     {"name": "Campus Numérique du Lez (démo)", "kind": "training", "city": "Montpellier"},
+    # Prescribers with members in the partner space (fictional agencies and schools).
+    {"name": "France Travail Toulouse Compans (démo)", "kind": "france_travail", "city": "Toulouse"},
+    {"name": "Mission locale Montpellier (démo)", "kind": "mission_locale", "city": "Montpellier"},
+    {"name": "APEC Occitanie (démo)", "kind": "apec", "city": "Toulouse"},
+    {"name": "École du Numérique de Nîmes (démo)", "kind": "school", "city": "Nîmes"},
+]
+
+# Members of the partner space (/fr/partenaires/): no staff account, same demo password.
+PARTNER_MEMBERS = [
+    {"username": "partenaire-france-travail", "first_name": "Fanny",
+     "partner": "France Travail Toulouse Compans (démo)"},
+    {"username": "partenaire-mission-locale", "first_name": "Malik",
+     "partner": "Mission locale Montpellier (démo)"},
+    {"username": "partenaire-apec", "first_name": "Anne", "partner": "APEC Occitanie (démo)", "language": "en"},
+    {"username": "partenaire-formation", "first_name": "Théo", "partner": "Académie du Code Occitanie (démo)"},
+    {"username": "partenaire-ecole", "first_name": "Emma", "partner": "École du Numérique de Nîmes (démo)"},
+]
+# People referred who have not answered yet, declined, or never answered (erased): one of each per partner.
+PENDING_REFERRALS = [
+    ("Yanis", "Morel"), ("Clara", "Nguyen"), ("Louis", "Fabre"), ("Sofia", "Alaoui"), ("Noé", "Garnier"),
 ]
 
 # ---------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from stdnum import luhn
 
 from candidates.wording import MATCHED_VERSION
+from partners.selectors import candidate_step_dates
 from tescforce.reference_data import postcode_for, skill_slug
 from tescforce.text import fold
 
@@ -889,9 +890,86 @@ def seed_hotline(ctx: Context) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-STEPS = [seed_users, seed_partners, seed_companies, _load_reference, seed_postings, seed_talent_campaigns,
-         seed_candidates, seed_events, seed_showroom, seed_prospecting, seed_prospecting_history, seed_hotline,
-         seed_targets]
+def seed_partner_members(ctx: Context) -> None:
+    """The partner space's demo members: non-staff accounts with the Partenaires role and a membership."""
+    User = get_user_model()
+    Member = _model("partners.Member")
+    role = Group.objects.get(name="Partenaires")
+    for spec in D.PARTNER_MEMBERS:
+        username = spec["username"]
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=spec["first_name"], last_name=D.DEMO_LAST_NAME,
+                        email=f"{username}@{D.DEMO_EMAIL_DOMAIN}", is_staff=False)
+            user.set_password(D.DEMO_PASSWORD)
+            user.save()
+            ctx.user_notes[username] = "créé"
+        elif is_demo_user(user):
+            if not user.check_password(D.DEMO_PASSWORD) or not user.is_active or user.is_staff:
+                user.set_password(D.DEMO_PASSWORD)
+                user.is_active, user.is_staff = True, False
+                user.save()
+                ctx.user_notes[username] = "mot de passe rétabli"
+            else:
+                ctx.user_notes[username] = "inchangé"
+        else:
+            ctx.user_notes[username] = "compte existant non modifié (mot de passe inconnu)"
+            continue
+        user.groups.add(role)
+        Member.objects.update_or_create(user=user, defaults={
+            "partner": ctx.partners[spec["partner"]], "language": spec.get("language", "fr"), "disabled_at": None})
+        ctx.users[username] = user
+
+
+def seed_referrals(ctx: Context) -> None:
+    """Referrals at every status: people who confirmed (at each step of their path, read from their own rows),
+    one who did not share their path, and per partner one waiting, one declined and one never answered."""
+    Referral = _model("partners.Referral")
+    prescribers = [ctx.partners[spec["partner"]] for spec in D.PARTNER_MEMBERS]
+    if Referral.objects.filter(partner__in=prescribers).exists():
+        return
+    confirmed = [c for c in ctx.candidates if c.confirmed_at and not c.anonymised_at]
+    dates = candidate_step_dates([c.pk for c in confirmed])
+    by_status: dict[str, list] = {}
+    for candidate in confirmed:
+        reached = dates.get(candidate.pk, {})
+        status = next((key for key in ("left", "hired", "oriented", "attended", "booked", "qualified")
+                       if key in reached), "confirmed")
+        by_status.setdefault(status, []).append(candidate)
+    picked = [c for status in sorted(by_status) for c in by_status[status][:3]]
+    members = {spec["partner"]: ctx.users.get(spec["username"]) for spec in D.PARTNER_MEMBERS}
+    for i, candidate in enumerate(picked):
+        partner = prescribers[i % len(prescribers)]
+        referral = Referral.objects.create(
+            partner=partner, created_by=members.get(partner.name), candidate=candidate,
+            first_name=candidate.first_name, last_name=candidate.last_name, email=candidate.email,
+            phone=candidate.phone, postcode=candidate.postcode, profile=candidate.profile,
+            proposed_track="Reconversion vers le développement web" if i % 2 else "",
+            note="Rencontré·e en atelier collectif ; très motivé·e." if i % 3 == 0 else "",
+            linked_at=candidate.confirmed_at, share_progress=i % 6 != 5,
+            consent_wording_version="" if i % 6 == 5 else "2026-12")
+        # The candidate's own created_at is still the insert time here (its demo date is written at the end).
+        _backdate(referral, created_at=candidate.confirmed_at - dt.timedelta(days=2))
+    for i, partner in enumerate(prescribers):
+        first, last = D.PENDING_REFERRALS[i]
+        person = {"first_name": first, "last_name": last, "profile": "job_seeker", "postcode": "31000",
+                  "email": f"{_ascii(first).lower()}.{_ascii(last).lower()}@{D.DEMO_EMAIL_DOMAIN}"}
+        waiting = Referral.objects.create(partner=partner, created_by=members.get(partner.name),
+                                          proposed_track="Découverte des métiers du numérique", **person)
+        _backdate(waiting, created_at=ctx.days(-2 - i))
+        declined = Referral.objects.create(partner=partner, created_by=members.get(partner.name),
+                                           first_name="", last_name="", email="", profile="job_seeker",
+                                           declined_at=ctx.days(-10 - i))
+        _backdate(declined, created_at=ctx.days(-12 - i))
+        expired = Referral.objects.create(partner=partner, created_by=members.get(partner.name),
+                                          first_name="", last_name="", email="", profile="young_graduate",
+                                          erased_at=ctx.days(-20 - i))
+        _backdate(expired, created_at=ctx.days(-28 - i))
+
+
+STEPS = [seed_users, seed_partners, seed_partner_members, seed_companies, _load_reference, seed_postings,
+         seed_talent_campaigns, seed_candidates, seed_events, seed_showroom, seed_prospecting,
+         seed_prospecting_history, seed_hotline, seed_referrals, seed_targets]
 
 
 def seed_demo(*, now: dt.datetime | None = None) -> Context:

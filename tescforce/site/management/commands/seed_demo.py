@@ -44,6 +44,9 @@ class Command(BaseCommand):
             if spec.get("company"):
                 role = f"{role} ({ctx.companies[spec['company']].name})"
             rows.append((spec["username"], role, ctx.user_notes.get(spec["username"], "")))
+        for spec in data.PARTNER_MEMBERS:
+            rows.append((spec["username"], f"partenaire ({spec['partner']}), sur /fr/partenaires/",
+                         ctx.user_notes.get(spec["username"], "")))
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         for n, row in enumerate(rows):
             self.stdout.write("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
