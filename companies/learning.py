@@ -22,7 +22,11 @@ class Gap:
     key: Hashable  # the caller's own key (a match's id)
     skill_ids: tuple[int, ...]
     city: str = ""  # where the person lives
-    whole_region: bool = False  # the person would move anywhere in the region
+    # Where else the person would go (a candidate's mobility): the Toulouse area, the Montpellier area, the
+    # rest of the region.
+    toulouse_area: bool = False
+    montpellier_area: bool = False
+    elsewhere_in_region: bool = False
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Hint:
     """A course for one gap: the course, how near it is, and which of the gap's skills it teaches."""
 
     course: object
-    where: str  # "city" (the person's town), "department", "online" or "region"
+    where: str  # "city" (the person's town or metro area), "department", "online" or "region" (where they'd go)
     taught: list[str]
 
 

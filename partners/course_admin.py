@@ -7,11 +7,13 @@ from companies.models import Partner
 from tescforce.admin_mixins import ScopedModelAdmin
 
 from . import courses
-from .course_forms import FundingMixin
+from .course_forms import FundingMixin, link_field
 from .models import Course
 
 
 class CourseAdminForm(FundingMixin):
+    link = link_field()
+
     class Meta:
         model = Course
         fields = ["partner", "title", "summary", "skills", "city", "online", "starts_on", "ends_on", "link",

@@ -15,6 +15,14 @@ from .models import Course
 FUNDING_FIELDS = [field for _code, field, _label in Course.FUNDINGS]
 
 
+def link_field() -> forms.URLField:
+    """The course's page: https only (the model's validator says so in the visitor's language)."""
+    field = Course._meta.get_field("link")
+    return forms.URLField(label=field.verbose_name, help_text=field.help_text, max_length=field.max_length,
+                          assume_scheme="https", validators=field.validators,
+                          widget=forms.URLInput(attrs={"placeholder": "https://"}))
+
+
 class FundingMixin(forms.ModelForm):
     """The five funding flags as one group of checkboxes ("Financements possibles")."""
 
@@ -49,6 +57,7 @@ class CourseForm(FundingMixin):
         help_text=_("Celles que la personne saura mettre en œuvre à la fin : elles relient la formation aux offres "
                     "qui les demandent."),
         error_messages={"required": _("Cochez au moins une compétence enseignée.")})
+    link = link_field()
     city = forms.ChoiceField(label=_("Ville"), required=False,
                              help_text=_("Vide pour une formation entièrement à distance."))
 
@@ -61,7 +70,6 @@ class CourseForm(FundingMixin):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
-            "link": forms.URLInput(attrs={"placeholder": "https://"}),
         }
         labels = {"is_published": _("Publier la formation (visible sur le site et sous les offres)")}
 

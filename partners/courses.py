@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.learning import Gap, Hint
 from companies.models import Partner, Skill
-from tescforce.reference_data import OCCITANIE_CITIES
+from tescforce.reference_data import MONTPELLIER, OCCITANIE_CITIES, TOULOUSE, place_key
 from tescforce.text import Fold, fold
 
 from .models import Course
@@ -112,17 +112,27 @@ _RANK = {SAME_CITY: 0, SAME_DEPARTMENT: 1, ONLINE: 2, REGION: 3}
 GAP_QUERY_LIMIT = 300
 
 
+def _accepted(gap: Gap, key: str) -> bool:
+    """Whether the person said they would go to this place (matching's mobility rule)."""
+    if key == TOULOUSE:
+        return gap.toulouse_area
+    if key == MONTPELLIER:
+        return gap.montpellier_area
+    return gap.elsewhere_in_region
+
+
 def _where(course: Course, gap: Gap) -> str | None:
-    """How near the course is to the person: same town, same department, online, elsewhere in the region
-    (only for someone who would move), or None when it is out of reach."""
+    """How near the course is to the person: their own town or metro area, their department, online, a place
+    they said they would go to; None when it is out of reach."""
     found = []
     if course.city:
-        here, there = fold(gap.city), fold(course.city)
+        here, there = place_key(gap.city) if gap.city else "", place_key(course.city)
+        department = _DEPARTMENT.get(fold(gap.city)) if gap.city else None
         if here and here == there:
             found.append(SAME_CITY)
-        elif here and _DEPARTMENT.get(here) and _DEPARTMENT.get(here) == _DEPARTMENT.get(there):
+        elif department and department == _DEPARTMENT.get(fold(course.city)):
             found.append(SAME_DEPARTMENT)
-        elif gap.whole_region:
+        elif _accepted(gap, there):
             found.append(REGION)
     if course.online:
         found.append(ONLINE)
@@ -134,8 +144,8 @@ def gap_courses(gaps: list[Gap], limit: int) -> dict[Hashable, list[Hint]]:
 
     Two queries for all the gaps of a page: the courses teaching any of their skills (with their
     organisation), and which of those skills each teaches. Best first: the course teaching more of the
-    gap's skills, then the nearest (same town, same department, online, elsewhere in the region), then the
-    soonest to start.
+    gap's skills, then the nearest (the person's town or metro area, their department, online, a place they
+    said they would go to), then the soonest to start.
     """
     wanted = {skill for gap in gaps for skill in gap.skill_ids}
     courses = list(
