@@ -1,4 +1,4 @@
-"""The hotline and matching rooms carry their own English catalogues, complete for their own strings."""
+"""The hotline, matching, alerts and partners rooms carry their own English catalogues, complete for their own strings."""
 
 import re
 import shutil
@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
-ROOMS = ["hotline", "matching", "alerts"]
+ROOMS = ["hotline", "matching", "alerts", "partners"]
 ENTRY = re.compile(r'\n(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
                    r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)')
 
