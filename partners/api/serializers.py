@@ -35,7 +35,7 @@ class SkillSlugsField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", queryset=Skill.objects.all(), **kwargs)
 
     default_error_messages = {
-        "does_not_exist": _("Compétence inconnue : « %(value)s » (voir /api/v1/open/skills/)."),
+        "does_not_exist": _("Compétence inconnue : « {value} » (voir /api/v1/open/skills/)."),
         "invalid": _("Identifiant de compétence non valide."),
     }
 
