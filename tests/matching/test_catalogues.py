@@ -1,4 +1,5 @@
-"""The hotline, matching, alerts and partners rooms carry their own English catalogues, complete for their own strings."""
+"""The hotline, matching, alerts and partners rooms carry their own English catalogues, complete for their own
+strings."""
 
 import re
 import shutil

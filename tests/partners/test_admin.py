@@ -10,9 +10,11 @@ from django.contrib.messages import get_messages
 from partners.api import keys
 from partners.models import ApiKey, Course
 
-from .course_world import academy, agency, course, skill  # noqa: F401 - fixtures
+from .course_rows import course, skill
 
 pytestmark = pytest.mark.django_db
+# The training bodies, the prescriber and their keys.
+pytest_plugins = ["tests.partners.course_fixtures"]
 
 
 def test_a_coordinator_creates_a_key_sees_it_once_and_the_key_opens_the_api(client_for, coordinator, academy):

@@ -12,9 +12,11 @@ from django.utils import timezone
 from companies.models import JobPosting
 from tests import factories
 
-from .course_world import academy, academy_key, course, skill  # noqa: F401 - fixtures
+from .course_rows import course, skill
 
 pytestmark = pytest.mark.django_db
+# The training bodies, the prescriber and their keys.
+pytest_plugins = ["tests.partners.course_fixtures"]
 
 
 @pytest.fixture

@@ -11,9 +11,11 @@ from partners.api import keys
 from partners.models import Course, Referral
 from tests import factories
 
-from .course_world import academy, academy_key, agency, agency_key, campus, campus_key, course, skill  # noqa: F401
+from .course_rows import course, skill
 
 pytestmark = pytest.mark.django_db
+# The training bodies, the prescriber and their keys.
+pytest_plugins = ["tests.partners.course_fixtures"]
 
 REFERRALS = "/api/v1/partner/referrals/"
 COURSES = "/api/v1/partner/courses/"
@@ -44,9 +46,9 @@ def person(**changes):
 
 def new_course(**changes):
     today = timezone.localdate()
-    return {"title": "Analyste SOC", "skills": ["python"], "city": "toulouse", "starts_on": str(today + dt.timedelta(days=9)),
-            "ends_on": str(today + dt.timedelta(days=90)), "funding": ["cpf", "region"],
-            "link": "https://academie.example/soc", "is_published": True, **changes}
+    return {"title": "Analyste SOC", "skills": ["python"], "city": "toulouse",
+            "starts_on": str(today + dt.timedelta(days=9)), "ends_on": str(today + dt.timedelta(days=90)),
+            "funding": ["cpf", "region"], "link": "https://academie.example/soc", "is_published": True, **changes}
 
 
 @pytest.fixture(autouse=True)
@@ -119,7 +121,8 @@ def test_a_body_that_is_not_json_answers_400(client, agency_key):
 
 # --- keys ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [REFERRALS, COURSES, f"{COURSES}1/", f"{REFERRALS}6f1c1e8a-9a4c-4a39-9c39-1d2b3c4d5e6f/"])
+@pytest.mark.parametrize("url", [REFERRALS, COURSES, f"{COURSES}1/",
+                                 f"{REFERRALS}6f1c1e8a-9a4c-4a39-9c39-1d2b3c4d5e6f/"])
 def test_no_key_answers_401_with_the_way_to_send_one(client, url):
     response = call(client, "get", url, lang="en")
     assert response.status_code == 401
@@ -213,7 +216,8 @@ def test_an_organisation_that_does_not_teach_may_not_publish(client, agency_key)
      "Enter an address that starts with https://."),
     ({"ends_on": "2001-01-01"}, "ends_on", "La fin ne peut pas précéder le début.",
      "The end cannot come before the start."),
-    ({"city": "", "online": False}, "city", "Indiquez une ville, ou « online »: true.", 'Give a town, or "online": true.'),
+    ({"city": "", "online": False}, "city", "Indiquez une ville, ou « online »: true.",
+     'Give a town, or "online": true.'),
     ({"skills": []}, "skills", "Cette liste ne peut pas être vide.", "This list may not be empty."),
     ({"skills": ["basic"]}, "skills", "Compétence inconnue : « basic »", 'Unknown skill: "basic"'),
     ({"funding": ["loterie"]}, "funding", "n'est pas un choix valide", "is not a valid choice"),

@@ -10,9 +10,11 @@ from partners.models import Course
 from tescforce import roles
 from tests import factories
 
-from .course_world import academy, agency, campus, course, member, skill  # noqa: F401 - fixtures
+from .course_rows import course, member, skill
 
 pytestmark = pytest.mark.django_db
+# The training bodies, the prescriber and their keys.
+pytest_plugins = ["tests.partners.course_fixtures"]
 
 NEW = "/fr/partenaires/formations/nouvelle/"
 

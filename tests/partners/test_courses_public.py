@@ -7,9 +7,11 @@ import html
 import pytest
 from django.utils import timezone
 
-from .course_world import academy, campus, course, skill  # noqa: F401 - fixtures
+from .course_rows import course, skill
 
 pytestmark = pytest.mark.django_db
+# The training bodies, the prescriber and their keys.
+pytest_plugins = ["tests.partners.course_fixtures"]
 
 
 def page(client, query="", lang="fr"):

@@ -17,9 +17,11 @@ from matching.models import Match
 from partners import courses as course_reads
 from tests import factories
 
-from .course_world import academy, campus, course, skill  # noqa: F401 - fixtures
+from .course_rows import course, skill
 
 pytestmark = pytest.mark.django_db
+# The training bodies, the prescriber and their keys.
+pytest_plugins = ["tests.partners.course_fixtures"]
 
 
 def gap(*names, city="Toulouse", **mobility):
@@ -157,7 +159,7 @@ def test_the_coordinators_page_costs_the_same_queries_however_many_candidates(cl
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for n in range(5):
+    for _n in range(5):
         other = factories.CandidateFactory(city="Toulouse", mobility_toulouse=True)
         other.skills.set([skill("Python"), skill("SQL")])
         other.desired_job_families.set([world["family"]])
