@@ -4,6 +4,7 @@ organisation)."""
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from candidates.forms import SkillPicker, skill_choices
@@ -18,7 +19,7 @@ FUNDING_FIELDS = [field for _code, field, _label in Course.FUNDINGS]
 def link_field() -> forms.URLField:
     """The course's page: https only (the model's validator says so in the visitor's language)."""
     field = Course._meta.get_field("link")
-    return forms.URLField(label=field.verbose_name, help_text=field.help_text, max_length=field.max_length,
+    return forms.URLField(label=capfirst(field.verbose_name), help_text=field.help_text, max_length=field.max_length,
                           assume_scheme="https", validators=field.validators,
                           widget=forms.URLInput(attrs={"placeholder": "https://"}))
 
