@@ -86,12 +86,12 @@ def course_list(request):
 
 # --- "Mes formations", for a training partner's members ------------------------------------------------
 
-def _login_url() -> str:
-    # The partner space's sign-in page; the admin's until that page exists.
+def _login_url() -> str | None:
+    """The partner space's sign-in page, where it exists."""
     try:
         return reverse("partners:login")
     except NoReverseMatch:
-        return reverse("admin:login")
+        return None
 
 
 def _member_for(user) -> Member | None:
@@ -105,12 +105,13 @@ def _member_for(user) -> Member | None:
 
 
 def teaching_member_required(view):
-    """Pass the member to the view; the anonymous go to the sign-in page, anyone else (a disabled member, a
-    member of an organisation that does not teach, staff) gets the 403 page."""
+    """Pass the member to the view; the anonymous go to the partner space's sign-in page (the 403 page where
+    there is none), anyone else (a disabled member, a member of an organisation that does not teach, staff)
+    gets the 403 page."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not request.user.is_authenticated and _login_url():
             return redirect_to_login(request.get_full_path(), _login_url())
         member = _member_for(request.user)
         if member is None or not courses.may_publish_courses(member.partner):

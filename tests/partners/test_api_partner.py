@@ -96,7 +96,8 @@ def test_another_organisations_referral_answers_404(client, agency_key, campus_k
 
 
 @pytest.mark.parametrize(("changes", "field", "fr", "en"), [
-    ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse e-mail valide.", "Enter a valid email address."),
+    ({"email": "pas-une-adresse"}, "email", "Saisissez une adresse de courriel valide.",
+     "Enter a valid email address."),
     ({"profile": "astronaute"}, "profile", "n'est pas un choix valide", "is not a valid choice"),
     ({"skills": ["cobol-objet"]}, "skills", "Compétence inconnue : « cobol-objet »", 'Unknown skill: "cobol-objet"'),
     ({"postcode": "31"}, "postcode", "Saisissez un code postal valide", "Enter a valid postcode"),

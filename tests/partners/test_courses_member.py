@@ -89,9 +89,16 @@ def test_the_form_speaks_english_on_the_english_page(client, academy):
     assert "Add a course" in body and "Enter an address that starts with https://." in body
 
 
-def test_the_anonymous_are_sent_to_sign_in(client):
+def test_the_anonymous_never_see_the_page(client, academy):
+    # Sent to the partner space's sign-in page, or refused where the site has none.
+    course(academy, title="Python débutant", published=False)
     response = client.get("/fr/partenaires/formations/")
-    assert response.status_code == 302 and "next=/fr/partenaires/formations/" in response["Location"]
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert "next=/fr/partenaires/formations/" in response["Location"]
+    assert "Python débutant" not in response.content.decode()
+    assert client.post(NEW, form()).status_code in (302, 403)
+    assert Course.objects.count() == 1
 
 
 def test_who_may_not_publish_gets_the_403_page_and_saves_nothing(client, academy, agency, coordinator):
