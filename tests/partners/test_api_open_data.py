@@ -162,3 +162,26 @@ def test_the_schema_and_the_docs_are_served_from_our_own_files(client):
     assert "unsafe-inline" not in csp and "cdn" not in csp
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.redis
+def test_throttle_counts_live_in_the_shared_redis_cache(client, settings, monkeypatch, published):
+    # In production the default cache is Redis (settings: REDIS_URL), so every web process reads one count.
+    import os
+
+    from partners.api import authentication
+    from tescforce.cache import SharedRedisCache
+
+    shared = SharedRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "tescforce-test-api-throttle"})
+    monkeypatch.setattr(authentication.AnonRateThrottle, "cache", shared)
+    settings.API_RATE_ANON = "2/minute"
+    key = "throttle_api_anon_203.0.113.9"
+    shared.delete(key)
+    try:
+        assert client.get("/api/v1/open/courses/", REMOTE_ADDR="203.0.113.9").status_code == 200
+        assert len(shared.get(key)) == 1
+        # Each request reads the count from Redis, as every web process would.
+        assert client.get("/api/v1/open/postings/", REMOTE_ADDR="203.0.113.9").status_code == 200
+        assert client.get("/api/v1/open/sessions/", REMOTE_ADDR="203.0.113.9").status_code == 429
+    finally:
+        shared.delete(key)
