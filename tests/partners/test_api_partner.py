@@ -190,6 +190,7 @@ def test_a_course_is_changed_field_by_field_or_replaced(client, academy, academy
     assert list(mine.skills.values_list("slug", flat=True)) == ["python"]
     replaced = call(client, "put", url, academy_key, new_course(title="Python avancé", skills=["python", "sql"]))
     assert replaced.status_code == 200, replaced.content
+    assert sorted(replaced.json()["skills"]) == ["python", "sql"] and replaced.json()["title"] == "Python avancé"
     mine.refresh_from_db()
     assert mine.title == "Python avancé" and set(mine.skills.values_list("slug", flat=True)) == {"python", "sql"}
 
