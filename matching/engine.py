@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tescforce.text import fold
+from tescforce.reference_data import MONTPELLIER, TOULOUSE, place_key  # noqa: F401 - used below and by selectors
 
 # --- the weights: the one place to change them ---------------------------------------------------
 
@@ -95,31 +95,8 @@ CONTRACTS = ("cdi", "cdd", "apprenticeship", "internship", "freelance")
 CONTRACT_CODE = {c: i for i, c in enumerate(CONTRACTS)}
 ANY_CONTRACT = -1
 
-TOULOUSE, MONTPELLIER = "toulouse", "montpellier"
-# Communes of the two metropolitan areas: a job in Blagnac is "on Toulouse" for a candidate.
-METRO_AREAS = {
-    TOULOUSE: {
-        "toulouse", "blagnac", "colomiers", "labege", "ramonville saint agne", "balma", "l union",
-        "tournefeuille", "castanet tolosan", "saint orens de gameville", "cugnaux", "portet sur garonne",
-        "escalquens", "muret", "beauzelle", "cornebarrieu", "aucamville", "launaguet", "quint fonsegrives",
-    },
-    MONTPELLIER: {
-        "montpellier", "castelnau le lez", "lattes", "perols", "saint jean de vedas", "juvignac", "grabels",
-        "jacou", "le cres", "clapiers", "baillargues", "vendargues", "mauguio", "saint clement de riviere",
-    },
-}
-_METRO_OF = {town: area for area, towns in METRO_AREAS.items() for town in towns}
-
-
-def place_key(city: str) -> str:
-    """Return a comparable key for a city name: the metro area, or the bare lower-case name."""
-    text = fold(city)
-    for char in "-'’_.,":
-        text = text.replace(char, " ")
-    text = " ".join(text.split())
-    if text.startswith("st "):
-        text = "saint " + text[3:]
-    return _METRO_OF.get(text, text)
+# Which towns make one metropolitan area (a job in Blagnac is "on Toulouse"): reference data, shared with the
+# courses' "nearby" (partners.courses), hence in the core (TOULOUSE, MONTPELLIER and place_key above).
 
 
 def month_number(day: dt.date | None) -> int:

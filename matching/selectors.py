@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from candidates import selectors as candidate_selectors
 from candidates.models import Candidate, JobInterest
 from candidates.wording import holds_match_consent_q
+from companies import learning
 from companies.models import JobPosting, Skill
 from tescforce.scoping import recruiter_company_id, scope_queryset
 
@@ -252,6 +253,10 @@ class Explanation:
     nice_matched: list[str]
     nice_missing: list[str]
     lowered: list[str]
+    missing_ids: list[int] = field(default_factory=list)
+    near_ids: list[int] = field(default_factory=list)
+    # Courses near the person that teach what a good match lacks (with_courses; companies.learning.Hint).
+    courses: list = field(default_factory=list)
 
 
 def _labels() -> dict[str, str]:
@@ -310,8 +315,36 @@ def explanations_for(matches: list[Match]) -> dict[int, Explanation]:
             score=m.score, parts=parts, matched=named("req_ok"), near=named("req_near"),
             missing=named("req_missing"), nice_matched=named("nice_ok") + named("nice_near"),
             nice_missing=named("nice_missing"), lowered=lowered,
+            missing_ids=sorted(d.get("req_missing", ())), near_ids=sorted(d.get("req_near", ())),
         )
     return result
+
+
+# Courses are shown under a match from this score on (a match worth closing its gap for), a few per match.
+COURSES_FROM_SCORE = 50
+COURSES_PER_MATCH = 3
+
+
+def with_courses(matches: list[Match], explained: dict[int, Explanation]) -> dict[int, Explanation]:
+    """Attach to each good match's explanation the courses near the person that teach the required skills it
+    lacks or only approaches (companies.learning). A fixed number of queries for a whole page: where the
+    people live, then the courses' lookup."""
+    good = [m for m in matches if m.score >= COURSES_FROM_SCORE
+            and (explained[m.pk].missing_ids or explained[m.pk].near_ids)]
+    if not good:
+        return explained
+    places = {row[0]: row[1:] for row in Candidate.objects.filter(pk__in={m.candidate_id for m in good})
+              .values_list("pk", "city", "mobility_toulouse", "mobility_montpellier", "mobility_occitanie")}
+    gaps = []
+    for m in good:
+        city, toulouse, montpellier, elsewhere = places.get(m.candidate_id, ("", False, False, False))
+        gaps.append(learning.Gap(key=m.pk, skill_ids=(*explained[m.pk].missing_ids, *explained[m.pk].near_ids),
+                                 city=city, toulouse_area=toulouse, montpellier_area=montpellier,
+                                 elsewhere_in_region=elsewhere))
+    found = learning.courses_for_gaps(gaps, limit=COURSES_PER_MATCH)
+    for m in good:
+        explained[m.pk].courses = found.get(m.pk, [])
+    return explained
 
 
 # --- the candidate's own side (Mon espace) ---------------------------------------------------------
@@ -331,6 +364,7 @@ class Offer:
     to_learn: list[str]
     nice_to_learn: list[str]
     interested: bool
+    courses: list = field(default_factory=list)  # companies.learning.Hint, for what it lacks
 
 
 def _names(names: list[str]) -> str:
@@ -416,7 +450,7 @@ def offers_for_candidate(candidate: Candidate, *, limit: int = SPACE_OFFERS) -> 
         .order_by("-score", "posting_id")[:limit])
     if not matches:
         return []
-    explained = explanations_for(matches)
+    explained = with_courses(matches, explanations_for(matches))
     interested = set(JobInterest.objects.filter(candidate=candidate, posting_id__in=[m.posting_id for m in matches])
                      .values_list("posting_id", flat=True))
     offers = []
@@ -426,7 +460,7 @@ def offers_for_candidate(candidate: Candidate, *, limit: int = SPACE_OFFERS) -> 
         reasons, caveats = _profile_reasons(candidate, m.posting, points)
         offers.append(Offer(match=m, posting=m.posting, reasons=_skill_reasons(why) + reasons, caveats=caveats,
                             to_learn=why.missing + why.near, nice_to_learn=why.nice_missing,
-                            interested=m.posting_id in interested))
+                            interested=m.posting_id in interested, courses=why.courses))
     return offers
 
 
@@ -585,7 +619,7 @@ def recruiter_rows(posting: JobPosting, user) -> tuple[list[RecruiterRow], list[
     # The same visibility as the suggestions: no score of someone who withdrew or an unpublished posting.
     by_candidate = {m.candidate_id: m for m in _visible_matches().filter(posting=posting, candidate_id__in=listed)}
     by_candidate.update({m.candidate_id: m for m in matches})
-    why = explanations_for(list(by_candidate.values()))
+    why = with_courses(list(by_candidate.values()), explanations_for(list(by_candidate.values())))
     ids = listed | {m.candidate_id for m in matches}
     skills: dict[int, list[str]] = {}
     for cid, name in (Candidate.skills.through.objects.filter(candidate_id__in=ids)

@@ -25,7 +25,7 @@ from .models import Match, MatchingRun
 
 
 def _with_explanations(matches):
-    explained = selectors.explanations_for(matches)
+    explained = selectors.with_courses(matches, selectors.explanations_for(matches))
     return [(m, explained[m.pk]) for m in matches]
 
 

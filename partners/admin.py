@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 from tescforce.admin_mixins import ScopedModelAdmin
 from tescforce.permissions import is_coordinator
 
-from . import services
+from . import course_admin, services  # noqa: F401 - course_admin: courses' pages
+from .api import admin as api_admin  # noqa: F401 - the API keys' page
 from .models import Member, Referral
 
 

@@ -6,16 +6,24 @@ this room adds who signs in for them (`Member`) and whom they refer (`Referral`)
 `selectors.referral_steps`, never copied here.
 """
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from candidates.models import Candidate
+from companies.models import Partner
+
+# The organisations that publish courses ("Mes formations", the API).
+TEACHING_KINDS = (Partner.Kind.TRAINING, Partner.Kind.SCHOOL)
 
 
 class Member(models.Model):
@@ -45,6 +53,11 @@ class Member(models.Model):
     @property
     def is_active(self) -> bool:
         return self.disabled_at is None and self.user.is_active
+
+    @property
+    def teaches(self) -> bool:
+        """A member of a training body or a school: "Mes formations" is theirs too."""
+        return self.partner.kind in TEACHING_KINDS
 
 
 class Referral(models.Model):
@@ -125,3 +138,137 @@ class Referral(models.Model):
         """The person agreed that the partner follows their path, and has not withdrawn it."""
         return (self.linked_at is not None and self.share_progress and self.consent_withdrawn_at is None
                 and self.erased_at is None)
+
+
+# --- courses that close skill gaps ---------------------------------------------------------------------
+
+def validate_https(value: str) -> None:
+    """A course's page: https only (a partner's page reached from ours must not downgrade the visitor)."""
+    if not value.lower().startswith("https://"):
+        raise ValidationError(_("Saisissez une adresse qui commence par https://."), code="https")
+
+
+class Course(models.Model):
+    """A course a training partner publishes: what it teaches, where, when and how a person can fund it.
+
+    Shown on the public course list, under the offers whose missing skills it teaches ("Offres pour vous",
+    the match pages) and in the open data; written by the partner's members, its API key or coordinators.
+    """
+
+    # How a person may pay for the course; one flag each, so that lists filter on them with an index-free
+    # boolean on any database. The code is the API's and the filter's value.
+    FUNDINGS = (
+        ("cpf", "funding_cpf", _("CPF (compte personnel de formation)")),
+        ("france_travail", "funding_france_travail", _("France Travail (AIF, POEI…)")),
+        ("region", "funding_region", _("Région Occitanie")),
+        ("employer", "funding_employer", _("Employeur ou OPCO")),
+        ("free", "funding_free", _("Gratuite pour la personne")),
+    )
+
+    partner = models.ForeignKey("companies.Partner", on_delete=models.PROTECT, related_name="courses",
+                                verbose_name=_("organisme de formation"))
+    title = models.CharField(_("intitulé"), max_length=150)
+    title_en = models.CharField(
+        _("intitulé en anglais"), max_length=150, blank=True,
+        help_text=_("Facultatif. Montré sur le site en anglais ; vide : l'intitulé français, signalé « en français »."))
+    summary = models.TextField(
+        _("en quelques mots"), max_length=600, blank=True,
+        help_text=_("Ce que la personne saura faire, pour qui, la durée (600 caractères au plus)."))
+    summary_en = models.TextField(_("en quelques mots, en anglais"), max_length=600, blank=True)
+    skills = models.ManyToManyField("companies.Skill", related_name="courses", verbose_name=_("compétences enseignées"))
+    city = models.CharField(_("ville"), max_length=80, blank=True, db_index=True,
+                            help_text=_("Vide pour une formation entièrement à distance."))
+    online = models.BooleanField(_("à distance"), default=False,
+                                 help_text=_("Cochez aussi pour une formation en partie à distance."))
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    funding_cpf = models.BooleanField(FUNDINGS[0][2], default=False)
+    funding_france_travail = models.BooleanField(FUNDINGS[1][2], default=False)
+    funding_region = models.BooleanField(FUNDINGS[2][2], default=False)
+    funding_employer = models.BooleanField(FUNDINGS[3][2], default=False)
+    funding_free = models.BooleanField(FUNDINGS[4][2], default=False)
+    link = models.URLField(_("page de la formation"), max_length=300, validators=[validate_https],
+                           help_text=_("Sur le site de l'organisme, en https://."))
+    is_published = models.BooleanField(_("publiée"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("créée par"))
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("formation")
+        verbose_name_plural = _("formations")
+        indexes = [
+            # The public list and the gap lookups: published, not over yet, soonest first.
+            models.Index(fields=["is_published", "ends_on", "starts_on"], name="course_published_idx"),
+            models.Index(fields=["partner", "-updated_at"], name="course_partner_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="course_ends_after_start",
+                                   violation_error_message=_("La fin ne peut pas précéder le début.")),
+            models.CheckConstraint(condition=~Q(city="") | Q(online=True), name="course_has_a_place",
+                                   violation_error_message=_("Indiquez une ville, ou cochez « à distance ».")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.partner})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("La fin ne peut pas précéder le début.")
+        if not (self.city or "").strip() and not self.online:
+            errors["city"] = _("Indiquez une ville, ou cochez « à distance ».")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:course_list") + f"#formation-{self.pk}"
+
+    @property
+    def fundings(self) -> list[str]:
+        """The codes of the ways to fund it ("cpf", "region"…), in the list's order."""
+        return [code for code, field, _label in self.FUNDINGS if getattr(self, field)]
+
+    @property
+    def funding_labels(self) -> list[str]:
+        return [str(label) for _code, field, label in self.FUNDINGS if getattr(self, field)]
+
+    def is_running(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+class ApiKey(models.Model):
+    """A partner organisation's key to the API: its systems refer people and publish courses with it.
+
+    Only a hash of the key is stored; the key itself is shown once, when a coordinator creates it. The
+    prefix (the part before the dot) is not secret: it finds the row and tells keys apart in the admin.
+    """
+
+    partner = models.ForeignKey("companies.Partner", on_delete=models.PROTECT, related_name="api_keys",
+                                verbose_name=_("organisation"))
+    name = models.CharField(_("usage"), max_length=80,
+                            help_text=_("Par exemple : logiciel de suivi des parcours. Aide à la reconnaître."))
+    prefix = models.CharField(_("préfixe"), max_length=16, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("créée par"), editable=False)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("révoquée par"), editable=False)
+
+    class Meta:
+        ordering = ["partner", "-created_at"]
+        verbose_name = _("clé d'API")
+        verbose_name_plural = _("clés d'API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -149,15 +149,26 @@ def _open_referral(email: str, phone) -> Referral | None:
             .order_by("created_at", "pk").first())
 
 
-def referral_create(*, member: Member, data: dict, skills=()) -> tuple[Referral | None, bool]:
+def referral_create(*, member: Member | None = None, partner: Partner | None = None, data: dict,
+                    skills=()) -> tuple[Referral | None, bool]:
     """Record a referral and e-mail the person; return (referral, True when the person may be known already).
+
+    A member refers from the partner space; the organisation's own system refers through the API with its key
+    (`partner`, no member). Both take this one path: the same duplicate checks, the same e-mail in the person's
+    language, nothing visible before they answer.
 
     A person known by address or phone (registered, or referred and not yet answered) is asked at the address
     already known to agree to link this referral; the partner is told only "perhaps already registered". The
     same organisation referring the same person again makes nothing new.
     """
-    if not member.is_active:
-        raise PartnerError(_("Votre accès à l'espace partenaire a été désactivé."))
+    if (member is None) == (partner is None):
+        raise TypeError("referral_create takes a member or a partner, not both")
+    if member is not None:
+        if not member.is_active:
+            raise PartnerError(_("Votre accès à l'espace partenaire a été désactivé."))
+        partner_id, created_by = member.partner_id, member.user
+    else:
+        partner_id, created_by = partner.pk, None
     session = data.get("proposed_session")
     if session is not None and not selectors.proposable_sessions().filter(pk=session.pk).exists():
         raise PartnerError(_("Cette session n'est plus ouverte aux inscriptions."), field="proposed_session")
@@ -167,14 +178,14 @@ def referral_create(*, member: Member, data: dict, skills=()) -> tuple[Referral 
     email, phone = values["email"].strip(), values["phone"]
     values["email"] = email
     with transaction.atomic():
-        Partner.objects.select_for_update().get(pk=member.partner_id)
+        Partner.objects.select_for_update().get(pk=partner_id)
         known = _known_candidate(email, phone)
         earlier = None if known is not None else _open_referral(email, phone)
-        if known is not None and Referral.objects.filter(partner_id=member.partner_id, candidate=known).exists():
+        if known is not None and Referral.objects.filter(partner_id=partner_id, candidate=known).exists():
             return None, True
-        if earlier is not None and earlier.partner_id == member.partner_id:
+        if earlier is not None and earlier.partner_id == partner_id:
             return None, True
-        referral = Referral(partner_id=member.partner_id, created_by=member.user, **values)
+        referral = Referral(partner_id=partner_id, created_by=created_by, **values)
         if known is not None:
             referral.match, referral.candidate = Referral.Match.EXISTING, known
         elif earlier is not None:

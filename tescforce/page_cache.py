@@ -42,6 +42,8 @@ WATCHED: dict[str, tuple[str, ...]] = {
                  "companies.Company"),
     "company": ("companies.Company", "companies.CompanySite", "companies.JobPosting", "companies.JobFamily",
                 "showroom.UseCase", "showroom.Sector"),
+    # The public course list and the courses' open data.
+    "courses": ("partners.Course", "companies.Partner", "companies.Skill"),
 }
 
 

@@ -8,6 +8,8 @@ included; nothing is fetched at run time. To change an entry, edit it here and a
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .text import fold
+
 # Digital jobs of the ROME (France Travail's job directory), with their official French labels.
 ROME_JOB_FAMILIES: list[tuple[str, str]] = [
     # Information systems: the core of the digital sector.
@@ -211,6 +213,34 @@ OCCITANIE_CITIES: list[tuple[str, str, str]] = [
     ("Pamiers", "09100", "09"),
     ("Mende", "48000", "48"),
 ]
+
+TOULOUSE, MONTPELLIER = "toulouse", "montpellier"
+# Communes of the two metropolitan areas: a job in Blagnac is "on Toulouse" for a candidate (matching's place
+# criterion), and a course in Labège is in a Toulousain's own area (the courses under their offers).
+METRO_AREAS = {
+    TOULOUSE: {
+        "toulouse", "blagnac", "colomiers", "labege", "ramonville saint agne", "balma", "l union",
+        "tournefeuille", "castanet tolosan", "saint orens de gameville", "cugnaux", "portet sur garonne",
+        "escalquens", "muret", "beauzelle", "cornebarrieu", "aucamville", "launaguet", "quint fonsegrives",
+    },
+    MONTPELLIER: {
+        "montpellier", "castelnau le lez", "lattes", "perols", "saint jean de vedas", "juvignac", "grabels",
+        "jacou", "le cres", "clapiers", "baillargues", "vendargues", "mauguio", "saint clement de riviere",
+    },
+}
+_METRO_OF = {town: area for area, towns in METRO_AREAS.items() for town in towns}
+
+
+def place_key(city: str) -> str:
+    """Return a comparable key for a city name: the metro area, or the bare lower-case name."""
+    text = fold(city)
+    for char in "-'’_.,":
+        text = text.replace(char, " ")
+    text = " ".join(text.split())
+    if text.startswith("st "):
+        text = "saint " + text[3:]
+    return _METRO_OF.get(text, text)
+
 
 # The year's targets from the source article (Numéric Emploi 2nd edition, 400 prospecting meetings).
 YEAR_TARGET_DEFAULTS = {"candidates": 200, "sessions": 8, "companies": 40, "meetings": 400, "settlements": 3}

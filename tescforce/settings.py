@@ -143,6 +143,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The API for partners' systems (/api/): REST framework, its OpenAPI schema and Swagger UI's files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tescforce",
     "companies",
     "candidates",
@@ -464,3 +468,41 @@ CELERY_BEAT_SCHEDULE["partners-weekly-digest"] = {"task": "partners.tasks.digest
                                                   "schedule": crontab(minute="0", hour="8", day_of_week="1")}
 CELERY_BEAT_SCHEDULE["partners-purge-unanswered"] = {
     "task": "partners.tasks.purge_unanswered_referrals", "schedule": crontab(minute="15", hour="3")}
+
+# The API for partners' systems (partners/api, docs/api.md): JSON only, deny by default (each open-data view says
+# it is open), an organisation's key in `Authorization: Api-Key <key>`. Throttles count in the shared cache: per
+# key for a partner's system, per client address (tescforce.security.client_ip) without a key. Rates read as
+# "number/second|minute|hour|day".
+API_RATE_KEY = _read("API_RATE_KEY", "str", default="1000/hour")
+API_RATE_ANON = _read("API_RATE_ANON", "str", default="300/hour")
+for _name, _rate in (("API_RATE_KEY", API_RATE_KEY), ("API_RATE_ANON", API_RATE_ANON)):
+    _count, _slash, _period = _rate.partition("/")
+    if not (_count.isdigit() and int(_count) > 0 and _period in ("second", "minute", "hour", "day")):
+        _fail(f"{_name} must read like 1000/hour (a number, then second, minute, hour or day).")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.api.authentication.HasApiKey"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.api.authentication.KeyRateThrottle",
+                                 "partners.api.authentication.AnonRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "partners.api.authentication.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tesc Force API",
+    "DESCRIPTION": "Referrals and courses for partner organisations (with their API key), and open data: "
+                   "published job postings, upcoming sessions and courses. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files (drf-spectacular-sidecar), no third-party host; no online validator.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "defaultModelsExpandDepth": 0},
+}

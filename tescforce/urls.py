@@ -36,6 +36,8 @@ urlpatterns = [
     path("pilotage/double-authentification/", ops_views.otp_setup, name="otp_setup"),
     path("pilotage/double-authentification/code/", ops_views.otp_verify, name="otp_verify"),
     path("pilotage/", include("tescforce.site.staff_urls")),
+    # The API for partners' systems and its documentation (docs/api.md); no language prefix.
+    path("api/", include("partners.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -48,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("matching.space_urls")),
     path("", include("partners.urls")),
+    path("", include("partners.course_urls")),
     path("", include("showroom.urls")),
     path("", include("alerts.urls")),
     prefix_default_language=True,

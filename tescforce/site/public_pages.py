@@ -19,7 +19,7 @@ class PagesSitemap(I18nSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "companies:posting_list", "events:session_list", "showroom:usecase_list",
+        return ["home", "companies:posting_list", "events:session_list", "courses:course_list", "showroom:usecase_list",
                 "candidates:register", "hotline:contact", "accessibility", "legal"]
 
     def location(self, item: str) -> str:

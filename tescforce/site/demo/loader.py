@@ -27,6 +27,7 @@ from tescforce.text import fold
 
 from . import data as D
 from .calendar import working_day
+from .courses import seed_courses
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -969,7 +970,7 @@ def seed_referrals(ctx: Context) -> None:
 
 STEPS = [seed_users, seed_partners, seed_partner_members, seed_companies, _load_reference, seed_postings,
          seed_talent_campaigns, seed_candidates, seed_events, seed_showroom, seed_prospecting,
-         seed_prospecting_history, seed_hotline, seed_referrals, seed_targets]
+         seed_prospecting_history, seed_hotline, seed_referrals, seed_targets, seed_courses]
 
 
 def seed_demo(*, now: dt.datetime | None = None) -> Context:
