@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.services import CandidateError
 from candidates.wording import holds_match_consent_q
-from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import CoordinatorsReadOnlyMixin, DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.permissions import is_coordinator
 
 from . import agenda as agenda_services
@@ -196,7 +196,7 @@ class JobDatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
+class ScorecardAdmin(CoordinatorsReadOnlyMixin, DomainErrorAdminMixin, admin.ModelAdmin):
     """Coordinators read what recruiters wrote at a job dating and decide when a candidate hears the outcome.
 
     Read only: a scorecard is the recruiter's word. "Informer le candidat" e-mails the outcome once.
@@ -212,21 +212,6 @@ class ScorecardAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
                        "outcome_requested_at", "outcome_sent_at")
     fields = readonly_fields
     actions = ["inform_candidate"]
-
-    def has_module_permission(self, request):
-        return is_coordinator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_coordinator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_inform_permission(self, request):
         return is_coordinator(request.user)

@@ -7,6 +7,7 @@ from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .admin_mixins import titled_filter
 from .models import YearTarget
 
 # Staff see the platform's name, not Django's ("Administration de Django").
@@ -50,17 +51,9 @@ def _interval_in_words(interval) -> str:
     return ngettext("Toutes les %(n)s minute", "Toutes les %(n)s minutes", minutes) % {"n": minutes}
 
 
-def _titled(filter_class, title):
-    class Titled(filter_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.title = title
-    return Titled
-
-
 class StaffPeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
     list_display = ("name", "enabled", "schedule", "last_run_at", "total_run_count")
-    list_filter = ["enabled", "one_off", ("task", _titled(admin.AllValuesFieldListFilter, _("tâche")))]
+    list_filter = ["enabled", "one_off", ("task", titled_filter(admin.AllValuesFieldListFilter, _("tâche")))]
     readonly_fields = ("last_run_at", "crontab_translation")
     date_hierarchy = None
 

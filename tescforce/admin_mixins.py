@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
+from .permissions import is_coordinator
 from .scoping import recruiter_company_id, scope_queryset
 
 # Where a refused save leaves its DomainError for the second pass of the change form.
@@ -155,3 +156,31 @@ def scoped_view_on_site(request, content_type_id, object_id):
     if not visible:
         raise Http404
     return shortcut(request, content_type_id, object_id)
+
+
+class CoordinatorsReadOnlyMixin:
+    """Pages only coordinators read and nobody writes from the admin (history, scorecards)."""
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def titled_filter(filter_class, title):
+    """Return `filter_class` under another title (for a library's fields, named in English only)."""
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+    return Titled

@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import is_coordinator
+from .admin_mixins import CoordinatorsReadOnlyMixin
 
 AUDITED: list[tuple[str, str, dict[str, Any]]] = [
     ("candidates", "Candidate", {"excluded_fields": ["link_generation"]}),
@@ -67,7 +67,7 @@ def object_history(obj) -> list[dict[str, Any]]:
     return entries
 
 
-class HistoryAdmin(admin.ModelAdmin):
+class HistoryAdmin(CoordinatorsReadOnlyMixin, admin.ModelAdmin):
     """Read-only list of one model's historical rows, for coordinators only."""
 
     list_display = ("history_date", "history_object_link", "history_type_label", "history_user", "changed_fields")
@@ -76,21 +76,6 @@ class HistoryAdmin(admin.ModelAdmin):
     list_select_related = ("history_user",)
     list_per_page = 50
     show_full_result_count = False
-
-    def has_module_permission(self, request):
-        return is_coordinator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_coordinator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("objet"), ordering="id")
     def history_object_link(self, obj):

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .accounts import manageable_users
+from .admin_mixins import titled_filter
 from .models import SecurityPolicy
 from .permissions import is_coordinator
 
@@ -93,22 +94,13 @@ class CoordinatorsMayManage:
         return is_coordinator(request.user) or super().has_delete_permission(request, obj)
 
 
-def _titled(filter_class, title):
-    """Return `filter_class` under another title (the library's fields have English names only)."""
-    class Titled(filter_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.title = title
-    return Titled
-
-
 class StaffTOTPDeviceAdmin(TOTPDeviceAdmin):
     """django-otp's list of devices in the staff's words: its model and fields are named in English only."""
 
     list_display = ["person", "device_name", "added_on", "last_used_on", "is_confirmed"]
-    list_filter = [("created_at", _titled(admin.DateFieldListFilter, _("ajouté le"))),
-                   ("last_used_at", _titled(admin.DateFieldListFilter, _("dernière utilisation"))),
-                   ("confirmed", _titled(admin.BooleanFieldListFilter, _("confirmé")))]
+    list_filter = [("created_at", titled_filter(admin.DateFieldListFilter, _("ajouté le"))),
+                   ("last_used_at", titled_filter(admin.DateFieldListFilter, _("dernière utilisation"))),
+                   ("confirmed", titled_filter(admin.BooleanFieldListFilter, _("confirmé")))]
     search_help_text = _("Nom d'utilisateur ou adresse e-mail de la personne.")
 
     def changelist_view(self, request, extra_context=None):
