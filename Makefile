@@ -57,7 +57,8 @@ $(PY):
 
 # Reinstall only when the lock or pyproject.toml changed since the last install. The lock holds every
 # dependency, the dev extra included; the project goes in editable, without resolving anything again.
-$(STAMP): $(LOCK) pyproject.toml | $(PY)
+$(STAMP): $(LOCK) requirements/pip.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/pip.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(PY) -m pip check >/dev/null || { $(PY) -m pip check; \
