@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 # live_server runs the app in a thread while the test, inside Playwright's event loop, uses the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -36,6 +37,10 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
 ]
+# Waits sized for a loaded 2-core machine (a page that builds offers and courses may take seconds there);
+# a passing journey never waits them out.
+expect.set_options(timeout=15_000)
+
 # A full-page screenshot per step costs about 0.2 s (94 steps: 17 s of a 94 s run), so steps are shot only
 # on demand; the moment of failure is shot always.
 STEP_SCREENSHOTS = os.environ.get("BROWSER_STEP_SCREENSHOTS") == "1"
@@ -83,7 +88,7 @@ class Journey:
         self.base_url = base_url
         self.folder = folder
         self.count = 0
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)
 
     def url(self, path: str) -> str:
         return self.base_url + path
