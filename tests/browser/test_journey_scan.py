@@ -305,6 +305,8 @@ def test_waiting_scans_go_once_the_desk_has_signed_in_again(journey, today):
     expect(page.locator("#checkin-net")).to_contain_text("1 scan en attente")
     journey.step("signed out, still waiting")
     assert Registration.objects.get(pk=person.pk).status == "confirmed"
+    # Still signed out when the page first asks for a new token: it must ask again after the sign-in.
+    page.wait_for_timeout(1_500)
     journey.login(user)
     expect(page.locator("#checkin-net")).to_contain_text("aucun scan en attente", timeout=20_000)
     expect(page.locator("#scan-result")).to_contain_text("Entrée validée")

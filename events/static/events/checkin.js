@@ -188,17 +188,21 @@
   }
 
   // Signing in again (in another tab) renews the CSRF token, which this page cannot read from its cookie:
-  // take it from a fresh copy of the page, so that the waiting scans can go.
+  // take it from a fresh copy of the page, so that the waiting scans can go. A copy without a token (still
+  // signed out) leaves the next try to the 5-second retry; a token taken less than 4 s ago is not renewed,
+  // so that a server that keeps refusing is not asked in a loop.
+  var refreshing = false;
   var refreshedAt = 0;
   function refreshToken() {
-    if (Date.now() - refreshedAt < 10000) { return; }
-    refreshedAt = Date.now();
+    if (refreshing || Date.now() - refreshedAt < 4000) { return; }
+    refreshing = true;
     fetch(window.location.pathname, {credentials: "same-origin", redirect: "manual"})
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) {
+        refreshing = false;
         var found = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html);
-        if (found) { csrf = found[1]; note(""); flush(); }
-      }, function () {});
+        if (found) { refreshedAt = Date.now(); csrf = found[1]; note(""); flush(); }
+      }, function () { refreshing = false; });
   }
 
   function enqueue(item) {
