@@ -77,7 +77,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
+    # Reduced motion: Bootstrap then opens the phone menu without a height transition, so a click on a
+    # menu button cannot land while it is still sliding open (seen on a loaded machine).
+    return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris", "reduced_motion": "reduce"}
 
 
 class Journey:
