@@ -40,6 +40,9 @@ def test_a_member_publishes_a_course_that_the_public_list_shows(client, academy)
     assert list(saved.skills.values_list("slug", flat=True)) == ["soc"]
     listing = client.get("/fr/partenaires/formations/").content.decode()
     assert "« Analyste SOC » est publiée." in listing and "Analyste SOC" in listing
+    assert 'class="table align-middle table-stack"' in listing  # rows read as blocks on a phone
+    for label in ("Lieu", "Dates", "État"):
+        assert listing.count(f'data-label="{label}"') == 1
     assert "Analyste SOC" in client.get("/en/formations/").content.decode().replace("SOC analyst", "Analyste SOC")
 
 

@@ -83,6 +83,10 @@ def test_the_partner_page_shows_the_status_with_dates(client, member_a, coordina
     client.force_login(member_a.user)
     page = client.get("/fr/partenaires/").content.decode()
     assert "Recruté·e" in page and "Inès Benali" in page
+    # On a phone each row reads as a block, every cell after the name under its label.
+    assert 'class="table align-middle table-stack"' in page
+    for label in ("Orientée le", "Statut", "Depuis le"):
+        assert page.count(f'data-label="{label}"') == 1
     detail = client.get(f"/fr/partenaires/orientations/{referral.pk}/").content.decode()
     for label in ("Inscription confirmée", "Qualifié·e", "Présent·e à une session", "Orienté·e vers une entreprise"):
         assert label in detail
