@@ -74,7 +74,8 @@ class Counter:
     def person(self) -> tuple[str, str]:
         """A new (e-mail, phone)."""
         self.n += 1
-        return f"personne-{self.tag}-{self.n}@{SIGNUP_DOMAIN}", f"07 {int(self.tag, 16) % 100:02} 00 {self.n:04}"
+        digits = f"{(int(self.tag, 16) * 1000 + self.n) % 10**6:06}"
+        return f"personne-{self.tag}-{self.n}@{SIGNUP_DOMAIN}", f"06 12 {digits[:2]} {digits[2:4]} {digits[4:]}"
 
 
 def pages() -> list[dict]:
