@@ -1,12 +1,16 @@
 """Load production-size data into the PostgreSQL benchmark database (default: tescforce_bench).
 
-    .venv/bin/python bench/load_data.py          # or: make bench-load
+    .venv/bin/python bench/load_data.py                       # or: make bench-load (100,000 candidates)
+    .venv/bin/python bench/load_data.py --candidates 10000    # the other kinds of rows scale with it
 
 Idempotent: each kind of row is topped up to its target count, so a second run does nothing and an
 interrupted run resumes. Values are realistic (French names, Occitanie cities, the Skill table, ROME
-codes) but clearly fictional (e-mails under example.org). BENCH_DATABASE_URL overrides the database.
+codes) but clearly fictional (e-mails under example.org). Besides the people, postings, sessions and
+prospects, the staff pages' own rows: consents, interests, orientations and hotline calls. Ends with
+`VACUUM ANALYZE`. BENCH_DATABASE_URL overrides the database.
 """
 
+import argparse
 import os
 import random
 import sys
@@ -18,16 +22,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tescforce_bench")
-TARGETS = {
-    "companies": 2_000,
-    "postings": 10_000,
-    "candidates": 100_000,
-    "sessions": 1_000,
-    "registrations": 50_000,
-    "use_cases": 40,
-    "prospects": 10_000,
-    "meetings": 20_000,
+DEFAULT_CANDIDATES = 100_000
+# Rows per candidate, the proportions of the production estimate (issue 21: 100k candidates, 10k postings,
+# 50k registrations, 10k prospects, 20k meetings). Use cases are a fixed editorial set.
+PER_CANDIDATE = {
+    "companies": 0.02,
+    "postings": 0.1,
+    "sessions": 0.01,  # 50 registrations each
+    "registrations": 0.5,
+    "prospects": 0.1,
+    "meetings": 0.2,
+    "interests": 0.3,
+    "orientations": 0.1,
+    "calls": 0.2,
 }
+TARGETS: dict[str, int] = {}
+
+
+def set_targets(candidates: int) -> dict[str, int]:
+    TARGETS.clear()
+    TARGETS["candidates"] = candidates
+    TARGETS.update({key: max(1, round(candidates * ratio)) for key, ratio in PER_CANDIDATE.items()})
+    TARGETS["use_cases"] = 40
+    return TARGETS
+
+
+set_targets(DEFAULT_CANDIDATES)
 BATCH = 5_000
 
 
@@ -351,6 +371,8 @@ def load() -> dict:
         bulk(Meeting, rows)
     done()
 
+    load_candidate_activity(rng, now, candidate_ids)
+
     # VACUUM, not only ANALYZE: the updates of the load (search vectors, stages) leave dead rows that a
     # fresh production database would not have, and the planner's statistics must see the final tables.
     print("vacuum analyze", flush=True)
@@ -359,19 +381,131 @@ def load() -> dict:
     return counts()
 
 
+def load_candidate_activity(rng: random.Random, now, candidate_ids: list[int]) -> None:
+    """Consents, interests, orientations and hotline calls: the rows the staff pages and the dashboard read."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from candidates import wording
+    from candidates.models import Candidate, Consent, JobInterest, Orientation
+    from candidates.search import contact_key
+    from companies.models import JobPosting
+    from hotline.models import HotlineCall
+
+    # Consents: every confirmed person agreed to the processing; those shown to recruiters to that too,
+    # and some to being put forward on a match. Topped up per person who has none yet.
+    without = list(Candidate.objects.filter(consents__isnull=True, confirmed_at__isnull=False)
+                   .values_list("id", "confirmed_at", "shown_to_recruiters"))
+    done = step("consents (people)", len(without))
+    rows = []
+    for candidate_id, confirmed_at, shown in without:
+        kinds = [Consent.Kind.PROCESSING] + ([Consent.Kind.SHOWN_TO_RECRUITERS] if shown else [])
+        if shown and rng.random() < 0.5:
+            kinds.append(Consent.Kind.SHOWN_ON_MATCH)
+        channel = rng.choice([Consent.Channel.WEB] * 8 + [Consent.Channel.PHONE, Consent.Channel.DESK])
+        rows += [Consent(candidate_id=candidate_id, kind=kind, wording_version=wording.VERSIONS[kind],
+                         channel=channel, given_at=confirmed_at) for kind in kinds]
+    with transaction.atomic():
+        bulk(Consent, rows, batch=20_000)
+    done()
+
+    posting_companies = dict(JobPosting.objects.filter(status="published").values_list("id", "company_id"))
+    postings = list(posting_companies)
+    started = now
+
+    missing = TARGETS["interests"] - JobInterest.objects.count()
+    done = step("interests", missing)
+    if missing > 0 and postings:
+        taken = set(JobInterest.objects.values_list("candidate_id", "posting_id"))
+        statuses = ["new"] * 6 + ["to_contact", "interview", "offer", "hired", "declined"]
+        rows = []
+        while len(rows) < missing:
+            pair = (rng.choice(candidate_ids), rng.choice(postings))
+            if pair in taken:
+                continue
+            taken.add(pair)
+            rows.append(JobInterest(candidate_id=pair[0], posting_id=pair[1], status=rng.choice(statuses),
+                                    confirmed_at=now if rng.random() < 0.8 else None))
+        with transaction.atomic():
+            bulk(JobInterest, rows, batch=20_000)
+    done()
+
+    missing = TARGETS["orientations"] - Orientation.objects.count()
+    done = step("orientations", missing)
+    if missing > 0 and postings:
+        taken = set(Orientation.objects.values_list("candidate_id", "posting_id"))
+        statuses = ["proposed"] * 4 + ["to_contact", "interview", "offer", "hired", "declined"]
+        rows = []
+        while len(rows) < missing:
+            pair = (rng.choice(candidate_ids), rng.choice(postings))
+            if pair in taken:
+                continue
+            taken.add(pair)
+            rows.append(Orientation(candidate_id=pair[0], posting_id=pair[1], company_id=posting_companies[pair[1]],
+                                    status=rng.choice(statuses)))
+        with transaction.atomic():
+            bulk(Orientation, rows, batch=20_000)
+    done()
+
+    missing = TARGETS["calls"] - HotlineCall.objects.count()
+    done = step("hotline calls", missing)
+    if missing > 0:
+        people = {pk: (first, last, str(phone)) for pk, first, last, phone in Candidate.objects.filter(
+            pk__in=rng.sample(candidate_ids, min(len(candidate_ids), missing))).values_list(
+            "id", "first_name", "last_name", "phone")}
+        known = list(people)
+        topics = list(HotlineCall.Topic.values)
+        agent, _ = get_user_model().objects.get_or_create(username="bench-hotline",
+                                                          defaults={"is_staff": True, "first_name": "Agent"})
+        rows = []
+        for i in range(missing):
+            if known and rng.random() < 0.7:  # most callers are registered people
+                candidate_id = rng.choice(known)
+                first, last, phone = people[candidate_id]
+            else:
+                candidate_id, first, last = None, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                phone = f"+337{rng.randint(10_000_000, 99_999_999)}"
+            contact = phone if rng.random() < 0.8 else f"{first.lower()}.{last.lower()}.appel{i}@example.org"
+            rows.append(HotlineCall(
+                candidate_id=candidate_id, caller_name=f"{first} {last}", caller_contact=contact,
+                caller_key=contact_key(contact), direction=rng.choice(["in"] * 4 + ["out"]),
+                channel=rng.choice(["phone"] * 6 + ["email", "visit"]), topic=rng.choice(topics),
+                summary="Questions sur les sessions et les offres ; rappel proposé.",
+                follow_up_due=(due := (now + timedelta(days=rng.randint(-20, 20))).date() if rng.random() < 0.2
+                               else None),
+                follow_up_owner=agent if due else None, logged_by=agent,
+            ))
+        with transaction.atomic():
+            bulk(HotlineCall, rows, batch=20_000)
+    done()
+    # auto_now_add stamped the new rows with now: spread them over the past year.
+    with connection.cursor() as cursor:
+        for table in ("candidates_hotlinecall", "candidates_jobinterest", "candidates_orientation"):
+            cursor.execute(f"UPDATE {table} SET created_at = now() - random() * interval '365 days' "  # noqa: S608
+                           "WHERE created_at >= %s", [started])
+
+
 def counts() -> dict:
-    from candidates.models import Candidate
+    from candidates.models import Candidate, Consent, JobInterest, Orientation
     from companies.models import Company, JobPosting
     from events.models import Registration, Session
+    from hotline.models import HotlineCall
     from prospecting.models import Meeting, Prospect
     from showroom.models import UseCase
 
     models = {"companies": Company, "postings": JobPosting, "candidates": Candidate, "sessions": Session,
-              "registrations": Registration, "use_cases": UseCase, "prospects": Prospect, "meetings": Meeting}
+              "registrations": Registration, "use_cases": UseCase, "prospects": Prospect, "meetings": Meeting,
+              "consents": Consent, "interests": JobInterest, "orientations": Orientation, "calls": HotlineCall}
     return {key: model.objects.count() for key, model in models.items()}
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=DEFAULT_CANDIDATES,
+                        help="candidates to load (default 100,000); postings, sessions, registrations, "
+                             "prospects, meetings, interests, orientations and calls scale with it")
+    args = parser.parse_args()
+    set_targets(args.candidates)
     started = time.monotonic()
     setup_django()
     result = load()

@@ -40,6 +40,7 @@ PUBLIC_SHARE_OF_STATIC = 0.5
 PUBLIC_MEDIAN_MS = 25
 STAFF_MEDIAN_MS = 150
 STATIC_SHARE_OF_HEALTHZ = 0.2
+HAND_KEPT_MARKER = "<!-- Written by hand from here on: bench/run.py keeps it. -->"
 
 
 def bench_env() -> dict:
@@ -379,7 +380,10 @@ def write_reports(report: dict) -> None:
     for job in report["jobs"].values():
         time_text = f"{job['seconds']} s" if "seconds" in job else job["status"]
         lines.append(f"| {job['label']} | {time_text} | {job.get('result', job.get('error', ''))} |")
-    (docs / "performance.md").write_text("\n".join(lines) + "\n")
+    # What follows the marker is written by hand (bench/pages.py figures, what was fixed): kept as it is.
+    page = docs / "performance.md"
+    kept = page.read_text().partition(HAND_KEPT_MARKER) if page.exists() else ("", "", "")
+    page.write_text("\n".join(lines) + "\n" + (f"\n{HAND_KEPT_MARKER}{kept[2]}" if kept[1] else ""))
 
 
 # --------------------------------------------------------------------------------------------- main

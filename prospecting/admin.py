@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
@@ -150,6 +151,48 @@ class ExportLeadInline(ScopedInline):
     autocomplete_fields = ["company"]
 
 
+MEETING_COLUMNS = ("meeting_count", "last_meeting")
+
+
+def _meeting_figures() -> dict:
+    meetings = Meeting.objects.filter(prospect=OuterRef("pk")).order_by()
+    return {"n_meetings": Coalesce(Subquery(meetings.values("prospect").annotate(n=Count("pk")).values("n")), 0),
+            "last_meeting_at": Subquery(meetings.order_by("-starts_at").values("starts_at")[:1])}
+
+
+class ProspectChangeList(ChangeList):
+    """Meeting count and last meeting read for the page's rows alone, in one query.
+
+    As subqueries of the list's query, PostgreSQL computed them for every row an OFFSET skips too (page
+    50: 5,000 rows). They stay subqueries only when the list is sorted by one of these columns.
+    """
+
+    def _sorted_by_meetings(self) -> bool:
+        try:
+            columns = [self.list_display[int(part.lstrip("-"))] for part in self.params.get(ORDER_VAR, "").split(".")
+                       if part]
+        except (ValueError, IndexError):
+            return False  # the parent class ignores a malformed order the same way
+        return any(column in MEETING_COLUMNS for column in columns)
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if self._sorted_by_meetings() and "n_meetings" not in self.root_queryset.query.annotations:
+            self.root_queryset = self.root_queryset.annotate(**_meeting_figures())
+        return super().get_queryset(request, exclude_parameters)
+
+    def get_results(self, request):
+        super().get_results(request)
+        if "n_meetings" in self.queryset.query.annotations:
+            return
+        rows = list(self.result_list)
+        figures = {row["prospect"]: row for row in Meeting.objects.filter(prospect__in=rows).order_by()
+                   .values("prospect").annotate(n=Count("pk"), last=Max("starts_at"))}
+        for prospect in rows:
+            found = figures.get(prospect.pk, {})
+            prospect.n_meetings, prospect.last_meeting_at = found.get("n", 0), found.get("last")
+        self.result_list = rows
+
+
 @admin.register(Prospect)
 class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin):
     form = ProspectAdminForm
@@ -169,13 +212,8 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
         (_("Actions"), {"fields": ["tools", "stage_history"]}),
     ]
 
-    def get_queryset(self, request):
-        # Subqueries, not a GROUP BY over every prospect: only the page's rows compute them, and the
-        # changelist's count leaves them out.
-        meetings = Meeting.objects.filter(prospect=OuterRef("pk")).order_by()
-        return super().get_queryset(request).annotate(
-            n_meetings=Coalesce(Subquery(meetings.values("prospect").annotate(n=Count("pk")).values("n")), 0),
-            last_meeting_at=Subquery(meetings.order_by("-starts_at").values("starts_at")[:1]))
+    def get_changelist(self, request, **kwargs):
+        return ProspectChangeList
 
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -222,3 +222,36 @@ def test_prospect_list_counts_meetings_shows_the_last_one_and_sorts_by_count(cli
     assert rows["Wattnow"] == (0, None)
     assert rows["Cognitus"][0] == 1
     assert [p.name for p in page.context["cl"].result_list] == ["Ubiik", "Cognitus", "Wattnow"]
+
+
+def _list_queries(client, params=None) -> tuple[int, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/admin/prospecting/prospect/", params or {})  # the first request does one-off work
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/admin/prospecting/prospect/", params or {})
+    rows = {p.name: (p.n_meetings, p.last_meeting_at) for p in page.context["cl"].result_list}
+    return len(ctx.captured_queries), rows
+
+
+def test_prospect_list_reads_the_page_meetings_in_one_query_whatever_the_rows(client_for, prospecting_officer):
+    last = timezone.now() - dt.timedelta(days=1)
+    busy = factories.ProspectFactory(name="Ubiik")
+    factories.MeetingFactory(prospect=busy, starts_at=last - dt.timedelta(days=3))
+    factories.MeetingFactory(prospect=busy, starts_at=last)
+    factories.ProspectFactory(name="Wattnow")
+    client = client_for(prospecting_officer)
+    few, rows = _list_queries(client)
+    assert rows == {"Ubiik": (2, last), "Wattnow": (0, None)}
+    for n in range(8):
+        factories.MeetingFactory(prospect=factories.ProspectFactory(name=f"Prospect {n}"))
+    many, rows = _list_queries(client)
+    assert many == few
+    assert rows["Ubiik"] == (2, last)
+    assert rows["Prospect 3"][0] == 1
+    # Sorted by a figure, the figures come with the list's own query: no extra one.
+    columns = client.get("/admin/prospecting/prospect/").context["cl"].list_display
+    sorted_queries, rows = _list_queries(client, {"o": f"-{columns.index('last_meeting')}"})
+    assert sorted_queries == many - 1
+    assert rows["Ubiik"] == (2, last)
