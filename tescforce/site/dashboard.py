@@ -4,13 +4,14 @@ its chart and its CSV download all read from.
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import formats, timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,9 +92,23 @@ class Figure:
         columns = [1] if self.compare_column is None else [1, self.compare_column]
         return any(isinstance(r[c], int | float) and r[c] for r in self.rows for c in columns)
 
-    @property
+    @cached_property
     def percent_columns(self) -> frozenset[int]:
+        # Read for every cell of the table: worked out once.
         return frozenset(i for i, title in enumerate(self.columns) if str(title).endswith("(%)"))
+
+    def as_text(self) -> "Figure":
+        """Return the figure with its translatable texts written out in the current language.
+
+        The cache keeps them per language; plain text is read back without a translation lookup per string.
+        """
+        def text(value):
+            return str(value) if isinstance(value, Promise) else value
+
+        self.title, self.note = text(self.title), text(self.note)
+        self.columns = [text(c) for c in self.columns]
+        self.rows = [tuple(text(v) for v in row) for row in self.rows]
+        return self
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -456,7 +471,7 @@ def _targets_note_text(previous_year: int, business: bool) -> str:
     return note
 
 
-# Lazy: the figures are cached, and read in the language of each request.
+# Lazy, as the other texts: written out with them in the request's language (`Figure.as_text`).
 _targets_note = lazy(_targets_note_text, str)
 
 
@@ -475,6 +490,7 @@ def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> t
         figures += business_figures(f, done, done_before)
     for figure in figures:
         figure.section = figure.section or FIGURE_SECTIONS.get(figure.key, "prospecting")
+        figure.as_text()
     result = (figures, timezone.now())
     cache.set(key, result, CACHE_SECONDS)
     return result
