@@ -4,13 +4,14 @@ its chart and its CSV download all read from.
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import formats, timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -91,9 +92,23 @@ class Figure:
         columns = [1] if self.compare_column is None else [1, self.compare_column]
         return any(isinstance(r[c], int | float) and r[c] for r in self.rows for c in columns)
 
-    @property
+    @cached_property
     def percent_columns(self) -> frozenset[int]:
+        # Read for every cell of the table: worked out once.
         return frozenset(i for i, title in enumerate(self.columns) if str(title).endswith("(%)"))
+
+    def as_text(self) -> "Figure":
+        """Return the figure with its translatable texts written out in the current language.
+
+        The cache keeps them per language; plain text is read back without a translation lookup per string.
+        """
+        def text(value):
+            return str(value) if isinstance(value, Promise) else value
+
+        self.title, self.note = text(self.title), text(self.note)
+        self.columns = [text(c) for c in self.columns]
+        self.rows = [tuple(text(v) for v in row) for row in self.rows]
+        return self
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -175,29 +190,27 @@ def _sessions(f: Filters):
     return qs
 
 
-def talent_figures(f: Filters) -> list[Figure]:
+def talent_figures(f: Filters, by_campaign: list[dict] | None = None) -> list[Figure]:
+    """Return the talent side's tables; `by_campaign` is `_by_campaign` of the filters' candidates when read
+    already."""
     candidates = _candidates(f)
     ids = candidates.values("pk")
     figures = []
 
     monthly = (candidates.annotate(month=TruncMonth("created_at")).values("month")
-               .annotate(n=Count("pk", distinct=True)).order_by("month"))
+               .annotate(n=Count("pk")).order_by("month"))
     figures.append(Figure("registrations_by_month", _("Inscriptions par mois"), [_("Mois"), _("Inscriptions")],
                           [(_month_label(r["month"]), r["n"]) for r in monthly]))
 
-    by_campaign = (candidates.values("source_campaign__name").annotate(n=Count("pk", distinct=True))
-                   .order_by("-n", "source_campaign__name"))
+    # One pass over the year's candidates: per campaign of origin, with the profile and stage counts summed below.
+    by_campaign = list(_by_campaign(candidates)) if by_campaign is None else by_campaign
     figures.append(Figure("registrations_by_campaign", _("Inscriptions par campagne d'origine"),
                           [_("Campagne"), _("Inscriptions")],
                           [(r["source_campaign__name"] or _("Sans campagne"), r["n"]) for r in by_campaign]))
 
-    profile = Candidate.objects.filter(pk__in=ids).aggregate(
-        total=Count("pk"),
-        retraining=Count("pk", filter=Q(profile=Candidate.Profile.RETRAINING)),
-        women=Count("pk", filter=Q(gender=Candidate.Gender.FEMALE)),
-        young=Count("pk", filter=Q(profile=Candidate.Profile.YOUNG_GRADUATE)),
-        other_regions=Count("pk", filter=Q(from_other_region=True)),
-    )
+    profile = {key: sum(r[key] for r in by_campaign) for key in ("n", "retraining", "women", "young",
+                                                                 "other_regions", *FUNNEL[1:])}
+    profile["total"] = profile["n"]
     figures.append(Figure("registrations_by_profile", _("Publics visés"),
                           [_("Public"), _("Candidats"), _("Part (%)")], [
         (_("Personnes en reconversion"), profile["retraining"], _rate(profile["retraining"], profile["total"])),
@@ -206,13 +219,7 @@ def talent_figures(f: Filters) -> list[Figure]:
         (_("Venus d'autres régions"), profile["other_regions"], _rate(profile["other_regions"], profile["total"])),
     ]))
 
-    # A candidate reached a stage if they stand at it or beyond, or their history went through it
-    # (a withdrawn candidate counts for the stages they had reached).
-    # One query: a single join on the history, each stage a distinct count over it.
-    reached = {"registered": profile["total"]} | Candidate.objects.filter(pk__in=ids).aggregate(**{
-        stage: Count("pk", distinct=True, filter=Q(stage__in=PIPELINE_ORDER[PIPELINE_ORDER.index(stage):])
-                     | Q(stage_changes__to_stage=stage))
-        for stage in FUNNEL[1:]})
+    reached = {"registered": profile["total"]} | {stage: profile[stage] for stage in FUNNEL[1:]}
     medians = median_days_in_stage(ids_queryset=ids)
     rows, previous = [], None
     for stage in FUNNEL:
@@ -285,6 +292,27 @@ def talent_figures(f: Filters) -> list[Figure]:
                               (_("Scolarité"), reloc["schools"]), (_("Transports"), reloc["transport"]),
                               (_("Autre"), reloc["other"])]))
     return figures
+
+
+def _by_campaign(candidates):
+    """Count the candidates per campaign of origin (most first), with their profiles and the funnel's stages.
+
+    A candidate reached a stage if they stand at it or beyond, or their history went through it (a withdrawn
+    candidate counts for the stages they had reached): an EXISTS on the history, so that no join multiplies
+    the rows and no count needs DISTINCT.
+    """
+    reached = {stage: Count("pk", filter=Q(stage__in=PIPELINE_ORDER[PIPELINE_ORDER.index(stage):])
+                            | Q(Exists(StageChange.objects.filter(candidate=OuterRef("pk"), to_stage=stage))))
+               for stage in FUNNEL[1:]}
+    return (candidates.values("source_campaign__name").annotate(
+        n=Count("pk"),
+        retraining=Count("pk", filter=Q(profile=Candidate.Profile.RETRAINING)),
+        women=Count("pk", filter=Q(gender=Candidate.Gender.FEMALE)),
+        young=Count("pk", filter=Q(profile=Candidate.Profile.YOUNG_GRADUATE)),
+        other_regions=Count("pk", filter=Q(from_other_region=True)),
+        hires=Count("pk", filter=Q(stage=Candidate.Stage.HIRED)),
+        **reached,
+    ).order_by("-n", "source_campaign__name"))
 
 
 def hires_by_session(f: Filters) -> Figure:
@@ -409,18 +437,24 @@ def business_figures(f: Filters, done: dict, done_before: dict) -> list[Figure]:
 
 # ---- targets -----------------------------------------------------------------------------------
 
-def _talent_totals(f: Filters) -> dict[str, int]:
-    """Return the talent side's totals for the filters' year (two queries)."""
-    people = _candidates(f).aggregate(candidates=Count("pk"),
-                                      hires=Count("pk", filter=Q(stage=Candidate.Stage.HIRED)))
+def _talent_totals(f: Filters, by_campaign: list[dict] | None = None) -> dict[str, int]:
+    """Return the talent side's totals for the filters' year (two queries, one when `by_campaign` holds
+    the year's candidates already)."""
+    if by_campaign is None:
+        people = _candidates(f).aggregate(candidates=Count("pk"),
+                                          hires=Count("pk", filter=Q(stage=Candidate.Stage.HIRED)))
+    else:
+        people = {"candidates": sum(r["n"] for r in by_campaign), "hires": sum(r["hires"] for r in by_campaign)}
     sessions = _sessions(f).order_by().aggregate(
         sessions=Count("pk", distinct=True), companies=Count("company_participations__company", distinct=True))
     return people | sessions
 
 
-def target_figure(f: Filters, *, talent: bool, done: dict | None, done_before: dict | None = None) -> Figure:
+def target_figure(f: Filters, *, talent: bool, done: dict | None, done_before: dict | None = None,
+                  by_campaign: list[dict] | None = None) -> Figure:
     """Return the year's targets and the previous year's figures; `done` and `done_before` hold the business
-    figures of the year and of the one before, None when that side is hidden."""
+    figures of the year and of the one before, None when that side is hidden; `by_campaign` the year's
+    candidates per campaign when read already."""
     target = target_for(f.year)
     rows = []
 
@@ -428,7 +462,7 @@ def target_figure(f: Filters, *, talent: bool, done: dict | None, done_before: d
         return (label, now, goal, _rate(now, goal) if pct is None else pct, before, _change(now, before))
 
     if talent:
-        now, before = _talent_totals(f), _talent_totals(replace(f, year=f.year - 1))
+        now, before = _talent_totals(f, by_campaign), _talent_totals(replace(f, year=f.year - 1))
         rows += [
             row(_("Candidats"), now["candidates"], target.candidates, before["candidates"]),
             row(_("Sessions"), now["sessions"], target.sessions, before["sessions"]),
@@ -456,7 +490,7 @@ def _targets_note_text(previous_year: int, business: bool) -> str:
     return note
 
 
-# Lazy: the figures are cached, and read in the language of each request.
+# Lazy, as the other texts: written out with them in the request's language (`Figure.as_text`).
 _targets_note = lazy(_targets_note_text, str)
 
 
@@ -468,13 +502,16 @@ def build(f: Filters, *, talent: bool, business: bool, fresh: bool = False) -> t
         return cached
     done = prospecting_selectors.figures(f.year, campaign=f.prospecting_campaign) if business else None
     done_before = business_before(f) if business else None
-    figures = [target_figure(f, talent=talent, done=done, done_before=done_before)]
+    # The year's candidates are read once, for the targets and the talent side's tables.
+    by_campaign = list(_by_campaign(_candidates(f))) if talent else None
+    figures = [target_figure(f, talent=talent, done=done, done_before=done_before, by_campaign=by_campaign)]
     if talent:
-        figures += talent_figures(f)
+        figures += talent_figures(f, by_campaign)
     if business:
         figures += business_figures(f, done, done_before)
     for figure in figures:
         figure.section = figure.section or FIGURE_SECTIONS.get(figure.key, "prospecting")
+        figure.as_text()
     result = (figures, timezone.now())
     cache.set(key, result, CACHE_SECONDS)
     return result

@@ -11,8 +11,9 @@ from .dashboard import CITIES
 
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False, empty_value=None)
-    edition = forms.ModelChoiceField(label=_("Édition"), queryset=Edition.objects.all(), required=False,
-                                     empty_label=_("Toutes"))
+    # An edition's label names its programme: read with it, not one query per edition.
+    edition = forms.ModelChoiceField(label=_("Édition"), queryset=Edition.objects.select_related("programme"),
+                                     required=False, empty_label=_("Toutes"))
     city = forms.ChoiceField(label=_("Ville"), required=False,
                              choices=[("", _("Toutes"))] + [(c, c) for c in CITIES])
     campaign = forms.ModelChoiceField(label=_("Campagne Talents Occitanie"), queryset=Campaign.objects.all(),

@@ -5,8 +5,12 @@ tables. A chart row is HTML, so its label wraps instead of being cut; its bar is
 row's width (a width attribute, since the Content-Security-Policy refuses inline styles).
 """
 
+import html as html_text
+
 from django import template
+from django.utils import formats, numberformat
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .locale_formats import number
@@ -51,6 +55,45 @@ def change(value) -> str:
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     return sign + format_value(abs(value), percent=True)
+
+
+def _value_formatter():
+    """Return `format_value` with the language's separators and percent sign read once, for a whole table."""
+    decimal_sep, grouping, thousand_sep = (formats.get_format(name) for name in
+                                           ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+    percent_sign = "\xa0%" if (get_language() or "fr").split("-")[0] == "fr" else "%"
+
+    def formatted(value, percent: bool) -> str:
+        if value is None or value == "":
+            return "—"
+        if not isinstance(value, int | float):
+            return str(value)
+        text = numberformat.format(value, decimal_sep, None, grouping, thousand_sep, force_grouping=True,
+                                   use_l10n=True)
+        return text + percent_sign if percent else text
+
+    return formatted
+
+
+@register.simple_tag
+def table_rows(figure):
+    """The rows of the figure's table: the first cell a row heading, the others formatted as `cell` does
+    (the targets' last column as `change`).
+
+    Built in one pass: a template loop over every cell costs more than the figures themselves.
+    """
+    percent = figure.percent_columns
+    targets = figure.key == "targets"
+    formatted = _value_formatter()
+    # The standard library's escape, as Django's without its lazy-string wrapper (a call per cell).
+    html = []
+    for row in figure.rows:
+        html.append(f'<tr><th scope="row">{html_text.escape(str(formats.localize(row[0])))}</th>')
+        for i, v in enumerate(row[1:], start=1):
+            shown = change(v) if targets and i == 5 else formatted(v, i in percent)
+            html.append(f'<td class="text-end">{html_text.escape(shown)}</td>')
+        html.append("</tr>")
+    return mark_safe("".join(html))  # noqa: S308 - every value escaped above
 
 
 def _bar(width: float, css: str = "bar") -> str:
