@@ -2,12 +2,13 @@
 
 import pytest
 from django.contrib import admin
-from django.db import connection, transaction
+from django.db import connection
 from django.test import RequestFactory
 
 from candidates import services
 from candidates.models import Candidate
 from tests import factories
+from tests.plans import fresh_candidate_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -26,26 +27,18 @@ def test_a_search_never_lists_an_erased_person_but_the_erased_filter_still_does(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
 def test_the_search_reads_the_trigram_index(coordinator):
     factories.CandidateFactory(last_name="Roques")
-    _vacuum_candidates()
+    fresh_candidate_indexes()
     request = RequestFactory().get("/admin/candidates/candidate/", {"q": "roques"})
     request.user = coordinator
     model_admin = admin.site._registry[Candidate]
     results, _ = model_admin.get_search_results(request, model_admin.get_queryset(request), "roques")
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         # On a small table the planner reads it whole, or walks another index filtering as it goes: forbid
         # both to see which index the search itself can use.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-        # The filter's plan (the page adds its order and limit; on a small table an ordered index scan wins).
-        plan = results.order_by().explain()
+    # The filter's plan (the page adds its order and limit; on a small table an ordered index scan wins).
+    plan = results.order_by().explain()
     assert "candidate_search_trgm_idx" in plan, plan
-
-
-def _vacuum_candidates():
-    """Rows that earlier tests wrote and rolled back leave dead entries in the trigram indexes, which sway the
-    planner on a tiny table (seen in full runs): clear them and read the table afresh, outside a transaction."""
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE candidates_candidate")

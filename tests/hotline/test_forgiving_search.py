@@ -12,6 +12,7 @@ from hotline.models import CallbackRequest, HotlineCall
 from tescforce.text import fold, strict_word_similarity
 
 from .. import factories
+from ..plans import fresh_candidate_indexes
 
 HOME = "/pilotage/hotline/"
 
@@ -136,12 +137,9 @@ def test_search_queries_do_not_grow_with_the_results(client_for, hotline_agent, 
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_close_names_are_found_through_the_trigram_index_on_postgresql(people):
-    # Rows that earlier tests wrote and rolled back leave dead entries in the trigram indexes, which sway the
-    # planner on a tiny table (seen in full runs): clear them and read the table afresh, outside a transaction.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE candidates_candidate")
+    fresh_candidate_indexes()
     with transaction.atomic():
         selectors._trigram_threshold()
         qs = selectors.candidate_close_matches(tokens=("rokes",))
