@@ -5,9 +5,10 @@ from django.conf import settings as django_settings
 
 from tescforce import roles
 
-from . import db_snapshot, factories
+from . import db_snapshot, factories, fast_flush
 
 db_snapshot.install()
+fast_flush.install()
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_REDIS = os.environ.get("REQUIRE_REDIS") == "1"
@@ -23,6 +24,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("celery_worker") or item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("redis"))
+        elif "demo_data" in getattr(item, "fixturenames", ()):
+            # The demo data loads once per module and worker (seconds): a module's demo tests share a worker.
+            item.add_marker(pytest.mark.xdist_group(f"demo-{item.module.__name__}"))
 
 
 def pytest_runtest_setup(item):

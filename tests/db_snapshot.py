@@ -5,9 +5,12 @@ takes a few milliseconds. The copy is keyed by the content of every migration fi
 (third-party ones included), so a new or edited migration makes a new copy. After a copy the post_migrate
 handlers run again, as after a flush: the roles, permissions and periodic tasks, which code defines
 without a migration, are always the current ones. PostgreSQL databases are migrated as before.
+On PostgreSQL the migrated test database is kept the same way, as a database of the cluster
+(`<database>_snapshot_<key>`) that later test databases are created from with `CREATE DATABASE ... TEMPLATE`.
 `TEST_DB_SNAPSHOT=0` turns it off.
 """
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -48,6 +51,57 @@ def _enabled(connection) -> bool:
     return connection.vendor == "sqlite" and os.environ.get("TEST_DB_SNAPSHOT") != "0"
 
 
+def _pg_enabled(connection) -> bool:
+    return connection.vendor == "postgresql" and os.environ.get("TEST_DB_SNAPSHOT") != "0"
+
+
+def _pg_saved_name(connection) -> str:
+    # Named after the project's database (the test databases' name without the test_ prefix and the
+    # worker suffix): two checkouts sharing a cluster keep their own copy.
+    base = connection.settings_dict["NAME"].removeprefix("test_").rsplit("_gw", 1)[0]
+    return f"{base}_snapshot_"[:42] + migrations_key()
+
+
+def _pg_copy_in(connection, saved: str) -> bool:
+    """Replace the fresh test database with a copy of `saved`; False if there is no such copy (or it failed)."""
+    from django.db import DatabaseError
+
+    name = connection.settings_dict["NAME"]
+    quote = connection.ops.quote_name
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [saved])
+        if cursor.fetchone() is None:
+            return False
+        try:
+            cursor.execute(f"DROP DATABASE {quote(name)}")
+            cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(saved)}")
+        except DatabaseError:
+            # Dropped or in use meanwhile: migrate into a new empty database instead.
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+            cursor.execute(f"CREATE DATABASE {quote(name)}")
+            return False
+    return True
+
+
+def _pg_save(connection, saved: str) -> None:
+    from django.db import DatabaseError
+
+    name = connection.settings_dict["NAME"]
+    quote = connection.ops.quote_name
+    prefix = saved[: -len(migrations_key())]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                       [prefix.replace("_", r"\_") + "%", saved])
+        for (old,) in cursor.fetchall():
+            with contextlib.suppress(DatabaseError):
+                cursor.execute(f"DROP DATABASE {quote(old)}")
+        # Another worker may be saving the same copy at the same moment: one of them is enough.
+        with contextlib.suppress(DatabaseError):
+            cursor.execute(f"CREATE DATABASE {quote(saved)} TEMPLATE {quote(name)}")
+
+
 def _copy_in(saved: Path, connection) -> None:
     connection.ensure_connection()
     source = sqlite3.connect(saved)
@@ -77,6 +131,15 @@ def _save(connection, name: str) -> None:
 def _migrate_or_copy(original, name, *args, **kwargs):
     alias = kwargs.get("database", "default")
     connection = connections[alias]
+    if name == "migrate" and _pg_enabled(connection):
+        saved = _pg_saved_name(connection)
+        if _pg_copy_in(connection, saved):
+            ContentType.objects.clear_cache()
+            emit_post_migrate_signal(0, False, alias)
+            return None
+        result = original(name, *args, **kwargs)
+        _pg_save(connection, saved)
+        return result
     if name != "migrate" or not _enabled(connection):
         return original(name, *args, **kwargs)
     saved = f"{alias}-{migrations_key()}"
