@@ -381,6 +381,18 @@ def load() -> dict:
     return counts()
 
 
+def _new_pairs(model, count: int, candidate_ids: list, postings: list, rng) -> list[tuple[int, int]]:
+    """`count` random (candidate, posting) pairs that `model` does not hold yet (one row per pair)."""
+    taken = set(model.objects.values_list("candidate_id", "posting_id"))
+    pairs = []
+    while len(pairs) < count:
+        pair = (rng.choice(candidate_ids), rng.choice(postings))
+        if pair not in taken:
+            taken.add(pair)
+            pairs.append(pair)
+    return pairs
+
+
 def load_candidate_activity(rng: random.Random, now, candidate_ids: list[int]) -> None:
     """Consents, interests, orientations and hotline calls: the rows the staff pages and the dashboard read."""
     from django.contrib.auth import get_user_model
@@ -416,16 +428,10 @@ def load_candidate_activity(rng: random.Random, now, candidate_ids: list[int]) -
     missing = TARGETS["interests"] - JobInterest.objects.count()
     done = step("interests", missing)
     if missing > 0 and postings:
-        taken = set(JobInterest.objects.values_list("candidate_id", "posting_id"))
         statuses = ["new"] * 6 + ["to_contact", "interview", "offer", "hired", "declined"]
-        rows = []
-        while len(rows) < missing:
-            pair = (rng.choice(candidate_ids), rng.choice(postings))
-            if pair in taken:
-                continue
-            taken.add(pair)
-            rows.append(JobInterest(candidate_id=pair[0], posting_id=pair[1], status=rng.choice(statuses),
-                                    confirmed_at=now if rng.random() < 0.8 else None))
+        rows = [JobInterest(candidate_id=candidate_id, posting_id=posting_id, status=rng.choice(statuses),
+                            confirmed_at=now if rng.random() < 0.8 else None)
+                for candidate_id, posting_id in _new_pairs(JobInterest, missing, candidate_ids, postings, rng)]
         with transaction.atomic():
             bulk(JobInterest, rows, batch=20_000)
     done()
@@ -433,16 +439,10 @@ def load_candidate_activity(rng: random.Random, now, candidate_ids: list[int]) -
     missing = TARGETS["orientations"] - Orientation.objects.count()
     done = step("orientations", missing)
     if missing > 0 and postings:
-        taken = set(Orientation.objects.values_list("candidate_id", "posting_id"))
         statuses = ["proposed"] * 4 + ["to_contact", "interview", "offer", "hired", "declined"]
-        rows = []
-        while len(rows) < missing:
-            pair = (rng.choice(candidate_ids), rng.choice(postings))
-            if pair in taken:
-                continue
-            taken.add(pair)
-            rows.append(Orientation(candidate_id=pair[0], posting_id=pair[1], company_id=posting_companies[pair[1]],
-                                    status=rng.choice(statuses)))
+        rows = [Orientation(candidate_id=candidate_id, posting_id=posting_id, company_id=posting_companies[posting_id],
+                            status=rng.choice(statuses))
+                for candidate_id, posting_id in _new_pairs(Orientation, missing, candidate_ids, postings, rng)]
         with transaction.atomic():
             bulk(Orientation, rows, batch=20_000)
     done()
