@@ -138,6 +138,14 @@ class EditionFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
 
 
+def today_from_now(offset: dt.timedelta) -> dt.datetime:
+    """Now plus `offset`, kept within today's date in Paris: the check-in desk opens on the session's day only,
+    so a session "in a minute" at 23:59 or "half an hour ago" at 00:10 would fall on a closed day."""
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return min(max(now + offset, midnight), midnight + dt.timedelta(days=1) - dt.timedelta(seconds=1))
+
+
 class SessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Session

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def today(settings):
     """A session under way today, whose desk is open."""
     settings.CHECKIN_OPENS_AT = "00:00"
-    start = timezone.now() - dt.timedelta(minutes=30)
+    start = factories.today_from_now(-dt.timedelta(minutes=30))
     return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse", capacity=30, starts_at=start,
                                     ends_at=start + dt.timedelta(hours=4))
 

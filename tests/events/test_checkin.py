@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def session(db, settings):
     """A session starting in a minute, on a day whose desk is open (it opens at midnight here)."""
     settings.CHECKIN_OPENS_AT = "00:00"
-    start = timezone.now() + dt.timedelta(minutes=1)
+    start = factories.today_from_now(dt.timedelta(minutes=1))
     return factories.SessionFactory(title="Job dating Toulouse", city="Toulouse", capacity=2,
                                     starts_at=start, ends_at=start + dt.timedelta(hours=3))
 

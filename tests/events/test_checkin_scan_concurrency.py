@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from events import services
 from events.models import Registration
@@ -20,7 +19,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def session(settings):
     settings.CHECKIN_OPENS_AT = "00:00"
-    start = timezone.now() + dt.timedelta(minutes=1)
+    start = factories.today_from_now(dt.timedelta(minutes=1))
     return factories.SessionFactory(capacity=20, starts_at=start, ends_at=start + dt.timedelta(hours=3))
 
 
