@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from tescforce import page_cache
+from tescforce import list_filters, page_cache
 
 from . import pages, selectors
 from .filters import JobPostingFilter
@@ -11,39 +11,6 @@ from .forms import InterestForm
 from .models import Company
 
 PAGE_SIZE = 20
-
-
-def _active_filters(filterset: JobPostingFilter, params) -> list[dict]:
-    """One entry per filter in use, with the URL of the same list without it (to widen a search)."""
-    cleaned = getattr(filterset.form, "cleaned_data", {}) if filterset.is_bound else {}
-    active = []
-    for name, value in cleaned.items():
-        if value in (None, "", [], ()):
-            continue
-        field = filterset.form.fields[name]
-        if hasattr(field, "choices") and not hasattr(value, "pk"):
-            display = dict(field.choices).get(value, value)
-        else:
-            display = value
-        rest = params.copy()
-        rest.pop(name, None)
-        rest.pop("page", None)
-        active.append({"name": name, "label": field.label, "value": display,
-                       "without": "?" + rest.urlencode() if rest else "?"})
-    return active
-
-
-def _form_fields(filterset: JobPostingFilter) -> list[tuple]:
-    """Each visible filter with, for a select, its options as (value, label, selected), worked out here
-    rather than in the template (a hundred skills compared in template filters cost more than the SQL)."""
-    rows = []
-    for bound in filterset.form.visible_fields():
-        options = None
-        if getattr(bound.field.widget, "input_type", "") == "select":
-            current = "" if bound.value() is None else str(bound.value())
-            options = [(str(value), label, str(value) == current) for value, label in bound.field.widget.choices]
-        rows.append((bound, options))
-    return rows
 
 
 # The query parameters the board reads; any other is ignored (tescforce/page_cache.py).
@@ -65,9 +32,9 @@ def _render_board(params) -> tuple[str, object]:
     kept.pop("page", None)
     content = render_to_string("companies/_board.html", {
         "filter": filterset,
-        "fields": _form_fields(filterset),
+        "fields": list_filters.form_fields(filterset),
         "page": page,
-        "active_filters": _active_filters(filterset, kept),
+        "active_filters": list_filters.active_filters(filterset, kept),
         "querystring": kept.urlencode(),
     })
     return content, page_cache.shown_query(params, page.number, valid=not filterset.is_bound or filterset.is_valid())

@@ -1,7 +1,6 @@
 """Pages of the courses: the public list with its filters, and "Mes formations" where a training partner's
 members publish and change their organisation's courses (and no other's)."""
 
-import datetime as dt
 from functools import wraps
 
 from django.contrib import messages
@@ -9,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tescforce import page_cache
+from tescforce import list_filters, page_cache
 
 from . import courses
 from .access import member_required
@@ -27,41 +26,6 @@ LIST_PARAMS = (*CourseFilter.base_filters, "page")
 
 # --- the public list -----------------------------------------------------------------------------------
 
-def _active_filters(filterset: CourseFilter, params) -> list[dict]:
-    """One entry per filter in use, with the URL of the same list without it (to widen a search)."""
-    cleaned = getattr(filterset.form, "cleaned_data", {}) if filterset.is_bound else {}
-    active = []
-    for name, value in cleaned.items():
-        if value in (None, "", [], ()):
-            continue
-        field = filterset.form.fields[name]
-        if hasattr(value, "pk"):
-            shown = str(value)
-        elif isinstance(value, dt.date):
-            shown = formats.date_format(value, "SHORT_DATE_FORMAT")
-        else:
-            shown = dict(getattr(field, "choices", ())).get(value, value)
-        rest = params.copy()
-        rest.pop(name, None)
-        rest.pop("page", None)
-        active.append({"name": name, "label": field.label, "value": shown,
-                       "without": "?" + rest.urlencode() if rest else "?"})
-    return active
-
-
-def _form_fields(filterset: CourseFilter) -> list[tuple]:
-    """Each filter with, for a select, its options as (value, label, selected), worked out here rather than in
-    the template (a hundred skills compared in template filters cost more than the SQL)."""
-    rows = []
-    for bound in filterset.form.visible_fields():
-        options = None
-        if getattr(bound.field.widget, "input_type", "") == "select":
-            current = "" if bound.value() is None else str(bound.value())
-            options = [(str(value), label, str(value) == current) for value, label in bound.field.widget.choices]
-        rows.append((bound, options))
-    return rows
-
-
 def _render_list(params) -> tuple[str, object]:
     """The filters and the results: the same for every visitor of these parameters, so cacheable."""
     filterset = CourseFilter(params or None, queryset=courses.course_list())
@@ -70,8 +34,8 @@ def _render_list(params) -> tuple[str, object]:
     kept = params.copy()
     kept.pop("page", None)
     content = render_to_string("partners/courses/_list.html", {
-        "filter": filterset, "fields": _form_fields(filterset), "page": page,
-        "active_filters": _active_filters(filterset, kept), "querystring": kept.urlencode(),
+        "filter": filterset, "fields": list_filters.form_fields(filterset), "page": page,
+        "active_filters": list_filters.active_filters(filterset, kept), "querystring": kept.urlencode(),
     })
     return content, page_cache.shown_query(params, page.number, valid=valid)
 
