@@ -1,8 +1,7 @@
-"""The filters of the public course list, shared by the open data's course endpoint."""
+"""The filters of the public course list (the API has its own, by skill identifier, in partners/api/views.py)."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Skill
@@ -61,5 +60,4 @@ class CourseFilter(django_filters.FilterSet):
         return queryset.filter(online=True) if value == ONLINE else queryset.filter(city=value)
 
     def filter_funding(self, queryset, name, value):
-        field = {code: field for code, field, _label in Course.FUNDINGS}[value]
-        return queryset.filter(Q(**{field: True}))
+        return courses.with_funding(queryset, value)

@@ -74,6 +74,12 @@ def published_courses(*, today=None) -> QuerySet[Course]:
     return Course.objects.filter(is_published=True, ends_on__gte=today or timezone.localdate())
 
 
+def with_funding(queryset: QuerySet[Course], code: str) -> QuerySet[Course]:
+    """The courses of `queryset` that a funding (a code of Course.FUNDINGS) may pay for."""
+    field = {c: f for c, f, _label in Course.FUNDINGS}[code]
+    return queryset.filter(**{field: True})
+
+
 def course_list() -> QuerySet[Course]:
     """The public list: published courses not over, soonest first, with what a card shows (three queries)."""
     return (published_courses().select_related("partner")

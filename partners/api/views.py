@@ -125,7 +125,7 @@ class CourseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=Course.skills.through.objects.filter(skill__slug=value).values("course_id"))
 
     def filter_funding(self, queryset, name, value):
-        return queryset.filter(**{dict((c, f) for c, f, _l in Course.FUNDINGS)[value]: True})
+        return courses.with_funding(queryset, value)
 
 
 @extend_schema(tags=["open data"], summary="Published courses, upcoming or running")
