@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -168,12 +168,9 @@ class ProspectChangeList(ChangeList):
     """
 
     def _sorted_by_meetings(self) -> bool:
-        try:
-            columns = [self.list_display[int(part.lstrip("-"))] for part in self.params.get(ORDER_VAR, "").split(".")
-                       if part]
-        except (ValueError, IndexError):
-            return False  # the parent class ignores a malformed order the same way
-        return any(column in MEETING_COLUMNS for column in columns)
+        # Django's own reading of the sort parameter; a column number out of range is ignored, as Django does.
+        return any(0 <= index < len(self.list_display) and self.list_display[index] in MEETING_COLUMNS
+                   for index in self.get_ordering_field_columns())
 
     def get_queryset(self, request, exclude_parameters=None):
         if self._sorted_by_meetings() and "n_meetings" not in self.root_queryset.query.annotations:

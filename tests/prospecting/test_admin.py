@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from prospecting.models import Meeting, Prospect, Settlement
@@ -225,9 +227,6 @@ def test_prospect_list_counts_meetings_shows_the_last_one_and_sorts_by_count(cli
 
 
 def _list_queries(client, params=None) -> tuple[int, dict]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.get("/admin/prospecting/prospect/", params or {})  # the first request does one-off work
     with CaptureQueriesContext(connection) as ctx:
         page = client.get("/admin/prospecting/prospect/", params or {})
@@ -255,3 +254,12 @@ def test_prospect_list_reads_the_page_meetings_in_one_query_whatever_the_rows(cl
     sorted_queries, rows = _list_queries(client, {"o": f"-{columns.index('last_meeting')}"})
     assert sorted_queries == many - 1
     assert rows["Ubiik"] == (2, last)
+
+
+@pytest.mark.parametrize("order", ["99", "x", "-8.1", "--3", "7.", ""])
+def test_a_malformed_sort_of_the_prospect_list_still_shows_the_meetings(client_for, prospecting_officer, order):
+    prospect = factories.ProspectFactory(name="Ubiik")
+    factories.MeetingFactory(prospect=prospect, starts_at=timezone.now() - dt.timedelta(days=1))
+    response = client_for(prospecting_officer).get("/admin/prospecting/prospect/", {"o": order})
+    assert response.status_code == 200
+    assert [p.n_meetings for p in response.context["cl"].result_list] == [1]
