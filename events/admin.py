@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from candidates.admin_search import PersonSearchMixin
 from candidates.models import Orientation
 from companies.models import Company, JobPosting, Recruiter
 from tescforce import roles
@@ -425,7 +426,7 @@ class EditionListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
+class RegistrationAdmin(PersonSearchMixin, DomainErrorAdminMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     list_display = ["candidate", "session", "status", "walk_in", "waitlist_position", "outcome", "created_at"]
     # No date_hierarchy: its DISTINCT over every booking date cost more than the rest of the page at 50k

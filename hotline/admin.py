@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from candidates.admin_search import PersonSearchMixin
 from tescforce.admin_mixins import ScopedModelAdmin
 from tescforce.permissions import can_see_hotline
 
@@ -60,7 +61,7 @@ class HotlineCallAdminForm(forms.ModelForm):
 
 
 @admin.register(HotlineCall)
-class HotlineCallAdmin(HotlineOnlyAdmin):
+class HotlineCallAdmin(PersonSearchMixin, HotlineOnlyAdmin):
     form = HotlineCallAdminForm
     staff_fields = ("follow_up_owner",)
     list_display = ("created_at", "who", "topic", "direction", "channel", "follow_up_due", "follow_up_owner",
@@ -130,7 +131,7 @@ class RelocationRequestAdminForm(forms.ModelForm):
 
 
 @admin.register(RelocationRequest)
-class RelocationRequestAdmin(HotlineOnlyAdmin):
+class RelocationRequestAdmin(PersonSearchMixin, HotlineOnlyAdmin):
     form = RelocationRequestAdminForm
     staff_fields = ("owner",)
     list_display = ("candidate", "target_city", "target_date", "status", "origin", "owner", "created_at")

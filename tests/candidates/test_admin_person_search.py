@@ -1,0 +1,94 @@
+"""The admin lists of rows about a person search that person through candidates' own search (the index)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import RequestFactory
+
+from candidates import services
+from candidates.models import JobInterest
+from events.models import Registration
+from hotline.models import HotlineCall
+from tests import factories
+from tests.plans import fresh_candidate_indexes
+
+pytestmark = pytest.mark.django_db
+REGISTRATIONS = "/admin/events/registration/"
+
+
+@pytest.fixture
+def two_bookings():
+    helene = factories.CandidateFactory(first_name="Hélène", last_name="Roques", email="h.roques@example.org",
+                                        phone="+33612345678")
+    paul = factories.CandidateFactory(first_name="Paul", last_name="Martin", email="paul@example.org")
+    albi = factories.SessionFactory(title="Job dating Albi")
+    atelier = factories.SessionFactory(title="Atelier CV")
+    return (Registration.objects.create(candidate=helene, session=albi),
+            Registration.objects.create(candidate=paul, session=atelier))
+
+
+def _found(client, url, query):
+    response = client.get(url, {"q": query})
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def test_a_booking_is_found_by_the_person_whatever_the_accents_or_by_the_session(client_for, coordinator,
+                                                                                 two_bookings):
+    helene, paul = two_bookings
+    client = client_for(coordinator)
+    assert _found(client, REGISTRATIONS, "helene") == [helene]
+    assert _found(client, REGISTRATIONS, "HÉLÈNE roques") == [helene]
+    assert _found(client, REGISTRATIONS, "h.roques@example") == [helene]
+    assert _found(client, REGISTRATIONS, "albi") == [helene]
+    assert _found(client, REGISTRATIONS, "atelier cv") == [paul]
+    assert _found(client, REGISTRATIONS, "roques atelier") == []
+    # Too short for the index: Django's own search, as before.
+    assert _found(client, REGISTRATIONS, "Pa") == [paul]
+
+
+def test_an_erased_person_s_bookings_are_not_found_by_their_former_name(client_for, coordinator, two_bookings):
+    helene, _ = two_bookings
+    services.candidate_erase(candidate=helene.candidate)
+    assert _found(client_for(coordinator), REGISTRATIONS, "roques") == []
+
+
+def test_digits_find_a_person_by_phone_only_where_the_list_shows_phones(client_for, recruiter_a, company_a):
+    person = factories.CandidateFactory(first_name="Inès", last_name="Vidal", phone="+33699887766",
+                                        shown_to_recruiters=True)
+    JobInterest.objects.create(candidate=person, posting=factories.JobPostingFactory(company=company_a),
+                               confirmed_at=dt.datetime.now(dt.UTC))
+    client = client_for(recruiter_a)
+    assert [i.candidate for i in _found(client, "/admin/candidates/jobinterest/", "ines vidal")] == [person]
+    # The interests list shows no phone: its search must not answer whether a number is this person's.
+    for query in ("06 99 88 77 66", "0699887766", "vidal 0699887766"):
+        assert _found(client, "/admin/candidates/jobinterest/", query) == [], query
+
+
+def test_the_hotline_finds_a_call_by_the_caller_or_by_the_person(client_for, hotline_agent):
+    person = factories.CandidateFactory(first_name="Éloïse", last_name="Garcia")
+    by_person = HotlineCall.objects.create(candidate=person, caller_name="", topic="relocation", summary="x",
+                                           logged_by=hotline_agent)
+    by_caller = HotlineCall.objects.create(caller_name="Jérôme Petit", caller_contact="06 11 22 33 44",
+                                           topic="relocation", summary="y", logged_by=hotline_agent)
+    client = client_for(hotline_agent)
+    assert _found(client, "/admin/hotline/hotlinecall/", "eloise") == [by_person]
+    assert _found(client, "/admin/hotline/hotlinecall/", "Jérôme") == [by_caller]
+
+
+@pytest.mark.postgres
+def test_the_bookings_search_reads_the_candidates_trigram_index(coordinator, two_bookings):
+    fresh_candidate_indexes()
+    request = RequestFactory().get(REGISTRATIONS, {"q": "roques"})
+    request.user = coordinator
+    model_admin = admin.site._registry[Registration]
+    results, may_have_duplicates = model_admin.get_search_results(request, model_admin.get_queryset(request),
+                                                                   "roques")
+    assert not may_have_duplicates
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = results.order_by().explain()
+    assert "candidate_search_trgm_idx" in plan, plan
