@@ -206,7 +206,7 @@ class Candidate(models.Model):
         ]
         indexes = [
             models.Index(fields=["stage", "-created_at"], name="candidate_stage_created_idx"),
-            models.Index(fields=["-created_at"], name="candidate_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="candidate_created_idx"),
             models.Index(fields=["last_activity_at"], name="candidate_activity_idx"),
             models.Index(fields=["confirmed_at"], name="candidate_confirmed_idx"),
             models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
