@@ -14,7 +14,7 @@ from candidates.admin_search import PersonSearchMixin
 from candidates.models import Orientation
 from companies.models import Company, JobPosting, Recruiter
 from tescforce import roles
-from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import DeferredJoinPaginator, DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import spreadsheet_response
 from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
@@ -435,6 +435,7 @@ class RegistrationAdmin(PersonSearchMixin, DomainErrorAdminMixin, admin.ModelAdm
                    "created_at"]
     search_fields = ["candidate__last_name", "candidate__first_name", "candidate__email", "session__title"]
     list_per_page = 50
+    paginator = DeferredJoinPaginator
     autocomplete_fields = ["session", "candidate"]
     list_select_related = ["candidate", "session"]
     readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "checked_in_by",
