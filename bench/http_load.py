@@ -21,6 +21,7 @@ status, requests per second, median, 95th and 99th percentile; and the CPU secon
 processes used, to tell whether it was the bottleneck.
 """
 
+import contextlib
 import multiprocessing
 import random
 import re
@@ -224,7 +225,8 @@ def _worker(port, items, mode, connections, seconds, bump, seed, pipe) -> None:
 
     def close(loop: Loop) -> None:
         if loop.sock is not None:
-            selector.unregister(loop.sock)
+            with contextlib.suppress(KeyError):  # not registered yet when the first send failed
+                selector.unregister(loop.sock)
             loop.sock.close()
             loop.sock = None
 
