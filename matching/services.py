@@ -54,13 +54,14 @@ def matches_recompute_all(*, today: dt.date | None = None) -> RecomputeResult:
     started = time.monotonic()
     with transaction.atomic():
         state = _lock()
+        # Read before the engine's matrices exist: the read's buffers and theirs never add up (peak RSS).
+        stored = selectors.stored_packed() if connection.vendor == "postgresql" else None
         engine = _engine(today)
         top = engine.top_matches()
         computed = time.monotonic() - started
-        if connection.vendor == "postgresql":
-            # No need to read the table back: one upsert, then delete what the new set lacks.
-            written, deleted = _write_all_postgres(engine, top, timezone.now())
-            result = RecomputeResult(written=written, deleted=deleted, kept=written,
+        if stored is not None:
+            written, deleted = _write_all_postgres(engine, top, stored, timezone.now())
+            result = RecomputeResult(written=written, deleted=deleted, kept=len(top.cand),
                                      seconds=time.monotonic() - started, compute_seconds=computed)
         else:
             result = _store(engine, top, stored=selectors.stored_rows(), cand_ids=None, post_ids=None,
@@ -310,11 +311,12 @@ COPY_ROWS = 100_000  # rows explained and sent at a time: the text of one batch 
 MATCH_COLUMNS = "candidate_id, posting_id, score, explanation, for_posting, for_candidate, packed"
 
 
-def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, now) -> tuple[int, int]:
-    """Make the table hold exactly `top`, writing only what differs from what it holds.
+def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, stored: selectors.StoredPacked,
+                        now) -> tuple[int, int]:
+    """Make the table hold exactly `top`, writing only what differs from what it holds (`stored`).
 
-    The stored rows are read as keys, flags and packed codes (`selectors.stored_packed`) and compared
-    with the new ones in arrays; new pairs are inserted, changed ones updated, the others deleted. An
+    The stored rows (keys, flags and packed codes: `selectors.stored_packed`) are compared with the
+    new ones in arrays; new pairs are inserted, changed ones updated, the others deleted. An
     empty table (a first fill) gets one COPY straight into it. Return (rows written, rows deleted).
     """
     ids_c, ids_p = engine.candidates.ids, engine.postings.ids
@@ -326,7 +328,6 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, now) 
                                                                      "for_candidate")))
         new_key = new_key[order]
     new_flags = top.for_posting.astype(np.int16) + 2 * top.for_candidate.astype(np.int16)
-    stored = selectors.stored_packed()
     # Where each stored row stands among the new ones; a row of a pair not kept (or of a candidate or a
     # posting no longer matchable) goes.
     cand_at = np.searchsorted(ids_c, stored.candidate_id)

@@ -310,8 +310,9 @@ def test_full_recompute_over_a_full_table_rewrites_only_what_differs(skills, fam
     candidates, postings = _random_world(skills, families, random.Random(12))
     first = recompute()
     wanted = snapshot()
-    assert first.written == len(wanted)
-    assert recompute().written == 0
+    assert first.written == first.kept == len(wanted)
+    again = recompute()
+    assert (again.written, again.deleted, again.kept) == (0, 0, len(wanted))
     rows = list(Match.objects.order_by("pk")[:4])
     Match.objects.filter(pk=rows[0].pk).update(explanation={"v": 2, "pts": [0] * 7, "req": "", "nice": ""},
                                                packed=None)
@@ -322,7 +323,7 @@ def test_full_recompute_over_a_full_table_rewrites_only_what_differs(skills, fam
     Match.objects.create(candidate=stale[0], posting=stale[1], score=99, for_posting=True)
     result = recompute()
     assert snapshot() == wanted
-    assert (result.written, result.deleted) == (4, 1)
+    assert (result.written, result.deleted, result.kept) == (4, 1, len(wanted))
     _codes_agree_with_explanations()
 
 
