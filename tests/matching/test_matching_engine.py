@@ -327,6 +327,18 @@ def test_full_recompute_over_a_full_table_rewrites_only_what_differs(skills, fam
     _codes_agree_with_explanations()
 
 
+@pytest.mark.django_db
+def test_full_recompute_with_nothing_left_to_match_empties_the_table(skills, families, small_lists):
+    _candidates, postings = _random_world(skills, families, random.Random(13))
+    recompute()
+    assert Match.objects.exists()
+    kept = Match.objects.count()
+    JobPosting.objects.filter(pk__in=[p.pk for p in postings]).update(status=JobPosting.Status.CLOSED)
+    result = recompute()
+    assert (result.written, result.deleted, result.kept) == (0, kept, 0)
+    assert not Match.objects.exists()
+
+
 def test_copy_text_is_built_without_escapes_or_padding():
     values = np.array([0, 7, 10, 12345])
     status = np.array([[2, 1, -1], [0, -1, -1], [-1, -1, -1], [1, 1, 1]], dtype=np.int8)
