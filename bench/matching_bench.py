@@ -164,9 +164,12 @@ def main() -> None:
                              "(once), then time the real services: load, full recompute with writes, incremental")
     parser.add_argument("--incremental-only", action="store_true",
                         help="with --db: skip the two full recomputes (the table must be filled already)")
+    parser.add_argument("--empty-first", action="store_true",
+                        help="with --db: empty the Match table before the first full recompute (a first fill)")
     args = parser.parse_args()
     if args.db:
-        db_bench(args.db, args.postings, repeats=max(args.repeats, 7), skip_full=args.incremental_only)
+        db_bench(args.db, args.postings, repeats=max(args.repeats, 7), skip_full=args.incremental_only,
+                 empty_first=args.empty_first)
         return
     matching.CHUNK_SIZE = args.chunk
     today = dt.date(2026, 11, 26)
@@ -230,7 +233,7 @@ def _copy_pairs(cursor, table: str, columns: tuple[str, str], pairs) -> None:
         copy.write("".join(f"{a}\t{b}\n" for a, b in pairs))
 
 
-def db_bench(n: int, p: int, repeats: int = 7, skip_full: bool = False) -> None:
+def db_bench(n: int, p: int, repeats: int = 7, skip_full: bool = False, empty_first: bool = False) -> None:
     """Seed the database once, then time the services a worker runs (loading from PostgreSQL included)."""
     import uuid
 
@@ -319,12 +322,17 @@ def db_bench(n: int, p: int, repeats: int = 7, skip_full: bool = False) -> None:
     print(f"load {len(cands)} candidates {t1 - t0:.2f} s, {len(posts)} postings {t2 - t1:.2f} s", flush=True)
     del cands, posts
     if not skip_full:
-        for label in ("full recompute with writes", "full recompute over a full table"):
+        first = "full recompute with writes"
+        if empty_first:
+            with connection.cursor() as cur:
+                cur.execute(f"TRUNCATE {Match._meta.db_table}")  # noqa: S608
+            first = "full recompute into an empty table"
+        for label in (first, "full recompute over a full table"):
             t0 = time.perf_counter()
             full = matching_services.matches_recompute_all()
             print(f"{label}: {time.perf_counter() - t0:.1f} s (load, score and select {full.compute_seconds:.1f} s), "
-                  f"{full.kept} rows kept, {full.deleted} deleted, peak RSS {peak_rss_mb():.0f} MB, "
-                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
+                  f"{full.kept} rows kept, {full.written} written, {full.deleted} deleted, "
+                  f"peak RSS {peak_rss_mb():.0f} MB, load average {os.getloadavg()[0]:.1f}", flush=True)
     with connection.cursor() as cur:
         # A steady-state table, as autovacuum leaves it: the (candidate, score) index answers alone.
         cur.execute("VACUUM ANALYZE candidates_match")

@@ -380,6 +380,7 @@ class Engine:
         self.post_class = {b[0]: b[2] for b in blocks}
         self.cand_matrix = np.ascontiguousarray(np.concatenate(
             [self.c_eff] + [b[1] for b in blocks] + [np.ones((n, 1), dtype=np.float32)], axis=1))
+        self.c_eff = self.cand_matrix[:, :n_skills]  # the same numbers: one copy less (88 MB at 100k)
         k = self.cand_matrix.shape[1]
         post_matrix = np.zeros((k, p), dtype=np.float32)
         skill_col, skill_post, points = self.w_skill
@@ -625,21 +626,69 @@ def posting_skill_arrays(req_row, req_val, nice_row, nice_val):
     return tuple((key // k, values[key % k].astype(np.int64)) for key in (req_key, nice_key))
 
 
+def explain_arrays(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return, per pair, the points of each part (uint8, one column per part) and the status of each
+    required and nice-to-have skill (int8: 2 held, 1 covered by a related skill, 0 missing, -1 past
+    the posting's list), in `posting_skill_lists` order."""
+    cand, post = np.asarray(cand, dtype=np.int64), np.asarray(post, dtype=np.int64)
+    statuses = []
+    for pad in (engine.req_pad[post], engine.nice_pad[post]):
+        statuses.append(np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)], -1).astype(np.int8))
+    return engine.components(cand, post), statuses[0], statuses[1]
+
+
+def status_strings(status: np.ndarray) -> list[str]:
+    """Return one string of status digits per row of an `explain_arrays` status matrix."""
+    chars = np.where(status >= 0, status + ord("0"), 0).astype(np.uint8)
+    # Fixed-width byte strings drop their trailing NULs: one string per pair.
+    as_bytes = np.ascontiguousarray(chars).view(f"S{chars.shape[1]}").ravel()  # pads are ≥ 1 wide
+    return [b.decode() for b in as_bytes.tolist()]
+
+
 def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[list, list[str], list[str]]:
     """Return, per pair, the points of each part and one status character per required and nice skill.
 
     Statuses follow `posting_skill_lists` order: "2" held, "1" covered by a related skill, "0" missing.
-    Vectorised: the status strings are byte rows of a character matrix.
     """
-    cand, post = np.asarray(cand, dtype=np.int64), np.asarray(post, dtype=np.int64)
-    points = engine.components(cand, post).tolist()
-    strings = []
-    for pad in (engine.req_pad[post], engine.nice_pad[post]):
-        chars = np.where(pad >= 0, engine.c_eff[cand[:, None], np.maximum(pad, 0)] + ord("0"), 0).astype(np.uint8)
-        # Fixed-width byte strings drop their trailing NULs: one string per pair.
-        as_bytes = np.ascontiguousarray(chars).view(f"S{chars.shape[1]}").ravel()
-        strings.append([b.decode() for b in as_bytes.tolist()])
-    return points, strings[0], strings[1]
+    points, req, nice = explain_arrays(engine, cand, post)
+    return points.tolist(), status_strings(req), status_strings(nice)
+
+
+# An explanation's codes packed in fixed-width bytes: the points of each part, then the statuses of
+# the required skills, then those of the nice-to-have ones, 2 bits each (status + 1; 0: no skill).
+# Exact, so a full recompute compares these bytes instead of the stored JSON.
+PACKED_WIDTH = len(COMPONENTS) + 2 * MAX_SKILLS_PER_LIST // 4
+
+
+def pack_arrays(points: np.ndarray, req: np.ndarray, nice: np.ndarray) -> np.ndarray:
+    """Return the packed codes (n × PACKED_WIDTH uint8) of `explain_arrays` results."""
+    n = len(points)
+    out = np.zeros((n, PACKED_WIDTH), dtype=np.uint8)
+    out[:, :len(COMPONENTS)] = points
+    at = len(COMPONENTS)
+    for status in (req, nice):
+        codes = np.zeros((n, MAX_SKILLS_PER_LIST), dtype=np.uint8)
+        width = min(status.shape[1], MAX_SKILLS_PER_LIST)
+        codes[:, :width] = (status[:, :width].astype(np.int16) + 1).astype(np.uint8)
+        quads = codes.reshape(n, MAX_SKILLS_PER_LIST // 4, 4)
+        out[:, at:at + MAX_SKILLS_PER_LIST // 4] = (quads[:, :, 0] | (quads[:, :, 1] << 2) | (quads[:, :, 2] << 4)
+                                                   | (quads[:, :, 3] << 6))
+        at += MAX_SKILLS_PER_LIST // 4
+    return out
+
+
+def pack_explanations(explanations: Sequence[dict]) -> list[bytes]:
+    """Return the packed codes of stored explanation dicts (`explain`'s), as `pack_arrays` gives them."""
+    n = len(explanations)
+    points = np.array([e["pts"] for e in explanations], dtype=np.uint8).reshape(n, len(COMPONENTS))
+    statuses = []
+    for kind in ("req", "nice"):
+        status = np.full((n, MAX_SKILLS_PER_LIST), -1, dtype=np.int8)
+        for i, e in enumerate(explanations):
+            codes = e[kind][:MAX_SKILLS_PER_LIST]
+            status[i, :len(codes)] = [int(c) for c in codes]
+        statuses.append(status)
+    return [row.tobytes() for row in pack_arrays(points, *statuses)]
 
 
 def explain(engine: Engine, cand: np.ndarray, post: np.ndarray) -> list[dict]:

@@ -14,16 +14,21 @@ from candidates.models import Candidate
 class Match(models.Model):
     """A stored score of how well a candidate fits a published posting, with its explanation."""
 
+    # No index of their own: `match_once` starts with the candidate, `match_posting_score_idx` with the
+    # posting, and each index more slows every write of the 2.3M rows.
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="matches",
-                                  verbose_name=_("candidat·e"))
+                                  verbose_name=_("candidat·e"), db_index=False)
     posting = models.ForeignKey("companies.JobPosting", on_delete=models.CASCADE, related_name="matches",
-                                verbose_name=_("offre"))
+                                verbose_name=_("offre"), db_index=False)
     score = models.PositiveSmallIntegerField(_("score"))
     explanation = models.JSONField(_("explication"), default=dict)
     # Why the row is kept: among the posting's best candidates, among the candidate's best postings.
     for_posting = models.BooleanField(_("dans le haut du classement de l'offre"), default=False)
     for_candidate = models.BooleanField(_("dans le haut du classement du candidat"), default=False)
     computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
+    # The explanation's codes in fixed-width bytes (matching.engine.pack_arrays), written with it by
+    # every write: a full recompute compares these instead of the JSON. Empty: compared as different.
+    packed = models.BinaryField(_("codes de l'explication"), null=True, editable=False)
 
     class Meta:
         db_table = "candidates_match"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import logging
 import time
 from dataclasses import dataclass
@@ -16,14 +15,16 @@ from django.utils import timezone
 from candidates.models import Orientation
 from candidates.services import orientation_create, orientation_set_status
 
+from . import copytext, incremental, selectors
 from . import engine as matching
-from . import incremental, selectors
 from .incremental import CANDIDATES, POSTINGS, Axis
 from .models import Match, MatchingRun
 
 logger = logging.getLogger(__name__)
 
 BATCH = 2000
+# What an upsert rewrites; `packed` always with `explanation`, or a full recompute would trust stale codes.
+UPDATE_FIELDS = ["score", "explanation", "packed", "for_posting", "for_candidate", "computed_at"]
 MAX_FAST_POSTINGS = 200  # changed postings scored at once against every candidate; past that, the full-data path
 
 
@@ -53,13 +54,14 @@ def matches_recompute_all(*, today: dt.date | None = None) -> RecomputeResult:
     started = time.monotonic()
     with transaction.atomic():
         state = _lock()
+        # Read before the engine's matrices exist: the read's buffers and theirs never add up (peak RSS).
+        stored = selectors.stored_packed() if connection.vendor == "postgresql" else None
         engine = _engine(today)
         top = engine.top_matches()
         computed = time.monotonic() - started
-        if connection.vendor == "postgresql":
-            # No need to read the table back: one upsert, then delete what the new set lacks.
-            written, deleted = _write_all_postgres(engine, top, timezone.now())
-            result = RecomputeResult(written=written, deleted=deleted, kept=written,
+        if stored is not None:
+            written, deleted = _write_all_postgres(engine, top, stored, timezone.now())
+            result = RecomputeResult(written=written, deleted=deleted, kept=len(top.cand),
                                      seconds=time.monotonic() - started, compute_seconds=computed)
         else:
             result = _store(engine, top, stored=selectors.stored_rows(), cand_ids=None, post_ids=None,
@@ -223,12 +225,13 @@ def _write(pairs, explanations, kept, stale, flags, stored) -> None:
     now = timezone.now()
     for start in range(0, len(stale), BATCH):
         Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
+    packed = matching.pack_explanations(explanations) if explanations else []
     Match.objects.bulk_create(
-        [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), explanation=e,
+        [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), explanation=e, packed=code,
                for_posting=kept[(cid, pid)][0], for_candidate=kept[(cid, pid)][1], computed_at=now)
-         for (cid, pid), e in zip(pairs, explanations, strict=True)],
+         for (cid, pid), e, code in zip(pairs, explanations, packed, strict=True)],
         batch_size=BATCH, update_conflicts=True, unique_fields=["candidate", "posting"],
-        update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
+        update_fields=UPDATE_FIELDS,
     )
     for (fp, fc) in set(flags.values()):
         pks = [stored[pair][0] for pair, value in flags.items() if value == (fp, fc)]
@@ -289,60 +292,134 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
     post_index = np.searchsorted(ids_p, np.array([p for _c, p in to_write], dtype=np.int64))
     now = timezone.now()
     explanations = matching.explain(engine, cand_index, post_index) if to_write else []
-    rows = [(c, p, sum(e["pts"]), e, *kept[(c, p)]) for (c, p), e in zip(to_write, explanations, strict=True)]
+    packed = matching.pack_explanations(explanations) if explanations else []
+    rows = [(c, p, sum(e["pts"]), e, code, *kept[(c, p)])
+            for (c, p), e, code in zip(to_write, explanations, packed, strict=True)]
     for start in range(0, len(stale), BATCH):
         Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
     for start in range(0, len(rows), BATCH):
         Match.objects.bulk_create(
-            [Match(candidate_id=c, posting_id=p, score=s, explanation=e, for_posting=fp, for_candidate=fc,
-                   computed_at=now) for c, p, s, e, fp, fc in rows[start:start + BATCH]],
-            update_conflicts=True, unique_fields=["candidate", "posting"],
-            update_fields=["score", "explanation", "for_posting", "for_candidate", "computed_at"],
+            [Match(candidate_id=c, posting_id=p, score=s, explanation=e, packed=code, for_posting=fp,
+                   for_candidate=fc, computed_at=now) for c, p, s, e, code, fp, fc in rows[start:start + BATCH]],
+            update_conflicts=True, unique_fields=["candidate", "posting"], update_fields=UPDATE_FIELDS,
         )
     return RecomputeResult(written=len(rows), deleted=len(stale), kept=len(kept),
                            seconds=time.monotonic() - started)
 
 
-def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, now) -> tuple[int, int]:
-    """Replace the table's content: COPY into a temporary table, one upsert, one delete of stale rows.
+COPY_ROWS = 100_000  # rows explained and sent at a time: the text of one batch is ~15 MB
+MATCH_COLUMNS = "candidate_id, posting_id, score, explanation, for_posting, for_candidate, packed"
 
-    Return (rows written, rows deleted).
+
+def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, stored: selectors.StoredPacked,
+                        now) -> tuple[int, int]:
+    """Make the table hold exactly `top`, writing only what differs from what it holds (`stored`).
+
+    The stored rows (keys, flags and packed codes: `selectors.stored_packed`) are compared with the
+    new ones in arrays; new pairs are inserted, changed ones updated, the others deleted. An
+    empty table (a first fill) gets one COPY straight into it. Return (rows written, rows deleted).
     """
-    points, req, nice = matching.explain_codes(engine, top.cand, top.post)
-    ids_c = engine.candidates.ids[top.cand].tolist()
-    ids_p = engine.postings.ids[top.post].tolist()
-    buffer = io.StringIO()
-    write = buffer.write
-    for c, p, fp, fc, pts, r, n in zip(ids_c, ids_p, top.for_posting.tolist(), top.for_candidate.tolist(), points,
-                                       req, nice, strict=True):
-        # Status strings are digits only: no escaping needed in COPY's text format.
-        write(f'{c}\t{p}\t{sum(pts)}\t{{"v":2,"pts":[{",".join(map(str, pts))}],"req":"{r}","nice":"{n}"}}'
-              f'\t{"t" if fp else "f"}\t{"t" if fc else "f"}\n')
+    ids_c, ids_p = engine.candidates.ids, engine.postings.ids
+    width = max(len(ids_p), 1)
+    new_key = top.cand * width + top.post
+    if len(new_key) > 1 and not (np.diff(new_key) > 0).all():  # TopMatches come sorted; be sure
+        order = np.argsort(new_key, kind="stable")
+        top = matching.TopMatches(*(getattr(top, f)[order] for f in ("cand", "post", "score", "for_posting",
+                                                                     "for_candidate")))
+        new_key = new_key[order]
+    new_flags = top.for_posting.astype(np.int16) + 2 * top.for_candidate.astype(np.int16)
+    # Where each stored row stands among the new ones; a row of a pair not kept (or of a candidate or a
+    # posting no longer matchable) goes.
+    cand_at = np.searchsorted(ids_c, stored.candidate_id)
+    post_at = np.searchsorted(ids_p, stored.posting_id)
+    known = ((cand_at < len(ids_c)) & (post_at < len(ids_p)))
+    known[known] = (ids_c[cand_at[known]] == stored.candidate_id[known]) & (
+        ids_p[post_at[known]] == stored.posting_id[known])
+    stored_key = np.where(known, cand_at * width + post_at, -1)
+    at = np.minimum(np.searchsorted(new_key, stored_key), max(len(new_key) - 1, 0))
+    kept = known & (new_key[at] == stored_key) if len(new_key) else np.zeros(len(stored_key), dtype=bool)
+    stale = ~kept
+    # For each new row: the stored row of its pair (-1: none).
+    stored_row = np.full(len(new_key), -1, dtype=np.int64)
+    stored_row[at[kept]] = np.nonzero(kept)[0]
+    table = Match._meta.db_table
     with connection.cursor() as cursor:
+        if not len(stored.candidate_id):
+            # A first fill: no row to compare with, no conflict possible (the state row is locked).
+            with cursor.cursor.copy(f"COPY {table} ({MATCH_COLUMNS}, computed_at) FROM STDIN") as copy:
+                for data in _copy_batches(engine, top, stored, stored_row, new_flags, now, marks=False):
+                    copy.write(data)
+            return len(new_key), 0
         # Kept for the session: an outer transaction (a test's, a caller's) may run this twice.
         cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS match_new (candidate_id bigint, posting_id bigint, "
-            "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean)")
-        cursor.execute("TRUNCATE match_new")
-        with cursor.cursor.copy("COPY match_new FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
-        table = Match._meta.db_table
-        cursor.execute(
-            f"INSERT INTO {table} (candidate_id, posting_id, score, explanation, for_posting, for_candidate, "  # noqa: S608
-            "computed_at) SELECT candidate_id, posting_id, score, explanation, for_posting, for_candidate, %s "
-            "FROM match_new ON CONFLICT (candidate_id, posting_id) DO UPDATE SET score = EXCLUDED.score, "
-            "explanation = EXCLUDED.explanation, for_posting = EXCLUDED.for_posting, "
-            "for_candidate = EXCLUDED.for_candidate, computed_at = EXCLUDED.computed_at "
-            # An unchanged row is not rewritten: most rows of a nightly run stay as they were.
-            f"WHERE ({table}.score, {table}.explanation, {table}.for_posting, {table}.for_candidate) "
-            "IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.explanation, EXCLUDED.for_posting, "
-            "EXCLUDED.for_candidate)", [now])
-        cursor.execute(
-            f"DELETE FROM {table} m WHERE NOT EXISTS (SELECT 1 FROM match_new n "  # noqa: S608
-            "WHERE n.candidate_id = m.candidate_id AND n.posting_id = m.posting_id)")
-        deleted = cursor.rowcount
-        cursor.execute("TRUNCATE match_new")
-    return len(ids_c), deleted
+            "CREATE TEMPORARY TABLE IF NOT EXISTS match_changed (candidate_id bigint, posting_id bigint, "
+            "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean, packed bytea, "
+            "is_new boolean)")
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS match_stale (candidate_id bigint, posting_id bigint)")
+        cursor.execute("TRUNCATE match_changed, match_stale")
+        written = 0
+        with cursor.cursor.copy(f"COPY match_changed ({MATCH_COLUMNS}, is_new) FROM STDIN") as copy:
+            for data, count in _copy_batches(engine, top, stored, stored_row, new_flags, now, marks=True):
+                copy.write(data)
+                written += count
+        deleted = int(stale.sum())
+        if deleted:
+            gone = np.nonzero(stale)[0]
+            with cursor.cursor.copy("COPY match_stale FROM STDIN") as copy:
+                for start in range(0, deleted, COPY_ROWS):
+                    index = gone[start:start + COPY_ROWS]
+                    copy.write(copytext.lines([copytext.number(stored.candidate_id[index]),
+                                               copytext.number(stored.posting_id[index])]))
+            cursor.execute(f"DELETE FROM {table} m USING match_stale s "  # noqa: S608
+                           "WHERE m.candidate_id = s.candidate_id AND m.posting_id = s.posting_id")
+        if written:
+            cursor.execute("ANALYZE match_changed")  # a few rows or millions: the join's plan depends on it
+            cursor.execute(
+                f"UPDATE {table} m SET score = n.score, explanation = n.explanation, "  # noqa: S608
+                "for_posting = n.for_posting, for_candidate = n.for_candidate, packed = n.packed, computed_at = %s "
+                "FROM match_changed n WHERE NOT n.is_new AND m.candidate_id = n.candidate_id "
+                "AND m.posting_id = n.posting_id", [now])
+            cursor.execute(
+                f"INSERT INTO {table} ({MATCH_COLUMNS}, computed_at) SELECT {MATCH_COLUMNS}, %s "  # noqa: S608
+                "FROM match_changed WHERE is_new", [now])
+        cursor.execute("TRUNCATE match_changed, match_stale")
+    return written, deleted
+
+
+def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: bool):
+    """Yield the COPY text of the new rows that differ from their stored row (or have none), by batches.
+
+    With `marks`, each line ends with whether the pair is new, and (text, rows) pairs are yielded;
+    without, each line ends with `now` (computed_at) and the text alone.
+    """
+    ids_c, ids_p = engine.candidates.ids, engine.postings.ids
+    for start in range(0, len(top.cand), COPY_ROWS):
+        part = slice(start, start + COPY_ROWS)
+        points, req, nice = matching.explain_arrays(engine, top.cand[part], top.post[part])
+        packed = matching.pack_arrays(points, req, nice)
+        rows = stored_row[part]
+        was = rows >= 0
+        differs = ~was
+        if was.any():
+            same_flags = stored.flags[rows[was]] == new_flags[part][was]
+            same_codes = (stored.packed[rows[was]] == packed[was]).all(axis=1)
+            differs[was] = ~(same_flags & same_codes)
+        index = np.nonzero(differs)[0]
+        if not len(index):
+            continue
+        pick = np.arange(start, start + len(rows))[index]
+        n = len(index)
+        explanation = [copytext.text(n, '{"v":2,"pts":['), copytext.numbers(points[index]),
+                       copytext.text(n, '],"req":"'), copytext.digits(req[index]),
+                       copytext.text(n, '","nice":"'), copytext.digits(nice[index]), copytext.text(n, '"}')]
+        fields = [copytext.number(ids_c[top.cand[pick]]), copytext.number(ids_p[top.post[pick]]),
+                  copytext.number(points[index].sum(axis=1, dtype=np.int64)), np.hstack(explanation),
+                  copytext.boolean(top.for_posting[pick]), copytext.boolean(top.for_candidate[pick]),
+                  copytext.bytea(packed[index])]
+        if marks:
+            yield copytext.lines([*fields, copytext.boolean(~was[index])]), n
+        else:
+            yield copytext.lines([*fields, copytext.text(n, now.isoformat())])
 
 
 # --- orientation from a suggestion ---------------------------------------------------------------

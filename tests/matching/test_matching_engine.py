@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from companies.models import JobFamily, JobPosting, Skill
+from matching import copytext
 from matching import engine as matching
 from matching import selectors as matching_selectors
 from matching import services as matching_services
@@ -282,6 +283,71 @@ def test_stale_rows_are_removed(skills, families):
                          score=99, for_posting=True)
     recompute()
     assert list(Match.objects.values_list("candidate_id", "posting_id")) == [(candidate.pk, posting.pk)]
+
+
+def _codes_agree_with_explanations():
+    rows = list(Match.objects.values_list("explanation", "packed"))
+    assert rows
+    assert matching.pack_explanations([e for e, _p in rows]) == [bytes(p) for _e, p in rows]
+
+
+@pytest.mark.django_db
+def test_stored_codes_agree_with_the_explanations_after_every_path(skills, families, small_lists):
+    candidates, postings = _random_world(skills, families, random.Random(11))
+    recompute()
+    _codes_agree_with_explanations()
+    candidates[0].skills.set([skills["Java"], skills["SQL"]])
+    matching_services.matches_recompute_for(candidate_ids=[candidates[0].pk], today=TODAY)
+    postings[0].skills_required.set([skills["SQL"], skills["React"]])
+    matching_services.matches_recompute_for(posting_ids=[postings[0].pk], today=TODAY)
+    _codes_agree_with_explanations()
+    matching_services.matches_recompute_for(posting_ids=[p.pk for p in postings], today=TODAY)
+    _codes_agree_with_explanations()
+
+
+@pytest.mark.django_db
+def test_full_recompute_over_a_full_table_rewrites_only_what_differs(skills, families, small_lists):
+    candidates, postings = _random_world(skills, families, random.Random(12))
+    first = recompute()
+    wanted = snapshot()
+    assert first.written == first.kept == len(wanted)
+    again = recompute()
+    assert (again.written, again.deleted, again.kept) == (0, 0, len(wanted))
+    rows = list(Match.objects.order_by("pk")[:4])
+    Match.objects.filter(pk=rows[0].pk).update(explanation={"v": 2, "pts": [0] * 7, "req": "", "nice": ""},
+                                               packed=None)
+    Match.objects.filter(pk=rows[1].pk).update(for_posting=not rows[1].for_posting)
+    Match.objects.filter(pk=rows[2].pk).update(packed=b"\x00\x01")  # codes of another width
+    Match.objects.filter(pk=rows[3].pk).delete()
+    stale = next((c, p) for c in candidates for p in postings if (c.pk, p.pk) not in wanted)
+    Match.objects.create(candidate=stale[0], posting=stale[1], score=99, for_posting=True)
+    result = recompute()
+    assert snapshot() == wanted
+    assert (result.written, result.deleted, result.kept) == (4, 1, len(wanted))
+    _codes_agree_with_explanations()
+
+
+@pytest.mark.django_db
+def test_full_recompute_with_nothing_left_to_match_empties_the_table(skills, families, small_lists):
+    _candidates, postings = _random_world(skills, families, random.Random(13))
+    recompute()
+    assert Match.objects.exists()
+    kept = Match.objects.count()
+    JobPosting.objects.filter(pk__in=[p.pk for p in postings]).update(status=JobPosting.Status.CLOSED)
+    result = recompute()
+    assert (result.written, result.deleted, result.kept) == (0, kept, 0)
+    assert not Match.objects.exists()
+
+
+def test_copy_text_is_built_without_escapes_or_padding():
+    values = np.array([0, 7, 10, 12345])
+    status = np.array([[2, 1, -1], [0, -1, -1], [-1, -1, -1], [1, 1, 1]], dtype=np.int8)
+    data = copytext.lines([copytext.number(values), copytext.boolean(values > 9), copytext.digits(status),
+                           copytext.numbers(np.array([[1, 22], [0, 0], [45, 3], [10, 100]])),
+                           copytext.bytea(np.array([[0, 255]] * 4, dtype=np.uint8))])
+    assert data == (b"0\tf\t21\t1,22\t\\\\x00ff\n" b"7\tf\t0\t0,0\t\\\\x00ff\n"
+                    b"10\tt\t\t45,3\t\\\\x00ff\n" b"12345\tt\t111\t10,100\t\\\\x00ff\n")
+    assert copytext.lines([np.zeros((0, 1), dtype=np.uint8)]) == b""
 
 
 def test_engine_selection_equals_brute_force():

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from events.models import Session
+from matching import signals as matching_signals
 from matching.models import Interview, InterviewRelease, JobDatingAgenda, Match, MatchingRun
 from tescforce import roles
 from tests import factories
@@ -18,8 +19,12 @@ MODELS = ["match", "matchingrun", "jobdatingagenda", "interview", "interviewrele
 
 
 @pytest.fixture
-def before_move(transactional_db):
-    """Yield the models as they were before the move; migrate forward again whatever happens."""
+def before_move(transactional_db, monkeypatch):
+    """Yield the models as they were before the move; migrate forward again whatever happens.
+
+    No recompute on save meanwhile: today's engine writes columns the tables of the time lack.
+    """
+    monkeypatch.setattr(matching_signals, "schedule", lambda **ids: None)
     with migrated_back_to(BEFORE_MOVE, nothing_written=True) as apps:
         yield apps
 
@@ -46,7 +51,7 @@ def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, cl
     user_before = old.get_model("auth", "User").objects.create(username="avant", is_staff=True)
 
     OldMatch = old.get_model("candidates", "Match")
-    OldMatch.objects.all().delete()  # the recompute-on-save signals scored them already: rows of our own
+    OldMatch.objects.all().delete()  # rows of our own only
     match = OldMatch.objects.create(candidate_id=shown.pk, posting_id=posting_a.pk, score=87, for_posting=True,
                                     explanation={"pts": {"skills": 40}})
     match_b = OldMatch.objects.create(candidate_id=other.pk, posting_id=posting_b.pk, score=55)
