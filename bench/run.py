@@ -58,10 +58,16 @@ FORMS = 1500  # distinct people for the sign-ups, and for the booking requests
 SIGNUP_DOMAIN = "bench-http.example.org"
 
 # Issue 3's targets, measured on the 2-core machine with server and load generator side by side.
-PUBLIC_SHARE_OF_STATIC = 0.5
-PUBLIC_MEDIAN_MS = 25
-STAFF_MEDIAN_MS = 150
+PUBLIC_SHARE_OF_STATIC = 0.25
+PUBLIC_MEDIAN_MS = 10
+FORM_MEDIAN_MS = 30
+STAFF_MEDIAN_MS = 50
+# The dashboard's own targets, by scenario key.
+STAFF_KEY_MEDIAN_MS = {"dashboard_cold": 150, "dashboard_warm": 30}
 STATIC_SHARE_OF_HEALTHZ = 0.2
+TARGET_FIGURES = {"public_share_of_static": PUBLIC_SHARE_OF_STATIC, "public_median_ms": PUBLIC_MEDIAN_MS,
+                  "form_median_ms": FORM_MEDIAN_MS, "staff_median_ms": STAFF_MEDIAN_MS,
+                  "staff_key_median_ms": STAFF_KEY_MEDIAN_MS, "static_share_of_healthz": STATIC_SHARE_OF_HEALTHZ}
 HAND_KEPT_MARKER = "<!-- Written by hand from here on: bench/run.py keeps it. -->"
 
 
@@ -679,8 +685,10 @@ def verdicts(results: list[dict], check: dict) -> None:
                 r["static_share_of_healthz"] = round(static["rps"] / healthz["rps"], 2)
         if r["kind"] == "public":
             checks += [(r["share_of_static"] or 0) >= PUBLIC_SHARE_OF_STATIC, c1["median_ms"] < PUBLIC_MEDIAN_MS]
+        elif r["kind"] == "form":
+            checks.append(c1["median_ms"] < FORM_MEDIAN_MS)
         elif r["kind"] == "staff":
-            checks.append(c1["median_ms"] < STAFF_MEDIAN_MS)
+            checks.append(c1["median_ms"] < STAFF_KEY_MEDIAN_MS.get(r["key"], STAFF_MEDIAN_MS))
         if checks and (c1["errors"] or c16["errors"]):
             checks.append(False)
         r["meets_targets"] = all(checks) if checks else None
@@ -712,9 +720,11 @@ def write_reports(report: dict) -> None:
         "",
         "Data: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in report["data"].items()) + ".",
         "",
-        f"Targets (issue 3): public pages ≥ {PUBLIC_SHARE_OF_STATIC:.0%} of the static page's throughput and "
-        f"median < {PUBLIC_MEDIAN_MS} ms at 1 connection; admin, hotline and dashboard median < "
-        f"{STAFF_MEDIAN_MS} ms at 1 connection; the static page ≥ {STATIC_SHARE_OF_HEALTHZ:.0%} of /healthz/.",
+        f"Targets (issue 21), misses included: public pages ≥ {PUBLIC_SHARE_OF_STATIC:.0%} of the static page's "
+        f"throughput and median < {PUBLIC_MEDIAN_MS} ms at 1 connection; sign-up and booking request median < "
+        f"{FORM_MEDIAN_MS} ms; admin lists and the hotline median < {STAFF_MEDIAN_MS} ms at 1 connection, the "
+        f"dashboard < {STAFF_KEY_MEDIAN_MS['dashboard_cold']} ms cold and < {STAFF_KEY_MEDIAN_MS['dashboard_warm']} "
+        f"ms warm; the static page ≥ {STATIC_SHARE_OF_HEALTHZ:.0%} of /healthz/.",
         "",
         "## Which figures a visitor meets",
         "",
@@ -825,7 +835,15 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=DEFAULT_CANDIDATES,
                         help="the size bench/load_data.py loaded (default 100,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the URL draws")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write docs/performance.md again from docs/performance.json (targets re-applied)")
     args = parser.parse_args()
+    if args.report_only:
+        report = json.loads((ROOT / "docs" / "performance.json").read_text())
+        verdicts(report["pages"], report["generator_check"])
+        report["targets"] = TARGET_FIGURES
+        write_reports(report)
+        return
     load_start = round(os.getloadavg()[0], 2)
 
     env = bench_env()
@@ -916,8 +934,7 @@ def main() -> None:
     report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(args.processes),
               "data": data, "seconds": args.seconds,
               "load_average": {"start": load_start, "end": round(os.getloadavg()[0], 2)},
-              "targets": {"public_share_of_static": PUBLIC_SHARE_OF_STATIC, "public_median_ms": PUBLIC_MEDIAN_MS,
-                          "staff_median_ms": STAFF_MEDIAN_MS, "static_share_of_healthz": STATIC_SHARE_OF_HEALTHZ},
+              "targets": TARGET_FIGURES,
               "generator_check": check, "pages": results, "booking_burst": burst, "jobs": jobs}
     if args.no_write:
         print(json.dumps({k: report[k] for k in ("date", "load_average", "data")}, ensure_ascii=False))
