@@ -278,7 +278,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
         parsed = search.normalise_query(search_term)
         if not parsed.usable:
             return super().get_search_results(request, queryset, search_term)
-        return admin_search.matching_candidates(parsed, queryset), False
+        return search.matching_candidates(parsed, queryset), False
 
     # Display ---------------------------------------------------------------------------------------
     @admin.display(description=_("contact"), ordering="email")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, StageChange
-from candidates.search import name_expression, normalise_query, search_expression
+from candidates.search import matching_candidates, name_expression, normalise_query, search_expression
 from events.models import Registration
 from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
@@ -41,9 +41,7 @@ def candidate_search(*, query: str, limit: int = SEARCH_LIMIT) -> QuerySet:
     parsed = normalise_query(query)
     if not parsed.usable:
         return Candidate.objects.none()
-    qs = Candidate.objects.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
-    for token in parsed.tokens:
-        qs = qs.filter(search_norm__contains=token)
+    qs = matching_candidates(parsed)
     # Ordered on expressions, not the bare columns: otherwise PostgreSQL may walk the name index in order
     # and filter every row for a text found nowhere (650 ms on 100,000 candidates instead of 1 ms).
     return (qs.order_by(Coalesce("last_name", Value("")), Coalesce("first_name", Value("")), "pk")

@@ -191,6 +191,11 @@ def follows_foreign_keys(model, path: str) -> bool:
     return field.many_to_one and follows_foreign_keys(field.related_model, rest)
 
 
+def words_in_fields(model, fields, words) -> Q:
+    """Django's admin search rule: every word in one of the fields (related columns through id subqueries)."""
+    return reduce(and_, (reduce(or_, (related_contains(model, f, w) for f in fields)) for w in words))
+
+
 class RelatedSearchMixin:
     """Django's admin search (every word in one of `search_fields`), with related tables' columns read
     through id subqueries (`related_contains`). Lists whose search fields cross a many-valued relation
@@ -201,8 +206,7 @@ class RelatedSearchMixin:
         words = search_words(search_term)
         if not words or not fields or not all(follows_foreign_keys(queryset.model, f) for f in fields):
             return super().get_search_results(request, queryset, search_term)
-        found = reduce(and_, (reduce(or_, (related_contains(queryset.model, f, w) for f in fields)) for w in words))
-        return queryset.filter(found), False
+        return queryset.filter(words_in_fields(queryset.model, fields, words)), False
 
 
 class ScopedModelAdmin(RelatedSearchMixin, ScopedAdminMixin, DomainErrorAdminMixin, admin.ModelAdmin):
