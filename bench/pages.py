@@ -178,23 +178,27 @@ def reverse_fr(name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
 
-def measure(page: dict, client, runs: int) -> dict:
+def render(page: dict, client) -> tuple[int, float]:
+    """One request of the page (cold unless the page's key ends in _warm): (status, seconds)."""
     from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from tescforce import page_cache
 
-    warm = page["key"].endswith("_warm")
+    data = page["data"]() if callable(page["data"]) else page["data"]
+    if not page["key"].endswith("_warm"):
+        cache.clear()
+        page_cache.clear_local()
+    started = time.perf_counter()
+    response = client.post(page["path"], data) if page["method"] == "post" else client.get(page["path"])
+    return response.status_code, time.perf_counter() - started
+
+
+def measure(page: dict, client, runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     def once():
-        data = page["data"]() if callable(page["data"]) else page["data"]
-        if not warm:
-            cache.clear()
-            page_cache.clear_local()
-        started = time.perf_counter()
-        response = client.post(page["path"], data) if page["method"] == "post" else client.get(page["path"])
-        return response.status_code, time.perf_counter() - started
+        return render(page, client)
 
     once()  # a client's first request does one-off work (session, login stamps, warm caches for _warm)
     times, statuses = [], set()
@@ -210,10 +214,25 @@ def measure(page: dict, client, runs: int) -> dict:
             "queries": len(queries), "status": "/".join(str(s) for s in sorted(statuses)), "slowest": slowest}
 
 
+def profile(page: dict, client, top: int) -> None:
+    """One more cold render under cProfile: the functions where its time goes, by cumulative time."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(render, page, client)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    print("\n".join("    " + line for line in out.getvalue().splitlines() if line.strip()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="renders per page (default 5); the median is shown")
     parser.add_argument("--slowest", action="store_true", help="print each page's slowest query of the cold render")
+    parser.add_argument("--profile", type=int, metavar="N", default=0,
+                        help="after each page, cProfile one more cold render and print its N costliest functions")
     parser.add_argument("only", nargs="*", help="measure only the pages whose key contains one of these words")
     args = parser.parse_args()
     setup_django()
@@ -245,6 +264,8 @@ def main() -> None:
             if args.slowest and result["slowest"]:
                 slowest = result["slowest"]
                 print(f"    slowest query, {float(slowest['time']) * 1000:.1f} ms: {slowest['sql']}")
+            if args.profile:
+                profile(page, client, args.profile)
     finally:
         Candidate.objects.filter(email__endswith=f"@{SIGNUP_DOMAIN}").delete()
     load = os.getloadavg()

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.views.decorators.http import require_GET
 
 from tescforce import list_filters, page_cache
@@ -26,7 +26,10 @@ def posting_list(request):
 def _render_board(params) -> tuple[str, object]:
     """The filters and the results: the same for every visitor of these parameters, so cacheable."""
     filterset = JobPostingFilter(params or None, queryset=selectors.board_postings())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+    # The page holds ids; each card is rendered once per version of the board and shared by every list
+    # that shows it (a new filter combination mostly shows cards already rendered).
+    ids = filterset.qs.prefetch_related(None).values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
     # The shareable state of the list: every non-empty known parameter but the page number.
     kept = params.copy()
     kept.pop("page", None)
@@ -34,10 +37,16 @@ def _render_board(params) -> tuple[str, object]:
         "filter": filterset,
         "fields": list_filters.form_fields(filterset),
         "page": page,
+        "cards": page_cache.cached_items(("board",), "posting-card", page.object_list, _render_cards),
         "active_filters": list_filters.active_filters(filterset, kept),
         "querystring": kept.urlencode(),
     })
     return content, page_cache.shown_query(params, page.number, valid=not filterset.is_bound or filterset.is_valid())
+
+
+def _render_cards(ids: list[int]) -> dict[int, str]:
+    card = get_template("companies/_posting_card.html")
+    return {posting.pk: card.render({"posting": posting}) for posting in selectors.posting_cards(ids)}
 
 
 @require_GET

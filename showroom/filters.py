@@ -5,10 +5,31 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from tescforce import page_cache
 from tescforce.text import Fold
 
 from .models import Sector, Technology, UseCase
 from .selectors import use_case_search
+
+
+def _offered() -> dict:
+    """Only what the catalogue holds, sorted in the visitor's language."""
+    language = (get_language() or "fr")[:2]
+    order = f"name_{language}" if language in ("fr", "en") else "name"
+    # An English name left blank shows the French one (modeltranslation's fallback): sort by what is shown.
+    shown = Fold(Coalesce(NullIf(order, Value("")), "name_fr"))
+    offered = {}
+    for name, model in (("sector", Sector), ("technology", Technology)):
+        used = model.objects.filter(use_cases__is_published=True).values("pk")
+        offered[name] = model.objects.filter(pk__in=used).order_by(shown, "slug")
+    return offered
+
+
+def _filter_choices() -> dict:
+    """The sectors, technologies and companies to choose from, as (slug, name) in the order shown."""
+    companies = UseCaseFilter.base_filters["company"].queryset
+    return {**{name: [(item.slug, str(item)) for item in queryset] for name, queryset in _offered().items()},
+            "company": [(company.slug, str(company)) for company in companies]}
 
 
 class UseCaseFilter(django_filters.FilterSet):
@@ -31,14 +52,13 @@ class UseCaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer only what the catalogue holds, sorted in the visitor's language.
-        language = (get_language() or "fr")[:2]
-        order = f"name_{language}" if language in ("fr", "en") else "name"
-        # An English name left blank shows the French one (modeltranslation's fallback): sort by what is shown.
-        shown = Fold(Coalesce(NullIf(order, Value("")), "name_fr"))
-        for name, model in (("sector", Sector), ("technology", Technology)):
-            used = model.objects.filter(use_cases__is_published=True).values("pk")
-            self.filters[name].queryset = model.objects.filter(pk__in=used).order_by(shown, "slug")
+        for name, queryset in _offered().items():
+            self.filters[name].queryset = queryset  # what a submitted value is checked against
+        # The options shown: read once per version of the catalogue and language, not on every page.
+        choices = page_cache.cached_parts(("showroom",), "showroom-filter-choices", _filter_choices)
+        for name, options in choices.items():
+            field = self.form.fields[name]
+            field.widget.choices = [("", field.empty_label), *options]
 
     def search(self, queryset, name, value):
         return use_case_search(queryset, value)

@@ -5,14 +5,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from tescforce import page_cache
+from tescforce import list_filters, page_cache
 from tescforce.error_pages import too_many_requests
 
 from . import services
@@ -43,16 +43,23 @@ def usecase_list(request):
 
 
 def _render_usecase_list(request, params):
-    filterset = UseCaseFilter(params or None, queryset=published_use_cases().prefetch_related(
-        "technologies", "images"))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+    filterset = UseCaseFilter(params or None, queryset=published_use_cases())
+    # The page holds ids; each card is rendered once per version of the catalogue (see the job board).
+    page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(params.get("page"))
     querystring = params.copy()
     querystring.pop("page", None)
     content = render_to_string("showroom/_usecase_list_content.html", {
-        "filter": filterset, "page": page, "use_cases": page.object_list, "querystring": querystring.urlencode(),
-        "is_filtered": bool(querystring),
+        "filter": filterset, "fields": list_filters.form_fields(filterset), "page": page,
+        "cards": page_cache.cached_items(("showroom",), "use-case-card", page.object_list, _render_cards),
+        "querystring": querystring.urlencode(), "is_filtered": bool(querystring),
     }, request=request)
     return content, page_cache.shown_query(params, page.number, valid=not filterset.is_bound or filterset.is_valid())
+
+
+def _render_cards(ids: list[int]) -> dict[int, str]:
+    card = get_template("showroom/_card.html")
+    return {uc.pk: card.render({"uc": uc, "level": 2})
+            for uc in published_use_cases().prefetch_related("technologies", "images").filter(pk__in=ids)}
 
 
 def usecase_detail(request, slug):

@@ -220,6 +220,45 @@ def cached_parts(names: tuple[str, ...], name: str, build: Callable[[], dict]) -
     return parts
 
 
+def cached_items(names: tuple[str, ...], kind: str, ids: Iterable[int],
+                 render: Callable[[list[int]], dict[int, str]]) -> list[str]:
+    """The rendered fragment of each item (a posting's card on the board), in the order of `ids`.
+
+    Each is cached on its own under the versions of the page groups `names` and the language, so a list
+    URL never requested before still finds the cards that other lists rendered since the last change;
+    `render` gets the ids not found and returns {id: fragment}; an id it leaves out (deleted meanwhile) is
+    left out of the list. Cards are many (one per posting and
+    language), so they stay in the shared cache only, not in this process's bounded copy of the parts.
+    """
+    ids = list(ids)
+    current = versions(*names)
+    if not current:
+        rendered = render(ids) if ids else {}
+        return [rendered[pk] for pk in ids if pk in rendered]
+    prefix = f"tescforce:item:{kind}:{translation.get_language()}:{current}:"
+    keys = {pk: f"{prefix}{pk}" for pk in ids}
+    try:
+        stored = cache.get_many(list(keys.values())) if keys else {}
+    except Exception:
+        logger.warning("page cache unreadable", exc_info=True)
+        stored = {}
+    now = time.time()
+    found = {}
+    for pk, key in keys.items():
+        entry = stored.get(key)
+        if isinstance(entry, tuple) and entry[0] > now:
+            found[pk] = entry[1]
+    missing = [pk for pk in dict.fromkeys(ids) if pk not in found]
+    if missing:
+        rendered = render(missing)
+        found.update(rendered)
+        try:
+            cache.set_many({keys[pk]: (now + TTL, rendered[pk]) for pk in missing if pk in rendered}, TTL)
+        except Exception:
+            logger.warning("page cache unwritable", exc_info=True)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def invalidate_on_commit(*names: str) -> None:
     """Move the versions now and again once the transaction commits: a page rendered in between from the
     data still committed must not stay cached under the new version."""

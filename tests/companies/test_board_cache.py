@@ -92,3 +92,33 @@ def test_filter_choices_are_read_once_per_version_of_the_data(client, posting_a,
     factories.JobPostingFactory(company=company_a, title="Data analyst", city="Rodez")
     board = client.get("/fr/offres/?contract=cdd").content.decode()
     assert '<option value="Rodez">Rodez</option>' in board
+
+
+def _card_reads(captured) -> list[str]:
+    # The card query reads the postings with their company (the list itself reads ids only).
+    return [q["sql"] for q in captured if 'INNER JOIN "companies_company"' in q["sql"]]
+
+
+def test_a_list_never_requested_shows_the_cards_other_lists_rendered(client, posting_a, posting_b):
+    first = client.get("/fr/offres/").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        other = client.get("/fr/offres/?city=Toulouse").content.decode()
+    assert not _card_reads(ctx.captured_queries)  # a new URL, yet its one card comes from the cache
+    cards = [part.split("</li>")[0] for part in first.split('<li class="card mb-3">')[1:]]
+    card = next(card for card in cards if posting_a.title in card)
+    assert card in other
+    assert posting_b.title not in other
+
+
+def test_cards_are_cached_per_language_and_rendered_again_after_a_change(client, posting_a):
+    client.get("/fr/offres/")
+    english = client.get("/en/offres/?contract=cdi").content.decode()
+    assert "Published on" in english and "Publiée le" not in english
+    posting_a.title = "Développeur Python senior"
+    posting_a.save()
+    # Another URL than before the change: its card must not be the one rendered before either.
+    assert "Développeur Python senior" in client.get("/fr/offres/?city=Toulouse").content.decode()
+    company = posting_a.company
+    company.name = "Alpha Renommée"
+    company.save()
+    assert "Alpha Renommée" in client.get("/fr/offres/?company=alpha").content.decode()
