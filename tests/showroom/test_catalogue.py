@@ -151,3 +151,23 @@ def test_english_search_finds_text_shown_through_the_french_fallback(client, cat
     UseCase.objects.filter(slug="hopital-connecte").update(body_fr="Balises sur les lits.")
     found = {uc.slug for uc in shown(client.get("/en/showroom/", {"q": query}))}
     assert found == ({"hopital-connecte"} if query == "Balises" else set())
+
+
+@pytest.mark.django_db
+def test_cards_are_shared_between_lists_and_rendered_again_after_a_change(client, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from showroom.models import Technology
+
+    client.get("/fr/showroom/")
+    with CaptureQueriesContext(connection) as ctx:
+        filtered = client.get("/fr/showroom/", {"technology": "ia"}).content.decode()  # a URL not requested before
+    assert "Jumeau numérique" in filtered
+    # Its cards come from the first list: no use case read with its technologies for them.
+    assert not [q for q in ctx.captured_queries if '"showroom_usecase_technologies"."usecase_id" IN (' in q["sql"]]
+    ai = Technology.objects.get(slug="ia")
+    ai.name_fr = "IA générative"
+    ai.save()
+    assert "IA générative" in client.get("/fr/showroom/", {"sector": "aeronautique"}).content.decode()
+    assert "IA générative" not in client.get("/en/showroom/", {"sector": "aeronautique"}).content.decode()
