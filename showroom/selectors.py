@@ -78,9 +78,9 @@ def _shown(field: str, language: str):
                     output_field=TextField())
 
 
-def related_use_cases(use_case: UseCase, *, limit: int = 3) -> list[UseCase]:
-    """Return published use cases of the same sector or sharing technologies, closest first."""
-    technology_ids = list(use_case.technologies.values_list("pk", flat=True))
+def related_use_case_ids(use_case: UseCase, *, limit: int = 3) -> list[int]:
+    """Return the ids of published use cases of the same sector or sharing technologies, closest first."""
+    technology_ids = [technology.pk for technology in use_case.technologies.all()]  # prefetched by the page
     return list(
         published_use_cases()
         .exclude(pk=use_case.pk)
@@ -89,5 +89,5 @@ def related_use_cases(use_case: UseCase, *, limit: int = 3) -> list[UseCase]:
                                    output_field=IntegerField()))
         .filter(Q(same_sector=1) | Q(shared__gt=0))
         .order_by("-shared", "-same_sector", "position", "title")
-        .prefetch_related("technologies", "images")[:limit]
+        .values_list("pk", flat=True)[:limit]
     )

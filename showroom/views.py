@@ -1,4 +1,5 @@
 import hashlib
+from functools import partial
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -18,7 +19,7 @@ from tescforce.error_pages import too_many_requests
 from . import services
 from .filters import UseCaseFilter
 from .forms import ContactRequestForm
-from .selectors import published_use_cases, related_use_cases
+from .selectors import published_use_cases, related_use_case_ids
 from .sheets import render_pdf, sheet_context
 
 PAGE_SIZE = 12
@@ -56,9 +57,9 @@ def _render_usecase_list(request, params):
     return content, page_cache.shown_query(params, page.number, valid=not filterset.is_bound or filterset.is_valid())
 
 
-def _render_cards(ids: list[int]) -> dict[int, str]:
+def _render_cards(ids: list[int], level: int = 2) -> dict[int, str]:
     card = get_template("showroom/_card.html")
-    return {uc.pk: card.render({"uc": uc, "level": 2})
+    return {uc.pk: card.render({"uc": uc, "level": level})
             for uc in published_use_cases().prefetch_related("technologies", "images").filter(pk__in=ids)}
 
 
@@ -69,8 +70,10 @@ def usecase_detail(request, slug):
         return {
             "slug": use_case.slug, "title": use_case.title, "summary": use_case.summary,
             "main": render_to_string("showroom/_usecase_main.html", context, request),
-            "related": render_to_string("showroom/_usecase_related.html",
-                                        {"related": related_use_cases(use_case)}, request),
+            # The related use cases' cards are the catalogue's, cached one by one.
+            "related": render_to_string("showroom/_usecase_related.html", {"related": page_cache.cached_items(
+                ("showroom",), "use-case-card-3", related_use_case_ids(use_case), partial(_render_cards, level=3))},
+                request),
             # The empty form is the same for everyone (the CSRF token is outside it).
             "contact_fields": render_to_string("showroom/_contact_fields.html", {"form": ContactRequestForm()},
                                                request),
