@@ -195,7 +195,8 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     form = ProspectAdminForm
     resource_classes = [ProspectResource]
     team_user_fields = ("owner",)
-    list_display = ["name", "country", "city", "sector", "stage", "owner", "meeting_count", "last_meeting"]
+    # The country as a method: the admin's display of a choice field rebuilds the 250 countries for every row.
+    list_display = ["name", "country_name", "city", "sector", "stage", "owner", "meeting_count", "last_meeting"]
     list_filter = ["stage", "country", "sector", "size", "campaign", "owner"]
     search_fields = ["name", "city", "website", "contacts__name", "contacts__email"]
     list_select_related = ["sector", "owner"]
@@ -214,6 +215,10 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
 
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description=_("pays"), ordering="country")
+    def country_name(self, obj):
+        return obj.country.name
 
     @admin.display(description=_("rendez-vous"), ordering="n_meetings")
     def meeting_count(self, obj):

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from prospecting.models import Meeting, Prospect, Settlement
 
@@ -263,3 +263,18 @@ def test_a_malformed_sort_of_the_prospect_list_still_shows_the_meetings(client_f
     response = client_for(prospecting_officer).get("/admin/prospecting/prospect/", {"o": order})
     assert response.status_code == 200
     assert [p.n_meetings for p in response.context["cl"].result_list] == [1]
+
+
+@pytest.mark.parametrize(("lang", "taiwan", "tunisia"), [("fr", "Taïwan", "Tunisie"), ("en", "Taiwan", "Tunisia")])
+def test_prospect_list_names_each_country_in_the_officer_s_language_and_sorts_by_it(
+        client_for, prospecting_officer, lang, taiwan, tunisia):
+    factories.ProspectFactory(name="Ubiik", country="TW")
+    factories.ProspectFactory(name="Wattnow", country="TN")
+    client = client_for(prospecting_officer)
+    with translation.override(lang):
+        columns = client.get("/admin/prospecting/prospect/", HTTP_ACCEPT_LANGUAGE=lang).context["cl"].list_display
+        page = client.get("/admin/prospecting/prospect/", {"o": f"-{columns.index('country_name')}"},
+                          HTTP_ACCEPT_LANGUAGE=lang)
+    html = page.content.decode()
+    assert taiwan in html and tunisia in html
+    assert [p.name for p in page.context["cl"].result_list] == ["Ubiik", "Wattnow"]  # TW after TN, descending
