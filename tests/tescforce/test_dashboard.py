@@ -246,6 +246,17 @@ def test_year_selector_lists_the_years_with_data(client_for, coordinator, datase
     assert f'<option value="{YEAR - 3}" selected>' in picked.content.decode()
 
 
+def test_year_selector_finds_a_year_between_others_in_paris_time(client_for, coordinator, dataset):
+    for created in (dt.datetime(YEAR - 4, 5, 1, 12, tzinfo=dt.UTC),
+                    # 31 December in UTC, already New Year's Day in Paris: a candidate of YEAR - 2.
+                    dt.datetime(YEAR - 3, 12, 31, 23, 30, tzinfo=dt.UTC)):
+        person = factories.CandidateFactory()
+        Candidate.objects.filter(pk=person.pk).update(created_at=created)
+    response = client_for(coordinator).get(DASHBOARD)
+    years = [value for value, _label in response.context["form"].fields["year"].choices]
+    assert years == [YEAR, YEAR - 2, YEAR - 4]
+
+
 def test_a_year_outside_the_list_shows_an_error_and_this_year(client_for, coordinator, dataset):
     response = client_for(coordinator).get(DASHBOARD, {"year": YEAR - 7})
     assert response.status_code == 200
