@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/pages.py                 # every page, 5 renders each
     .venv/bin/python bench/pages.py --runs 9 admin  # only the pages whose key contains "admin"
+    .venv/bin/python bench/pages.py --profile 40 board_searched   # where a cold render's time goes
+    .venv/bin/python bench/pages.py --misses 80 board showroom    # misses as visitors meet them
 
 What it measures: in-process cold renders through the Django test client (DEBUG=False, the shared
 cache emptied before each request, so every public page is a miss), the median wall time of `--runs`
@@ -227,15 +229,55 @@ def profile(page: dict, client, top: int) -> None:
     print("\n".join("    " + line for line in out.getvalue().splitlines() if line.strip()))
 
 
+def misses(count: int, only: list[str]) -> None:
+    """Public pages on a cache miss as visitors meet them: distinct URLs one after the other, the cache
+    emptied once at the start only, so what a page shares with others (filter choices, cards) stays cached
+    as it would between visitors. Home, sessions list and use case pages have few URLs: their first
+    requests are misses, the rest hits."""
+    import random
+
+    from django.core.cache import cache
+    from django.test import Client
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run  # noqa: PLC0415 - bench/ goes on the path just above
+
+    client = Client()
+    cache.clear()
+    load = os.getloadavg()
+    print(f"{count} URLs never requested before per page kind, the cache kept between them; "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"| {'page':<44} | median ms | min ms | URLs |")
+    print(f"|{'-' * 46}|----------:|-------:|-----:|")
+    for scenario in run.public_scenarios(random.Random(1), count + 1):
+        if only and not any(word in scenario["key"] for word in only):
+            continue
+        *urls, warm_up = scenario["urls"]
+        client.get(warm_up)  # the filter choices and such, as any earlier visitor leaves them
+        times = []
+        for url in urls[:count]:
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"| {scenario['label']:<44} | {statistics.median(times):9.1f} | {min(times):6.1f} | {len(times):4} |",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="renders per page (default 5); the median is shown")
     parser.add_argument("--slowest", action="store_true", help="print each page's slowest query of the cold render")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="after each page, cProfile one more cold render and print its N costliest functions")
+    parser.add_argument("--misses", type=int, metavar="N", default=0,
+                        help="instead, render N public URLs of each kind never requested before, drawn as bench/run.py "
+                             "draws them, the cache kept between requests (what a visitor meets: see misses())")
     parser.add_argument("only", nargs="*", help="measure only the pages whose key contains one of these words")
     args = parser.parse_args()
     setup_django()
+    if args.misses:
+        misses(args.misses, args.only)
+        return
 
     from django.conf import settings
     from django.core.management import call_command
