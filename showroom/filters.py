@@ -27,7 +27,7 @@ def _offered() -> dict:
 
 def _filter_choices() -> dict:
     """The sectors, technologies and companies to choose from, as (slug, name) in the order shown."""
-    companies = UseCaseFilter.base_filters["company"].queryset
+    companies = UseCaseFilter.base_filters["company"].queryset.all()  # a copy: the class's own would keep its rows
     return {**{name: [(item.slug, str(item)) for item in queryset] for name, queryset in _offered().items()},
             "company": [(company.slug, str(company)) for company in companies]}
 

@@ -174,3 +174,16 @@ def test_cards_are_shared_between_lists_and_rendered_again_after_a_change(client
     ai.save()
     assert "IA générative" in client.get("/fr/showroom/", {"sector": "aeronautique"}).content.decode()
     assert "IA générative" not in client.get("/en/showroom/", {"sector": "aeronautique"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_filter_choices_follow_the_catalogue_once_it_changes(client, catalogue, company_a, company_b):
+    from tests import factories
+
+    first = client.get("/fr/showroom/").content.decode()
+    newcomer = factories.CompanyFactory(name="Gamma Robotique", slug="gamma")
+    assert "Gamma Robotique" not in first
+    factories.UseCaseFactory(title="Cobot", is_published=True).companies.add(newcomer)
+    options = client.get("/fr/showroom/").content.decode()
+    companies = options[options.index('name="company"'):]
+    assert '<option value="gamma">Gamma Robotique</option>' in companies[:companies.index("</select>")]
