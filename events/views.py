@@ -5,7 +5,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -59,13 +59,29 @@ def _render_session_list(request, params):
     base = Session.objects.filter(is_published=True, starts_at__gt=timezone.now())
     if city:
         base = base.filter(city__iexact=city)
-    page = Paginator(base.order_by("city", "starts_at", "pk").only("pk"), SESSIONS_PER_PAGE).get_page(
+    page = Paginator(base.order_by("city", "starts_at", "pk").values_list("pk", "city"), SESSIONS_PER_PAGE).get_page(
         params.get("page"))
-    sessions = selectors.session_upcoming().filter(pk__in=[s.pk for s in page]).order_by("city", "starts_at", "pk")
+    # Each card is rendered once per version of the sessions' data (every booking moves it, so the seats
+    # left are current) and shared by every list that shows it.
+    rows = list(page)
+    shown = page_cache.cached_items_by_id(("sessions",), "session-card", [pk for pk, _ in rows], _render_cards)
+    groups: list[tuple[str, list[str]]] = []
+    for pk, session_city in rows:
+        if pk not in shown:
+            continue  # deleted meanwhile
+        if not groups or groups[-1][0] != session_city:
+            groups.append((session_city, []))
+        groups[-1][1].append(shown[pk])
     content = render_to_string("events/_session_list_content.html", {
-        "sessions": sessions, "form": form, "city": city, "page": page,
+        "groups": groups, "form": form, "city": city, "page": page,
         "querystring": urlencode({"city": city}) if city else ""}, request=request)
     return content, page_cache.shown_query(params, page.number, valid=not form.is_bound or form.is_valid())
+
+
+def _render_cards(ids: list[int]) -> dict[int, str]:
+    card = get_template("events/_session_card.html")
+    return {session.pk: card.render({"session": session})
+            for session in selectors.session_upcoming().filter(pk__in=ids)}
 
 
 def _public_session(pk: int) -> Session:

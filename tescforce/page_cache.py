@@ -227,14 +227,21 @@ def cached_items(names: tuple[str, ...], kind: str, ids: Iterable[int],
     Each is cached on its own under the versions of the page groups `names` and the language, so a list
     URL never requested before still finds the cards that other lists rendered since the last change;
     `render` gets the ids not found and returns {id: fragment}; an id it leaves out (deleted meanwhile) is
-    left out of the list. Cards are many (one per posting and
-    language), so they stay in the shared cache only, not in this process's bounded copy of the parts.
+    left out of the list. Cards are many (one per posting and language), so they stay in the shared cache
+    only, not in this process's bounded copy of the parts.
     """
     ids = list(ids)
+    found = cached_items_by_id(names, kind, ids, render)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def cached_items_by_id(names: tuple[str, ...], kind: str, ids: Iterable[int],
+                       render: Callable[[list[int]], dict[int, str]]) -> dict[int, str]:
+    """cached_items as {id: fragment}, for a list that arranges the items itself (grouped by city…)."""
+    ids = list(dict.fromkeys(ids))
     current = versions(*names)
     if not current:
-        rendered = render(ids) if ids else {}
-        return [rendered[pk] for pk in ids if pk in rendered]
+        return render(ids) if ids else {}
     prefix = f"tescforce:item:{kind}:{translation.get_language()}:{current}:"
     keys = {pk: f"{prefix}{pk}" for pk in ids}
     try:
@@ -248,7 +255,7 @@ def cached_items(names: tuple[str, ...], kind: str, ids: Iterable[int],
         entry = stored.get(key)
         if isinstance(entry, tuple) and entry[0] > now:
             found[pk] = entry[1]
-    missing = [pk for pk in dict.fromkeys(ids) if pk not in found]
+    missing = [pk for pk in ids if pk not in found]
     if missing:
         rendered = render(missing)
         found.update(rendered)
@@ -256,7 +263,7 @@ def cached_items(names: tuple[str, ...], kind: str, ids: Iterable[int],
             cache.set_many({keys[pk]: (now + TTL, rendered[pk]) for pk in missing if pk in rendered}, TTL)
         except Exception:
             logger.warning("page cache unwritable", exc_info=True)
-    return [found[pk] for pk in ids if pk in found]
+    return found
 
 
 def invalidate_on_commit(*names: str) -> None:

@@ -33,6 +33,23 @@ def test_session_list_groups_upcoming_sessions_by_city_with_seats_left(client, s
     assert "/sessions/agenda.ics" in body
 
 
+def test_session_list_shares_its_cards_between_lists_and_counts_a_new_booking_at_once(client, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.SessionFactory(title="Atelier Montpellier", city="Montpellier")
+    client.get("/fr/sessions/")
+    with CaptureQueriesContext(connection) as ctx:
+        toulouse = client.get("/fr/sessions/?city=Toulouse").content.decode()  # a URL not requested before
+    assert "Job dating Toulouse" in toulouse and "Atelier Montpellier" not in toulouse
+    # Its card comes from the first list: no session read with its seat counts for it.
+    assert not [q for q in ctx.captured_queries if '"events_registration"' in q["sql"]]
+    assert session.capacity == 2 and "2 places restantes" in toulouse
+    services.registration_book(session=session, candidate=factories.CandidateFactory())
+    again = client.get("/fr/sessions/?page=1&city=Toulouse").content.decode()
+    assert "1 place restante" in again and "2 places restantes" not in again
+
+
 def test_session_list_filters_by_city_and_ignores_an_unknown_city(client, session):
     factories.SessionFactory(title="Atelier Montpellier", city="Montpellier")
     body = client.get("/fr/sessions/?city=Montpellier").content.decode()
