@@ -15,6 +15,9 @@ def open_postings() -> QuerySet[JobPosting]:
     )
 
 
+BOARD_ORDER = ("-published_at", "-id")
+
+
 def board_postings() -> QuerySet[JobPosting]:
     """Open postings with what a list card shows, in a fixed number of queries."""
     return (
@@ -23,7 +26,7 @@ def board_postings() -> QuerySet[JobPosting]:
         .prefetch_related(Prefetch("skills_required", queryset=Skill.objects.only("id", "name")))
         .defer("description", "search_vector", "company__description", "company__description_fr",
                "company__description_en")
-        .order_by("-published_at", "-id")
+        .order_by(*BOARD_ORDER)
     )
 
 
@@ -35,10 +38,7 @@ def posting_cards(ids) -> list[JobPosting]:
     queryset per posting, and a `get_FOO_display` evaluates the translation of every choice to find one.
     """
     ids = list(ids)
-    postings = list(
-        JobPosting.objects.filter(pk__in=ids).select_related("company", "job_family")
-        .defer("description", "description_en", "search_vector", "company__description",
-               "company__description_fr", "company__description_en"))
+    postings = list(board_postings().prefetch_related(None).defer("description_en").filter(pk__in=ids))
     names: dict[int, list[str]] = {pk: [] for pk in ids}
     required = JobPosting.skills_required.through.objects.filter(jobposting_id__in=ids)
     for posting_id, name in required.order_by(Fold("skill__name"), "skill__name").values_list(

@@ -25,10 +25,10 @@ def posting_list(request):
 
 def _render_board(params) -> tuple[str, object]:
     """The filters and the results: the same for every visitor of these parameters, so cacheable."""
-    filterset = JobPostingFilter(params or None, queryset=selectors.board_postings())
+    filterset = JobPostingFilter(params or None, queryset=selectors.open_postings().order_by(*selectors.BOARD_ORDER))
     # The page holds ids; each card is rendered once per version of the board and shared by every list
     # that shows it (a new filter combination mostly shows cards already rendered).
-    ids = filterset.qs.prefetch_related(None).values_list("pk", flat=True)
+    ids = filterset.qs.values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
     # The shareable state of the list: every non-empty known parameter but the page number.
     kept = params.copy()

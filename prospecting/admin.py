@@ -11,7 +11,7 @@ from import_export.admin import ExportMixin
 
 from showroom import admin as showroom_admin
 from showroom.models import ContactRequest
-from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin, country_column
 from tescforce.exports import EXPORT_FORMATS
 
 from . import services, timezones
@@ -195,7 +195,6 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     form = ProspectAdminForm
     resource_classes = [ProspectResource]
     team_user_fields = ("owner",)
-    # The country as a method: the admin's display of a choice field rebuilds the 250 countries for every row.
     list_display = ["name", "country_name", "city", "sector", "stage", "owner", "meeting_count", "last_meeting"]
     list_filter = ["stage", "country", "sector", "size", "campaign", "owner"]
     search_fields = ["name", "city", "website", "contacts__name", "contacts__email"]
@@ -216,9 +215,7 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    @admin.display(description=_("pays"), ordering="country")
-    def country_name(self, obj):
-        return obj.country.name
+    country_name = country_column("country", _("pays"))
 
     @admin.display(description=_("rendez-vous"), ordering="n_meetings")
     def meeting_count(self, obj):

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from tescforce import page_cache
-from tescforce.admin_mixins import DomainErrorAdminMixin
+from tescforce.admin_mixins import DomainErrorAdminMixin, country_column
 
 from . import services
 from .forms import UseCaseImageForm
@@ -92,11 +92,12 @@ class UseCaseImageAdmin(DomainErrorAdminMixin, TranslationAdmin):
 
 @admin.register(ContactRequest)
 class ContactRequestAdmin(DomainErrorAdminMixin, admin.ModelAdmin):
-    list_display = ["organisation", "name", "country", "use_case", "language", "created_at", "handled"]
+    list_display = ["organisation", "name", "country_name", "use_case", "language", "created_at", "handled"]
     list_filter = ["handled", "language", "country", "use_case__sector"]
     search_fields = ["organisation", "name", "email", "message"]
     date_hierarchy = "created_at"
     list_select_related = ["use_case"]
+    country_name = country_column("country", _("pays"))
     readonly_fields = ["use_case", "name", "email", "organisation", "country", "message", "language",
                        "created_at", "acknowledged_at"]
     # prospecting/admin.py adds "make_prospects" (opening prospects from requests): showroom never imports it.

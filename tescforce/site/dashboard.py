@@ -155,22 +155,15 @@ def years_with_data() -> list[int]:
 
 
 def _years_of(queryset, name: str) -> set[int]:
-    def year(value) -> int:  # in Paris time
-        return timezone.localtime(value).year if isinstance(value, dt.datetime) else value.year
-
+    """The Paris years of a date-time column: first and last through its index, then one query for those between."""
     bounds = queryset.aggregate(first=Min(name), last=Max(name))
     if bounds["first"] is None:
         return set()
-    first, last = year(bounds["first"]), year(bounds["last"])
+    first, last = (timezone.localtime(bounds[end]).year for end in ("first", "last"))
     between = range(first + 1, last)
     if not between:
         return {first, last}
-    dated = isinstance(bounds["first"], dt.datetime)
-
-    def starts(y: int):
-        return _year_bounds(y)[0] if dated else dt.date(y, 1, 1)
-
-    has = {f"y{y}": Exists(queryset.filter(**{f"{name}__gte": starts(y), f"{name}__lt": starts(y + 1)}))
+    has = {f"y{y}": Exists(queryset.filter(**{f"{name}__gte": _year_bounds(y)[0], f"{name}__lt": _year_bounds(y)[1]}))
            for y in between}
     row = queryset.annotate(**has).values(*has)[:1].get()
     return {first, last} | {y for y in between if row[f"y{y}"]}
