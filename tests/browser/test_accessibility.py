@@ -2,7 +2,8 @@
 
 RGAA 4.1 / WCAG 2.1 AA: no violation of impact serious or critical, in French and in English.
 One test per language walks all pages (a live-server test costs a database flush, so pages share one);
-the failure message lists every page with its rules and the elements at fault.
+the failure message lists every page with its rules and the elements at fault. The public walk also
+watches the Content-Security-Policy on the same page loads (test_csp.py has the staff pages).
 """
 
 import pytest
@@ -10,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 
 from . import pages
+from .test_csp import Watch
 
 BLOCKING = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"]}
@@ -37,7 +39,7 @@ def _report(failures: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def _check_all(journey, names: list[str], language: str, client: Client) -> None:
+def _check_all(journey, names: list[str], language: str, client: Client, watch: Watch | None = None) -> None:
     failures, checked, not_checked = {}, [], []
     for name in names:
         path = pages.page_path(name, language)
@@ -51,14 +53,18 @@ def _check_all(journey, names: list[str], language: str, client: Client) -> None
         checked.append(path)
         if result:
             failures[path] = result
+        if watch is not None:
+            watch.collect()
     print(f"checked {len(checked)} pages; not pages:", *not_checked, sep="\n  ")
     assert checked
     assert not failures, "\n" + _report(failures)
+    if watch is not None:
+        watch.assert_clean(len(checked))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_public_pages_have_no_serious_accessibility_violation(journey, language):
-    _check_all(journey, pages.public_pages(), language, Client())
+def test_public_pages_have_no_serious_accessibility_violation_nor_csp_violation(journey, language):
+    _check_all(journey, pages.public_pages(), language, Client(), Watch(journey))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -1,12 +1,12 @@
-"""The Content-Security-Policy breaks nothing: zero violation in a real browser on the public pages, the
-staff tools and the admin pages staff use (including select2's autocomplete and the two-factor setup).
+"""The Content-Security-Policy breaks nothing: zero violation in a real browser on the staff tools and the
+admin pages staff use (including select2's autocomplete and the two-factor setup). The public pages are
+watched in French and English by the accessibility walk (test_accessibility.py), on the same page loads.
 
 Each page is opened with a listener for `securitypolicyviolation` events installed before any of the
 page's own scripts, and the console is watched for the browser's CSP messages.
 """
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from companies.models import Company
@@ -51,22 +51,6 @@ class Watch:
         assert opened
         report = [f"{url}: {v}" for url, items in self.found.items() for v in items] + self.console
         assert not report, "\n".join(report)
-
-
-def test_public_pages_raise_no_csp_violation(journey):
-    watch = Watch(journey)
-    client = Client()
-    opened = 0
-    for name in pages.public_pages():
-        path = pages.page_path(name, "fr")
-        if path is None:
-            continue
-        response = client.get(path)
-        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-            continue
-        watch.open(path)
-        opened += 1
-    watch.assert_clean(opened)
 
 
 def test_staff_tools_and_admin_pages_raise_no_csp_violation(journey):
