@@ -4,9 +4,10 @@ Running every migration takes each worker about ten seconds; copying the result 
 takes a few milliseconds. The copy is keyed by the content of every migration file of every installed app
 (third-party ones included), so a new or edited migration makes a new copy. After a copy the post_migrate
 handlers run again, as after a flush: the roles, permissions and periodic tasks, which code defines
-without a migration, are always the current ones. PostgreSQL databases are migrated as before.
+without a migration, are always the current ones.
 On PostgreSQL the migrated test database is kept the same way, as a database of the cluster
 (`<database>_snapshot_<key>`) that later test databases are created from with `CREATE DATABASE ... TEMPLATE`.
+A migration test's earlier state is kept likewise, in a file or as `<database>_at<targets>_<key>`.
 `TEST_DB_SNAPSHOT=0` turns it off.
 """
 
@@ -55,15 +56,15 @@ def _pg_enabled(connection) -> bool:
     return connection.vendor == "postgresql" and os.environ.get("TEST_DB_SNAPSHOT") != "0"
 
 
-def _pg_saved_name(connection) -> str:
+def _pg_saved_name(connection, kind: str = "snapshot") -> str:
     # Named after the project's database (the test databases' name without the test_ prefix and the
     # worker suffix): two checkouts sharing a cluster keep their own copy.
     base = connection.settings_dict["NAME"].removeprefix("test_").rsplit("_gw", 1)[0]
-    return f"{base}_snapshot_"[:42] + migrations_key()
+    return f"{base}_{kind}_"[:42] + migrations_key()
 
 
 def _pg_copy_in(connection, saved: str) -> bool:
-    """Replace the fresh test database with a copy of `saved`; False if there is no such copy (or it failed)."""
+    """Replace the test database with a copy of `saved`; False if there is no such copy (or it failed)."""
     from django.db import DatabaseError
 
     name = connection.settings_dict["NAME"]
@@ -74,7 +75,9 @@ def _pg_copy_in(connection, saved: str) -> bool:
         if cursor.fetchone() is None:
             return False
         try:
-            cursor.execute(f"DROP DATABASE {quote(name)}")
+            # FORCE: the live server's threads of this worker may keep an idle connection (CONN_MAX_AGE);
+            # they open a new one at their next request (CONN_HEALTH_CHECKS).
+            cursor.execute(f"DROP DATABASE {quote(name)} WITH (FORCE)")
             cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(saved)}")
         except DatabaseError:
             # Dropped or in use meanwhile: migrate into a new empty database instead.
@@ -97,9 +100,16 @@ def _pg_save(connection, saved: str) -> None:
         for (old,) in cursor.fetchall():
             with contextlib.suppress(DatabaseError):
                 cursor.execute(f"DROP DATABASE {quote(old)}")
+        # A template must have no other session: the live server's idle ones of this worker go.
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
         # Another worker may be saving the same copy at the same moment: one of them is enough.
         with contextlib.suppress(DatabaseError):
             cursor.execute(f"CREATE DATABASE {quote(saved)} TEMPLATE {quote(name)}")
+
+
+def _pg_has_tables(connection) -> bool:
+    return "django_migrations" in connection.introspection.table_names()
 
 
 def _copy_in(saved: Path, connection) -> None:
@@ -159,9 +169,21 @@ def migrated_back(targets, migrate):
     the later ones); the copy holds the database as the first backward migration left it.
     """
     connection = connections["default"]
+    label = hashlib.sha256(repr(sorted(targets, key=repr)).encode()).hexdigest()[:12]
+    if _pg_enabled(connection):
+        saved = _pg_saved_name(connection, f"at{label}")
+        if _pg_copy_in(connection, saved):
+            ContentType.objects.clear_cache()
+            return migrate(targets)
+        if not _pg_has_tables(connection):
+            # The copy failed after the drop: build the database again, as the suite's setup made it.
+            management.call_command("migrate", verbosity=0, interactive=False)
+            ContentType.objects.clear_cache()
+        state = migrate(targets)
+        _pg_save(connection, saved)
+        return state
     if not _enabled(connection):
         return migrate(targets)
-    label = hashlib.sha256(repr(sorted(targets, key=repr)).encode()).hexdigest()[:12]
     saved = f"at-{label}-{migrations_key()}"
     if (FOLDER / f"{saved}.sqlite3").exists():
         _copy_in(FOLDER / f"{saved}.sqlite3", connection)
