@@ -14,7 +14,13 @@ from candidates.admin_search import PersonSearchMixin
 from candidates.models import Orientation
 from companies.models import Company, JobPosting, Recruiter
 from tescforce import roles
-from tescforce.admin_mixins import DeferredJoinPaginator, DomainErrorAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import (
+    DeferredJoinPaginator,
+    DomainErrorAdminMixin,
+    RowLinksMixin,
+    ScopedInline,
+    ScopedModelAdmin,
+)
 from tescforce.exports import spreadsheet_response
 from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
@@ -426,7 +432,7 @@ class EditionListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PersonSearchMixin, DomainErrorAdminMixin, admin.ModelAdmin):
+class RegistrationAdmin(RowLinksMixin, PersonSearchMixin, DomainErrorAdminMixin, admin.ModelAdmin):
     form = RegistrationAdminForm
     list_display = ["candidate", "session", "status", "walk_in", "waitlist_position", "outcome", "created_at"]
     # No date_hierarchy: its DISTINCT over every booking date cost more than the rest of the page at 50k

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -11,7 +10,7 @@ from import_export.admin import ExportMixin
 
 from showroom import admin as showroom_admin
 from showroom.models import ContactRequest
-from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin, country_column
+from tescforce.admin_mixins import RowLinksChangeList, ScopedInline, ScopedModelAdmin, country_column
 from tescforce.exports import EXPORT_FORMATS
 
 from . import services, timezones
@@ -160,7 +159,7 @@ def _meeting_figures() -> dict:
             "last_meeting_at": Subquery(meetings.order_by("-starts_at").values("starts_at")[:1])}
 
 
-class ProspectChangeList(ChangeList):
+class ProspectChangeList(RowLinksChangeList):
     """Meeting count and last meeting read for the page's rows alone, in one query.
 
     As subqueries of the list's query, PostgreSQL computed them for every row an OFFSET skips too (page

@@ -4,6 +4,7 @@ from operator import and_, or_
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -222,7 +223,32 @@ class RelatedSearchMixin:
         return queryset.filter(words_in_fields(queryset.model, fields, words)), False
 
 
-class ScopedModelAdmin(RelatedSearchMixin, ScopedAdminMixin, DomainErrorAdminMixin, admin.ModelAdmin):
+class RowLinksChangeList(ChangeList):
+    """Every row's link carries the list's filters, added once for the page rather than once per row.
+
+    Django adds them in its row template by resolving each row's URL again, to tell whether it is the
+    list's own URL (about 0.1 ms a row). A row's link is a change page, never the list: the filters go
+    on as they are, and the HTML is the same.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's row template adds `preserved_filters` to each link; an empty one is added without a resolve.
+        self.row_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_filters}" if self.row_filters else url
+
+
+class RowLinksMixin:
+    """For the long lists: row links built with RowLinksChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return RowLinksChangeList
+
+
+class ScopedModelAdmin(RowLinksMixin, RelatedSearchMixin, ScopedAdminMixin, DomainErrorAdminMixin, admin.ModelAdmin):
     paginator = DeferredJoinPaginator
 
 
