@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 
 from . import pages
-from .test_csp import Watch
+from .csp_watch import Watch
 
 BLOCKING = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"]}

@@ -7,7 +7,7 @@ from companies.models import Partner
 from tests import factories
 from tests.partners.course_rows import course
 
-from .test_csp import Watch
+from .csp_watch import Watch
 from .test_journey_partner import partner_sign_in
 
 

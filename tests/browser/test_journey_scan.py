@@ -24,8 +24,8 @@ from tescforce import roles
 from tests import factories
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Journey
+from .csp_watch import Watch
 from .journey_steps import tr, use_language
-from .test_csp import Watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
