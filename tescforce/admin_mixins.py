@@ -227,7 +227,7 @@ class RowLinksChangeList(ChangeList):
     """Every row's link carries the list's filters, added once for the page rather than once per row.
 
     Django adds them in its row template by resolving each row's URL again, to tell whether it is the
-    list's own URL (about 0.1 ms a row). A row's link is a change page, never the list: the filters go
+    list's own URL. A row's link is a change page, never the list: the filters go
     on as they are, and the HTML is the same.
     """
 
