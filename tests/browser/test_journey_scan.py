@@ -234,6 +234,35 @@ def test_scans_made_offline_wait_on_the_page_and_are_sent_when_the_network_retur
     assert Registration.objects.get(pk=second.pk).checked_in_by == coordinator
 
 
+def test_a_send_that_fails_again_leaves_the_card_and_the_scroll_alone(journey, today):
+    """The network still down when the page tries again: the card keeps the last ticket scanned and the page
+    stays where the desk scrolled it (it used to show the oldest waiting ticket again and scroll back up to
+    it, under the finger about to tap a row)."""
+    people = [_booked(today, "Prénom", f"Nom{i:02d}", f"p{i}@example.org") for i in range(30)]
+    journey.login(factories.UserFactory(username="accueil", groups=[roles.HOTLINE]))
+    page = journey.open(_desk_url(today), "desk")
+    # Sends fail as on a Wi-Fi that lost its uplink: the browser still says it is online.
+    page.route("**/*", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    result, net = page.locator("#scan-result"), page.locator("#checkin-net")
+    field = page.get_by_label("Code du billet")
+    for person in people[:2]:
+        field.fill(ticket_code(person))
+        field.press("Enter")
+    expect(net).to_contain_text("2 scans en attente")
+    expect(result).to_contain_text("Nom01")
+    last_row = page.get_by_role("listitem").filter(has_text="Nom29")
+    last_row.scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the page tries again at once
+    expect(net).to_contain_text("En ligne")
+    expect(net).to_contain_text("Hors ligne")  # the try failed
+    expect(result).to_contain_text("Nom01")
+    expect(result).not_to_contain_text("Nom00")
+    assert page.evaluate("window.scrollY") == scrolled
+    expect(net).to_contain_text("2 scans en attente")
+
+
 def test_the_scan_waiting_in_storage_is_sent_when_the_page_opens_again(journey, today):
     """A page closed while offline: its waiting scan is sent by the next opening of the desk on that device."""
     person = _booked(today, "Nadia", "Benali", "nadia@example.org")

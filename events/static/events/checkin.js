@@ -303,9 +303,17 @@
     beep(kind === "ok");
   }
 
+  // An item that could not go: said once. A later try that fails again (the network still down) changes
+  // nothing on screen: the desk has moved on to another ticket or row, and a card swapped or a scroll to it
+  // under a finger would show the wrong person or turn a tap into a tap on something else.
   function markWaiting(item) {
+    if (item.waited) { return; }
     item.waited = true;
     save();
+    showWaiting(item);
+  }
+
+  function showWaiting(item) {
     if (item.kind === "ticket") {
       var name = guess(item.code);
       var message = text("pending_message") + (name ? " " + text("pending_guess", {name: name}) : "");
@@ -488,7 +496,7 @@
   window.addEventListener("online", function () { setOnline(true); });
   window.addEventListener("offline", function () { setOnline(false); });
   showNet();
-  queue.forEach(markWaiting);
+  queue.forEach(showWaiting);
   flush();
 
   var stateUrl = root.dataset.stateUrl;
