@@ -106,6 +106,22 @@ def test_profiles_and_campaigns_are_counted(dataset):
     assert months == {f"{YEAR}-{m:02d}": 1 for m in range(1, 7)}
 
 
+def test_months_add_up_across_campaigns_and_campaigns_across_months():
+    """Campaigns and months come from one grouped query: each figure must still add up its own way."""
+    paris, lyon = (factories.CampaignFactory(name=name, code=name.lower()) for name in ("Paris", "Lyon"))
+    for month, source in ((2, paris), (2, lyon), (2, None), (5, paris), (5, paris), (7, lyon), (7, None),
+                          (7, None)):
+        candidate = factories.CandidateFactory(source_campaign=source, stage="hired" if month == 5 else "registered")
+        Candidate.objects.filter(pk=candidate.pk).update(created_at=_at(month))
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    assert dict(_figure(figures, "registrations_by_month").rows) == {f"{YEAR}-02": 3, f"{YEAR}-05": 2,
+                                                                     f"{YEAR}-07": 3}
+    assert [(str(a), b) for a, b in _figure(figures, "registrations_by_campaign").rows] == [
+        ("Paris", 3), ("Sans campagne", 3), ("Lyon", 2)]
+    targets = {str(r[0]): r[1] for r in _figure(figures, "targets").rows}
+    assert targets["Candidats"] == 8 and targets["Recrutements"] == 2
+
+
 def test_funnel_counts_conversion_and_median_stays(dataset):
     figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
     funnel = [r[1:] for r in _figure(figures, "pipeline_funnel").rows]
