@@ -17,7 +17,9 @@ create are deleted at the end.
 """
 
 import argparse
+import json
 import os
+import re
 import secrets
 import statistics
 import sys
@@ -213,7 +215,17 @@ def measure(page: dict, client, runs: int) -> dict:
     statuses.add(status)
     slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default=None)
     return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-            "queries": len(queries), "status": "/".join(str(s) for s in sorted(statuses)), "slowest": slowest}
+            "queries": len(queries), "status": "/".join(str(s) for s in sorted(statuses)), "slowest": slowest,
+            "tables": tables_read(q["sql"] for q in queries.captured_queries)}
+
+
+def tables_read(statements) -> list[str]:
+    """The tables named after FROM or JOIN in these statements (sessions and auth left out: every staff page
+    reads them)."""
+    found = set()
+    for sql in statements:
+        found.update(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql))
+    return sorted(t for t in found if not t.startswith(("django_session", "auth_", "accounts_")))
 
 
 def profile(page: dict, client, top: int) -> None:
@@ -272,6 +284,7 @@ def main() -> None:
     parser.add_argument("--misses", type=int, metavar="N", default=0,
                         help="instead, render N public URLs of each kind never requested before, drawn as bench/run.py "
                              "draws them, the cache kept between requests (what a visitor meets: see misses())")
+    parser.add_argument("--json", metavar="FILE", help="also write the results to FILE (read by bench/scaling.py)")
     parser.add_argument("only", nargs="*", help="measure only the pages whose key contains one of these words")
     args = parser.parse_args()
     setup_django()
@@ -295,12 +308,15 @@ def main() -> None:
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"| {'page':<44} | status  | median ms | min ms | queries |")
     print(f"|{'-' * 46}|---------|----------:|-------:|--------:|")
+    results = []
     try:
         for page in selected:
             client = Client()  # one visitor per page: what a page leaves in the session does not leak into the next
             if page["staff"]:
                 client.force_login(user)
             result = measure(page, client, args.runs)
+            results.append({"key": page["key"], "label": page["label"]}
+                           | {k: v for k, v in result.items() if k != "slowest"})
             print(f"| {page['label']:<44} | {result['status']:<7} | {result['median_ms']:9.1f} | "
                   f"{result['min_ms']:6.1f} | {result['queries']:7} |", flush=True)
             if args.slowest and result["slowest"]:
@@ -312,6 +328,8 @@ def main() -> None:
         Candidate.objects.filter(email__endswith=f"@{SIGNUP_DOMAIN}").delete()
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"candidates": count, "pages": results}, indent=1))
 
 
 if __name__ == "__main__":

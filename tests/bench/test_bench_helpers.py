@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import http_load  # noqa: E402 - bench/ is not a package
 import mix  # noqa: E402
+import pages  # noqa: E402
 
 BOARD = {"fr": "/fr/offres/", "en": "/en/offres/"}
 CHOICES = {"q": ["python", "réseau"], "city": ["Toulouse", "Albi"], "contract": ["cdi"]}
@@ -78,3 +79,14 @@ def test_figures_merge_the_processes_and_count_errors_apart():
                                         "p99_ms": 40.0}
     assert summary["statuses"] == {"200": 3, "500": 1} and summary["generator_cpu_seconds"] == 0.75
     assert http_load.shares([1, 2, 3, 4, 5], 2) == [[1, 3, 5], [2, 4]]
+
+
+def test_the_tables_a_page_reads_leave_out_sessions_and_accounts():
+    statements = [
+        'SELECT "django_session"."data" FROM "django_session" WHERE 1',
+        'SELECT 1 FROM "auth_user" INNER JOIN "auth_user_groups" ON (1)',
+        'SELECT COUNT(*) FROM "candidates_candidate" LEFT OUTER JOIN "candidates_campaign" ON (1)',
+        'SELECT 1 FROM "companies_jobposting" WHERE "id" IN (SELECT U0."id" FROM "companies_company" U0)',
+    ]
+    assert pages.tables_read(statements) == ["candidates_campaign", "candidates_candidate", "companies_company",
+                                             "companies_jobposting"]
