@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -46,6 +47,25 @@ def test_hotline_and_coordinators_see_the_list_with_the_count(client_for, sessio
     assert response.status_code == 200
     assert "Zorro" in body and "checkin.js" in body
     assert 'data-count="present">0<' in body
+
+
+@pytest.mark.parametrize(("language", "heading"), [
+    ("fr", "Accueil des participants : Job dating Toulouse"),
+    ("en", "Participant check-in: Job dating in Toulouse"),  # no French space before the colon
+])
+def test_the_desk_and_its_attendance_sheet_name_the_session_in_the_reader_s_language(
+        client_for, coordinator, session, settings, language, heading):
+    session.title_en = "Job dating in Toulouse"
+    session.save(update_fields=["title_en"])
+    client = client_for(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert f'<h1 class="h3">{heading}</h1>' in client.get(_url(session)).content.decode()
+    sheet = client.get(f"/admin/events/session/{session.pk}/emargement/").content.decode()
+    sheet_heading = {"fr": "Feuille d'émargement : Job dating Toulouse",
+                     "en": "Attendance sheet: Job dating in Toulouse"}[language]
+    assert f"<h1>{sheet_heading}</h1>" in sheet.replace("&#x27;", "'")
+    badges = client.get(reverse("staff:events_staff:session_badges", args=[session.pk])).content.decode()
+    assert f'<h1 class="h3">{ {"fr": "Badges : ", "en": "Badges: "}[language]}Job dating' in badges
 
 
 def test_search_without_javascript_filters_the_list(client_for, hotline_agent, session):
