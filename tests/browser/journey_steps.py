@@ -77,6 +77,9 @@ def pick_autocomplete(page, label, search: str, option) -> None:
     # select2 hides the labelled <select> and shows its own combobox next to it, in the same row.
     # Its box says whether its list is open (aria-expanded), which the <select> does not: wait for it.
     page.get_by_label(label).locator("xpath=..").get_by_role("combobox", expanded=False).click()
+    # select2 moves the focus to its search box just after opening its list: letters typed before then go
+    # nowhere and the list stays on its first page (seen under load).
+    expect(page.locator(".select2-container--open .select2-search__field")).to_be_focused()
     page.keyboard.type(search)
     page.get_by_role("option", name=option).click()
 
