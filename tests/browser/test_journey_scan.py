@@ -234,6 +234,24 @@ def test_scans_made_offline_wait_on_the_page_and_are_sent_when_the_network_retur
     assert Registration.objects.get(pk=second.pk).checked_in_by == coordinator
 
 
+def test_a_name_typed_before_the_page_s_script_runs_still_narrows_the_list(journey, today):
+    """On a slow network the search box shows before the script that filters the list: what was typed then
+    counts once the script runs (it used to wait for the next key)."""
+    _booked(today, "Nadia", "Benali", "nadia@example.org")
+    _booked(today, "Hugo", "Marty", "hugo@example.org")
+    journey.login(factories.UserFactory(username="accueil", groups=[roles.HOTLINE]))
+    page = journey.page
+    held = []
+    page.route("**/events/checkin*.js", lambda route: held.append(route))  # held until the test lets it go
+    page.goto(journey.url(_desk_url(today)), wait_until="commit")
+    page.get_by_label("Rechercher par nom").fill("benali")
+    while not held:
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    expect(page.get_by_role("button", name=re.compile("^Présent·e"))).to_have_count(1)
+    expect(page.get_by_role("listitem").filter(has_text="Benali")).to_be_visible()
+
+
 def test_a_send_that_fails_again_leaves_the_card_and_the_scroll_alone(journey, today):
     """The network still down when the page tries again: the card keeps the last ticket scanned and the page
     stays where the desk scrolled it (it used to show the oldest waiting ticket again and scroll back up to

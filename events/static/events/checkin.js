@@ -36,7 +36,11 @@
     });
     if (none) { none.hidden = shown !== 0; }
   }
-  if (search) { search.addEventListener("input", filter); }
+  if (search) {
+    search.addEventListener("input", filter);
+    // Typed before this script ran (a slow network) or put back by the browser: it counts now.
+    if (search.value !== search.defaultValue) { filter(); }
+  }
 
   function showCounts(counts) {
     Object.keys(counts || {}).forEach(function (key) {
