@@ -372,6 +372,7 @@ def load() -> dict:
     done()
 
     load_candidate_activity(rng, now, candidate_ids)
+    load_history(rng, now)
 
     # VACUUM, not only ANALYZE: the updates of the load (search vectors, stages) leave dead rows that a
     # fresh production database would not have, and the planner's statistics must see the final tables.
@@ -485,8 +486,65 @@ def load_candidate_activity(rng: random.Random, now, candidate_ids: list[int]) -
                            "WHERE created_at >= %s", [started])
 
 
+CAMPAIGNS = 12
+# Each stage's path through the pipeline; a withdrawn person left after registering or after qualifying.
+PATHS = {
+    "registered": ["registered"],
+    "qualified": ["registered", "qualified"],
+    "oriented": ["registered", "qualified", "oriented"],
+    "in_recruitment": ["registered", "qualified", "oriented", "in_recruitment"],
+    "hired": ["registered", "qualified", "oriented", "in_recruitment", "hired"],
+}
+
+
+def load_history(rng: random.Random, now) -> None:
+    """Campaigns of origin and each person's stage history: what the dashboard's counts per campaign and its
+    funnel (stages reached, median days in each) read."""
+    from django.db import connection, transaction
+
+    from candidates.models import Campaign, Candidate, StageChange
+
+    missing = CAMPAIGNS - Campaign.objects.count()
+    done = step("campaigns (a third of the people came through one)", missing)
+    if missing > 0:
+        cities = ["Paris", "Lyon", "Nantes", "Bordeaux", "Lille", "Marseille"]
+        channels = choices(Campaign.Channel)
+        rows = []
+        for i in range(Campaign.objects.count(), CAMPAIGNS):
+            starts = (now - timedelta(days=60 * i)).date()
+            rows.append(Campaign(name=f"Talents Occitanie {cities[i % len(cities)]} {i + 1}",
+                                 code=f"bench-campagne-{i + 1}", city=cities[i % len(cities)],
+                                 channel=channels[i % len(channels)], starts_on=starts,
+                                 ends_on=starts + timedelta(days=45)))
+        bulk(Campaign, rows)
+        ids = list(Campaign.objects.values_list("id", flat=True))
+        with connection.cursor() as cursor:
+            # random() is drawn for each row: one statement, even for a million people.
+            cursor.execute("UPDATE candidates_candidate SET source_campaign_id = (%s::bigint[])"
+                           "[1 + floor(random() * %s)::int] WHERE source_campaign_id IS NULL AND random() < 0.35",
+                           [ids, len(ids)])
+    done()
+
+    # Read before the COPY starts: the connection serves one command at a time.
+    without = list(Candidate.objects.filter(stage_changes__isnull=True).order_by("pk")
+                   .values_list("id", "stage", "created_at"))
+    done = step("stage history", len(without))
+    if without:
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {StageChange._meta.db_table} (candidate_id, from_stage, to_stage, changed_at, comment) "
+                "FROM STDIN") as copy:
+            for candidate_id, stage, created_at in without:
+                path = PATHS.get(stage) or (["registered", "qualified", "withdrawn"] if rng.random() < 0.5
+                                            else ["registered", "withdrawn"])
+                at, before = created_at, ""
+                for to_stage in path:
+                    copy.write_row((candidate_id, before, to_stage, min(at, now), ""))
+                    at, before = at + timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 23)), to_stage
+    done()
+
+
 def counts() -> dict:
-    from candidates.models import Candidate, Consent, JobInterest, Orientation
+    from candidates.models import Candidate, Consent, JobInterest, Orientation, StageChange
     from companies.models import Company, JobPosting
     from events.models import Registration, Session
     from hotline.models import HotlineCall
@@ -495,7 +553,8 @@ def counts() -> dict:
 
     models = {"companies": Company, "postings": JobPosting, "candidates": Candidate, "sessions": Session,
               "registrations": Registration, "use_cases": UseCase, "prospects": Prospect, "meetings": Meeting,
-              "consents": Consent, "interests": JobInterest, "orientations": Orientation, "calls": HotlineCall}
+              "consents": Consent, "interests": JobInterest, "orientations": Orientation, "calls": HotlineCall,
+              "stage changes": StageChange}
     return {key: model.objects.count() for key, model in models.items()}
 
 
