@@ -122,6 +122,29 @@ def test_months_add_up_across_campaigns_and_campaigns_across_months():
     assert targets["Candidats"] == 8 and targets["Recrutements"] == 2
 
 
+def test_a_stage_reached_counts_once_whether_held_now_or_only_in_the_history():
+    """Reached by standing at it or beyond, or by the history alone (moved back, withdrawn), each person once,
+    however many times their history went through it."""
+    paris = factories.CampaignFactory(name="Paris", code="paris")
+    people = {
+        "oriented now": ("oriented", ["qualified", "oriented"], paris),
+        "moved back twice": ("registered", ["qualified", "registered", "qualified", "registered"], paris),
+        "withdrawn after orienting": ("withdrawn", ["qualified", "oriented", "withdrawn"], None),
+        "hired with no history": ("hired", [], None),
+        "registered": ("registered", [], None),
+    }
+    for stage, history, source in people.values():
+        candidate = factories.CandidateFactory(stage=stage, source_campaign=source)
+        Candidate.objects.filter(pk=candidate.pk).update(created_at=_at(3))
+        for to_stage in history:
+            StageChange.objects.create(candidate=candidate, to_stage=to_stage)
+    figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
+    funnel = {str(r[0]): r[1] for r in _figure(figures, "pipeline_funnel").rows}
+    assert list(funnel.values()) == [5, 4, 3, 1]  # registered, qualified, oriented, hired
+    figures, _ = build(Filters(year=YEAR, campaign=paris), talent=True, business=False, fresh=True)
+    assert [r[1] for r in _figure(figures, "pipeline_funnel").rows] == [2, 2, 1, 0]
+
+
 def test_funnel_counts_conversion_and_median_stays(dataset):
     figures, _ = build(Filters(year=YEAR), talent=True, business=False, fresh=True)
     funnel = [r[1:] for r in _figure(figures, "pipeline_funnel").rows]
