@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                 # every page, 5 renders each
     .venv/bin/python bench/pages.py --runs 9 admin  # only the pages whose key contains "admin"
     .venv/bin/python bench/pages.py --profile 40 board_searched   # where a cold render's time goes
+    .venv/bin/python bench/pages.py --queries 5 dashboard_cold    # its five costliest queries, timed
     .venv/bin/python bench/pages.py --misses 80 board showroom    # misses as visitors meet them
 
 What it measures: in-process cold renders through the Django test client (DEBUG=False, the shared
@@ -213,10 +214,12 @@ def measure(page: dict, client, runs: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         status, _ = once()
     statuses.add(status)
-    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]), default=None)
     return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
-            "queries": len(queries), "status": "/".join(str(s) for s in sorted(statuses)), "slowest": slowest,
-            "tables": tables_read(q["sql"] for q in queries.captured_queries)}
+            "queries": len(queries), "status": "/".join(str(s) for s in sorted(statuses)),
+            "tables": (tables := tables_read(q["sql"] for q in queries.captured_queries)),
+            "candidate_tables": sorted(set(tables) & candidate_tables()),
+            "costliest": sorted(((float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries),
+                                reverse=True)}
 
 
 def tables_read(statements) -> list[str]:
@@ -225,7 +228,18 @@ def tables_read(statements) -> list[str]:
     found = set()
     for sql in statements:
         found.update(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', sql))
-    return sorted(t for t in found if not t.startswith(("django_session", "auth_", "accounts_")))
+    return sorted(t for t in found if not t.startswith(("django_session", "auth_")))
+
+
+def candidate_tables() -> set[str]:
+    """The tables that hold rows about candidates, read from the models: theirs, their links, every model that
+    points at a candidate, and their history."""
+    from candidates.models import Candidate
+
+    meta = Candidate._meta
+    return ({meta.db_table, Candidate.history.model._meta.db_table}
+            | {field.remote_field.through._meta.db_table for field in meta.many_to_many}
+            | {relation.related_model._meta.db_table for relation in meta.related_objects})
 
 
 def profile(page: dict, client, top: int) -> None:
@@ -278,7 +292,8 @@ def misses(count: int, only: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="renders per page (default 5); the median is shown")
-    parser.add_argument("--slowest", action="store_true", help="print each page's slowest query of the cold render")
+    parser.add_argument("--queries", type=int, metavar="N", default=0,
+                        help="print each page's N costliest queries of the cold render, with their times")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="after each page, cProfile one more cold render and print its N costliest functions")
     parser.add_argument("--misses", type=int, metavar="N", default=0,
@@ -316,12 +331,11 @@ def main() -> None:
                 client.force_login(user)
             result = measure(page, client, args.runs)
             results.append({"key": page["key"], "label": page["label"]}
-                           | {k: v for k, v in result.items() if k != "slowest"})
+                           | {k: v for k, v in result.items() if k != "costliest"})
             print(f"| {page['label']:<44} | {result['status']:<7} | {result['median_ms']:9.1f} | "
                   f"{result['min_ms']:6.1f} | {result['queries']:7} |", flush=True)
-            if args.slowest and result["slowest"]:
-                slowest = result["slowest"]
-                print(f"    slowest query, {float(slowest['time']) * 1000:.1f} ms: {slowest['sql']}")
+            for ms, sql in result["costliest"][:args.queries]:
+                print(f"    {ms:6.1f} ms  {sql[:300]}")
             if args.profile:
                 profile(page, client, args.profile)
     finally:

@@ -8,8 +8,9 @@
 
 Each round runs bench/pages.py once against every database in turn (a fresh process each, so one database's
 caches and connections do not help the next); the machine's drift then touches every size alike. A page's
-figure at a size is the median of its rounds' medians. The queries are those of one cold render; "tables"
-lists what the page reads (FROM or JOIN), the first clue to why a page grows. bench/load_data.py scales the
+figure at a size is the median of its rounds' medians. The queries are those of one cold render; the last
+column lists the tables about candidates the page reads (FROM or JOIN; bench/pages.py's candidate_tables()
+reads them from the models), the first clue to why a page grows. bench/load_data.py scales the
 catalogue with the candidates (postings, companies, sessions, prospects: see its PER_CANDIDATE), so a page
 that grows may grow with those: the tables say which.
 """
@@ -24,9 +25,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CANDIDATE_TABLES = ("candidates_candidate", "candidates_consent", "candidates_jobinterest", "candidates_orientation",
-                    "candidates_hotlinecall", "candidates_stagechange", "events_registration",
-                    "candidates_candidate_skills", "candidates_candidate_desired_job_families")
 
 
 def run_pages(url: str, runs: int, only: list[str], out: Path) -> dict:
@@ -73,7 +71,7 @@ def main() -> None:
         rows = {x: [r[key] for r in results[x] if key in r] for x in labels}
         medians = {x: statistics.median(r["median_ms"] for r in rows[x]) for x in labels}
         queries = {x: "/".join(sorted({str(r["queries"]) for r in rows[x]})) for x in labels}
-        read = sorted({t for x in labels for r in rows[x] for t in r["tables"] if t in CANDIDATE_TABLES})
+        read = sorted({t for x in labels for r in rows[x] for t in r["candidate_tables"]})
         label = rows[first][0]["label"]
         statuses = {x: "/".join(sorted({r["status"] for r in rows[x]})) for x in labels}
         if len(set(statuses.values())) > 1:  # a redirect (page 1,000 of a small list) is not the same page

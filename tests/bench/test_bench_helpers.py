@@ -90,3 +90,10 @@ def test_the_tables_a_page_reads_leave_out_sessions_and_accounts():
     ]
     assert pages.tables_read(statements) == ["candidates_campaign", "candidates_candidate", "companies_company",
                                              "companies_jobposting"]
+
+
+def test_the_tables_about_candidates_come_from_the_models():
+    tables = pages.candidate_tables()
+    assert {"candidates_candidate", "candidates_candidate_skills", "candidates_stagechange", "events_registration",
+            "candidates_match", "partners_referral", "tescforce_historicalcandidate"} <= tables
+    assert not {"companies_jobposting", "events_session", "showroom_usecase"} & tables
