@@ -1,3 +1,4 @@
+import itertools
 import os
 
 import pytest
@@ -101,12 +102,21 @@ def _fast_and_quiet(settings):
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(scope="session")
+def _media_folders(tmp_path_factory):
+    # A fresh pair of folders per test, named but not made: storage makes them on the first save, and most
+    # tests save no file (tmp_path made two directories for every one of them).
+    base = tmp_path_factory.mktemp("files")
+    return (base / f"{n}" for n in itertools.count())
+
+
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(settings, _media_folders):
+    folder = next(_media_folders)
+    settings.MEDIA_ROOT = folder / "media"
     settings.STORAGES = {**settings.STORAGES, "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path / "private", "base_url": None}}}
+        "OPTIONS": {"location": folder / "private", "base_url": None}}}
 
 
 @pytest.fixture(scope="module")
