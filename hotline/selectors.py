@@ -5,7 +5,7 @@ import operator
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, FloatField, Func, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
@@ -133,10 +133,18 @@ def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) 
     qs = HotlineCall.objects.filter(candidate__isnull=True).select_related("logged_by")
     if parsed.is_phone:
         return list(qs.filter(caller_key__contains=parsed.tokens[0]).order_by("-created_at", "-pk")[:limit])
-    qs = qs.annotate(search_text=Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField()),
-                     name_folded=_folded_name("caller_name"))
-    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens)
-    return list(qs.filter(condition).annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
+    if connection.vendor == "postgresql":
+        # The functions of hotline migration 0004, with the arguments of its trigram indexes.
+        search_text = Func("caller_name", "caller_key", function="public.tf_caller_search", output_field=TextField())
+        name_folded = Func("caller_name", function="public.tf_caller_name", output_field=TextField())
+    else:
+        search_text = Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField())
+        name_folded = _folded_name("caller_name")
+    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens, indexed=True)
+    with transaction.atomic():
+        _trigram_threshold()
+        return list(qs.annotate(search_text=search_text, name_folded=name_folded).filter(condition)
+                    .annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
 
 
 def callback_request_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[CallbackRequest]:

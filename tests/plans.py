@@ -3,8 +3,8 @@
 from django.db import connection
 
 
-def fresh_candidate_indexes() -> None:
-    """Rebuild the candidates table's indexes and statistics, inside the test's transaction.
+def fresh_candidate_indexes(table: str = "candidates_candidate") -> None:
+    """Rebuild the indexes and statistics of `table` (the candidates'), inside the test's transaction.
 
     Rows that earlier tests wrote and rolled back stay in the trigram indexes as dead entries, and on a
     table of a few rows the planner may then find a whole scan of the small partial name index cheaper
@@ -12,5 +12,5 @@ def fresh_candidate_indexes() -> None:
     the test's rows only, so the plan depends on them alone; the rollback restores the old ones.
     """
     with connection.cursor() as cursor:
-        cursor.execute("REINDEX TABLE candidates_candidate")
-        cursor.execute("ANALYZE candidates_candidate")
+        cursor.execute(f"REINDEX TABLE {connection.ops.quote_name(table)}")
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -88,6 +88,35 @@ def test_callers_not_registered_are_found_by_name_phone_or_email(unregistered):
         assert [c.pk for c in selectors.unregistered_caller_search(query=query)] == [by_mail.pk], query
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_callers_not_registered_are_found_through_their_trigram_indexes_on_postgresql(unregistered, people):
+    known = HotlineCall.objects.create(candidate=people["roques"], caller_name="Hélène Haddad", topic="other",
+                                       summary="Appel")
+    accented = HotlineCall.objects.create(caller_name="Hélène Dubœuf", caller_contact="06 22 33 44 55",
+                                          topic="other", summary="Appel")
+    # Enough other callers that reading every unregistered call costs more than the trigram indexes.
+    HotlineCall.objects.bulk_create(HotlineCall(caller_name=f"Appelant {n}", caller_key=f"0700{n:06d}",
+                                                topic="other", summary="Appel") for n in range(2000))
+    fresh_candidate_indexes("candidates_hotlinecall")
+    # Accents and case folded as on SQLite; a call of a registered person stays with that person.
+    assert [c.pk for c in selectors.unregistered_caller_search(query="HELENE duboeuf")] == [accented.pk]
+    assert known.pk not in [c.pk for c in selectors.unregistered_caller_search(query="haddad")]
+    # "hadad" is close to a name only, "haddad 0612" held as typed: each through its own index.
+    for query, index in (("hadad", "call_caller_name_trgm_idx"), ("haddad 0612", "call_caller_search_trgm_idx")):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A tiny table is read whole otherwise; forbid that to prove the indexes can answer.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            with CaptureQueriesContext(connection) as queries:
+                found = selectors.unregistered_caller_search(query=query)
+            [search] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "candidates_hotlinecall"')]
+            cursor.execute("EXPLAIN " + search)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert [c.pk for c in found] == [unregistered["call"].pk], query
+        assert index in plan, plan
+
+
 @pytest.mark.django_db
 def test_callback_requests_are_found_by_name_phone_or_email_waiting_first(unregistered):
     waiting, handled = unregistered["waiting"], unregistered["handled"]
