@@ -18,7 +18,9 @@ def _django_link(pk: int, query: str) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["", "q=Dupont", "q=H%C3%A9l%C3%A8ne+Dupont&o=-2&p=1", "profile__exact=retraining"])
+@pytest.mark.parametrize("query", ["", "q=Dupont", "q=H%C3%A9l%C3%A8ne+Dupont&o=-2&p=1", "profile__exact=retraining",
+                                   # The list a related field's magnifier opens, to pick a row.
+                                   "_popup=1&_to_field=id", "_popup=1&_to_field=id&q=Dupont"])
 def test_row_links_are_django_s_own(client_for, coordinator, query):
     person = factories.CandidateFactory(first_name="Hélène", last_name="Dupont", profile="retraining")
     response = client_for(coordinator).get(f"/admin/candidates/candidate/?{query}")
@@ -26,6 +28,9 @@ def test_row_links_are_django_s_own(client_for, coordinator, query):
     link = _django_link(person.pk, response.wsgi_request.GET.urlencode())
     assert ("?_changelist_filters=" in link) is bool(query)
     assert f'href="{escape(link)}"' in response.content.decode()
+    if "_popup" in query:
+        # Picking the row hands its id back to the form that opened the list.
+        assert f'href="{escape(link)}" data-popup-opener="{person.pk}"' in response.content.decode()
 
 
 @pytest.mark.django_db
