@@ -93,7 +93,9 @@ def database_text() -> dict[str, str]:
     texts = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            # The columns as a query names them: SQLite's introspection parses each table's SQL (seconds).
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} WHERE 1 = 0")  # noqa: S608
+            columns = [c[0] for c in cursor.description]
             quoted = ", ".join(f"CAST({connection.ops.quote_name(c)} AS TEXT)" for c in columns)
             cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
             rows = cursor.fetchall()
