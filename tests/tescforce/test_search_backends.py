@@ -8,7 +8,6 @@ replays every query through the embedded matcher on the same rows and asserts bo
 import re
 
 import pytest
-from django.core.management import call_command
 
 from companies import selectors as board
 from companies.models import JobPosting
@@ -48,19 +47,6 @@ QUERIES = {
 }
 
 
-def _seed(settings):
-    settings.DEMO_MODE = True
-    call_command("seed_demo", stdout=_Sink())
-
-
-class _Sink:
-    def write(self, text):
-        pass
-
-    def flush(self):
-        pass
-
-
 def _board_texts() -> dict[str, str]:
     """Return each open posting's searchable text (title, company, skills, description), folded."""
     postings = board.open_postings().select_related("company").prefetch_related("skills_required", "skills_nice")
@@ -85,8 +71,7 @@ def _found(client, path: str, query: str) -> set[str]:
                .values_list("slug", flat=True))
 
 
-def test_board_and_showroom_find_what_a_reader_expects_on_this_backend(client, settings):
-    _seed(settings)
+def test_board_and_showroom_find_what_a_reader_expects_on_this_backend(client, demo_data):
     postings, cases = _board_texts(), _showroom_texts()
     assert sum(QUERIES["developpeur"](text) for text in postings.values()) >= 10  # the demo data has them
 
@@ -105,8 +90,7 @@ def test_board_and_showroom_find_what_a_reader_expects_on_this_backend(client, s
     assert wrong == {}
 
 
-def test_accents_and_case_do_not_change_what_the_board_finds(client, settings):
-    _seed(settings)
+def test_accents_and_case_do_not_change_what_the_board_finds(client, demo_data):
     developers = _found(client, "/fr/offres/", "developpeur")
     assert len(developers) >= 10
     assert _found(client, "/fr/offres/", "DÉVELOPPEUR") == developers
@@ -115,12 +99,11 @@ def test_accents_and_case_do_not_change_what_the_board_finds(client, settings):
 
 
 @pytest.mark.postgres
-def test_postgres_and_embedded_search_agree_on_the_demo_data(settings):
+def test_postgres_and_embedded_search_agree_on_the_demo_data(demo_data):
     """PostgreSQL's full-text search and the embedded matcher (what SQLite runs) pick the same rows."""
     from companies.search import _document, search
     from showroom.selectors import use_case_search
 
-    _seed(settings)
     skills = list(JobPosting.objects.values_list("skills_required__name", flat=True).distinct())
     queries = [*QUERIES, *(s for s in skills if s), "Toulouse", "back-end", "réponse aux incidents", "CI/CD",
                "développeuse", "sécurité -cloud", "IA or intelligence", "Montpellier Occitanie", "énergétique"]
