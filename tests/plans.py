@@ -3,8 +3,8 @@
 from django.db import connection
 
 
-def fresh_candidate_indexes(table: str = "candidates_candidate") -> None:
-    """Rebuild the indexes and statistics of `table` (the candidates'), inside the test's transaction.
+def fresh_indexes(table: str = "candidates_candidate") -> None:
+    """Rebuild the indexes and statistics of `table` (by default the candidates'), inside the test's transaction.
 
     Rows that earlier tests wrote and rolled back stay in the trigram indexes as dead entries, and on a
     table of a few rows the planner may then find a whole scan of the small partial name index cheaper

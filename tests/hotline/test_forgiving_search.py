@@ -12,7 +12,7 @@ from hotline.models import CallbackRequest, HotlineCall
 from tescforce.text import fold, strict_word_similarity
 
 from .. import factories
-from ..plans import fresh_candidate_indexes
+from ..plans import fresh_indexes
 
 HOME = "/pilotage/hotline/"
 
@@ -98,7 +98,7 @@ def test_callers_not_registered_are_found_through_their_trigram_indexes_on_postg
     # Enough other callers that reading every unregistered call costs more than the trigram indexes.
     HotlineCall.objects.bulk_create(HotlineCall(caller_name=f"Appelant {n}", caller_key=f"0700{n:06d}",
                                                 topic="other", summary="Appel") for n in range(2000))
-    fresh_candidate_indexes("candidates_hotlinecall")
+    fresh_indexes("candidates_hotlinecall")
     # Accents and case folded as on SQLite; a call of a registered person stays with that person.
     assert [c.pk for c in selectors.unregistered_caller_search(query="HELENE duboeuf")] == [accented.pk]
     assert known.pk not in [c.pk for c in selectors.unregistered_caller_search(query="haddad")]
@@ -168,7 +168,7 @@ def test_search_queries_do_not_grow_with_the_results(client_for, hotline_agent, 
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_close_names_are_found_through_the_trigram_index_on_postgresql(people):
-    fresh_candidate_indexes()
+    fresh_indexes()
     with transaction.atomic():
         selectors._trigram_threshold()
         qs = selectors.candidate_close_matches(tokens=("rokes",))
