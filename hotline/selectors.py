@@ -2,6 +2,8 @@
 
 import datetime as dt
 import operator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import reduce
 
 from django.db import connection, transaction
@@ -92,11 +94,19 @@ def _trigram_threshold() -> None:
                            [str(FUZZY_THRESHOLD)])
 
 
+@contextmanager
+def _trigram_transaction() -> Iterator[None]:
+    """A transaction whose trigram operator uses our threshold: where the indexed close-name searches run."""
+    with transaction.atomic():
+        _trigram_threshold()
+        yield
+
+
 def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
     """Return the living candidates whose search text holds each token or whose name has a word close to it,
     the closest first.
 
-    On PostgreSQL, run it in a transaction after `_trigram_threshold()` (the index's operator reads it).
+    On PostgreSQL, run it inside `_trigram_transaction()` (the index's operator reads its threshold).
     """
     condition, score = _fuzzy("search_norm", "name_folded", tokens, indexed=True)
     return (
@@ -117,8 +127,7 @@ def caller_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
     parsed = normalise_query(query)
     if len(exact) >= limit or not parsed.usable or parsed.is_phone:
         return exact
-    with transaction.atomic():
-        _trigram_threshold()
+    with _trigram_transaction():
         close = list(candidate_close_matches(tokens=parsed.tokens, exclude=[c.pk for c in exact])[:limit - len(exact)])
     for candidate in close:
         candidate.close_match = True
@@ -141,8 +150,7 @@ def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) 
         search_text = Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField())
         name_folded = _folded_name("caller_name")
     condition, score = _fuzzy("search_text", "name_folded", parsed.tokens, indexed=True)
-    with transaction.atomic():
-        _trigram_threshold()
+    with _trigram_transaction():
         return list(qs.annotate(search_text=search_text, name_folded=name_folded).filter(condition)
                     .annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
 

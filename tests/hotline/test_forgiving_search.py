@@ -169,8 +169,7 @@ def test_search_queries_do_not_grow_with_the_results(client_for, hotline_agent, 
 @pytest.mark.django_db
 def test_close_names_are_found_through_the_trigram_index_on_postgresql(people):
     fresh_indexes()
-    with transaction.atomic():
-        selectors._trigram_threshold()
+    with selectors._trigram_transaction():
         qs = selectors.candidate_close_matches(tokens=("rokes",))
         assert [c.pk for c in qs] == [people["rokes"].pk, people["roques"].pk]
         with connection.cursor() as cursor:
