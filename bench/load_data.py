@@ -487,14 +487,6 @@ def load_candidate_activity(rng: random.Random, now, candidate_ids: list[int]) -
 
 
 CAMPAIGNS = 12
-# Each stage's path through the pipeline; a withdrawn person left after registering or after qualifying.
-PATHS = {
-    "registered": ["registered"],
-    "qualified": ["registered", "qualified"],
-    "oriented": ["registered", "qualified", "oriented"],
-    "in_recruitment": ["registered", "qualified", "oriented", "in_recruitment"],
-    "hired": ["registered", "qualified", "oriented", "in_recruitment", "hired"],
-}
 
 
 def load_history(rng: random.Random, now) -> None:
@@ -503,14 +495,17 @@ def load_history(rng: random.Random, now) -> None:
     from django.db import connection, transaction
 
     from candidates.models import Campaign, Candidate, StageChange
+    from tescforce.site.dashboard import PIPELINE_ORDER
 
-    missing = CAMPAIGNS - Campaign.objects.count()
-    done = step("campaigns (a third of the people came through one)", missing)
-    if missing > 0:
+    # Each stage's path through the pipeline; a withdrawn person left after registering or after qualifying.
+    paths = {stage: list(PIPELINE_ORDER[:i + 1]) for i, stage in enumerate(PIPELINE_ORDER)}
+    existing = Campaign.objects.count()
+    done = step("campaigns (a third of the people came through one)", CAMPAIGNS - existing)
+    if existing < CAMPAIGNS:
         cities = ["Paris", "Lyon", "Nantes", "Bordeaux", "Lille", "Marseille"]
         channels = choices(Campaign.Channel)
         rows = []
-        for i in range(Campaign.objects.count(), CAMPAIGNS):
+        for i in range(existing, CAMPAIGNS):
             starts = (now - timedelta(days=60 * i)).date()
             rows.append(Campaign(name=f"Talents Occitanie {cities[i % len(cities)]} {i + 1}",
                                  code=f"bench-campagne-{i + 1}", city=cities[i % len(cities)],
@@ -534,7 +529,7 @@ def load_history(rng: random.Random, now) -> None:
                 f"COPY {StageChange._meta.db_table} (candidate_id, from_stage, to_stage, changed_at, comment) "
                 "FROM STDIN") as copy:
             for candidate_id, stage, created_at in without:
-                path = PATHS.get(stage) or (["registered", "qualified", "withdrawn"] if rng.random() < 0.5
+                path = paths.get(stage) or (["registered", "qualified", "withdrawn"] if rng.random() < 0.5
                                             else ["registered", "withdrawn"])
                 at, before = created_at, ""
                 for to_stage in path:
