@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core import mail
 from django.utils import translation
@@ -129,3 +130,9 @@ def staff_login(journey, user, language: str, clicks: Clicks):
     clicks.count += 1
     expect(page.get_by_role("heading", level=1)).to_have_text(tr("Mon bureau", language))
     return page
+
+
+def serious_violations(page) -> list:
+    """axe-core's serious and critical violations on the page, each with its first three targets."""
+    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+    return [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found if v["impact"] in {"serious", "critical"}]

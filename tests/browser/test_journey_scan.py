@@ -11,7 +11,6 @@ import io
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -25,7 +24,7 @@ from tests import factories
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Journey
 from .csp_watch import Watch
-from .journey_steps import tr, use_language
+from .journey_steps import serious_violations, tr, use_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,11 +65,6 @@ def _sign_in(context, base_url: str, user) -> None:
 
 def _desk_url(session) -> str:
     return f"/pilotage/sessions/{session.pk}/accueil/"
-
-
-def _serious(page) -> list:
-    found = Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
-    return [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in found if v["impact"] in {"serious", "critical"}]
 
 
 @pytest.mark.parametrize(("lang", "width"), [("fr", 390), ("en", 1280)])
@@ -121,7 +115,7 @@ def test_a_candidate_s_ticket_is_scanned_at_the_desk_with_the_camera(phone_journ
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         count = page.get_by_role("status").filter(has=page.locator("[data-count]"))
         expect(count).to_have_text(re.compile(r"^\s*1\D+2\D+0\D*$"))
-        assert _serious(page) == []
+        assert serious_violations(page) == []
 
         # The same ticket shown again (a copy passed to a friend): refused, with when and by whom.
         page.get_by_role("button", name=tr("Arrêter la caméra", lang)).click()
