@@ -150,6 +150,12 @@ def _wait_for(predicate, timeout):
     return False
 
 
+def _queued(queue) -> int:
+    """How many tasks wait in the queue, not yet taken by a worker."""
+    with celery_app.connection_for_write() as conn:
+        return conn.default_channel.client.llen(queue)
+
+
 def _forget_queue(queue):
     """Delete our queue and the dead worker's unacknowledged deliveries of it from Redis."""
     with celery_app.connection_for_write() as conn:
@@ -198,6 +204,7 @@ def test_kill_9_of_the_worker_mid_run_loses_no_message_and_sends_none_twice(caps
         server.hold = True
         assert _wait_for(lambda: server.busy >= 4, 0.5)  # well under the worker's 1 s EMAIL_TIMEOUT
         os.killpg(workers[0].pid, signal.SIGKILL)
+        killed = time.monotonic()
         workers[0].wait(timeout=10)
         # The children die a moment after the parent: let the kernel close all their connections first.
         assert _wait_for(lambda: not _group_alive(workers[0].pid), 10)
@@ -210,8 +217,10 @@ def test_kill_9_of_the_worker_mid_run_loses_no_message_and_sends_none_twice(caps
                                 and emails.message_id_for(m) in server.accepted)
 
         workers.append(_start_worker(queue, env, log))
-        # The queue drains meanwhile; what the dead worker held waits for its lease, then the sweeper sends it.
-        time.sleep(LEASE + 1)
+        # The new worker drains the queue while the dead worker's claims, all made before the kill, age
+        # past their lease; then the sweeper sends what they held.
+        assert _wait_for(lambda: _queued(queue) == 0, 120), Path(log.name).read_text()[-3000:]
+        time.sleep(max(0.0, killed + LEASE + 1 - time.monotonic()))
         swept = celery_app.send_task("events.tasks.sweep_messages", queue=queue).get(
             timeout=60, disable_sync_subtasks=False)
         assert _wait_for(lambda: not MessageSent.objects.exclude(state="sent").exists(), 30), \
