@@ -32,9 +32,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("celery_worker") or item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("redis"))
-        elif "demo_data" in getattr(item, "fixturenames", ()):
-            # The demo data loads once per module and worker (seconds): a module's demo tests share a worker.
-            item.add_marker(pytest.mark.xdist_group(f"demo-{item.module.__name__}"))
+        elif _uses_demo(item):
+            # The demo data takes seconds to load: every demo test runs on one worker, one after the other,
+            # and the data stays loaded between them (see demo_data).
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 def pytest_runtest_setup(item):
@@ -119,14 +120,18 @@ def _media(settings, _media_folders):
         "OPTIONS": {"location": folder / "private", "base_url": None}}}
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo data set (seed_demo), loaded once for the test module that asks for it; yields its output.
+# The demo data set while it is loaded: the open transaction that holds it and seed_demo's output.
+_DEMO: dict = {}
+# Set before a test's teardown (pytest_runtest_teardown): whether the next test on this worker uses the
+# demo data too.
+_NEXT_USES_DEMO = [False]
 
-    It lives in a transaction rolled back after the module's last test, and each test runs in a savepoint
-    inside it, so what a test writes is undone after that test. Loading it is the slow part (seconds):
-    only the transaction-free tests of a module may share it (a transactional test would flush it).
-    """
+
+def _uses_demo(item) -> bool:
+    return item is not None and "demo_data" in getattr(item, "fixturenames", ())
+
+
+def _load_demo(django_db_blocker, folder) -> None:
     import io
 
     from django.core.management import call_command
@@ -136,7 +141,6 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
 
     from tescforce.celery import app
 
-    folder = tmp_path_factory.mktemp("demo")
     # What the function-scoped autouse fixtures give each test, for the loading that happens before them.
     in_process = override_settings(
         DEMO_MODE=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], REDIS_URL="",
@@ -145,16 +149,51 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
         STORAGES={**django_settings.STORAGES, "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": folder / "private", "base_url": None}}})
+    unblocked = django_db_blocker.unblock()
+    atomic = transaction.atomic()
+    atomic.__enter__()
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     out = io.StringIO()
     try:
-        with django_db_blocker.unblock(), in_process, translation.override("fr"), transaction.atomic():
+        with in_process, translation.override("fr"):
             call_command("seed_demo", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
+    except BaseException:
+        _DEMO.update(atomic=atomic, unblocked=unblocked)
+        _unload_demo()
+        raise
     finally:
         app.conf.task_always_eager = eager
+    _DEMO.update(atomic=atomic, unblocked=unblocked, output=out.getvalue())
+
+
+def _unload_demo() -> None:
+    from django.db import transaction
+
+    atomic, unblocked = _DEMO.pop("atomic"), _DEMO.pop("unblocked")
+    _DEMO.clear()
+    try:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+    finally:
+        unblocked.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data set (seed_demo), loaded for the tests that ask for it; yields seed_demo's output.
+
+    It lives in a transaction rolled back after the last of those tests, and each test runs in a savepoint
+    inside it, so what a test writes is undone after that test. Loading it is the slow part (seconds): the
+    demo tests of every module form one xdist group (run one after the other on one worker), and the data
+    stays loaded from one module's demo tests to the next module's. Only transaction-free tests may share it
+    (a transactional test would flush it).
+    """
+    if not _DEMO:
+        _load_demo(django_db_blocker, tmp_path_factory.mktemp("demo"))
+    yield _DEMO["output"]
+    if not _NEXT_USES_DEMO[0]:
+        _unload_demo()
 
 
 @pytest.fixture
@@ -250,6 +289,8 @@ def _data_migrations_after_flush(request):
 def pytest_runtest_teardown(item, nextitem):
     # Once a transactional test's teardown has flushed the database (after every fixture, ours included),
     # put the roles and reference rows back, so that whatever runs next on this worker finds them.
+    # First, the demo data's teardown learns whether the next test uses it too.
+    _NEXT_USES_DEMO[0] = _uses_demo(nextitem)
     yield
     # Only after a test whose transactional database was set up (a skipped one flushed nothing), and not
     # after the run's last test: its teardown has also destroyed the test database.
