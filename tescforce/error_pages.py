@@ -1,4 +1,4 @@
-"""Our own 403, 404, 429 and 500 pages: the site's layout, the visitor's language, a way forward."""
+"""Our own 403, 404, 405, 429 and 500 pages: the site's layout, the visitor's language, a way forward."""
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -25,6 +25,13 @@ def permission_denied(request, exception=None):
     # Role names are the groups' names, in French; the catalogue gives their English.
     roles = [gettext(name) for name in getattr(exception, "roles", ())]
     return _error_page(request, "errors/403.html", 403, {"roles_needed": roles})
+
+
+def method_not_allowed(request, allowed: str) -> HttpResponse:
+    """A form's address opened as a link (a bookmark, a copied URL): say what it is, change nothing."""
+    response = _error_page(request, "errors/405.html", 405)
+    response["Allow"] = allowed
+    return response
 
 
 def csrf_failure(request, reason=""):

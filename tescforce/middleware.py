@@ -1,4 +1,4 @@
-"""Request id and JSON logs, staff session rules (idle expiry), and the two-factor gate for staff pages.
+"""Request id and JSON logs, staff session rules (idle expiry), our 405 page, and the two-factor gate for staff pages.
 
 Kept free of model imports at module level: settings' LOGGING loads the filter and formatter below
 before the apps are ready.
@@ -16,6 +16,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from . import error_pages
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -110,6 +112,22 @@ def _exempt(path: str) -> bool:
     allowed = [reverse("otp_setup"), reverse("otp_verify"), reverse("admin:logout"), reverse("admin:jsi18n"),
                settings.STATIC_URL]
     return any(path.startswith(prefix) for prefix in allowed)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Put our 405 page in the empty answer Django gives a form's address opened as a link.
+
+    The browser would show its own blank error; an answer with a body of its own (the API's) is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            return error_pages.method_not_allowed(request, response.get("Allow", ""))
+        return response
 
 
 class TwoFactorMiddleware:

@@ -176,6 +176,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "tescforce.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the language, the session and the messages: its page is rendered like any other.
+    "tescforce.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "tescforce.middleware.TwoFactorMiddleware",

@@ -39,6 +39,31 @@ def test_unknown_page_gets_our_404_in_the_visitors_language(client, path, headin
     assert response["X-Robots-Tag"] == "noindex"
 
 
+@pytest.mark.parametrize(("language", "heading", "way_back"), [
+    ("fr", "Cette adresse s'ouvre par un bouton du site", "Revenez à la page précédente"),
+    ("en", "This address opens through a button on the site", "Go back to the previous page"),
+])
+def test_a_forms_address_opened_as_a_link_gets_our_405_and_books_nothing(client, language, heading, way_back):
+    from events.models import Registration
+
+    session = factories.SessionFactory()
+    response = client.get(f"/{language}/sessions/{session.pk}/reserver/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    body = response.content.decode()
+    assert heading in body and way_back in body
+    assert f'href="/{language}/offres/"' in body
+    assert response["X-Robots-Tag"] == "noindex" and response["Cache-Control"] == "no-store"
+    assert not Registration.objects.exists()
+
+
+def test_the_apis_own_405_keeps_its_json(client):
+    response = client.post("/api/v1/open/courses/")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert "Erreur 405" not in response.content.decode()
+
+
 def test_staff_member_without_the_role_gets_our_403_with_a_way_back(client_for, hotline_agent):
     client = client_for(hotline_agent)
     response = client.get(reverse("staff:dashboard"))
