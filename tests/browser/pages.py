@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
 
 from alerts.services import unsubscribe_token
 from candidates.models import Orientation
@@ -171,3 +172,21 @@ def page_path(name: str, language: str) -> str | None:
 def staff_user():
     """A coordinator: the role that sees every staff page."""
     return factories.UserFactory(username="coordinatrice-a11y", groups=[roles.COORDINATORS])
+
+
+def open_page(page, url: str) -> str | None:
+    """Open `url` in the browser; return why it is not a page to check there, or None when it is one.
+
+    The browser's answer says it: a form's address answers our 405 page, a data export is not HTML, a
+    calendar file is a download (Chromium then ends the navigation with an error and stays on its page).
+    """
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in error.message:
+            return "is a download"
+        raise
+    content_type = response.headers.get("content-type", "")
+    if response.status != 200 or not content_type.startswith("text/html"):
+        return f"answers {response.status} {content_type} to a plain GET"
+    return None

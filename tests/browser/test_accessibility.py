@@ -8,7 +8,6 @@ watches the Content-Security-Policy on the same page loads (test_csp.py has the 
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.test import Client
 
 from . import pages
 from .csp_watch import Watch
@@ -17,14 +16,13 @@ BLOCKING = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"]}
 
 
-def _violations(journey, path: str, client: Client) -> list[dict] | str:
+def _violations(journey, path: str) -> list[dict] | str:
     """Return the blocking violations of the page, or why it is not a page axe can check."""
     # Views answering a plain GET with something other than a page (a form's POST target, an
     # iCalendar file) have nothing for axe to check.
-    response = client.get(path, follow=True)
-    if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
-        return f"answers {response.status_code} {response.get('Content-Type', '')} to a plain GET"
-    journey.open(path, screenshot=False)
+    not_a_page = pages.open_page(journey.page, journey.url(path))
+    if not_a_page:
+        return not_a_page
     return [v for v in Axe().run(journey.page, options=AXE_OPTIONS).response["violations"]
             if v["impact"] in BLOCKING]
 
@@ -39,14 +37,14 @@ def _report(failures: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def _check_all(journey, names: list[str], language: str, client: Client, watch: Watch | None = None) -> None:
+def _check_all(journey, names: list[str], language: str, watch: Watch | None = None) -> None:
     failures, checked, not_checked = {}, [], []
     for name in names:
         path = pages.page_path(name, language)
         if path is None:
             not_checked.append(f"{name}: needs an object, add a builder to tests/browser/pages.py")
             continue
-        result = _violations(journey, path, client)
+        result = _violations(journey, path)
         if isinstance(result, str):
             not_checked.append(f"{path}: {result}")
             continue
@@ -64,7 +62,7 @@ def _check_all(journey, names: list[str], language: str, client: Client, watch: 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_public_pages_have_no_serious_accessibility_violation_nor_csp_violation(journey, language):
-    _check_all(journey, pages.public_pages(), language, Client(), Watch(journey))
+    _check_all(journey, pages.public_pages(), language, Watch(journey))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -73,10 +71,7 @@ def test_staff_pages_have_no_serious_accessibility_violation(journey, language):
     journey.login(user)
     # Staff pages have no language prefix: the language comes from the cookie the switcher sets.
     journey.page.context.add_cookies([{"name": "django_language", "value": language, "url": journey.base_url}])
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    _check_all(journey, pages.STAFF_PAGES, language, client)
+    _check_all(journey, pages.STAFF_PAGES, language)
 
 
 def test_axe_runs_offline_and_reports_a_serious_violation(page):

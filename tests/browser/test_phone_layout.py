@@ -2,7 +2,7 @@
 
 One test per language walks every public page (found in the URL configuration, as the accessibility
 test does), every page of "Mon espace" of a signed-in candidate with a booking and an interest, and our
-404, 500, 429 and 403 pages. Each page is loaded once and measured at both widths (the viewport is
+404, 405, 500, 429 and 403 pages. Each page is loaded once and measured at both widths (the viewport is
 resized, the layout follows).
 
 Text running out of its own box (a figure that cannot wrap) is reported too.
@@ -131,12 +131,18 @@ def _space_pages() -> list[str]:
 
 
 def _measure_error_pages(journey, language: str, problems: list[str], monkeypatch) -> list[str]:
-    """Our 404, 403, 429 and 500 pages, as a visitor meets them."""
+    """Our 404, 405, 403, 429 and 500 pages, as a visitor meets them."""
     page, checked = journey.page, []
     missing = f"/{language}/cette-page-n-existe-pas/"
     assert page.goto(journey.url(missing)).status == 404
     checked.append(missing)
     _measure(journey, missing, problems)
+
+    # 405: a form's address opened as a link.
+    form_target = pages.page_path("events:session_book", language)
+    assert page.goto(journey.url(form_target)).status == 405
+    checked.append(form_target)
+    _measure(journey, form_target, problems)
 
     # 500: the page the server sends when a view fails (rendered without a database, as in production).
     with translation.override(language):
@@ -165,11 +171,6 @@ def _measure_error_pages(journey, language: str, problems: list[str], monkeypatc
     return checked
 
 
-def _html(client: Client, path: str) -> bool:
-    response = client.get(path, follow=True)
-    return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
-
-
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_no_page_scrolls_sideways_on_a_phone_and_main_actions_are_big_enough(phone_journey, language, monkeypatch):
     journey, client = phone_journey, Client()
@@ -177,9 +178,8 @@ def test_no_page_scrolls_sideways_on_a_phone_and_main_actions_are_big_enough(pho
     names = [n for n in pages.public_pages() if n not in ("candidates:space_enter", "hotline:relocation_space_enter")]
     for name in names:
         path = pages.page_path(name, language)
-        if path is None or not _html(client, path):
+        if path is None or pages.open_page(journey.page, journey.url(path)):
             continue
-        journey.page.goto(journey.url(path))
         checked.append(path)
         _measure(journey, path, problems)
 
