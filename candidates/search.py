@@ -74,30 +74,30 @@ def normalise_query(raw: str) -> SearchQuery:
     return SearchQuery(tokens=tuple(fold(raw).split()), is_phone=False)
 
 
-def search_expression() -> Func:
-    """Return the expression of a candidate's search text, to annotate and filter on (`__contains`)."""
+def db_function(name: str, mirror, *fields: str) -> Func:
+    """Return the SQL function `name` over `fields`, to annotate and filter on.
+
+    On PostgreSQL a migration created it, with a trigram index on the same argument list, so PostgreSQL can
+    use that index; on SQLite `mirror`, its Python twin, is registered under the same name.
+    """
     if connection.vendor == "sqlite":
         # Registered on each use: SQLite connections come and go, and the call costs nothing.
         connection.ensure_connection()
-        connection.connection.create_function("tf_candidate_search", 4, _search_text, deterministic=True)
-        name = "tf_candidate_search"
+        connection.connection.create_function(name, len(fields), mirror, deterministic=True)
+        function = name
     else:
-        name = "public.tf_candidate_search"
-    # Same argument list as the trigram index of migration 0004, so PostgreSQL can use it.
-    return Func(F("first_name"), F("last_name"), F("email"), F("phone"), function=name,
-                output_field=TextField())
+        function = f"public.{name}"
+    return Func(*(F(field) for field in fields), function=function, output_field=TextField())
+
+
+def search_expression() -> Func:
+    """Return the expression of a candidate's search text, to annotate and filter on (`__contains`)."""
+    return db_function("tf_candidate_search", _search_text, "first_name", "last_name", "email", "phone")
 
 
 def name_expression() -> Func:
     """Return the expression of a candidate's folded first and last names, to compare loosely (trigrams)."""
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        connection.connection.create_function("tf_candidate_name", 2, _name_text, deterministic=True)
-        name = "tf_candidate_name"
-    else:
-        name = "public.tf_candidate_name"
-    # Same argument list as the trigram index of migration 0017, so PostgreSQL can use it.
-    return Func(F("first_name"), F("last_name"), function=name, output_field=TextField())
+    return db_function("tf_candidate_name", _name_text, "first_name", "last_name")
 
 
 def matching_candidates(parsed: SearchQuery, candidates=None):

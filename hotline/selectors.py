@@ -7,18 +7,18 @@ from contextlib import contextmanager
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Case, F, FloatField, Func, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, StageChange
-from candidates.search import matching_candidates, name_expression, normalise_query, search_expression
+from candidates.search import db_function, matching_candidates, name_expression, normalise_query, search_expression
 from events.models import Registration
 from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
-from tescforce.text import Fold, StrictWordSimilarity
+from tescforce.text import Fold, StrictWordSimilarity, fold
 
 from .models import CallbackRequest, HotlineCall, RelocationRequest
 
@@ -134,6 +134,16 @@ def caller_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Candidate]:
     return exact + close
 
 
+def _caller_name_text(name) -> str:
+    # Mirrors public.tf_caller_name() of migration 0004 for SQLite.
+    return fold(name or "")
+
+
+def _caller_search_text(name, key) -> str:
+    # Mirrors public.tf_caller_search() of migration 0004 for SQLite.
+    return f"{fold(name or '')} {key or ''}"
+
+
 def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[HotlineCall]:
     """Return the latest calls of callers who are not candidates, found by name, phone or e-mail."""
     parsed = normalise_query(query)
@@ -142,17 +152,12 @@ def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) 
     qs = HotlineCall.objects.filter(candidate__isnull=True).select_related("logged_by")
     if parsed.is_phone:
         return list(qs.filter(caller_key__contains=parsed.tokens[0]).order_by("-created_at", "-pk")[:limit])
-    if connection.vendor == "postgresql":
-        # The functions of hotline migration 0004, with the arguments of its trigram indexes.
-        search_text = Func("caller_name", "caller_key", function="public.tf_caller_search", output_field=TextField())
-        name_folded = Func("caller_name", function="public.tf_caller_name", output_field=TextField())
-    else:
-        search_text = Concat(Fold("caller_name"), Value(" "), "caller_key", output_field=TextField())
-        name_folded = _folded_name("caller_name")
+    # The functions of hotline migration 0004, with the arguments of its trigram indexes.
+    qs = qs.annotate(search_text=db_function("tf_caller_search", _caller_search_text, "caller_name", "caller_key"),
+                     name_folded=db_function("tf_caller_name", _caller_name_text, "caller_name"))
     condition, score = _fuzzy("search_text", "name_folded", parsed.tokens, indexed=True)
     with _trigram_transaction():
-        return list(qs.annotate(search_text=search_text, name_folded=name_folded).filter(condition)
-                    .annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
+        return list(qs.filter(condition).annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
 
 
 def callback_request_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[CallbackRequest]:
