@@ -1,3 +1,4 @@
+import contextlib
 import itertools
 import os
 
@@ -120,7 +121,7 @@ def _media(settings, _media_folders):
         "OPTIONS": {"location": folder / "private", "base_url": None}}}
 
 
-# The demo data set while it is loaded: the open transaction that holds it and seed_demo's output.
+# The demo data set while it is loaded: what holds its transaction open, and seed_demo's output.
 _DEMO: dict = {}
 # Set before a test's teardown (pytest_runtest_teardown): whether the next test on this worker uses the
 # demo data too.
@@ -149,9 +150,11 @@ def _load_demo(django_db_blocker, folder) -> None:
         STORAGES={**django_settings.STORAGES, "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": folder / "private", "base_url": None}}})
-    unblocked = django_db_blocker.unblock()
-    atomic = transaction.atomic()
-    atomic.__enter__()
+    # Closed in reverse: the rollback is asked for, then the transaction ends, then the database is blocked again.
+    held = contextlib.ExitStack()
+    held.enter_context(django_db_blocker.unblock())
+    held.enter_context(transaction.atomic())
+    held.callback(transaction.set_rollback, True)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     out = io.StringIO()
@@ -159,24 +162,17 @@ def _load_demo(django_db_blocker, folder) -> None:
         with in_process, translation.override("fr"):
             call_command("seed_demo", stdout=out)
     except BaseException:
-        _DEMO.update(atomic=atomic, unblocked=unblocked)
-        _unload_demo()
+        held.close()
         raise
     finally:
         app.conf.task_always_eager = eager
-    _DEMO.update(atomic=atomic, unblocked=unblocked, output=out.getvalue())
+    _DEMO.update(held=held, output=out.getvalue())
 
 
 def _unload_demo() -> None:
-    from django.db import transaction
-
-    atomic, unblocked = _DEMO.pop("atomic"), _DEMO.pop("unblocked")
+    held = _DEMO.pop("held")
     _DEMO.clear()
-    try:
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
-    finally:
-        unblocked.__exit__(None, None, None)
+    held.close()
 
 
 @pytest.fixture(scope="module")
