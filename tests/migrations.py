@@ -10,9 +10,39 @@ from django.db.migrations.executor import MigrationExecutor
 from . import db_snapshot
 
 
+class _Executor(MigrationExecutor):
+    """Django's executor, with a cheaper way back.
+
+    Going back, Django renders the project state once, then updates it through every later migration of the
+    plan; each update renders again the models related to the one changed, and here (almost every model points
+    at the user) that is nearly all of them. Keeping the states unrendered and rendering only the one before
+    each migration to undo takes half the time (hotline's move: 12 s against 26 s).
+    """
+
+    def _migrate_all_backwards(self, plan, full_plan, fake):
+        to_undo = {migration for migration, _backwards in plan}
+        applied = {self.loader.graph.nodes[key] for key in self.loader.applied_migrations
+                   if key in self.loader.graph.nodes}
+        states = {}
+        state = self._create_project_state()
+        for migration, _backwards in full_plan:
+            if not to_undo:
+                break
+            if migration in to_undo:
+                states[migration] = state
+                state = migration.mutate_state(state, preserve=True)
+                to_undo.remove(migration)
+            elif migration in applied:
+                migration.mutate_state(state, preserve=False)
+        for migration, _backwards in plan:
+            # Popped: each state's rendered models are freed once its migration is undone.
+            self.unapply_migration(states.pop(migration), migration, fake=fake)
+        return None
+
+
 def migrate(targets):
     """Migrate to `targets` and return the project state there."""
-    MigrationExecutor(connection).migrate(targets)
+    _Executor(connection).migrate(targets)
     # Rebuilt from what the database records as applied: after going back, the state Django's migrate()
     # returns still holds later migrations of other apps that the same run unapplied.
     return MigrationExecutor(connection)._create_project_state(with_applied_migrations=True)
