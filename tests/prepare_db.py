@@ -19,7 +19,7 @@ def main() -> None:
 
     connection = connections["default"]
     if connection.vendor != "postgresql":
-        # On SQLite the first run saves its copy as a file, in a second or two: nothing to gain here.
+        # Only CI calls this, on PostgreSQL; on SQLite the first test run saves its copy as a file itself.
         return
     db_snapshot.install()
     name = connection.settings_dict["NAME"]
