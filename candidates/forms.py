@@ -94,7 +94,8 @@ class ProfileFieldsMixin(forms.ModelForm):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["available_from"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        self.fields["skills"].widget.choices = skill_choices()
+        # Read when the checkboxes are drawn: a valid POST redirects without drawing them.
+        self.fields["skills"].widget.choices = skill_choices
         gender = self.fields["gender"]
         gender.label = _("Genre (facultatif)")
         gender.help_text = _("Sert uniquement aux statistiques de diversité des financeurs ; jamais montré aux "

@@ -148,8 +148,7 @@ def candidate_register(
             if confirmed:
                 candidate.confirmed_at = now
             candidate.save()
-            candidate.skills.set(skills)
-            candidate.desired_job_families.set(job_families)
+            _link_new(candidate, skills=skills, job_families=job_families)
             kinds = [Consent.Kind.PROCESSING] + ([Consent.Kind.SHOWN_TO_RECRUITERS] if shown_to_recruiters else [])
             kinds += [Consent.Kind.SHOWN_ON_MATCH] if shown_on_match else []
             Consent.objects.bulk_create([
@@ -171,6 +170,15 @@ def candidate_register(
     else:
         _enqueue_email(candidate=candidate, kind="confirm", language=language, action=action)
     return candidate
+
+
+def _link_new(candidate: Candidate, *, skills, job_families) -> None:
+    # A new record has no links to compare with: one INSERT per table instead of set()'s read, compare and
+    # write. No m2m_changed is sent; matching scores a person when the address is confirmed (the hooks below).
+    for through, column, objs in ((Candidate.skills.through, "skill_id", skills),
+                                  (Candidate.desired_job_families.through, "jobfamily_id", job_families)):
+        through.objects.bulk_create([through(candidate_id=candidate.pk, **{column: getattr(obj, "pk", obj)})
+                                     for obj in dict.fromkeys(objs)])
 
 
 def _send_to_known(candidate: Candidate, *, language: str, action: dict | None) -> None:

@@ -48,17 +48,29 @@ def _relevant(update_fields, inputs: set[str]) -> bool:
     return update_fields is None or bool(set(update_fields) & inputs)
 
 
+def _pending_registration(candidate: Candidate, created: bool) -> bool:
+    # A person who has not confirmed their address yet holds no match and gains none before the
+    # confirmation, which scores them (apps.py): their sign-up need not queue a recompute.
+    return created and candidate.confirmed_at is None and candidate.anonymised_at is None
+
+
 @receiver(post_save, sender=Candidate, dispatch_uid="matching_candidate_saved")
-def _candidate_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if not raw and _relevant(update_fields, CANDIDATE_INPUTS):
+def _candidate_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if not raw and _relevant(update_fields, CANDIDATE_INPUTS) and not _pending_registration(instance, created):
         schedule(candidate_ids=[instance.pk])
 
 
 @receiver(post_save, sender=StageChange, dispatch_uid="matching_stage_changed")
-def _stage_changed(sender, instance, raw=False, **kwargs):
+def _stage_changed(sender, instance, created=False, raw=False, **kwargs):
     # Stage moves are written with update(), which sends no post_save for the candidate.
-    if not raw:
-        schedule(candidate_ids=[instance.candidate_id])
+    if raw:
+        return
+    # The first stage, written with the sign-up: the same pending person as above (read only when the row
+    # came with its candidate, never with a query).
+    first = not instance.from_stage and StageChange.candidate.is_cached(instance)
+    if first and instance.candidate.confirmed_at is None:
+        return
+    schedule(candidate_ids=[instance.candidate_id])
 
 
 @receiver(post_save, sender=JobPosting, dispatch_uid="matching_posting_saved")

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 
-from candidates import pending, tasks, tokens, wording
+from candidates import pending, services, tasks, tokens, wording
 from candidates.models import Campaign, Candidate, Consent, LinkEmailSent, StageChange
 from candidates.services import LINK_EMAIL_INTERVAL
+from matching import tasks as matching_tasks
 from tests import factories
 
 from .conftest import EXE, PDF, last_link, registration_data
@@ -72,6 +73,29 @@ def test_registration_creates_a_pending_candidate_then_confirmation_signs_in(cli
     assert client.get("/fr/mon-espace/accueil/").status_code == 200
     again = client.post(link)
     assert "déjà confirmée" in again.content.decode()
+
+
+def test_a_sign_up_queues_no_match_recompute_until_the_address_is_confirmed(
+        client, reference, monkeypatch, django_assert_num_queries):
+    # A pending person holds no match and gains none before confirming: the sign-up queues the e-mail only.
+    sent = []
+    monkeypatch.setattr(matching_tasks.matches_refresh, "delay", lambda **kw: sent.append(kw))
+    with django_assert_num_queries(15):
+        register(client, reference)
+    candidate = Candidate.objects.get(email="camille.durand@example.org")
+    assert sent == []
+    assert set(candidate.skills.values_list("slug", flat=True)) == {"python", "sap"}
+    assert list(candidate.desired_job_families.all()) == [reference["family"]]
+    client.post(last_link("inscription/confirmer"))
+    assert sent == [{"candidate_ids": [candidate.pk], "posting_ids": []}]
+    # A person whose address a partner's link proved is confirmed at once, and scored at once.
+    sent.clear()
+    referred = services.candidate_register(
+        data={"email": "lou@example.org", "first_name": "Lou", "last_name": "Martin"},
+        skills=reference["skills"], job_families=[reference["family"].pk], confirmed=True)
+    assert referred.confirmed_at is not None
+    assert set(referred.skills.all()) == set(reference["skills"])
+    assert referred.pk in {pk for kw in sent for pk in kw["candidate_ids"]}
 
 
 def test_english_visitor_gets_english_email_and_pages(client, reference):
