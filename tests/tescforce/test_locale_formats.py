@@ -4,9 +4,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
-from tescforce.templatetags.dashboard import format_value
+from tescforce.site.dashboard import Figure
+from tescforce.templatetags.dashboard import format_value, table_rows
 from tescforce.templatetags.locale_formats import long_date, number, percent
 from tests import factories
 
@@ -94,3 +95,27 @@ def test_dashboard_figures_write_numbers_the_readers_way(lang, cell, rate):
         assert format_value(1234) == cell
         assert format_value(45.5, percent=True) == rate
         assert format_value("Toulouse") == "Toulouse" and format_value(None) == "—"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dashboard_table_cells_are_written_as_django_writes_numbers(lang):
+    # The table writes whole numbers itself (its long tables made the general formatter the page's main
+    # cost) and reuses a value's cell: it must write exactly what Django's number format writes.
+    values = [0, 7, -7, 999, 1000, -1000, 1234567, -987654321, 10**12, 1.0, 1, 45.5, 66.666, None, "Albi"]
+    figure = Figure(key="sessions", title="t", columns=["", "n", "rate (%)"],
+                    rows=[("a", v, v if not isinstance(v, str) else None) for v in values])
+    with translation.override(lang):
+        html = table_rows(figure)
+        sign = f"{NBSP}%" if lang == "fr" else "%"
+        for v in values:
+            if v is None:
+                expected, rate = "—", "—"
+            elif isinstance(v, str):
+                expected, rate = v, "—"
+            else:
+                expected = formats.number_format(v, use_l10n=True, force_grouping=True)
+                rate = expected + sign
+            assert f'<th scope="row">a</th><td class="text-end">{expected}</td><td class="text-end">{rate}</td>' \
+                in html, v
+    assert ("1\xa0234\xa0567" if lang == "fr" else "1,234,567") in html
+    assert ">1,0<" in html if lang == "fr" else ">1.0<" in html  # 1.0 is not the cell of 1
