@@ -122,8 +122,9 @@ def server_pids(master: int) -> list[int]:
 def cpu_shares(figures: dict, server_cpu: float, generator_cpu: float) -> dict:
     """The CPU the server and the generator used during a phase, as shares of the machine's cores."""
     capacity = figures["seconds"] * (os.cpu_count() or 1)
-    figures["server_cpu_share"] = round(server_cpu / capacity, 2)
-    figures["generator_cpu_share"] = round(generator_cpu / capacity, 2)
+    # A phase that only fills the cache with two URLs can end within the rounding of its duration.
+    figures["server_cpu_share"] = round(server_cpu / capacity, 2) if capacity else None
+    figures["generator_cpu_share"] = round(generator_cpu / capacity, 2) if capacity else None
     return figures
 
 
