@@ -65,10 +65,10 @@ def _stage_changed(sender, instance, created=False, raw=False, **kwargs):
     # Stage moves are written with update(), which sends no post_save for the candidate.
     if raw:
         return
-    # The first stage, written with the sign-up: the same pending person as above (read only when the row
-    # came with its candidate, never with a query).
-    first = not instance.from_stage and StageChange.candidate.is_cached(instance)
-    if first and instance.candidate.confirmed_at is None:
+    # The first stage, written with the sign-up: the same rule as above (the candidate is read only when the
+    # row came with it, never with a query).
+    first = created and not instance.from_stage and StageChange.candidate.is_cached(instance)
+    if first and _pending_registration(instance.candidate, created):
         return
     schedule(candidate_ids=[instance.candidate_id])
 

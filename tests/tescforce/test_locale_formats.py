@@ -118,4 +118,4 @@ def test_dashboard_table_cells_are_written_as_django_writes_numbers(lang):
             assert f'<th scope="row">a</th><td class="text-end">{expected}</td><td class="text-end">{rate}</td>' \
                 in html, v
     assert ("1\xa0234\xa0567" if lang == "fr" else "1,234,567") in html
-    assert ">1,0<" in html if lang == "fr" else ">1.0<" in html  # 1.0 is not the cell of 1
+    assert (">1,0<" if lang == "fr" else ">1.0<") in html  # 1.0 is not the cell of 1
