@@ -175,6 +175,8 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     list_select_related = ("company",)
     list_filter = ("status", "contract", "remote", "open_to_retraining", "job_family")
     search_fields = ("title", "company__name", "city")
+    # As the candidates' and bookings' lists: half Django's 100 rows, half the render of a page.
+    list_per_page = 50
     date_hierarchy = "published_at"
     autocomplete_fields = ("company", "job_family", "skills_required", "skills_nice")
     readonly_fields = ("slug", "published_at", "ended_at", "created_by", "created_at", "updated_at")

@@ -197,6 +197,8 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     list_display = ["name", "country_name", "city", "sector", "stage", "owner", "meeting_count", "last_meeting"]
     list_filter = ["stage", "country", "sector", "size", "campaign", "owner"]
     search_fields = ["name", "city", "website", "contacts__name", "contacts__email"]
+    # As the candidates' and bookings' lists: half Django's 100 rows, half the render of a page.
+    list_per_page = 50
     list_select_related = ["sector", "owner"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["campaign"]
@@ -279,6 +281,8 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
     list_filter = [ToCompleteFilter, WhenFilter, "outcome", "campaign", "officer", "prospect__country",
                    "is_online"]
     search_fields = ["prospect__name", "place", "notes", "next_step"]
+    # As the candidates' and bookings' lists: half Django's 100 rows, half the render of a page.
+    list_per_page = 50
     list_select_related = ["prospect", "campaign", "officer"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["prospect", "campaign", "use_cases_shown", "member_companies"]

@@ -177,19 +177,27 @@ def search_words(search_term: str) -> list[str]:
             for w in smart_split(search_term)]
 
 
+# Up to this many related rows found by a word, their ids are read first and passed as a list.
+RELATED_IDS_READ_FIRST = 1000
+
+
 def related_contains(model, path: str, word: str) -> Q:
-    """`path__icontains=word`, through a subquery of ids where the path follows a foreign key.
+    """`path__icontains=word`, through the ids of the related rows where the path follows a foreign key.
 
     Written as a join, an OR between a column of the list's table and one of a related table keeps
     PostgreSQL from joining by id: it tests the OR on every pair (every booking against every session).
-    As `fk IN (ids whose column contains the word)`, the list's rows are read once.
+    As `fk IN (ids whose column contains the word)`, the list's rows are read once. The ids are read
+    first when they are few: `fk = ANY(list)` is an index condition, so PostgreSQL can combine it with the
+    trigram indexes of the list's own columns (a bitmap OR) instead of reading every row to test a
+    subquery's result.
     """
     name, _, rest = path.partition("__")
     field = model._meta.get_field(name)
     if rest and field.many_to_one:
         related = field.related_model
-        return Q(**{f"{name}__in": related._default_manager.filter(related_contains(related, rest, word))
-                   .values("pk")})
+        matching = related._default_manager.filter(related_contains(related, rest, word)).values_list("pk", flat=True)
+        ids = list(matching[:RELATED_IDS_READ_FIRST + 1])
+        return Q(**{f"{name}__in": ids if len(ids) <= RELATED_IDS_READ_FIRST else matching})
     return Q(**{f"{path}__icontains": word})
 
 

@@ -73,16 +73,58 @@ def test_a_search_across_a_many_valued_relation_lists_each_row_once(client_for, 
     assert _search(client_for(coordinator), "/admin/prospecting/prospect/", "nova") == [prospect.pk]
 
 
-def test_the_related_column_is_read_through_a_subquery_of_ids(coordinator):
+def _search_sql(coordinator, model, query):
     from django.contrib import admin
     from django.test import RequestFactory
 
-    from companies.models import JobPosting
-
-    request = RequestFactory().get("/admin/companies/jobposting/", {"q": "alpha"})
+    request = RequestFactory().get("/", {"q": query})
     request.user = coordinator
-    model_admin = admin.site._registry[JobPosting]
-    results, may_have_duplicates = model_admin.get_search_results(request, JobPosting.objects.all(), "alpha")
-    sql = str(results.query)
+    results, may_have_duplicates = admin.site._registry[model].get_search_results(
+        request, model.objects.all(), query)
     assert not may_have_duplicates
-    assert '"companies_jobposting"."company_id" IN (SELECT' in sql and "JOIN" not in sql, sql
+    return results
+
+
+def test_the_related_rows_found_are_passed_as_ids_when_few_and_as_a_subquery_when_many(coordinator, monkeypatch):
+    from companies.models import JobPosting
+    from tescforce import admin_mixins
+
+    alpha = factories.CompanyFactory(name="Alpha Numérique")
+    other = factories.CompanyFactory(name="Alphabet Conseil")
+    factories.CompanyFactory(name="Beta Logiciels")
+    few = str(_search_sql(coordinator, JobPosting, "alpha").query)
+    assert "JOIN" not in few and "(SELECT" not in few, few
+    assert f'"companies_jobposting"."company_id" IN ({alpha.pk}, {other.pk})' in few, few
+
+    monkeypatch.setattr(admin_mixins, "RELATED_IDS_READ_FIRST", 1)
+    many = _search_sql(coordinator, JobPosting, "alpha")
+    assert '"companies_jobposting"."company_id" IN (SELECT' in str(many.query) and "JOIN" not in str(many.query)
+    posting = factories.JobPostingFactory(company=other, title="Chef de projet", city="Albi")
+    assert list(many) == [posting]  # either way, the same rows
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("model_path", "query", "indexes", "foreign_key"), [
+    ("prospecting.Meeting", "nova", {"meeting_place_upper_trgm_idx", "meeting_notes_upper_trgm_idx",
+                                     "meeting_next_step_upper_trgm_idx"}, "prospect_id"),
+    ("companies.JobPosting", "python", {"posting_title_upper_trgm_idx", "posting_city_upper_trgm_idx"}, "company_id"),
+])
+def test_the_admin_search_can_find_its_rows_through_indexes_alone(coordinator, model_path, query, indexes,
+                                                                   foreign_key):
+    # The trigram indexes serve only if their expression is the SQL Django writes for `icontains`; with the
+    # sequential scan ruled out, the plan shows which indexes the search can go through.
+    from django.apps import apps
+
+    model = apps.get_model(model_path)
+    factories.ProspectFactory(name="Nova Robotics")
+    factories.CompanyFactory(name="Python Factory")
+    # The list's count: the rows found, in no order (the page adds its sort to the same condition).
+    sql, params = _search_sql(coordinator, model, query).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "Seq Scan" not in plan and "BitmapOr" in plan, plan
+    assert all(index in plan for index in indexes), plan
+    assert f"Index Cond: ({foreign_key} = " in plan, plan  # the related rows found, as ids
