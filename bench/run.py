@@ -300,6 +300,7 @@ def public_scenarios(rng: random.Random, pool: int) -> list[dict]:
 
 def staff_scenarios(rng: random.Random, cookie: str) -> list[dict]:
     """Staff pages as a coordinator: searches (name, e-mail, phone), filters, sorts, deep pages."""
+    from django.contrib import admin as django_admin
     from django.urls import reverse
 
     from candidates.models import Candidate
@@ -310,8 +311,9 @@ def staff_scenarios(rng: random.Random, cookie: str) -> list[dict]:
     def admin(model: str) -> str:
         return reverse(f"admin:{model}_changelist")
 
-    def deep(path: str, rows: int, per_page: int = 100, count: int = 200) -> list[str]:
-        last = max(2, -(-rows // per_page))
+    def deep(path: str, model, count: int = 200) -> list[str]:
+        # Pages drawn down to the list's last one, at the size the admin shows.
+        last = max(2, -(-model.objects.count() // django_admin.site._registry[model].list_per_page))
         return [f"{path}?p={rng.randint(2, last)}" for _ in range(count)]
 
     people = list(Candidate.objects.filter(anonymised_at__isnull=True).exclude(phone="").order_by("?")
@@ -345,12 +347,12 @@ def staff_scenarios(rng: random.Random, cookie: str) -> list[dict]:
          [f"{candidates}?q={q}" for q in names + emails + phones]),
         ("admin_candidates_filters", "Admin candidates: filters and sorts", filtered),
         ("admin_candidates_deep", "Admin candidates: deep pages (?p=)",
-         deep(candidates, Candidate.objects.count(), per_page=50)),
+         deep(candidates, Candidate)),
         ("admin_registrations", "Admin registrations: search by name, deep pages",
          [f"{registrations}?q={quote(last)}" for _, last, _, _ in people[:100]]
-         + deep(registrations, Registration.objects.count(), per_page=50, count=100)),
+         + deep(registrations, Registration, count=100)),
         ("admin_postings_search", "Admin postings: search words", [f"{postings}?q={quote(w)}" for w in words]),
-        ("admin_prospects_deep", "Admin prospects: deep pages", deep(prospects, Prospect.objects.count())),
+        ("admin_prospects_deep", "Admin prospects: deep pages", deep(prospects, Prospect)),
         ("hotline_search", "Hotline: search by name or phone", [f"{hotline}?q={q}" for q in names + phones]),
         ("dashboard_cold", "Dashboard, cold (?fresh=1)", [f"{dashboard}?fresh=1"]),
         ("dashboard_warm", "Dashboard, warm", [dashboard]),
