@@ -2,6 +2,7 @@
 answers (candidates/views.py), which show the page again with the form's errors."""
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -30,6 +31,8 @@ def _page(request, slug: str) -> dict:
     """
     def build() -> dict:
         posting = public_posting(slug)
+        # The page's text and its structured data both list the skills: read them once.
+        prefetch_related_objects([posting], "skills_required", "skills_nice")
         context = {"posting": posting, "company": posting.company}
         return {
             "slug": posting.slug, "title": translated.text(posting, "title"), "city": posting.city,

@@ -122,3 +122,23 @@ def test_cards_are_cached_per_language_and_rendered_again_after_a_change(client,
     company.name = "Alpha Renommée"
     company.save()
     assert "Alpha Renommée" in client.get("/fr/offres/?company=alpha").content.decode()
+
+
+def test_a_job_page_miss_reads_the_posting_s_skills_once(client, posting_a):
+    # The page's text and its structured data (JSON-LD) both list the skills; one read serves both.
+    skill = posting_a.skills_required.get()
+    posting_a.skills_nice.add(factories.SkillFactory(name="Zig", slug="zig"))
+    count, body = queries(client, f"/fr/offres/{posting_a.slug}/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(f"/fr/offres/{posting_a.slug}/")
+    assert len(ctx.captured_queries) < count  # the second visit is a hit
+    assert body.count(skill.name) >= 2 and f'"skills": "{skill.name}, Zig"' in body
+    misses = [q["sql"] for q in queries_of_a_miss(client, f"/en/offres/{posting_a.slug}/")]
+    skill_reads = [sql for sql in misses if ' FROM "companies_skill"' in sql]
+    assert len(skill_reads) == 2, skill_reads  # required and nice-to-have, once each
+
+
+def queries_of_a_miss(client, url) -> list[dict]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return ctx.captured_queries
