@@ -1,8 +1,12 @@
+import hashlib
+
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 
 from companies.selectors import open_postings
 from events.models import Session
@@ -79,12 +83,28 @@ def dashboard(request):
     query = request.GET.copy()
     query.pop("export", None)
     query.pop("fresh", None)
-    sections = [(key, label, [figure for figure in figures if figure.section == key])
-                for key, label in figures_module.SECTIONS]
+    querystring = query.urlencode()
+    may_set_targets = request.user.has_perm("tescforce.change_yeartarget")
+    # The page's thousands of table cells and the filters' options, written as HTML once per computation
+    # of the figures: the key holds all the body depends on (the figures' moment, the query, the language
+    # and what the user may see and do), so a recomputation (?fresh=1, or after CACHE_SECONDS) writes it again.
+    body_key = "dashboard-body:" + hashlib.sha256("\n".join(map(str, (
+        computed_at.isoformat(), translation.get_language(), talent, business, may_set_targets, querystring,
+    ))).encode()).hexdigest()
+    body = cache.get(body_key)
+    if body is None:
+        sections = [(key, label, [figure for figure in figures if figure.section == key])
+                    for key, label in figures_module.SECTIONS]
+        body = render_to_string("staff/_dashboard_body.html", {
+            "form": form, "figures": figures, "computed_at": computed_at, "filters": filters,
+            "sections": [section for section in sections if section[2]],
+            "talent": talent, "business": business, "querystring": querystring,
+        }, request)
+        cache.set(body_key, body, figures_module.CACHE_SECONDS)
+    # The objects stay in the context beside their HTML, for the tests that read them.
     return render(request, "staff/dashboard.html", {
+        "body": mark_safe(body),  # noqa: S308 (our own template's HTML)
         "form": form, "figures": figures, "computed_at": computed_at, "filters": filters,
-        "sections": [section for section in sections if section[2]],
-        "talent": talent, "business": business, "querystring": query.urlencode(),
     })
 
 

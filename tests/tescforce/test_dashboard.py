@@ -372,3 +372,69 @@ def test_a_chart_of_zeros_gives_way_to_a_sentence(client_for, coordinator, datas
     html = client_for(coordinator).get(DASHBOARD, {"year": YEAR, "fresh": "1"}).content.decode()
     assert "Aucune valeur non nulle pour ces filtres." in html
     assert '<span class="lbl">Personnes en reconversion</span>' not in html
+
+
+# ---- the page's HTML is kept with the figures it shows ------------------------------------------------------
+
+BODY = "staff/_dashboard_body.html"
+
+
+def _main(response) -> str:
+    # The page's own content; the layout around it holds per-request tokens (CSRF, CSP nonce).
+    return response.content.decode().split('<main', 1)[1].split('</main>', 1)[0]
+
+
+def _drawn(response) -> bool:
+    return BODY in [template.name for template in response.templates]
+
+
+def _candidates_done(response) -> int:
+    rows = {str(r[0]): r[1] for r in _figure(response.context["figures"], "targets").rows}
+    return rows["Candidats"]
+
+
+def test_the_page_is_drawn_once_per_computation_of_its_figures(client_for, coordinator, dataset):
+    client = client_for(coordinator)
+    first = client.get(DASHBOARD, {"year": YEAR})
+    again = client.get(DASHBOARD, {"year": YEAR})
+    assert _drawn(first) and not _drawn(again)
+    assert _main(again) == _main(first)
+    assert _candidates_done(first) == 6
+    # A new person counts once the figures are computed again, and the next visit shows that page.
+    Candidate.objects.filter(pk=factories.CandidateFactory().pk).update(created_at=_at(2))
+    fresh = client.get(DASHBOARD, {"year": YEAR, "fresh": "1"})
+    assert _drawn(fresh) and _candidates_done(fresh) == 7
+    later = client.get(DASHBOARD, {"year": YEAR})
+    assert not _drawn(later)
+    assert _main(later) == _main(fresh) != _main(first)
+
+
+def test_a_kept_page_is_shown_only_to_the_role_language_and_filters_it_was_drawn_for(
+        client_for, coordinator, prospecting_officer, dataset, monkeypatch):
+    from django.contrib.auth.models import Permission
+
+    from tescforce import roles
+    from tescforce.site import dashboard
+
+    # Every computation at the same moment: only the rest of the key can keep the pages apart.
+    build_figures, moment = dashboard.build, timezone.now()
+    monkeypatch.setattr(dashboard, "build", lambda *args, **kwargs: (build_figures(*args, **kwargs)[0], moment))
+    client = client_for(coordinator)
+    talent = _main(client.get(DASHBOARD, {"year": YEAR}))
+    assert 'id="section-candidates"' in talent and "Modifier les objectifs" in talent
+    # An officer who may set the targets: the coordinator's page has the same link, not the same sections.
+    setter = factories.UserFactory(username="prospection-objectifs", groups=[roles.PROSPECTING])
+    setter.user_permissions.add(Permission.objects.get(codename="change_yeartarget"))
+    business = client_for(setter).get(DASHBOARD, {"year": YEAR})
+    assert _drawn(business) and "Modifier les objectifs" in _main(business)
+    assert 'id="section-candidates"' not in _main(business) and 'id="section-prospecting"' in _main(business)
+    # Same role, without the permission: the link is not kept for them.
+    officer = client_for(prospecting_officer).get(DASHBOARD, {"year": YEAR})
+    assert _drawn(officer) and "Modifier les objectifs" not in _main(officer)
+    assert 'id="section-candidates"' not in _main(officer)
+    client = client_for(coordinator)
+    english = client.get(DASHBOARD, {"year": YEAR}, HTTP_ACCEPT_LANGUAGE="en")
+    assert _drawn(english) and "Edit the targets" in _main(english) and "Modifier les objectifs" not in _main(english)
+    toulouse = client.get(DASHBOARD, {"year": YEAR, "city": "Toulouse"})
+    assert _drawn(toulouse) and '<option value="Toulouse" selected>' in _main(toulouse)
+    assert _main(client.get(DASHBOARD, {"year": YEAR})) == talent
