@@ -1,0 +1,28 @@
+"""Trigram indexes for the admin's `icontains` search, created by the rooms' migrations.
+
+Django writes `field__icontains=word` as `UPPER(column::text) LIKE UPPER('%word%')` on PostgreSQL: an index on
+that very expression with `gin_trgm_ops` serves it (tescforce.admin_mixins.related_contains lets PostgreSQL
+combine several such indexes with a bitmap OR). Nothing is done on SQLite.
+"""
+
+from django.db import migrations
+
+
+def upper_trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
+    """An operation creating each index `name: (table, column)`, and dropping them when migrated back.
+
+    The extension is created here if missing but never dropped: other rooms' indexes use it.
+    """
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            for name, (table, column) in indexes.items():
+                schema_editor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)")
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for name in indexes:
+                schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return migrations.RunPython(forward, backward, elidable=False)
