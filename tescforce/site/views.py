@@ -88,10 +88,14 @@ def dashboard(request):
     # The page's thousands of table cells and the filters' options, written as HTML once per computation
     # of the figures: the key holds all the body depends on (the figures' moment, the query, the language
     # and what the user may see and do), so a recomputation (?fresh=1, or after CACHE_SECONDS) writes it again.
+    # As page_cache keeps list pages: refused filters, unknown parameters and overlong queries are drawn but
+    # not kept, so that made-up queries cannot fill the cache.
+    keep = ((not form.is_bound or form.is_valid()) and set(query) <= set(form.fields)
+            and len(querystring) <= page_cache.MAX_QUERY_LENGTH)
     body_key = "dashboard-body:" + hashlib.sha256("\n".join(map(str, (
         computed_at.isoformat(), translation.get_language(), talent, business, may_set_targets, querystring,
     ))).encode()).hexdigest()
-    body = cache.get(body_key)
+    body = cache.get(body_key) if keep else None
     if body is None:
         sections = [(key, label, [figure for figure in figures if figure.section == key])
                     for key, label in figures_module.SECTIONS]
@@ -100,7 +104,8 @@ def dashboard(request):
             "sections": [section for section in sections if section[2]],
             "talent": talent, "business": business, "querystring": querystring,
         }, request)
-        cache.set(body_key, body, figures_module.CACHE_SECONDS)
+        if keep:
+            cache.set(body_key, body, figures_module.CACHE_SECONDS)
     # The objects stay in the context beside their HTML, for the tests that read them.
     return render(request, "staff/dashboard.html", {
         "body": mark_safe(body),  # noqa: S308 (our own template's HTML)

@@ -3,6 +3,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -10,7 +11,9 @@ from django.utils import timezone
 from candidates.models import Candidate, Orientation, StageChange
 from events.models import Registration, SessionCompany
 from hotline.models import HotlineCall, RelocationRequest
+from tescforce import page_cache, roles
 from tescforce.models import YearTarget
+from tescforce.site import dashboard
 from tescforce.site.dashboard import Filters, build, median_days_in_stage
 from tests import factories
 
@@ -411,11 +414,6 @@ def test_the_page_is_drawn_once_per_computation_of_its_figures(client_for, coord
 
 def test_a_kept_page_is_shown_only_to_the_role_language_and_filters_it_was_drawn_for(
         client_for, coordinator, prospecting_officer, dataset, monkeypatch):
-    from django.contrib.auth.models import Permission
-
-    from tescforce import roles
-    from tescforce.site import dashboard
-
     # Every computation at the same moment: only the rest of the key can keep the pages apart.
     build_figures, moment = dashboard.build, timezone.now()
     monkeypatch.setattr(dashboard, "build", lambda *args, **kwargs: (build_figures(*args, **kwargs)[0], moment))
@@ -438,3 +436,16 @@ def test_a_kept_page_is_shown_only_to_the_role_language_and_filters_it_was_drawn
     toulouse = client.get(DASHBOARD, {"year": YEAR, "city": "Toulouse"})
     assert _drawn(toulouse) and '<option value="Toulouse" selected>' in _main(toulouse)
     assert _main(client.get(DASHBOARD, {"year": YEAR})) == talent
+
+
+@pytest.mark.parametrize("params", [
+    {"year": "abc"},  # refused by the form: an error shown, this year's figures
+    {"year": str(YEAR), "utm": "x"},  # a parameter the page does not know
+    {"year": str(YEAR), "city": "T" * page_cache.MAX_QUERY_LENGTH},  # longer than the page cache keeps
+])
+def test_made_up_queries_are_drawn_but_not_kept(client_for, coordinator, dataset, params):
+    client = client_for(coordinator)
+    first, again = client.get(DASHBOARD, params), client.get(DASHBOARD, params)
+    assert first.status_code == again.status_code == 200
+    assert _drawn(first) and _drawn(again)
+    assert _main(again) == _main(first)
