@@ -153,6 +153,9 @@ def pages() -> list[dict]:
          f"{admin}events/registration/?q=dupont", None, True),
         ("admin_registrations_p100", "Admin registrations, page 100", "get", f"{admin}events/registration/?p=100",
          None, True),
+        # A short list (the job families, about 15 rows): what every admin page costs before its rows.
+        ("admin_job_families", "Admin job families (a short list)", "get", f"{admin}companies/jobfamily/", None,
+         True),
         ("admin_prospects", "Admin prospects", "get", f"{admin}prospecting/prospect/", None, True),
         ("admin_prospects_p50", "Admin prospects, page 50", "get", f"{admin}prospecting/prospect/?p=50", None, True),
         ("admin_meetings_searched", "Admin meetings, « nova »", "get", f"{admin}prospecting/meeting/?q=nova", None,
@@ -300,9 +303,15 @@ def main() -> None:
                         help="instead, render N public URLs of each kind never requested before, drawn as bench/run.py "
                              "draws them, the cache kept between requests (what a visitor meets: see misses())")
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE (read by bench/scaling.py)")
+    parser.add_argument("--no-admin-sidebar", action="store_true",
+                        help="switch the admin's navigation sidebar off, to measure what it costs a page")
     parser.add_argument("only", nargs="*", help="measure only the pages whose key contains one of these words")
     args = parser.parse_args()
     setup_django()
+    if args.no_admin_sidebar:
+        from django.contrib import admin
+
+        admin.site.enable_nav_sidebar = False
     if args.misses:
         misses(args.misses, args.only)
         return

@@ -313,7 +313,7 @@ def staff_scenarios(rng: random.Random, cookie: str) -> list[dict]:
 
     def deep(path: str, model, count: int = 200) -> list[str]:
         # Pages drawn down to the list's last one, at the size the admin shows.
-        last = max(2, -(-model.objects.count() // django_admin.site._registry[model].list_per_page))
+        last = max(2, -(-model.objects.count() // django_admin.site.get_model_admin(model).list_per_page))
         return [f"{path}?p={rng.randint(2, last)}" for _ in range(count)]
 
     people = list(Candidate.objects.filter(anonymised_at__isnull=True).exclude(phone="").order_by("?")

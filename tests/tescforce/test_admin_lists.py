@@ -79,7 +79,7 @@ def _search_sql(coordinator, model, query):
 
     request = RequestFactory().get("/", {"q": query})
     request.user = coordinator
-    results, may_have_duplicates = admin.site._registry[model].get_search_results(
+    results, may_have_duplicates = admin.site.get_model_admin(model).get_search_results(
         request, model.objects.all(), query)
     assert not may_have_duplicates
     return results
