@@ -25,6 +25,7 @@ from django.core import management
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connections
 from django.db.backends.base.creation import BaseDatabaseCreation
+from django.db.backends.postgresql.creation import DatabaseCreation as PostgresCreation
 from django.db.migrations.loader import MigrationLoader
 
 FOLDER = Path(settings.BASE_DIR) / "var" / "test-db"
@@ -211,3 +212,12 @@ def install() -> None:
 
     create_test_db.snapshot_aware = True
     BaseDatabaseCreation.create_test_db = create_test_db
+    PostgresCreation._destroy_test_db = _drop_forced
+
+
+def _drop_forced(self, test_database_name, verbosity):
+    # The live server's threads keep idle connections (CONN_MAX_AGE) to the test database: a plain DROP
+    # waited 5 s for them at the end of every worker's run, then failed with a warning.
+    self.connection.close_pool()
+    with self._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE {self.connection.ops.quote_name(test_database_name)} WITH (FORCE)")
