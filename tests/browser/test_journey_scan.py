@@ -286,6 +286,35 @@ def test_a_send_that_fails_again_leaves_the_card_and_the_scroll_alone(journey, t
     expect(net).to_contain_text("2 scans en attente")
 
 
+def test_a_failure_that_comes_back_after_the_next_scan_leaves_the_card_to_the_next_ticket(journey, today):
+    """Two tickets scanned in a row on a slow network: the first send fails only once the second ticket is on the
+    card. The card keeps the second person, the one in front of the desk (it used to show the first again)."""
+    people = [_booked(today, "Prénom", f"Nom{i:02d}", f"p{i}@example.org") for i in range(2)]
+    journey.login(factories.UserFactory(username="accueil", groups=[roles.HOTLINE]))
+    page = journey.open(_desk_url(today), "desk")
+    held = []
+    page.route("**/*", lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    result, net = page.locator("#scan-result"), page.locator("#checkin-net")
+    field = page.get_by_label("Code du billet")
+    field.fill(ticket_code(people[0]))
+    field.press("Enter")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    field.fill(ticket_code(people[1]))
+    field.press("Enter")
+    expect(result).to_contain_text("Nom01")
+    held[0].abort()
+    expect(net).to_contain_text("Hors ligne")
+    expect(net).to_contain_text("2 scans en attente")
+    expect(result).to_contain_text("Nom01")
+    expect(result).not_to_contain_text("Nom00")
+    # The first ticket's wait is still said, in the log under the card.
+    expect(page.locator("#scan-log")).to_contain_text(ticket_code(people[0]))
+
+
 def test_the_scan_waiting_in_storage_is_sent_when_the_page_opens_again(journey, today):
     """A page closed while offline: its waiting scan is sent by the next opening of the desk on that device."""
     person = _booked(today, "Nadia", "Benali", "nadia@example.org")

@@ -319,10 +319,14 @@
 
   function showWaiting(item) {
     if (item.kind === "ticket") {
-      var name = guess(item.code);
-      var message = text("pending_message") + (name ? " " + text("pending_guess", {name: name}) : "");
-      result.replaceChildren(card("pending", text("pending_title"), item.code, "", message));
-      reveal();
+      // A send that fails after a later scan was shown (two scans in a row on a slow network) leaves the
+      // card to the later one: it is the person in front of the desk.
+      if (!lastScanId || lastScanId === item.id) {
+        var name = guess(item.code);
+        var message = text("pending_message") + (name ? " " + text("pending_guess", {name: name}) : "");
+        result.replaceChildren(card("pending", text("pending_title"), item.code, "", message));
+        reveal();
+      }
       logLine(item, "pending", text("pending_title") + " \u00b7 " + item.code);
     } else {
       var li = rowOf(item.regId);
@@ -346,10 +350,12 @@
   var scanForm = document.getElementById("scan-form");
   var codeField = document.getElementById("scan-code");
 
+  var lastScanId = null;  // the ticket scanned last on this page
   function scan(code) {
     code = (code || "").trim();
     if (!code) { return; }
     var item = {kind: "ticket", id: newId(), code: code.slice(0, 200), at: new Date().toISOString(), url: scanForm.action};
+    lastScanId = item.id;
     if (!TICKET.test(code)) {
       showResult(item, "refused", {title: text("refused_title"), message: text("not_a_ticket")});
       return;
