@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 
 from companies.models import Company, JobPosting
-from tescforce.admin_mixins import ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import LONG_LIST_PER_PAGE, ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
 from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
@@ -177,7 +177,7 @@ class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedMod
     # No date_hierarchy: its DISTINCT over every creation date cost most of the page at 100k candidates;
     # the "created_at" list filter covers the same need.
     list_select_related = ("source_campaign",)
-    list_per_page = 50
+    list_per_page = LONG_LIST_PER_PAGE
     show_full_result_count = False
     autocomplete_candidates = ("source_campaign",)
     filter_horizontal = ("skills", "desired_job_families")

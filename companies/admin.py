@@ -17,7 +17,13 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
 from tescforce.accounts import manageable_users
-from tescforce.admin_mixins import DomainErrorAdminMixin, ScopedAdminMixin, ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import (
+    LONG_LIST_PER_PAGE,
+    DomainErrorAdminMixin,
+    ScopedAdminMixin,
+    ScopedInline,
+    ScopedModelAdmin,
+)
 from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 
@@ -175,8 +181,7 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     list_select_related = ("company",)
     list_filter = ("status", "contract", "remote", "open_to_retraining", "job_family")
     search_fields = ("title", "company__name", "city")
-    # As the candidates' and bookings' lists: half Django's 100 rows, half the render of a page.
-    list_per_page = 50
+    list_per_page = LONG_LIST_PER_PAGE
     date_hierarchy = "published_at"
     autocomplete_fields = ("company", "job_family", "skills_required", "skills_nice")
     readonly_fields = ("slug", "published_at", "ended_at", "created_by", "created_at", "updated_at")

@@ -15,6 +15,7 @@ from candidates.models import Orientation
 from companies.models import Company, JobPosting, Recruiter
 from tescforce import roles
 from tescforce.admin_mixins import (
+    LONG_LIST_PER_PAGE,
     DeferredJoinPaginator,
     DomainErrorAdminMixin,
     RowLinksMixin,
@@ -440,7 +441,7 @@ class RegistrationAdmin(RowLinksMixin, PersonSearchMixin, DomainErrorAdminMixin,
     list_filter = ["status", "outcome", "walk_in", ("session__edition", EditionListFilter), "session__city",
                    "created_at"]
     search_fields = ["candidate__last_name", "candidate__first_name", "candidate__email", "session__title"]
-    list_per_page = 50
+    list_per_page = LONG_LIST_PER_PAGE
     paginator = DeferredJoinPaginator
     autocomplete_fields = ["session", "candidate"]
     list_select_related = ["candidate", "session"]

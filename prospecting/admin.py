@@ -10,7 +10,13 @@ from import_export.admin import ExportMixin
 
 from showroom import admin as showroom_admin
 from showroom.models import ContactRequest
-from tescforce.admin_mixins import RowLinksChangeList, ScopedInline, ScopedModelAdmin, country_column
+from tescforce.admin_mixins import (
+    LONG_LIST_PER_PAGE,
+    RowLinksChangeList,
+    ScopedInline,
+    ScopedModelAdmin,
+    country_column,
+)
 from tescforce.exports import EXPORT_FORMATS
 
 from . import services, timezones
@@ -197,8 +203,7 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     list_display = ["name", "country_name", "city", "sector", "stage", "owner", "meeting_count", "last_meeting"]
     list_filter = ["stage", "country", "sector", "size", "campaign", "owner"]
     search_fields = ["name", "city", "website", "contacts__name", "contacts__email"]
-    # As the candidates' and bookings' lists: half Django's 100 rows, half the render of a page.
-    list_per_page = 50
+    list_per_page = LONG_LIST_PER_PAGE
     list_select_related = ["sector", "owner"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["campaign"]
@@ -281,8 +286,7 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
     list_filter = [ToCompleteFilter, WhenFilter, "outcome", "campaign", "officer", "prospect__country",
                    "is_online"]
     search_fields = ["prospect__name", "place", "notes", "next_step"]
-    # As the candidates' and bookings' lists: half Django's 100 rows, half the render of a page.
-    list_per_page = 50
+    list_per_page = LONG_LIST_PER_PAGE
     list_select_related = ["prospect", "campaign", "officer"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["prospect", "campaign", "use_cases_shown", "member_companies"]

@@ -177,6 +177,11 @@ def search_words(search_term: str) -> list[str]:
             for w in smart_split(search_term)]
 
 
+# The staff's long lists (candidates, bookings, postings, prospects, meetings, the audit trail) show half
+# Django's 100 rows: half the render of a page, the same rows a screen or two away.
+LONG_LIST_PER_PAGE = 50
+
+
 # Up to this many related rows found by a word, their ids are read first and passed as a list.
 RELATED_IDS_READ_FIRST = 1000
 

@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .admin_mixins import CoordinatorsReadOnlyMixin
+from .admin_mixins import LONG_LIST_PER_PAGE, CoordinatorsReadOnlyMixin
 
 AUDITED: list[tuple[str, str, dict[str, Any]]] = [
     ("candidates", "Candidate", {"excluded_fields": ["link_generation"]}),
@@ -74,7 +74,7 @@ class HistoryAdmin(CoordinatorsReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("history_type", "history_date")
     date_hierarchy = "history_date"
     list_select_related = ("history_user",)
-    list_per_page = 50
+    list_per_page = LONG_LIST_PER_PAGE
     show_full_result_count = False
 
     @admin.display(description=_("objet"), ordering="id")
