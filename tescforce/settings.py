@@ -268,13 +268,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 vars().update(EMAIL_CONFIG)
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "tescforce.cache.SharedRedisCache", "LOCATION": REDIS_URL}}
+    # An unreachable Redis reads as a miss (tescforce/cache.py); the timeouts bound the wait for one that hangs.
+    CACHES = {"default": {"BACKEND": "tescforce.cache.SharedRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default has no shared cache; rate limits then hold per process only.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = _bool("RATELIMIT_ENABLE", default=True)
+# While the cache is unreachable the counters cannot be read: sign-up, booking and sign-in stay open rather
+# than refusing everyone. Failed sign-ins are still counted in the database (django-axes), and link e-mails
+# by their sent log.
+RATELIMIT_FAIL_OPEN = True
 # A blocked request gets our 429 page, in the visitor's language (not a bare 403).
 RATELIMIT_VIEW = "tescforce.error_pages.too_many_requests"
 
