@@ -7,7 +7,19 @@ from contextlib import contextmanager
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Case, F, FloatField, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
@@ -24,6 +36,9 @@ from .models import CallbackRequest, HotlineCall, RelocationRequest
 
 SEARCH_LIMIT = 20
 OTHER_RESULTS_LIMIT = 10  # unregistered callers' calls, call-back requests
+# Past this many matches a search walks the names in order instead of sorting every match (candidate_search).
+MANY = 1000
+WALK_ROWS = 2000
 # How close a word must be to what was typed (pg_trgm's strict word similarity, 0 to 1): "rokes" and
 # "roques" share 3 of their 10 trigrams (0.3); 0.29 rather than 0.3 keeps the float rounding of either
 # backend from deciding.
@@ -39,15 +54,49 @@ def _last_calls() -> Prefetch:
 
 
 def candidate_search(*, query: str, limit: int = SEARCH_LIMIT) -> QuerySet:
-    """Return the living candidates whose name, e-mail or phone contain every token of `query`."""
+    """Return the living candidates whose name, e-mail or phone contain every token of `query`, by name.
+
+    The trigram index finds the rows holding the tokens; sorting them by name reads each one. A token most
+    people share (a mail domain, a common first name) made that every row: 450 ms for "example.org" on
+    100,000 candidates. So the matches are counted first, up to `MANY`; past it the first ones by name are
+    looked for among the first names in order (`_first_by_name`), and sorted as before if not found there.
+    """
     parsed = normalise_query(query)
     if not parsed.usable:
         return Candidate.objects.none()
-    qs = matching_candidates(parsed)
+    ids = list(candidate_matches(parsed))
+    found = Candidate.objects.filter(pk__in=ids)
+    if len(ids) > MANY:
+        walked = _first_by_name(parsed, limit)
+        found = matching_candidates(parsed) if walked is None else Candidate.objects.filter(pk__in=walked)
     # Ordered on expressions, not the bare columns: otherwise PostgreSQL may walk the name index in order
     # and filter every row for a text found nowhere (650 ms on 100,000 candidates instead of 1 ms).
-    return (qs.order_by(Coalesce("last_name", Value("")), Coalesce("first_name", Value("")), "pk")
+    return (found.order_by(Coalesce("last_name", Value("")), Coalesce("first_name", Value("")), "pk")
             .prefetch_related(_last_calls())[:limit])
+
+
+def candidate_matches(parsed) -> QuerySet:
+    """The ids of up to `MANY` + 1 living candidates holding every token, in no order: the trigram index's part."""
+    return matching_candidates(parsed).order_by().values_list("pk", flat=True)[:MANY + 1]
+
+
+def _first_by_name(parsed, limit: int) -> list[int] | None:
+    """The ids of the first `limit` living candidates by name whose search text holds every token, or None
+    when they are not within the first `WALK_ROWS` names.
+
+    One query reads the names in the name index's order and tests each row in its select list, not in a
+    WHERE the planner would answer from the trigram index again. A token in most rows (a mail domain) is found
+    in the first rows; a common last name is not (its rows stand together in the middle of the order), and
+    then the caller sorts the matches after all.
+    """
+    holds_every_token = reduce(operator.and_, (Q(search_norm__contains=token) for token in parsed.tokens))
+    rows = (Candidate.objects.filter(anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
+            .annotate(search_norm=search_expression(),
+                      hit=ExpressionWrapper(holds_every_token, output_field=BooleanField()))
+            .values_list("pk", "hit")[:WALK_ROWS])
+    rows = list(rows)
+    found = [pk for pk, hit in rows if hit][:limit]
+    return found if len(found) == limit or len(rows) < WALK_ROWS else None
 
 
 def may_be_misspelt(token: str) -> bool:

@@ -57,7 +57,7 @@ def test_search_finds_a_person_from_any_phone_format_or_unaccented_name():
 @pytest.mark.django_db
 def test_search_finds_a_person_on_postgresql_with_the_trigram_index():
     _assert_search_finds_the_same_person(*_people())
-    qs = selectors.candidate_search(query="Helene")
+    qs = selectors.candidate_matches(search.normalise_query("Helene"))
     fresh_indexes()
     with connection.cursor() as cursor:
         # On a tiny table the planner prefers a scan; forbid it to prove the index can answer this query.
@@ -97,3 +97,51 @@ def test_search_survives_odd_input(client_for, hotline_agent):
     client = client_for(hotline_agent)
     for q in ("%%%", "_ _ _", "'; DROP TABLE x; --", "+", "x" * 500, "😀😀😀", "\x00abc"):
         assert client.get("/pilotage/hotline/", {"q": q}).status_code == 200
+
+
+def _crowd():
+    """Ten people sharing a mail domain, created out of name order, and one erased."""
+    names = [("Zoé", "Roux"), ("Léa", "Blanc"), ("Hugo", "Martin"), ("Inès", "Martin"), ("Anaïs", "André"),
+             ("Noé", "Vidal"), ("Jade", "Bernard"), ("Éloi", "Évrard"), ("Lina", "Arnaud"), ("Paul", "Martin")]
+    people = [factories.CandidateFactory(first_name=first, last_name=last, email=f"p{i}@commun.fr")
+              for i, (first, last) in enumerate(names)]
+    factories.CandidateFactory(first_name="Aaron", last_name="Aa", email="gone@commun.fr", anonymised_at=timezone.now())
+    factories.CandidateFactory(first_name="Abel", last_name="Ab", email="abel@ailleurs.fr")
+    return people
+
+
+def _names(query, limit):
+    return [(c.last_name, c.first_name) for c in selectors.candidate_search(query=query, limit=limit)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("walk_rows", [4, 2000])
+@pytest.mark.parametrize("limit", [1, 3, 10, 20])
+def test_a_token_many_people_share_gives_the_same_first_names_walked_or_sorted(monkeypatch, limit, walk_rows):
+    _crowd()
+    sorted_path = {q: _names(q, limit) for q in ("commun", "commun.fr martin", "martin", "zzz")}
+    assert sorted_path["commun"] == sorted(sorted_path["commun"])[:limit]
+    assert len(sorted_path["commun"]) == min(limit, 10)
+    assert ("Aa", "Aaron") not in sorted_path["commun"]  # erased: never found
+    walked = []
+    real_walk = selectors._first_by_name
+
+    def walk(parsed, wanted):
+        walked.append(parsed.tokens)
+        return real_walk(parsed, wanted)
+
+    # As if every one of these searches found more people than MANY.
+    monkeypatch.setattr(selectors, "MANY", 2)
+    # With 4 rows walked at most, most searches are sorted after all: the Martins stand in the middle.
+    monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
+    monkeypatch.setattr(selectors, "_first_by_name", walk)
+    for query, expected in sorted_path.items():
+        assert _names(query, limit) == expected, query
+    assert walked == [("commun",), ("commun.fr", "martin"), ("martin",)]  # "zzz" finds nobody: no walk
+
+
+@pytest.mark.django_db
+def test_a_search_with_few_matches_sorts_them_without_walking(monkeypatch):
+    _crowd()
+    monkeypatch.setattr(selectors, "_first_by_name", lambda *args: pytest.fail("walked for a selective token"))
+    assert _names("martin", 20) == [("Martin", "Hugo"), ("Martin", "Inès"), ("Martin", "Paul")]
