@@ -115,33 +115,43 @@ def _names(query, limit):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("walk_rows", [4, 2000])
+@pytest.mark.parametrize("walk_rows", [4, 1000])
 @pytest.mark.parametrize("limit", [1, 3, 10, 20])
-def test_a_token_many_people_share_gives_the_same_first_names_walked_or_sorted(monkeypatch, limit, walk_rows):
+def test_walked_or_sorted_a_search_gives_the_same_first_people_by_name(monkeypatch, limit, walk_rows):
     _crowd()
-    sorted_path = {q: _names(q, limit) for q in ("commun", "commun.fr martin", "martin", "zzz")}
-    assert sorted_path["commun"] == sorted(sorted_path["commun"])[:limit]
-    assert len(sorted_path["commun"]) == min(limit, 10)
-    assert ("Aa", "Aaron") not in sorted_path["commun"]  # erased: never found
-    walked = []
-    real_walk = selectors._first_by_name
+    queries = ("commun", "commun.fr martin", "martin", "ard", "zzz", "abel")
+    expected = {q: [(c.last_name, c.first_name)
+                    for c in selectors.candidate_matches(search.normalise_query(q), limit)] for q in queries}
+    assert expected["commun"] == sorted(expected["commun"]) and len(expected["commun"]) == min(limit, 10)
+    assert ("Aa", "Aaron") not in expected["commun"]  # erased: never found
+    sorted_for = []
+    real_sorted = selectors.candidate_matches
 
-    def walk(parsed, wanted):
-        walked.append(parsed.tokens)
-        return real_walk(parsed, wanted)
+    def sorting(parsed, wanted):
+        sorted_for.append(parsed.tokens[0])
+        return real_sorted(parsed, wanted)
 
-    # As if every one of these searches found more people than MANY.
-    monkeypatch.setattr(selectors, "MANY", 2)
-    # With 4 rows walked at most, most searches are sorted after all: the Martins stand in the middle.
     monkeypatch.setattr(selectors, "WALK_ROWS", walk_rows)
-    monkeypatch.setattr(selectors, "_first_by_name", walk)
-    for query, expected in sorted_path.items():
-        assert _names(query, limit) == expected, query
-    assert walked == [("commun",), ("commun.fr", "martin"), ("martin",)]  # "zzz" finds nobody: no walk
+    monkeypatch.setattr(selectors, "candidate_matches", sorting)
+    for query in queries:
+        assert _names(query, limit) == expected[query], query
+    if walk_rows == 1000:
+        assert sorted_for == []  # every name was walked
+    else:
+        # The first 4 living names are Abel (another domain), André, Arnaud and Bernard: they hold "commun" 3
+        # times, "ard" and "abel" once each. A search is sorted when they hold fewer than `limit` of its people.
+        held = {"commun": 3, "commun.fr": 0, "martin": 0, "ard": 1, "zzz": 0, "abel": 1}
+        assert sorted_for == [token for token, count in held.items() if count < limit]
 
 
 @pytest.mark.django_db
-def test_a_search_with_few_matches_sorts_them_without_walking(monkeypatch):
+def test_search_results_are_in_name_order():
     _crowd()
-    monkeypatch.setattr(selectors, "_first_by_name", lambda *args: pytest.fail("walked for a selective token"))
     assert _names("martin", 20) == [("Martin", "Hugo"), ("Martin", "Inès"), ("Martin", "Paul")]
+
+
+@pytest.mark.django_db
+def test_a_phone_number_goes_straight_to_the_index(monkeypatch):
+    helene, _other, _erased = _people()
+    monkeypatch.setattr(selectors, "_first_by_name", lambda *args: pytest.fail("walked the names for a phone"))
+    assert _search_ids("06 12 34 56 78") == {helene.pk}
