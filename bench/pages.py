@@ -112,6 +112,7 @@ def pages() -> list[dict]:
     counter = Counter()
     phone = str(person.phone).replace("+33", "0")
     phone_words = f"{phone[:2]} {phone[2:4]} {phone[4:6]}"
+    domain = person.email.rsplit("@", 1)[-1]  # shared by most people in these data, as a webmail's would be
 
     def signup():
         email, phone = counter.person()
@@ -165,6 +166,7 @@ def pages() -> list[dict]:
         ("hotline_name", "Hotline search, « dupont marie »", "get", f"{hotline}?q=dupont+marie", None, True),
         ("hotline_phone", f"Hotline search, « {phone_words} »", "get", f"{hotline}?q={phone_words.replace(' ', '+')}",
          None, True),
+        ("hotline_domain", f"Hotline search, « {domain} »", "get", f"{hotline}?q={domain}", None, True),
         ("dashboard_cold", "Dashboard, cold (?fresh=1)", "get", f"{dashboard}?fresh=1", None, True),
         ("dashboard_warm", "Dashboard, warm", "get", dashboard, None, True),
     ]

@@ -21,6 +21,7 @@ docs/performance.md (its hand-written part, below the marker, is kept). Only 127
 """
 
 import argparse
+import collections
 import http.client
 import json
 import os
@@ -354,6 +355,10 @@ def staff_scenarios(rng: random.Random, cookie: str) -> list[dict]:
         ("admin_postings_search", "Admin postings: search words", [f"{postings}?q={quote(w)}" for w in words]),
         ("admin_prospects_deep", "Admin prospects: deep pages", deep(prospects, Prospect)),
         ("hotline_search", "Hotline: search by name or phone", [f"{hotline}?q={q}" for q in names + phones]),
+        # Words most people hold: their mail domains and the commonest first names.
+        ("hotline_broad", "Hotline: a mail domain or a common first name",
+         [f"{hotline}?q={quote(w)}" for w in sorted({email.rsplit("@", 1)[-1] for _, _, email, _ in people})
+          + [first for first, _ in collections.Counter(first for first, *_ in people).most_common(10)]]),
         ("dashboard_cold", "Dashboard, cold (?fresh=1)", [f"{dashboard}?fresh=1"]),
         ("dashboard_warm", "Dashboard, warm", [dashboard]),
     ]
