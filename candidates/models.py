@@ -210,6 +210,10 @@ class Candidate(models.Model):
             models.Index(fields=["last_activity_at"], name="candidate_activity_idx"),
             models.Index(fields=["confirmed_at"], name="candidate_confirmed_idx"),
             models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),
+            # The hotline search's walk through the names in order: erased people, whose names are empty and
+            # sort first, are not in it (with a fifth of them erased, the walk took 8.8 ms instead of 1.9).
+            models.Index(fields=["last_name", "first_name", "id"], name="candidate_living_name_idx",
+                         condition=models.Q(anonymised_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

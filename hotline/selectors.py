@@ -89,13 +89,18 @@ def _first_by_name(parsed, limit: int) -> list[int] | None:
     One query reads those names in the name index's order and tests each row in its select list, not in a
     WHERE that the planner would answer from the trigram index again.
     """
-    holds_every_token = reduce(operator.and_, (Q(search_norm__contains=token) for token in parsed.tokens))
-    rows = list(Candidate.objects.filter(anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
-                .annotate(search_norm=search_expression(),
-                          hit=ExpressionWrapper(holds_every_token, output_field=BooleanField()))
-                .values_list("pk", "hit")[:WALK_ROWS])
+    rows = list(walk_rows(parsed))
     found = [pk for pk, hit in rows if hit][:limit]
     return found if len(found) == limit or len(rows) < WALK_ROWS else None
+
+
+def walk_rows(parsed) -> QuerySet:
+    """(id, holds every token) of the first `WALK_ROWS` living candidates by name (`candidate_living_name_idx`)."""
+    holds_every_token = reduce(operator.and_, (Q(search_norm__contains=token) for token in parsed.tokens))
+    return (Candidate.objects.filter(anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
+            .annotate(search_norm=search_expression(),
+                      hit=ExpressionWrapper(holds_every_token, output_field=BooleanField()))
+            .values_list("pk", "hit")[:WALK_ROWS])
 
 
 def may_be_misspelt(token: str) -> bool:

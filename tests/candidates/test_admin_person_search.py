@@ -80,7 +80,7 @@ def test_the_hotline_finds_a_call_by_the_caller_or_by_the_person(client_for, hot
 
 @pytest.mark.postgres
 def test_the_bookings_search_reads_the_candidates_trigram_index(coordinator, two_bookings):
-    fresh_indexes()
+    fresh_indexes(crowd=60)
     request = RequestFactory().get(REGISTRATIONS, {"q": "roques"})
     request.user = coordinator
     model_admin = admin.site._registry[Registration]

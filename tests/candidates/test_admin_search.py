@@ -29,7 +29,7 @@ def test_a_search_never_lists_an_erased_person_but_the_erased_filter_still_does(
 @pytest.mark.postgres
 def test_the_search_reads_the_trigram_index(coordinator):
     factories.CandidateFactory(last_name="Roques")
-    fresh_indexes()
+    fresh_indexes(crowd=60)
     request = RequestFactory().get("/admin/candidates/candidate/", {"q": "roques"})
     request.user = coordinator
     model_admin = admin.site._registry[Candidate]

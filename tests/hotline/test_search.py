@@ -58,7 +58,7 @@ def test_search_finds_a_person_from_any_phone_format_or_unaccented_name():
 def test_search_finds_a_person_on_postgresql_with_the_trigram_index():
     _assert_search_finds_the_same_person(*_people())
     qs = selectors.candidate_matches(search.normalise_query("Helene"))
-    fresh_indexes()
+    fresh_indexes(crowd=60)
     with connection.cursor() as cursor:
         # On a tiny table the planner prefers a scan; forbid it to prove the index can answer this query.
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -69,6 +69,22 @@ def test_search_finds_a_person_on_postgresql_with_the_trigram_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "candidate_search_trgm_idx" in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_walk_through_the_names_reads_an_index_of_the_living_only():
+    _crowd()
+    fresh_indexes()
+    with connection.cursor() as cursor:
+        # A table of a dozen rows is read whole and sorted otherwise: forbid that to see the walk's own plan.
+        for setting in ("seqscan", "bitmapscan", "sort", "incremental_sort"):
+            cursor.execute(f"SET LOCAL enable_{setting} = off")
+        sql, params = selectors.walk_rows(search.normalise_query("commun")).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # Erased people (empty names, first in the order) are not in that index: the walk never reads past them.
+    assert "candidate_living_name_idx" in plan and "Sort" not in plan, plan
 
 
 @pytest.mark.django_db
