@@ -7,11 +7,13 @@ search box both use it. The folded names alone (`name_expression()`, migration 0
 trigram index) are what the hotline compares loosely to find a misspelt name.
 """
 
+import operator
 import re
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
-from django.db.models import F, Func, TextField
+from django.db.models import F, Func, Q, TextField
 
 from tescforce.text import fold
 
@@ -100,14 +102,21 @@ def name_expression() -> Func:
     return db_function("tf_candidate_name", _name_text, "first_name", "last_name")
 
 
-def matching_candidates(parsed: SearchQuery, candidates=None):
-    """Return the candidates (of `candidates`, or all) whose search text holds every token.
+def searchable(candidates=None):
+    """The living candidates (of `candidates`, or all), each with its search text as `search_norm`.
 
     Erased people have no name, e-mail or phone left to find; leaving them out is also the condition of the
     partial trigram index, without which PostgreSQL reads every row (about 20 times slower).
     """
     candidates = Candidate.objects.all() if candidates is None else candidates
-    found = candidates.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
-    for token in parsed.tokens:
-        found = found.filter(search_norm__contains=token)
-    return found
+    return candidates.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
+
+
+def holds_every_token(parsed: SearchQuery) -> Q:
+    """The condition on `search_norm` (see `searchable`) that a candidate found by `parsed` meets."""
+    return reduce(operator.and_, (Q(search_norm__contains=token) for token in parsed.tokens), Q())
+
+
+def matching_candidates(parsed: SearchQuery, candidates=None):
+    """Return the candidates (of `candidates`, or all) whose search text holds every token."""
+    return searchable(candidates).filter(holds_every_token(parsed))

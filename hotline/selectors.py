@@ -26,7 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, StageChange
-from candidates.search import db_function, matching_candidates, name_expression, normalise_query, search_expression
+from candidates.search import (
+    db_function,
+    holds_every_token,
+    matching_candidates,
+    name_expression,
+    normalise_query,
+    searchable,
+)
 from events.models import Registration
 from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
@@ -96,10 +103,8 @@ def _first_by_name(parsed, limit: int) -> list[int] | None:
 
 def walk_rows(parsed) -> QuerySet:
     """(id, holds every token) of the first `WALK_ROWS` living candidates by name (`candidate_living_name_idx`)."""
-    holds_every_token = reduce(operator.and_, (Q(search_norm__contains=token) for token in parsed.tokens))
-    return (Candidate.objects.filter(anonymised_at__isnull=True).order_by("last_name", "first_name", "pk")
-            .annotate(search_norm=search_expression(),
-                      hit=ExpressionWrapper(holds_every_token, output_field=BooleanField()))
+    return (searchable().order_by("last_name", "first_name", "pk")
+            .annotate(hit=ExpressionWrapper(holds_every_token(parsed), output_field=BooleanField()))
             .values_list("pk", "hit")[:WALK_ROWS])
 
 
@@ -163,8 +168,7 @@ def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
     """
     condition, score = _fuzzy("search_norm", "name_folded", tokens, indexed=True)
     return (
-        Candidate.objects.filter(anonymised_at__isnull=True)
-        .annotate(search_norm=search_expression(), name_folded=name_expression())
+        searchable().annotate(name_folded=name_expression())
         .filter(condition).exclude(pk__in=list(exclude)).annotate(score=score)
         .order_by("-score", "last_name", "first_name", "pk").prefetch_related(_last_calls())
     )
