@@ -12,7 +12,7 @@ from candidates.models import JobInterest
 from events.models import Registration
 from hotline.models import HotlineCall
 from tests import factories
-from tests.plans import fresh_indexes
+from tests.plans import fresh_indexes, living_crowd
 
 pytestmark = pytest.mark.django_db
 REGISTRATIONS = "/admin/events/registration/"
@@ -80,7 +80,8 @@ def test_the_hotline_finds_a_call_by_the_caller_or_by_the_person(client_for, hot
 
 @pytest.mark.postgres
 def test_the_bookings_search_reads_the_candidates_trigram_index(coordinator, two_bookings):
-    fresh_indexes(crowd=60)
+    living_crowd()
+    fresh_indexes()
     request = RequestFactory().get(REGISTRATIONS, {"q": "roques"})
     request.user = coordinator
     model_admin = admin.site._registry[Registration]

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from candidates import services
 from candidates.models import Candidate
 from tests import factories
-from tests.plans import fresh_indexes
+from tests.plans import fresh_indexes, living_crowd
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,8 @@ def test_a_search_never_lists_an_erased_person_but_the_erased_filter_still_does(
 @pytest.mark.postgres
 def test_the_search_reads_the_trigram_index(coordinator):
     factories.CandidateFactory(last_name="Roques")
-    fresh_indexes(crowd=60)
+    living_crowd()
+    fresh_indexes()
     request = RequestFactory().get("/admin/candidates/candidate/", {"q": "roques"})
     request.user = coordinator
     model_admin = admin.site._registry[Candidate]

@@ -5,7 +5,7 @@ from django.db import connection
 
 from candidates.models import Candidate
 from tests import factories
-from tests.plans import fresh_indexes
+from tests.plans import fresh_indexes, living_crowd
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def test_the_address_is_found_whatever_its_case_and_spaces():
 @pytest.mark.postgres
 def test_the_lookup_reads_the_unique_index_instead_of_the_table():
     factories.CandidateFactory(email="helene.dupont@example.org")
-    fresh_indexes(crowd=60)
+    living_crowd()
+    fresh_indexes()
     with connection.cursor() as cursor:
         # On a small table the planner reads it whole, or walks another index filtering as it goes: forbid
         # both to see which index the lookup itself can use.

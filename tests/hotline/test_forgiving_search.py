@@ -12,7 +12,7 @@ from hotline.models import CallbackRequest, HotlineCall
 from tescforce.text import fold, strict_word_similarity
 
 from .. import factories
-from ..plans import fresh_indexes
+from ..plans import fresh_indexes, living_crowd
 
 HOME = "/pilotage/hotline/"
 
@@ -168,7 +168,8 @@ def test_search_queries_do_not_grow_with_the_results(client_for, hotline_agent, 
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_close_names_are_found_through_the_trigram_index_on_postgresql(people):
-    fresh_indexes(crowd=60)
+    living_crowd()
+    fresh_indexes()
     with selectors._trigram_transaction():
         qs = selectors.candidate_close_matches(tokens=("rokes",))
         assert [c.pk for c in qs] == [people["rokes"].pk, people["roques"].pk]

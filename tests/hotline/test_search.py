@@ -6,7 +6,7 @@ from candidates import search
 from hotline import selectors
 from hotline.models import HotlineCall
 from tests import factories
-from tests.plans import fresh_indexes
+from tests.plans import fresh_indexes, living_crowd
 
 PHONE_FORMATS = ["+33 6 12 34 56 78", "0612345678", "06.12.34.56.78", "0033612345678", "06 12 34",
                  "+33 (0)6 12 34 56 78"]
@@ -58,7 +58,8 @@ def test_search_finds_a_person_from_any_phone_format_or_unaccented_name():
 def test_search_finds_a_person_on_postgresql_with_the_trigram_index():
     _assert_search_finds_the_same_person(*_people())
     qs = selectors.candidate_matches(search.normalise_query("Helene"))
-    fresh_indexes(crowd=60)
+    living_crowd()
+    fresh_indexes()
     with connection.cursor() as cursor:
         # On a tiny table the planner prefers a scan; forbid it to prove the index can answer this query.
         cursor.execute("SET LOCAL enable_seqscan = off")
