@@ -5,6 +5,7 @@
     .venv/bin/python bench/pages.py --profile 40 board_searched   # where a cold render's time goes
     .venv/bin/python bench/pages.py --queries 5 dashboard_cold    # its five costliest queries, timed
     .venv/bin/python bench/pages.py --misses 80 board showroom    # misses as visitors meet them
+    .venv/bin/python bench/pages.py --hotline martin --hotline example.org none   # the hotline for any words
 
 What it measures: in-process cold renders through the Django test client (DEBUG=False, the shared
 cache emptied before each request, so every public page is a miss), the median wall time of `--runs`
@@ -26,6 +27,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -307,6 +309,8 @@ def main() -> None:
     parser.add_argument("--json", metavar="FILE", help="also write the results to FILE (read by bench/scaling.py)")
     parser.add_argument("--no-admin-sidebar", action="store_true",
                         help="switch the admin's navigation sidebar off, to measure what it costs a page")
+    parser.add_argument("--hotline", action="append", default=[], metavar="WORDS",
+                        help="also measure the hotline searched for WORDS (repeat the option for several searches)")
     parser.add_argument("only", nargs="*", help="measure only the pages whose key contains one of these words")
     args = parser.parse_args()
     setup_django()
@@ -321,6 +325,7 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
+    from django.urls import reverse
 
     from candidates.models import Candidate
 
@@ -328,6 +333,10 @@ def main() -> None:
     call_command("collectstatic", verbosity=0, interactive=False)
     user = staff_user()
     selected = [p for p in pages() if not args.only or any(word in p["key"] for word in args.only)]
+    hotline = reverse("staff:hotline_home")
+    selected += [{"key": f"hotline_words_{i}", "label": f"Hotline search, « {words} »", "method": "get",
+                  "path": f"{hotline}?{urlencode({'q': words})}", "data": None, "staff": True}
+                 for i, words in enumerate(args.hotline)]
     count = Candidate.objects.count()
     load = os.getloadavg()
     print(f"{count:,} candidates; {args.runs} cold renders per page (test client, DEBUG=False); "
