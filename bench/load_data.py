@@ -143,6 +143,7 @@ def load() -> dict:
     from companies.models import Company, JobFamily, JobPosting, Skill
     from events.models import Edition, Programme, Registration, Session
     from prospecting.models import Meeting, Prospect
+    from showroom import search as showroom_search
     from showroom.models import Sector, Technology, UseCase
     from tescforce.reference_data import OCCITANIE_CITIES
 
@@ -338,6 +339,7 @@ def load() -> dict:
             if technologies:
                 use_case.technologies.set(rng.sample(technologies, min(3, len(technologies))))
             use_case.companies.set(rng.sample(company_ids, 2))
+        print(f"  search vectors: {showroom_search.refresh_all()} use cases", flush=True)
     done()
 
     # Prospects and meetings

@@ -9,7 +9,8 @@ class ShowroomConfig(AppConfig):
     def ready(self) -> None:
         from tescforce import erasure
 
-        from . import tasks  # noqa: F401 - registers the tasks services queue by name
+        # Imported for their receivers and the tasks the services queue by name.
+        from . import signals, tasks  # noqa: F401
         from .services import contact_requests_erase
 
         # A person who leaves takes their requests to meet companies with them (found by e-mail).

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,9 @@ class UseCase(models.Model):
     position = models.PositiveSmallIntegerField(_("ordre"), default=100)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # What each language's visitors search (showroom.search); no index: the catalogue holds tens of rows.
+    search_vector_fr = SearchVectorField(null=True, editable=False)
+    search_vector_en = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["position", "title"]

@@ -1,23 +1,24 @@
 """Reads of the showroom: the public catalogue, its search and the related use cases."""
 
 from django.conf import settings
-from django.contrib.postgres.lookups import Unaccent
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import translation
 
 from tescforce.text import Fold, TextMatch, fold
 
+from . import search
 from .models import UseCase
 
 # PostgreSQL text search configuration per site language.
-SEARCH_CONFIGS = {"fr": "french", "en": "english"}
+SEARCH_CONFIGS = search.CONFIGS
 SEARCHED_FIELDS = ("title", "summary", "body", "results")
 
 
 def published_use_cases() -> QuerySet[UseCase]:
     """Return the published use cases in catalogue order."""
-    return UseCase.objects.filter(is_published=True).select_related("sector")
+    return (UseCase.objects.filter(is_published=True).select_related("sector")
+            .defer(*search.COLUMNS.values()))
 
 
 def featured_use_cases(*, limit: int = 3) -> QuerySet[UseCase]:
@@ -44,21 +45,13 @@ def use_case_search(qs: QuerySet[UseCase], text: str, *, language: str | None = 
     technology_ids = (UseCase.objects.alias(_technology=Fold(f"technologies__name_{language}"))
                       .filter(_technology__contains=fold(text)).values("pk"))
     if settings.USING_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        def folded(*fields):
-            return [Unaccent(Coalesce(_shown(field, language), Value(""), output_field=TextField()))
-                    for field in fields]
-
-        vector = (
-            SearchVector(*folded("title"), weight="A", config=config)
-            + SearchVector(*folded("summary", "sector__name"), weight="B", config=config)
-            + SearchVector(*folded("body", "results"), weight="C", config=config)
-        )
+        vector = search.COLUMNS[language]  # stored: showroom.search
         query = SearchQuery(fold(text), config=config, search_type="websearch")
         return (
-            qs.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(Q(search=query) | Q(pk__in=technology_ids))
+            qs.annotate(rank=SearchRank(F(vector), query))
+            .filter(Q(**{vector: query}) | Q(pk__in=technology_ids))
             .order_by("-rank", "position", "title")
         )
     parts = []

@@ -150,8 +150,9 @@ def test_catalogue_and_detail_queries_do_not_grow_with_the_catalogue(client, cat
 @pytest.mark.django_db
 @pytest.mark.parametrize("query", ["Balises", "Beacons"])
 def test_english_search_finds_text_shown_through_the_french_fallback(client, catalogue, query):
-    UseCase.objects.filter(slug="hopital-connecte").update(body_en="", summary_en="")
-    UseCase.objects.filter(slug="hopital-connecte").update(body_fr="Balises sur les lits.")
+    use_case = UseCase.objects.get(slug="hopital-connecte")
+    use_case.body_en, use_case.summary_en, use_case.body_fr = "", "", "Balises sur les lits."
+    use_case.save()  # as the admin does: the stored vectors follow (showroom.search)
     found = {uc.slug for uc in shown(client.get("/en/showroom/", {"q": query}))}
     assert found == ({"hopital-connecte"} if query == "Balises" else set())
 
@@ -187,3 +188,39 @@ def test_filter_choices_follow_the_catalogue_once_it_changes(client, catalogue, 
     options = client.get("/fr/showroom/").content.decode()
     companies = options[options.index('name="company"'):]
     assert '<option value="gamma">Gamma Robotique</option>' in companies[:companies.index("</select>")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_search_follows_edits_of_the_use_case_and_its_sector(client, catalogue):
+    """The stored vectors are refreshed on save: new words are found, the words removed are not."""
+    use_case = UseCase.objects.get(slug="inspection-drone")
+    use_case.title_en, use_case.body_fr = "Fuselage inspection by quadcopter", "Thermographie infrarouge."
+    use_case.save()
+    english = {uc.slug for uc in shown(client.get("/en/showroom/", {"q": "quadcopter"}))}
+    french = {uc.slug for uc in shown(client.get("/fr/showroom/", {"q": "thermographie"}))}
+    assert (english, french) == ({"inspection-drone"}, {"inspection-drone"})
+    assert not use_case_search(UseCase.objects.all(), "ordinateur", language="fr").filter(pk=use_case.pk)
+
+    sector = catalogue["health"]
+    sector.name_fr, sector.name_en = "Médecine", "Medicine"
+    sector.save()
+    health = {"hopital-connecte", "brouillon"}  # every use case of the sector, the draft too
+    assert {uc.slug for uc in use_case_search(UseCase.objects.all(), "médecine", language="fr")} == health
+    assert {uc.slug for uc in use_case_search(UseCase.objects.all(), "medicine", language="en")} == health
+    assert not use_case_search(UseCase.objects.all(), "santé", language="fr")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_bulk_loaded_use_cases_become_searchable_after_refresh_all(catalogue):
+    from showroom import search
+
+    bulk = UseCase.objects.bulk_create([UseCase(
+        slug="import-lot", sector=catalogue["aero"], client_type=UseCase.ClientType.SME, is_published=True,
+        title_fr="Ordonnancement d'atelier", title_en="Workshop scheduling", summary_fr="…", body_fr="…")])[0]
+    assert not use_case_search(UseCase.objects.all(), "ordonnancement", language="fr")
+    assert search.refresh_all() == UseCase.objects.count()
+    assert [uc.pk for uc in use_case_search(UseCase.objects.all(), "ordonnancement", language="fr")] == [bulk.pk]
+    assert [uc.pk for uc in use_case_search(UseCase.objects.all(), "ordonnancement", language="en")] == []
+    assert [uc.pk for uc in use_case_search(UseCase.objects.all(), "workshop", language="en")] == [bulk.pk]
