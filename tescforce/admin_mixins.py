@@ -254,11 +254,22 @@ class RowLinksChangeList(ChangeList):
         return f"{url}?{self.row_filters}" if self.row_filters else url
 
 
+# Django's own message, translated by its catalogue (a constant, so our catalogue does not collect it).
+ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
+
+
 class RowLinksMixin:
-    """For the long lists: row links built with RowLinksChangeList."""
+    """For the long lists: row links built with RowLinksChangeList, action checkboxes without a template."""
 
     def get_changelist(self, request, **kwargs):
         return RowLinksChangeList
+
+    def action_checkbox(self, obj):
+        # Django renders a CheckboxInput through three templates for every row (a fifth of a 50-row page);
+        # the same HTML, byte for byte, written directly.
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+                           helpers.ACTION_CHECKBOX_NAME, str(obj.pk),
+                           format_html(_(ACTION_CHECKBOX_LABEL), str(obj)))
 
 
 class ScopedModelAdmin(RowLinksMixin, RelatedSearchMixin, ScopedAdminMixin, DomainErrorAdminMixin, admin.ModelAdmin):

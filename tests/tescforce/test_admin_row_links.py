@@ -41,3 +41,37 @@ def test_prospects_row_links_keep_the_filters(client_for, prospecting_officer):
     expected = (reverse("admin:prospecting_prospect_change", args=[prospect.pk]) + "?"
                 + urlencode({"_changelist_filters": "q=Cognitus&o=1"}))
     assert f'href="{escape(expected)}"' in response.content.decode()
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_action_checkboxes_are_django_s_own(language):
+    """The long lists write each row's checkbox directly; the HTML is the one Django's widget renders."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    from events.admin import RegistrationAdmin
+    from events.models import Registration
+
+    person = factories.CandidateFactory(first_name='Zoé <b>"l\'Æ"</b> &', last_name="O'Brien")
+    booking = factories.RegistrationFactory(candidate=person)
+    model_admin = RegistrationAdmin(Registration, admin.site)
+    with translation.override(language):
+        expected = admin.ModelAdmin.action_checkbox(model_admin, booking)
+        assert model_admin.action_checkbox(booking) == expected
+    assert ("Choisir cet objet" in expected) is (language == "fr")
+    assert "&lt;b&gt;&quot;l&#x27;Æ&quot;&lt;/b&gt; &amp;" in expected
+
+
+@pytest.mark.django_db
+def test_a_long_list_shows_each_row_s_checkbox(client_for, coordinator):
+    from django.contrib import admin
+    from django.utils import translation
+
+    person = factories.CandidateFactory(first_name="Hélène", last_name="Dupont")
+    response = client_for(coordinator).get("/admin/candidates/candidate/")
+    assert response.status_code == 200
+    with translation.override("fr"):
+        checkbox = admin.ModelAdmin.action_checkbox(admin.site._registry[Candidate], person)
+    assert checkbox in response.content.decode()
