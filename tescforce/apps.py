@@ -1,8 +1,16 @@
 from celery.signals import worker_ready
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+class TescforceAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site that keeps each user's navigation list (tescforce/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; "tescforce" itself stays TescforceConfig
+    default_site = "tescforce.admin_site.TescforceAdminSite"
 
 
 class TescforceConfig(AppConfig):

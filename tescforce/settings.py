@@ -123,7 +123,7 @@ if not SECRET_KEY:
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so translated fields show there
-    "django.contrib.admin",
+    "tescforce.apps.TescforceAdminConfig",  # django.contrib.admin on our site class
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
