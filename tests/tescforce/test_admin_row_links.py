@@ -47,21 +47,24 @@ def test_prospects_row_links_keep_the_filters(client_for, prospecting_officer):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_action_checkboxes_are_django_s_own(language):
-    """The long lists write each row's checkbox directly; the HTML is the one Django's widget renders."""
+    """The admins write each row's checkbox directly; the HTML is the one Django's widget renders."""
     from django.contrib import admin
     from django.utils import translation
 
-    from events.admin import RegistrationAdmin
+    from companies.models import Company
     from events.models import Registration
 
     person = factories.CandidateFactory(first_name='Zoé <b>"l\'Æ"</b> &', last_name="O'Brien")
-    booking = factories.RegistrationFactory(candidate=person)
-    model_admin = RegistrationAdmin(Registration, admin.site)
-    with translation.override(language):
-        expected = admin.ModelAdmin.action_checkbox(model_admin, booking)
-        assert model_admin.action_checkbox(booking) == expected
-    assert ("Choisir cet objet" in expected) is (language == "fr")
-    assert "&lt;b&gt;&quot;l&#x27;Æ&quot;&lt;/b&gt; &amp;" in expected
+    rows = [person, factories.RegistrationFactory(candidate=person),
+            factories.CompanyFactory(name="<Alpha> & \"Fils\"", slug="alpha-fils")]
+    for row, model in zip(rows, (Candidate, Registration, Company), strict=True):
+        model_admin = admin.site._registry[model]
+        assert type(model_admin).action_checkbox is not admin.ModelAdmin.action_checkbox
+        with translation.override(language):
+            expected = admin.ModelAdmin.action_checkbox(model_admin, row)
+            assert model_admin.action_checkbox(row) == expected
+        assert ("Choisir cet objet" in expected) is (language == "fr")
+        assert "&lt;" in expected and "&amp;" in expected
 
 
 @pytest.mark.django_db
