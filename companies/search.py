@@ -12,11 +12,10 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
-from tescforce import page_cache
+from tescforce import page_cache, search_indexes
 from tescforce.text import TextMatch, fold
 
 from .models import Skill
@@ -45,11 +44,7 @@ WHERE c.id = p.company_id AND {{where}}
 
 
 def _refresh(where: str, params: dict) -> int:
-    if connection.vendor != "postgresql":
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_SQL.format(where=where), params)
-        return cursor.rowcount
+    return search_indexes.refresh_vectors(_REFRESH_SQL.format(where=where), params)
 
 
 def refresh_postings(ids: Iterable[int]) -> int:

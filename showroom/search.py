@@ -8,9 +8,7 @@ case or a sector is saved (showroom.signals), and bulk loads call `refresh_all()
 longer builds ~40 vectors from the long texts on every miss of the catalogue (twice: count and page).
 """
 
-from django.db import connection
-
-from tescforce import page_cache
+from tescforce import page_cache, search_indexes
 
 # The site's languages, their stemming configurations and the columns that hold their vectors.
 CONFIGS = {"fr": "french", "en": "english"}
@@ -39,11 +37,7 @@ _REFRESH_SQL = f"UPDATE showroom_usecase AS u SET {_SET} FROM showroom_sector AS
 
 
 def _refresh(where: str, params: dict) -> int:
-    if connection.vendor != "postgresql":
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_SQL.format(where=where), params)
-        return cursor.rowcount
+    return search_indexes.refresh_vectors(_REFRESH_SQL.format(where=where), params)
 
 
 def refresh_use_cases(ids) -> int:

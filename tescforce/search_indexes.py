@@ -1,11 +1,22 @@
-"""Trigram indexes for the admin's `icontains` search, created by the rooms' migrations.
+"""Search indexes on PostgreSQL: trigram indexes for the admin's `icontains` search, created by the rooms'
+migrations, and the refresh of stored full-text vectors (job postings, use cases).
 
 Django writes `field__icontains=word` as `UPPER(column::text) LIKE UPPER('%word%')` on PostgreSQL: an index on
 that very expression with `gin_trgm_ops` serves it (tescforce.admin_mixins.related_contains lets PostgreSQL
 combine several such indexes with a bitmap OR). Nothing is done on SQLite.
 """
 
-from django.db import migrations
+from django.db import connection, migrations
+
+
+def refresh_vectors(sql: str, params: dict) -> int:
+    """Run an UPDATE of stored search vectors and return how many rows it changed; nothing on SQLite, which
+    matches the text itself (tescforce.text)."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def upper_trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
