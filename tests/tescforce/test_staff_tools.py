@@ -65,3 +65,32 @@ def test_the_403_page_says_which_roles_the_page_is_for_and_where_to_go(client_fo
 def test_anonymous_visitors_get_no_staff_tool(client):
     body = client.get("/fr/").content.decode()
     assert "/pilotage/" not in body
+
+
+def _header(body: str) -> str:
+    return body[body.index("<header"):body.index("</header>")]
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+@pytest.mark.parametrize("path", ["/pilotage/", "/fr/offres/"])
+def test_staff_find_their_desk_and_a_sign_out_in_the_header_not_the_candidates_sign_up(request, client_for, who,
+                                                                                        path):
+    header = _header(client_for(request.getfixturevalue(who)).get(path).content.decode())
+    assert f'href="{reverse("candidates:register")}"' not in header
+    assert f'href="{reverse("candidates:space_request")}"' not in header
+    assert f'href="{TOOLS["desk_home"]}"' in header
+    assert f'href="{reverse("admin:index")}"' in header
+    assert f'action="{reverse("admin:logout")}"' in header
+
+
+def test_visitors_are_offered_the_sign_up_and_nothing_of_the_staff(client):
+    header = _header(client.get("/fr/").content.decode())
+    assert f'href="{reverse("candidates:register")}"' in header
+    assert "/pilotage/" not in header and reverse("admin:logout") not in header
+
+
+def test_the_header_s_sign_out_signs_the_staff_member_out(client_for, coordinator):
+    client = client_for(coordinator)
+    assert client.get("/pilotage/").status_code == 200
+    assert client.post(reverse("admin:logout")).status_code == 200
+    assert client.get("/pilotage/").status_code == 302
