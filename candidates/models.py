@@ -206,7 +206,10 @@ class Candidate(models.Model):
         ]
         indexes = [
             models.Index(fields=["stage", "-created_at"], name="candidate_stage_created_idx"),
-            models.Index(fields=["-created_at", "-id"], name="candidate_created_idx"),
+            # The admin's default order, and the dashboard's counts of a year's registrations read from the
+            # index alone (site.dashboard._by_campaign): no visit of 50,000 rows in the table.
+            models.Index(fields=["-created_at", "-id"], name="candidate_created_cover_idx",
+                         include=["source_campaign", "profile", "gender", "from_other_region", "stage"]),
             models.Index(fields=["last_activity_at"], name="candidate_activity_idx"),
             models.Index(fields=["confirmed_at"], name="candidate_confirmed_idx"),
             models.Index(fields=["last_name", "first_name"], name="candidate_name_idx"),

@@ -1,5 +1,7 @@
 """Helpers for the tests that read PostgreSQL's plan of a search."""
 
+import json
+
 from django.db import connection
 
 from candidates.models import Candidate
@@ -27,3 +29,49 @@ def living_crowd(count: int = 60) -> None:
     """
     Candidate.objects.bulk_create(
         Candidate(first_name="Zed", last_name=f"Crowd{i}", email=f"crowd{i}@plans.invalid") for i in range(count))
+
+
+def columns_read(query, table: str) -> set[str]:
+    """The columns of `table` that PostgreSQL's plan of `query` (a queryset, or SQL as the test captured it)
+    reads, over every scan of the table.
+
+    Which index the planner picks on a test table of a few rows is not stable (before a VACUUM every index
+    looks alike to it); whether an index holds every column a query reads, so that on real data the query
+    can be answered from it alone, is.
+    """
+    sql, params = (query, None) if isinstance(query, str) else query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def scans(node: dict) -> list[dict]:
+        found = [node] if node.get("Relation Name") == table else []
+        for child in node.get("Plans", []):
+            found += scans(child)
+        return found
+
+    found = scans(plan[0]["Plan"])
+    assert found, f"no scan of {table}"
+    read = set()
+    for scan in found:
+        conditions = " ".join(scan.get(key, "") for key in ("Index Cond", "Filter", "Recheck Cond"))
+        read |= {column.rsplit(".", 1)[-1] for column in scan["Output"]}
+        read |= {name for name in _table_columns(table) if f"{table}.{name}" in conditions}
+    return read
+
+
+def _table_columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0", [table])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def index_columns(name: str) -> list[str]:
+    """The columns of index `name`, its key then its included ones, in order."""
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                          JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON TRUE
+                          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                          WHERE c.relname = %s ORDER BY k.n""", [name])
+        return [row[0] for row in cursor.fetchall()]
