@@ -38,6 +38,8 @@ def test_coordinator_creates_a_session_and_checks_people_in(journey, lang):
     page.get_by_role("link", name=re.compile(rf"^{re.escape(tr('sessions', lang))}$", re.I)).first.click()
     page.get_by_role("link", name=re.compile(re.escape(tr("Add %(name)s", lang) % {
         "name": tr("session", lang)}), re.I)).click()
+    # The add form focuses its first field once its scripts ran: typing before that would land there.
+    page.wait_for_load_state("load")
     pick_autocomplete(page, field("édition", lang), "2e", re.compile("2e"))
     page.get_by_label(field("titre", lang)).fill(title)
     page.get_by_label(field("format", lang)).select_option(label=tr("Job dating", lang))

@@ -28,6 +28,8 @@ def test_recruiter_creates_and_publishes_a_posting_then_sees_it_on_the_board(jou
     page.get_by_role("link", name=re.compile(rf"^{re.escape(name_plural)}$", re.I)).first.click()
     page.get_by_role("link", name=re.compile(re.escape(tr("Add %(name)s", lang) % {
         "name": tr("offre d'emploi", lang)}), re.I)).click()
+    # The add form focuses its first field once its scripts ran: typing before that would land there.
+    page.wait_for_load_state("load")
     journey.step("add form")
     page.get_by_label(field("intitulé", lang)).fill(title)
     # The English title the site's English pages show (the description stays French, marked there).
