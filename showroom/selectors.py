@@ -1,6 +1,7 @@
 """Reads of the showroom: the public catalogue, its search and the related use cases."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import translation
@@ -10,8 +11,6 @@ from tescforce.text import Fold, TextMatch, fold
 from . import search
 from .models import UseCase
 
-# PostgreSQL text search configuration per site language.
-SEARCH_CONFIGS = search.CONFIGS
 SEARCHED_FIELDS = ("title", "summary", "body", "results")
 
 
@@ -27,7 +26,7 @@ def featured_use_cases(*, limit: int = 3) -> QuerySet[UseCase]:
 
 def _language() -> str:
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    return language if language in SEARCH_CONFIGS else settings.LANGUAGE_CODE
+    return language if language in search.CONFIGS else settings.LANGUAGE_CODE
 
 
 def use_case_search(qs: QuerySet[UseCase], text: str, *, language: str | None = None) -> QuerySet[UseCase]:
@@ -41,12 +40,10 @@ def use_case_search(qs: QuerySet[UseCase], text: str, *, language: str | None = 
     if not text:
         return qs
     language = language or _language()
-    config = SEARCH_CONFIGS[language]
+    config = search.CONFIGS[language]
     technology_ids = (UseCase.objects.alias(_technology=Fold(f"technologies__name_{language}"))
                       .filter(_technology__contains=fold(text)).values("pk"))
     if settings.USING_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         vector = search.COLUMNS[language]  # stored: showroom.search
         query = SearchQuery(fold(text), config=config, search_type="websearch")
         return (

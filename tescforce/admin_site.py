@@ -1,6 +1,6 @@
 """The admin site: Django's, with the navigation's list of models kept per user for a minute.
 
-Django builds that list on every admin page, asking each of the ~80 registered models' admins whether the
+Django builds that list on every admin page, asking every registered model's admin (65) whether the
 user may see, add or change it (a tenth of a long list's render). The answer depends only on who the user is
 (roles, model permissions, the company a recruiter is limited to) and on the language, so it is kept per
 process under a key made of all of them: a changed role or permission gives a new key at once.

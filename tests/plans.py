@@ -1,6 +1,7 @@
-"""Helpers for the tests that read PostgreSQL's plan of a search."""
+"""Helpers for the tests that read PostgreSQL's plans: which index a search uses, which columns a query reads."""
 
 import json
+import re
 
 from django.db import connection
 
@@ -57,7 +58,8 @@ def columns_read(query, table: str) -> set[str]:
     for scan in found:
         conditions = " ".join(scan.get(key, "") for key in ("Index Cond", "Filter", "Recheck Cond"))
         read |= {column.rsplit(".", 1)[-1] for column in scan["Output"]}
-        read |= {name for name in _table_columns(table) if f"{table}.{name}" in conditions}
+        named = set(re.findall(rf"\b{re.escape(table)}\.(\w+)", conditions))
+        read |= named & _table_columns(table)
     return read
 
 
