@@ -4,6 +4,9 @@ Django builds that list on every admin page, asking every registered model's adm
 user may see, add or change it (a tenth of a long list's render). The answer depends only on who the user is
 (roles, model permissions, the company a recruiter is limited to) and on the language, so it is kept per
 process under a key made of all of them: a changed role or permission gives a new key at once.
+
+The sidebar drawn from that list (65 rows of links and translated labels, a quarter of a short list's
+render) is kept with it, once per set of rows the page's address marks as current.
 """
 
 import time
@@ -17,6 +20,7 @@ from .scoping import recruiter_company_id
 APP_LIST_SECONDS = 60
 _APP_LISTS: dict = {}
 _APP_LISTS_MAX = 500  # users × languages; cleared whole when full
+_SIDEBARS_MAX = 200  # current rows per entry: the models and apps one user visits
 
 
 def _who(user) -> tuple:
@@ -36,5 +40,25 @@ class TescforceAdminSite(admin.AdminSite):
         app_list = super().get_app_list(request)
         if len(_APP_LISTS) >= _APP_LISTS_MAX:
             _APP_LISTS.clear()
-        _APP_LISTS[key] = (now + APP_LIST_SECONDS, app_list)
+        _APP_LISTS[key] = (now + APP_LIST_SECONDS, app_list, {})
         return app_list
+
+
+def sidebar_html(request, app_list, current: tuple, render) -> str:
+    """Return `render()`, the sidebar of `app_list` with the rows `current` marked, kept beside the list.
+
+    Kept only when `app_list` is the very list kept for this user: the HTML then says exactly what that
+    list says, and goes with it.
+    """
+    user = request.user
+    kept = _APP_LISTS.get(_who(user)) if getattr(user, "is_authenticated", False) else None
+    if kept is None or kept[1] is not app_list:
+        return render()
+    sidebars = kept[2]
+    html = sidebars.get(current)
+    if html is None:
+        html = render()
+        if len(sidebars) >= _SIDEBARS_MAX:
+            sidebars.clear()
+        sidebars[current] = html
+    return html

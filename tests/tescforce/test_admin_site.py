@@ -99,3 +99,75 @@ def test_users_of_other_roles_or_languages_never_get_another_s_list(client_for, 
     french, english = sidebar("fr"), sidebar("en")
     assert f">{french_name}<" in french and f">{french_name}<" not in english
     assert f">{english_name}<" in english
+
+
+def nav(response) -> str:
+    html = response.content.decode()
+    start = html.index('<nav class="sticky" id="nav-sidebar"')
+    return html[start:html.index("</nav>", start)]
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Count how many times the sidebar's list is drawn, kept sidebars going through the real store."""
+    from tescforce import admin_site
+    from tescforce.templatetags import admin_nav
+
+    monkeypatch.setattr(admin_site, "_APP_LISTS", {})
+    calls = []
+
+    def counting(request, app_list, current, render):
+        def counted():
+            calls.append(current)
+            return render()
+        return admin_site.sidebar_html(request, app_list, current, counted)
+
+    monkeypatch.setattr(admin_nav, "sidebar_html", counting)
+    return calls
+
+
+@pytest.mark.django_db
+def test_the_sidebar_is_drawn_once_per_user_and_page_and_marks_the_page_it_is_on(client_for, hotline_agent, drawn):
+    client = client_for(hotline_agent)
+    calls_page = nav(client.get(PAGE))
+    assert nav(client.get(PAGE)) == calls_page
+    assert len(drawn) == 1
+
+    other = nav(client.get("/admin/hotline/relocationrequest/"))
+    assert len(drawn) == 2
+    for html, here, elsewhere in ((calls_page, "hotlinecall", "relocationrequest"),
+                                  (other, "relocationrequest", "hotlinecall")):
+        assert re.search(rf'<tr class="model-{here} current-model">', html)
+        assert re.search(rf'href="/admin/hotline/{here}/" aria-current="page"', html)
+        assert not re.search(rf'model-{elsewhere} current-model', html)
+        assert 'class="app-hotline module current-app"' in html
+    # A page of the same model (an item, a filtered list) has the same marks: drawn no more.
+    client.get(PAGE + "?topic=housing")
+    assert len(drawn) == 2
+
+
+@pytest.mark.django_db
+def test_the_kept_sidebar_is_the_one_django_draws(client_for, coordinator, monkeypatch):
+    from tescforce import admin_site
+    from tescforce.templatetags import admin_nav
+
+    monkeypatch.setattr(admin_site, "_APP_LISTS", {})
+    client = client_for(coordinator)
+    client.get(PAGE)
+    kept = nav(client.get(PAGE))
+    monkeypatch.setattr(admin_nav, "sidebar_html", lambda request, app_list, current, render: render())
+    assert nav(client.get(PAGE)) == kept
+    assert kept.count("<tr class=\"model-") > 20
+
+
+@pytest.mark.django_db
+def test_a_kept_sidebar_never_reaches_another_user(client_for, coordinator, hotline_agent, drawn):
+    from django.test import Client
+
+    coordinator_nav = nav(client_for(coordinator).get(PAGE))
+    agent = Client()
+    agent.force_login(hotline_agent)
+    agent_nav = nav(agent.get(PAGE))
+    assert len(drawn) == 2
+    assert 'href="/admin/auth/group/"' in coordinator_nav
+    assert 'href="/admin/auth/group/"' not in agent_nav
