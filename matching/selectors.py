@@ -492,8 +492,10 @@ def stored_rows(*, candidate_ids=None, posting_ids=None) -> dict[tuple[int, int]
 
 @dataclass
 class StoredPacked:
-    """Every stored match as arrays: its pair, its flags (for_posting + 2 × for_candidate), its packed codes."""
+    """Every stored match as arrays: its id, its pair, its flags (for_posting + 2 × for_candidate), its packed
+    codes."""
 
+    id: np.ndarray  # int64
     candidate_id: np.ndarray  # int64
     posting_id: np.ndarray  # int64
     flags: np.ndarray  # int16
@@ -514,14 +516,15 @@ def stored_packed() -> StoredPacked:
     # would come as hex, twice its size (~200 MB at 2.3M rows).
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
-            "SELECT string_agg(int8send(candidate_id) || int8send(posting_id) "  # noqa: S608
+            "SELECT string_agg(int8send(id) || int8send(candidate_id) || int8send(posting_id) "  # noqa: S608
             "|| int2send((for_posting::int + 2 * for_candidate::int)::smallint) "
             f"|| CASE WHEN length(packed) = {width} THEN packed ELSE '{none}'::bytea END, ''::bytea) FROM {table}",
             binary=True)
         data = cursor.fetchone()[0]
-    rec = np.frombuffer(data or b"", dtype=[("c", ">i8"), ("p", ">i8"), ("f", ">i2"), ("k", "u1", (width,))])
-    stored = StoredPacked(rec["c"].astype(np.int64), rec["p"].astype(np.int64), rec["f"].astype(np.int16),
-                          np.ascontiguousarray(rec["k"]))
+    rec = np.frombuffer(data or b"", dtype=[("i", ">i8"), ("c", ">i8"), ("p", ">i8"), ("f", ">i2"),
+                                            ("k", "u1", (width,))])
+    stored = StoredPacked(rec["i"].astype(np.int64), rec["c"].astype(np.int64), rec["p"].astype(np.int64),
+                          rec["f"].astype(np.int16), np.ascontiguousarray(rec["k"]))
     del rec, data
     return stored
 

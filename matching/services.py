@@ -15,7 +15,7 @@ from django.utils import timezone
 from candidates.models import Orientation
 from candidates.services import orientation_create, orientation_set_status
 
-from . import copytext, incremental, selectors
+from . import copytext, incremental, rebuild, selectors
 from . import engine as matching
 from .incremental import CANDIDATES, POSTINGS, Axis
 from .models import Match, MatchingRun
@@ -69,8 +69,8 @@ def matches_recompute_all(*, today: dt.date | None = None) -> RecomputeResult:
         state.last_full_at = timezone.now()
         state.last_full_rows = result.kept
         state.save()
-    # The commit checks both deferred foreign keys of every row written (about 14 s for a first fill of 1.7M
-    # rows): the run's time counts it.
+    # The commit checks both deferred foreign keys of every row inserted in place (a rebuilt table checks
+    # them before, in one join each): the run's time counts it.
     result = replace(result, seconds=time.monotonic() - started)
     MatchingRun.objects.filter(pk=state.pk).update(last_full_seconds=result.seconds)
     logger.info("matches recomputed", extra={"kept": result.kept, "deleted": result.deleted,
@@ -311,6 +311,7 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
 
 
 COPY_ROWS = 100_000  # rows explained and sent at a time: the text of one batch is ~15 MB
+REBUILD_SHARE = 0.5  # past this share of the kept rows written, a new table costs less than writing in place
 MATCH_COLUMNS = "candidate_id, posting_id, score, explanation, for_posting, for_candidate, packed"
 
 
@@ -318,9 +319,10 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
                         now) -> tuple[int, int]:
     """Make the table hold exactly `top`, writing only what differs from what it holds (`stored`).
 
-    The stored rows (keys, flags and packed codes: `selectors.stored_packed`) are compared with the
-    new ones in arrays; new pairs are inserted, changed ones updated, the others deleted. An
-    empty table (a first fill) gets one COPY straight into it. Return (rows written, rows deleted).
+    The stored rows (ids, keys, flags and packed codes: `selectors.stored_packed`) are compared with the
+    new ones in arrays; new pairs are inserted, changed ones updated, the others deleted. An empty
+    table (a first fill) is replaced by a new one filled with one COPY, and so is a table of which more
+    than REBUILD_SHARE of the rows change (`rebuild`). Return (rows written, rows deleted).
     """
     ids_c, ids_p = engine.candidates.ids, engine.postings.ids
     width = max(len(ids_p), 1)
@@ -349,7 +351,8 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
     with connection.cursor() as cursor:
         if not len(stored.candidate_id):
             # A first fill: no row to compare with, no conflict possible (the state row is locked).
-            with cursor.cursor.copy(f"COPY {table} ({MATCH_COLUMNS}, computed_at) FROM STDIN") as copy:
+            with rebuild.rebuilt_table(cursor) as build, cursor.cursor.copy(
+                    f"COPY {build} ({MATCH_COLUMNS}, computed_at) FROM STDIN") as copy:
                 for data in _copy_batches(engine, top, stored, stored_row, new_flags, now, marks=False):
                     copy.write(data)
             return len(new_key), 0
@@ -357,11 +360,11 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS match_changed (candidate_id bigint, posting_id bigint, "
             "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean, packed bytea, "
-            "is_new boolean)")
+            "is_new boolean, id bigint)")
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS match_stale (candidate_id bigint, posting_id bigint)")
         cursor.execute("TRUNCATE match_changed, match_stale")
         written = 0
-        with cursor.cursor.copy(f"COPY match_changed ({MATCH_COLUMNS}, is_new) FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY match_changed ({MATCH_COLUMNS}, is_new, id) FROM STDIN") as copy:
             for data, count in _copy_batches(engine, top, stored, stored_row, new_flags, now, marks=True):
                 copy.write(data)
                 written += count
@@ -373,10 +376,14 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
                     index = gone[start:start + COPY_ROWS]
                     copy.write(copytext.lines([copytext.number(stored.candidate_id[index]),
                                                copytext.number(stored.posting_id[index])]))
-            cursor.execute(f"DELETE FROM {table} m USING match_stale s "  # noqa: S608
-                           "WHERE m.candidate_id = s.candidate_id AND m.posting_id = s.posting_id")
+            if written <= REBUILD_SHARE * len(new_key):
+                cursor.execute(f"DELETE FROM {table} m USING match_stale s "  # noqa: S608
+                               "WHERE m.candidate_id = s.candidate_id AND m.posting_id = s.posting_id")
         if written:
             cursor.execute("ANALYZE match_changed")  # a few rows or millions: the join's plan depends on it
+        if written > REBUILD_SHARE * len(new_key):
+            _rebuild_from_changes(cursor, table, now)
+        elif written:
             cursor.execute(
                 f"UPDATE {table} m SET score = n.score, explanation = n.explanation, "  # noqa: S608
                 "for_posting = n.for_posting, for_candidate = n.for_candidate, packed = n.packed, computed_at = %s "
@@ -389,10 +396,29 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
     return written, deleted
 
 
+def _rebuild_from_changes(cursor, table: str, now) -> None:
+    """Fill a new table with the stored rows neither stale nor changed, the changed ones under their ids, and
+    the new ones; it then replaces the table (`rebuild`)."""
+    cursor.execute("ANALYZE match_stale")
+    same_pair = "n.candidate_id = m.candidate_id AND n.posting_id = m.posting_id"
+    with rebuild.rebuilt_table(cursor) as build:
+        cursor.execute(
+            f"INSERT INTO {build} SELECT m.* FROM {table} m "  # noqa: S608
+            f"WHERE NOT EXISTS (SELECT FROM match_changed n WHERE {same_pair}) "
+            f"AND NOT EXISTS (SELECT FROM match_stale n WHERE {same_pair})")
+        cursor.execute(
+            f"INSERT INTO {build} (id, {MATCH_COLUMNS}, computed_at) SELECT id, {MATCH_COLUMNS}, %s "  # noqa: S608
+            "FROM match_changed WHERE NOT is_new", [now])
+        cursor.execute(
+            f"INSERT INTO {build} ({MATCH_COLUMNS}, computed_at) SELECT {MATCH_COLUMNS}, %s "  # noqa: S608
+            "FROM match_changed WHERE is_new", [now])
+
+
 def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: bool):
     """Yield the COPY text of the new rows that differ from their stored row (or have none), by batches.
 
-    With `marks`, each line ends with whether the pair is new, and (text, rows) pairs are yielded;
+    With `marks`, each line ends with whether the pair is new and its stored id, and (text, rows) pairs are
+    yielded;
     without, each line ends with `now` (computed_at) and the text alone.
     """
     ids_c, ids_p = engine.candidates.ids, engine.postings.ids
@@ -420,7 +446,9 @@ def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: boo
                   copytext.boolean(top.for_posting[pick]), copytext.boolean(top.for_candidate[pick]),
                   copytext.bytea(packed[index])]
         if marks:
-            yield copytext.lines([*fields, copytext.boolean(~was[index])]), n
+            # The stored row's id, 0 for a new pair (ids start at 1).
+            ids = np.where(was[index], stored.id[np.maximum(rows[index], 0)], 0)
+            yield copytext.lines([*fields, copytext.boolean(~was[index]), copytext.number(ids)]), n
         else:
             yield copytext.lines([*fields, copytext.text(n, now.isoformat())])
 

@@ -1,0 +1,160 @@
+"""A first fill, or a recompute that rewrites most rows, fills a new table and puts it in the old one's place.
+
+The new table must be the old one to everyone who reads it: same indexes, constraints and names (later
+migrations find them), foreign keys still checked, ids never handed out twice, and the same rows as
+writing in place gives.
+"""
+
+import contextlib
+import random
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from candidates.models import Candidate
+from matching import rebuild
+from matching import services as matching_services
+from matching.models import Match
+from tests.matching import test_matching_engine as base
+from tests.matching.test_matching_engine import _random_world, recompute, snapshot
+
+skills, families, small_lists = base.skills, base.families, base.small_lists
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the table swap is PostgreSQL's")
+
+
+def catalogue() -> dict:
+    """The matches table as PostgreSQL describes it: columns, indexes, constraints, the id's sequence."""
+    table = Match._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname, format_type(atttypid, atttypmod), attnotnull, attidentity "
+                       "FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
+                       "ORDER BY attnum", [table])
+        columns = cursor.fetchall()
+        cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                       "WHERE indrelid = %s::regclass ORDER BY 1", [table])
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT conname, contype, condeferrable, condeferred, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY conname", [table])
+        constraints = cursor.fetchall()
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()
+    return {"columns": columns, "indexes": indexes, "constraints": constraints, "sequence": sequence}
+
+
+@pytest.fixture
+def rebuilds(monkeypatch):
+    """Count the swaps."""
+    calls = []
+    real = rebuild.rebuilt_table
+
+    @contextlib.contextmanager
+    def counted(cursor):
+        calls.append(1)
+        with real(cursor) as build:
+            yield build
+
+    monkeypatch.setattr(rebuild, "rebuilt_table", counted)
+    return calls
+
+
+@pytest.mark.django_db
+def test_a_first_fill_gives_the_same_table_and_never_reuses_an_id(skills, families, small_lists, rebuilds):
+    _random_world(skills, families, random.Random(3))
+    before = catalogue()
+    recompute()
+    first_ids = set(Match.objects.values_list("pk", flat=True))
+    Match.objects.all().delete()  # empty again: the next recompute is a first fill
+    recompute()
+
+    assert len(rebuilds) == 2
+    assert catalogue() == before
+    assert Match.objects.exists()
+    assert min(Match.objects.values_list("pk", flat=True)) > max(first_ids)
+    # The id's sequence goes on after the swap: a row added by hand takes the next id.
+    candidate, posting = Match.objects.values_list("candidate_id", "posting_id").first()
+    Match.objects.filter(candidate_id=candidate, posting_id=posting).delete()
+    added = Match.objects.create(candidate_id=candidate, posting_id=posting, score=50, explanation={})
+    assert added.pk > max(Match.objects.exclude(pk=added.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_rebuilt_table_still_checks_its_foreign_keys(skills, families, small_lists, rebuilds):
+    _random_world(skills, families, random.Random(4))
+    recompute()
+    assert rebuilds
+    row = Match.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Match.objects.filter(pk=row.pk).update(candidate_id=10**12)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.django_db
+def test_a_rewrite_of_most_rows_keeps_each_pair_s_id_and_gives_what_writing_in_place_gives(
+        skills, families, small_lists, rebuilds, monkeypatch):
+    _random_world(skills, families, random.Random(5))
+    recompute()
+    expected = snapshot()
+    ids = {(m.candidate_id, m.posting_id): m.pk for m in Match.objects.all()}
+    # Every row's codes gone (a new explanation format): all are written again; one stale pair to remove.
+    Match.objects.update(packed=None, score=1)
+    stale = Match.objects.order_by("pk").first()
+    Match.objects.filter(pk=stale.pk).delete()
+    kept_by_hand = Match.objects.create(candidate_id=stale.candidate_id, posting_id=stale.posting_id, score=1,
+                                        explanation={})
+    del ids[(stale.candidate_id, stale.posting_id)]
+    ids[(stale.candidate_id, stale.posting_id)] = kept_by_hand.pk
+    swaps = len(rebuilds)
+    result = recompute()
+
+    assert len(rebuilds) == swaps + 1
+    assert result.written == len(expected)
+    assert snapshot() == expected
+    assert {(m.candidate_id, m.posting_id): m.pk for m in Match.objects.all()} == ids
+
+    # The same rewrite in place (the share raised past 1) gives the same rows.
+    Match.objects.update(packed=None, score=1)
+    monkeypatch.setattr(matching_services, "REBUILD_SHARE", 2.0)
+    recompute()
+    assert len(rebuilds) == swaps + 1
+    assert snapshot() == expected
+
+
+@pytest.mark.django_db
+def test_a_candidate_deleted_while_the_table_fills_takes_its_matches_along(skills, families, small_lists,
+                                                                           monkeypatch):
+    _random_world(skills, families, random.Random(6))
+    real = rebuild.rebuilt_table
+    deleted = []
+
+    @contextlib.contextmanager
+    def deleting(cursor):
+        with real(cursor) as build:
+            yield build
+            # The new table holds this person's rows; the old one is what Django's delete cleans.
+            with connection.cursor() as c:
+                c.execute(f"SELECT candidate_id FROM {build} LIMIT 1")  # noqa: S608
+                (victim,) = c.fetchone()
+            Candidate.objects.filter(pk=victim).delete()
+            deleted.append(victim)
+
+    monkeypatch.setattr(rebuild, "rebuilt_table", deleting)
+    recompute()
+    assert deleted
+    assert not Match.objects.filter(candidate_id=deleted[0]).exists()
+    assert Match.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every foreign key holds
+
+
+@pytest.mark.django_db
+def test_a_recompute_writing_few_rows_writes_in_place(skills, families, small_lists, rebuilds):
+    _random_world(skills, families, random.Random(7))
+    recompute()
+    swaps = len(rebuilds)
+    row = Match.objects.order_by("pk").first()
+    Match.objects.filter(pk=row.pk).update(packed=None)
+    assert matching_services.matches_recompute_all(today=base.TODAY).written == 1
+    assert len(rebuilds) == swaps
+    assert Match.objects.filter(pk=row.pk).exists()
