@@ -3,7 +3,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -134,7 +134,8 @@ class MeetingInline(ScopedInline):
 
     @admin.display(description=_("heure locale"))
     def local_time(self, obj):
-        return f"{obj.local_starts_at:%d/%m/%Y %H:%M} ({timezones.city(str(obj.timezone))})"
+        when = formats.date_format(obj.local_starts_at, "SHORT_DATETIME_FORMAT")
+        return f"{when} ({timezones.city(str(obj.timezone))})"
 
     @admin.display(description=_("heure de Paris"))
     def paris_time(self, obj):
@@ -319,7 +320,8 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
 
     @admin.display(description=_("heure locale"), ordering="starts_at")
     def local_time(self, obj):
-        return f"{obj.local_starts_at:%d/%m/%Y %H:%M} ({timezones.city(str(obj.timezone))})"
+        when = formats.date_format(obj.local_starts_at, "SHORT_DATETIME_FORMAT")
+        return f"{when} ({timezones.city(str(obj.timezone))})"
 
     @admin.display(description=_("heure de Paris"), ordering="starts_at")
     def paris_time(self, obj):

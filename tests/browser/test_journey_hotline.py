@@ -60,8 +60,25 @@ def test_hotline_agent_finds_a_caller_by_phone_logs_a_call_and_sees_the_follow_u
     row = page.get_by_role("row", name=re.compile("Jeanne Rivière"))
     expect(row).to_contain_text(tr("Recherche d'emploi", lang))
     expect(row).to_contain_text("technicienne support")
-    expect(row).to_contain_text(due.strftime("%d/%m/%Y"))
+    # The reader's short date: "10/12/2026" in French, "10 Dec 2026" in English (never 12/10 read the other way).
+    expect(row).to_contain_text(due.strftime("%d/%m/%Y") if lang == "fr" else f"{due.day} {due:%b %Y}")
     journey.step("my follow-ups")
+
+
+def test_on_a_phone_the_agent_reads_the_caller_s_whole_e_mail_and_number(phone_journey):
+    agent = factories.UserFactory(username="hotline-phone", groups=[roles.HOTLINE])
+    factories.CandidateFactory(first_name="Clémence", last_name="Giraud-Fontanilles", phone="+33639980140",
+                               email="clemence.giraudfontanilles.040@example.org")
+    phone_journey.login(agent)
+    page = phone_journey.open("/pilotage/hotline/?q=fontanilles", "search on a phone")
+    cell = page.get_by_role("region", name="Résultats").get_by_role("cell", name=re.compile("example.org"))
+    expect(cell).to_contain_text("clemence.giraudfontanilles.040@example.org")
+    box, width = cell.bounding_box(), page.viewport_size["width"]
+    # Wrapped inside the screen, not cut off at its edge with the rest of the row to scroll to.
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    number = cell.get_by_text("06 39 98 01 40")
+    expect(number).to_be_visible()
+    assert number.bounding_box()["x"] + number.bounding_box()["width"] <= width
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
