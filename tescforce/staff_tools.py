@@ -34,3 +34,12 @@ def tools_for(user) -> list[dict]:
         return []
     return [{"key": tool.key, "label": tool.label, "url": reverse(tool.url_name)}
             for tool in sorted(_TOOLS.values(), key=lambda t: (t.order, t.key)) if tool.allowed(user)]
+
+
+def tools_for_request(request) -> list[dict]:
+    """`tools_for` the request's user, worked out once per request: a page drawn in parts (the desk's regions)
+    runs the context processors for each part."""
+    tools = getattr(request, "_staff_tools", None)
+    if tools is None:
+        tools = request._staff_tools = tools_for(request.user)
+    return tools

@@ -30,7 +30,7 @@ def desk_view(request):
         {**section, "html": render_to_string(section["template"], {**section["context"], "today": today}, request)}
         for section in desk.sections_for(request.user, today=today)
     ]
-    tools = [tool for tool in staff_tools.tools_for(request.user) if tool["key"] != "desk_home"]
+    tools = [tool for tool in staff_tools.tools_for_request(request) if tool["key"] != "desk_home"]
     return render(request, "staff/desk.html", {"sections": sections, "tools": tools, "today": today})
 
 

@@ -94,3 +94,18 @@ def test_the_header_s_sign_out_signs_the_staff_member_out(client_for, coordinato
     assert client.get("/pilotage/").status_code == 200
     assert client.post(reverse("admin:logout")).status_code == 200
     assert client.get("/pilotage/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_tools_are_worked_out_once_per_request_however_many_parts_the_page_has(client_for, coordinator,
+                                                                                   monkeypatch):
+    from tescforce import staff_tools
+
+    calls = []
+    real = staff_tools.tools_for
+    monkeypatch.setattr(staff_tools, "tools_for", lambda user: calls.append(user) or real(user))
+    # The desk draws its regions as parts, each through the context processors.
+    response = client_for(coordinator).get(TOOLS["desk_home"])
+    assert response.status_code == 200
+    assert len(calls) == 1
+    assert f'href="{TOOLS["dashboard"]}"' in response.content.decode()
