@@ -16,6 +16,8 @@ table then owns, so a match id on an open page never points at another pair.
 import contextlib
 import re
 
+import numpy as np
+
 from .models import Match
 
 
@@ -38,6 +40,15 @@ def _names(cursor, table: str) -> dict:
         "WHERE c.conrelid = %s::regclass AND c.contype = 'f' ORDER BY c.conname", [table])
     foreign = cursor.fetchall()
     return {"sequence": sequence, "indexes": indexes, "keys": keys, "foreign": foreign}
+
+
+def reserve_ids(cursor, count: int):
+    """Take `count` ids from the matches' sequence (for rows written with their id), in increasing order."""
+    if not count:
+        return np.zeros(0, dtype=np.int64)
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                   [Match._meta.db_table, count])
+    return np.sort(np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64, count=count))
 
 
 def _building(name: str) -> str:

@@ -312,6 +312,7 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
 
 COPY_ROWS = 100_000  # rows explained and sent at a time: the text of one batch is ~15 MB
 REBUILD_SHARE = 0.5  # past this share of the kept rows written, a new table costs less than writing in place
+SAMPLE_ROWS = 20_000  # stored pairs compared first, to tell a rewrite of most rows before writing any
 MATCH_COLUMNS = "candidate_id, posting_id, score, explanation, for_posting, for_candidate, packed"
 
 
@@ -356,6 +357,18 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
                 for data in _copy_batches(engine, top, stored, stored_row, new_flags, now, marks=False):
                     copy.write(data)
             return len(new_key), 0
+        if _changed_share(engine, top, stored, stored_row, new_flags) > REBUILD_SHARE:
+            # Most rows change (new weights, a new explanation format): every row goes straight into a new
+            # table, each pair that stays under its id.
+            new_ids = rebuild.reserve_ids(cursor, int((stored_row < 0).sum()))
+            written = 0
+            with rebuild.rebuilt_table(cursor) as build, cursor.cursor.copy(
+                    f"COPY {build} ({MATCH_COLUMNS}, computed_at, id) FROM STDIN") as copy:
+                for data, count in _copy_batches(engine, top, stored, stored_row, new_flags, now, marks=False,
+                                                 every_row=new_ids):
+                    copy.write(data)
+                    written += count
+            return written, int(stale.sum())
         # Kept for the session: an outer transaction (a test's, a caller's) may run this twice.
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS match_changed (candidate_id bigint, posting_id bigint, "
@@ -414,26 +427,49 @@ def _rebuild_from_changes(cursor, table: str, now) -> None:
             "FROM match_changed WHERE is_new", [now])
 
 
-def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: bool):
+def _differs(stored, rows: np.ndarray, flags: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """Which new rows differ from their stored row (`rows`: its index, -1 for none, which always differs)."""
+    was = rows >= 0
+    differs = ~was
+    if was.any():
+        same_flags = stored.flags[rows[was]] == flags[was]
+        same_codes = (stored.packed[rows[was]] == packed[was]).all(axis=1)
+        differs[was] = ~(same_flags & same_codes)
+    return differs
+
+
+def _changed_share(engine, top, stored, stored_row, new_flags) -> float:
+    """Estimate the share of the new rows to write: the new pairs, and the stored ones that differ in a sample."""
+    total = len(stored_row)
+    if not total:
+        return 0.0
+    was = np.nonzero(stored_row >= 0)[0]
+    if not len(was):
+        return 1.0
+    sample = np.random.default_rng(0).choice(was, size=min(SAMPLE_ROWS, len(was)), replace=False)
+    packed = matching.pack_arrays(*matching.explain_arrays(engine, top.cand[sample], top.post[sample]))
+    differ = _differs(stored, stored_row[sample], new_flags[sample], packed).mean()
+    return float((total - len(was)) + differ * len(was)) / total
+
+
+def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: bool, every_row=None):
     """Yield the COPY text of the new rows that differ from their stored row (or have none), by batches.
 
     With `marks`, each line ends with whether the pair is new and its stored id, and (text, rows) pairs are
-    yielded;
-    without, each line ends with `now` (computed_at) and the text alone.
+    yielded; without, each line ends with `now` (computed_at) and the text alone. With `every_row` (the ids
+    of the new pairs, in order), every row is written, ending with `now` and its id (the stored row's, or the
+    next of `every_row`), and (text, rows that differ) pairs are yielded.
     """
     ids_c, ids_p = engine.candidates.ids, engine.postings.ids
+    fresh = 0  # the next id of `every_row`
     for start in range(0, len(top.cand), COPY_ROWS):
         part = slice(start, start + COPY_ROWS)
         points, req, nice = matching.explain_arrays(engine, top.cand[part], top.post[part])
         packed = matching.pack_arrays(points, req, nice)
         rows = stored_row[part]
         was = rows >= 0
-        differs = ~was
-        if was.any():
-            same_flags = stored.flags[rows[was]] == new_flags[part][was]
-            same_codes = (stored.packed[rows[was]] == packed[was]).all(axis=1)
-            differs[was] = ~(same_flags & same_codes)
-        index = np.nonzero(differs)[0]
+        differs = _differs(stored, rows, new_flags[part], packed)
+        index = np.arange(len(rows)) if every_row is not None else np.nonzero(differs)[0]
         if not len(index):
             continue
         pick = np.arange(start, start + len(rows))[index]
@@ -445,7 +481,14 @@ def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: boo
                   copytext.number(points[index].sum(axis=1, dtype=np.int64)), np.hstack(explanation),
                   copytext.boolean(top.for_posting[pick]), copytext.boolean(top.for_candidate[pick]),
                   copytext.bytea(packed[index])]
-        if marks:
+        if every_row is not None:
+            ids = stored.id[np.maximum(rows, 0)]
+            new = np.nonzero(~was)[0]
+            ids[new] = every_row[fresh:fresh + len(new)]
+            fresh += len(new)
+            yield copytext.lines([*fields, copytext.text(n, now.isoformat()), copytext.number(ids)]), int(
+                differs.sum())
+        elif marks:
             # The stored row's id, 0 for a new pair (ids start at 1).
             ids = np.where(was[index], stored.id[np.maximum(rows[index], 0)], 0)
             yield copytext.lines([*fields, copytext.boolean(~was[index]), copytext.number(ids)]), n
