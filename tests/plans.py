@@ -32,6 +32,28 @@ def living_crowd(count: int = 60) -> None:
         Candidate(first_name="Zed", last_name=f"Crowd{i}", email=f"crowd{i}@plans.invalid") for i in range(count))
 
 
+def _plan(query) -> dict:
+    sql, params = (query, None) if isinstance(query, str) else query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]
+
+
+def _scans(node: dict, table: str) -> list[dict]:
+    found = [node] if node.get("Relation Name") == table else []
+    for child in node.get("Plans", []):
+        found += _scans(child, table)
+    return found
+
+
+def scan_conditions(query, table: str) -> list[str]:
+    """The conditions of each scan of `table` in the plan of `query` (index condition, filter, recheck)."""
+    return [" ".join(scan.get(key, "") for key in ("Index Cond", "Filter", "Recheck Cond"))
+            for scan in _scans(_plan(query), table)]
+
+
 def columns_read(query, table: str) -> set[str]:
     """The columns of `table` that PostgreSQL's plan of `query` (a queryset, or SQL as the test captured it)
     reads, over every scan of the table.
@@ -40,19 +62,7 @@ def columns_read(query, table: str) -> set[str]:
     looks alike to it); whether an index holds every column a query reads, so that on real data the query
     can be answered from it alone, is.
     """
-    sql, params = (query, None) if isinstance(query, str) else query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-
-    def scans(node: dict) -> list[dict]:
-        found = [node] if node.get("Relation Name") == table else []
-        for child in node.get("Plans", []):
-            found += scans(child)
-        return found
-
-    found = scans(plan[0]["Plan"])
+    found = _scans(_plan(query), table)
     assert found, f"no scan of {table}"
     read = set()
     for scan in found:

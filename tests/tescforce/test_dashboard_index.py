@@ -9,7 +9,7 @@ from django.utils import timezone
 from candidates.models import Candidate, StageChange
 from tescforce.site import dashboard
 from tests import factories
-from tests.plans import columns_read, index_columns
+from tests.plans import columns_read, index_columns, scan_conditions
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -23,7 +23,7 @@ def test_the_counts_by_campaign_read_only_columns_of_the_date_index():
     Candidate.objects.filter(pk=person.pk).update(stage="withdrawn")
     filters = dashboard.Filters(year=timezone.localdate().year)
     with CaptureQueriesContext(connection) as queries:
-        rows = dashboard._by_campaign(dashboard._candidates(filters))
+        rows = dashboard._by_campaign(dashboard._candidates(filters), dashboard._year_bounds(filters.year))
     assert {(r["source_campaign__name"], r["n"], r["qualified"]) for r in rows} >= {(campaign.name, 1, 1)}
 
     index = index_columns("candidate_created_cover_idx")
@@ -34,3 +34,19 @@ def test_the_counts_by_campaign_read_only_columns_of_the_date_index():
     assert {"created_at", "profile", "gender", "from_other_region", "stage", "source_campaign_id"} <= scans[0]
     for read in scans:
         assert read <= set(index), (read, index)
+
+
+def test_every_read_of_the_candidates_for_the_history_is_bounded_by_the_year():
+    """The history's join to its candidates says the year again: read from the date index, not the whole table."""
+    person = factories.CandidateFactory()
+    StageChange.objects.create(candidate=person, from_stage="registered", to_stage="qualified")
+    Candidate.objects.filter(pk=person.pk).update(stage="withdrawn")
+    filters = dashboard.Filters(year=timezone.localdate().year)
+    with CaptureQueriesContext(connection) as queries:
+        rows = dashboard._by_campaign(dashboard._candidates(filters), dashboard._year_bounds(filters.year))
+    assert sum(r["qualified"] for r in rows) == 1
+    history = next(q["sql"] for q in queries.captured_queries if "candidates_stagechange" in q["sql"])
+    conditions = scan_conditions(history, "candidates_candidate")
+    assert len(conditions) == 2  # the year's candidates, and the join for their stage, campaign and month
+    for condition in conditions:
+        assert "created_at" in condition, condition
