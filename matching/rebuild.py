@@ -76,9 +76,8 @@ def rebuilt_table(cursor):
     for name, definition in names["keys"]:
         cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {_building(name)} {definition}")
     for name, definition in names["indexes"]:
-        head = re.match(r"CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?\S+", definition)
-        cursor.execute(f"{head.group(0).split(' INDEX ')[0]} INDEX {_building(name)} ON {build}"
-                       f"{definition[head.end():]}")
+        head = re.match(r"(CREATE (?:UNIQUE )?INDEX )\S+ ON (?:ONLY )?\S+", definition)
+        cursor.execute(f"{head.group(1)}{_building(name)} ON {build}{definition[head.end():]}")
     # From here until the commit, candidates and postings keep still (reads go on): a row deleted while the
     # table filled goes with its matches, and each foreign key is checked in one join.
     referenced = sorted({target for _, _, target, _, _ in names["foreign"]})

@@ -382,6 +382,8 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
                 copy.write(data)
                 written += count
         deleted = int(stale.sum())
+        # The sample misjudged: most rows changed after all, so a new table still costs less.
+        rebuild_table = written > REBUILD_SHARE * len(new_key)
         if deleted:
             gone = np.nonzero(stale)[0]
             with cursor.cursor.copy("COPY match_stale FROM STDIN") as copy:
@@ -389,12 +391,12 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
                     index = gone[start:start + COPY_ROWS]
                     copy.write(copytext.lines([copytext.number(stored.candidate_id[index]),
                                                copytext.number(stored.posting_id[index])]))
-            if written <= REBUILD_SHARE * len(new_key):
+            if not rebuild_table:
                 cursor.execute(f"DELETE FROM {table} m USING match_stale s "  # noqa: S608
                                "WHERE m.candidate_id = s.candidate_id AND m.posting_id = s.posting_id")
         if written:
             cursor.execute("ANALYZE match_changed")  # a few rows or millions: the join's plan depends on it
-        if written > REBUILD_SHARE * len(new_key):
+        if rebuild_table:
             _rebuild_from_changes(cursor, table, now)
         elif written:
             cursor.execute(
@@ -519,7 +521,12 @@ def match_shortlist(*, match: Match, by) -> Orientation:
 # --- the candidate's data -------------------------------------------------------------------------
 
 def matches_erase(subject) -> None:
-    """Forget the person's matches (erasure hook): scores and explanations describe their profile."""
+    """Forget the person's matches (erasure hook): scores and explanations describe their profile.
+
+    A full recompute running meanwhile loaded the person before the erasure and writes their rows again at
+    its end. The erasure clears the person's skills, which queues their own recompute (signals.py): it waits
+    for the engine's state row and, the person no longer matchable, removes whatever came back.
+    """
     Match.objects.filter(candidate=subject.candidate).delete()
 
 
