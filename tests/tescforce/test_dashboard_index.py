@@ -23,7 +23,7 @@ def test_the_counts_by_campaign_read_only_columns_of_the_date_index():
     Candidate.objects.filter(pk=person.pk).update(stage="withdrawn")
     filters = dashboard.Filters(year=timezone.localdate().year)
     with CaptureQueriesContext(connection) as queries:
-        rows = dashboard._by_campaign(dashboard._candidates(filters), dashboard._year_bounds(filters.year))
+        rows = dashboard._by_campaign(filters)
     assert {(r["source_campaign__name"], r["n"], r["qualified"]) for r in rows} >= {(campaign.name, 1, 1)}
 
     index = index_columns("candidate_created_cover_idx")
@@ -43,7 +43,7 @@ def test_every_read_of_the_candidates_for_the_history_is_bounded_by_the_year():
     Candidate.objects.filter(pk=person.pk).update(stage="withdrawn")
     filters = dashboard.Filters(year=timezone.localdate().year)
     with CaptureQueriesContext(connection) as queries:
-        rows = dashboard._by_campaign(dashboard._candidates(filters), dashboard._year_bounds(filters.year))
+        rows = dashboard._by_campaign(filters)
     assert sum(r["qualified"] for r in rows) == 1
     history = next(q["sql"] for q in queries.captured_queries if "candidates_stagechange" in q["sql"])
     conditions = scan_conditions(history, "candidates_candidate")
