@@ -34,6 +34,7 @@ class TescforceAdminSite(admin.AdminSite):
         if app_label is not None or not getattr(user, "is_authenticated", False):
             return super().get_app_list(request, app_label)
         key, now = _who(user), time.monotonic()
+        request._tf_admin_key = key  # the sidebar's lookup below, without working it out again
         kept = _APP_LISTS.get(key)
         if kept is not None and kept[0] > now:
             return kept[1]
@@ -50,8 +51,8 @@ def sidebar_html(request, app_list, current: tuple, render) -> str:
     Kept only when `app_list` is the very list kept for this user: the HTML then says exactly what that
     list says, and goes with it.
     """
-    user = request.user
-    kept = _APP_LISTS.get(_who(user)) if getattr(user, "is_authenticated", False) else None
+    key = getattr(request, "_tf_admin_key", None)
+    kept = _APP_LISTS.get(key) if key is not None else None
     if kept is None or kept[1] is not app_list:
         return render()
     sidebars = kept[2]
