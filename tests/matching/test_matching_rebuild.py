@@ -182,3 +182,23 @@ def test_a_recompute_writing_few_rows_writes_in_place(skills, families, small_li
     assert matching_services.matches_recompute_all(today=base.TODAY).written == 1
     assert len(rebuilds) == swaps
     assert Match.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_matches_a_running_recompute_writes_back_after_an_erasure_go_with_the_queued_recompute(
+        skills, families, small_lists, django_capture_on_commit_callbacks):
+    from candidates import services as candidate_services
+
+    _random_world(skills, families, random.Random(9))
+    recompute()
+    person = Candidate.objects.get(pk=Match.objects.values_list("candidate_id", flat=True).first())
+    with django_capture_on_commit_callbacks() as queued:
+        candidate_services.candidate_erase(candidate=person)
+    assert not Match.objects.filter(candidate=person).exists()
+    # A full recompute that loaded the person before the erasure commits their rows after it; the recompute the
+    # erasure queued (its cleared skills) then removes them.
+    posting = Match.objects.values_list("posting_id", flat=True).first()
+    Match.objects.create(candidate=person, posting_id=posting, score=80, explanation={})
+    for callback in queued:
+        callback()
+    assert not Match.objects.filter(candidate=person).exists()
