@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,14 @@ def test_staff_find_their_desk_and_a_sign_out_in_the_header_not_the_candidates_s
 
 def test_visitors_are_offered_the_sign_up_and_nothing_of_the_staff(client):
     header = _header(client.get("/fr/").content.decode())
+    assert f'href="{reverse("candidates:register")}"' in header
+    assert "/pilotage/" not in header and reverse("admin:logout") not in header
+
+
+def test_a_staff_visit_leaves_nothing_of_the_staff_in_the_next_visitor_s_page(client_for, coordinator):
+    # Public pages are drawn from cached parts: the first visit of the page is a staff member's.
+    assert f'href="{TOOLS["desk_home"]}"' in _header(client_for(coordinator).get("/fr/").content.decode())
+    header = _header(Client().get("/fr/").content.decode())
     assert f'href="{reverse("candidates:register")}"' in header
     assert "/pilotage/" not in header and reverse("admin:logout") not in header
 
