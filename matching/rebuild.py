@@ -7,10 +7,11 @@ commit. A first fill, or a recompute that changes most rows (new weights, a new 
 goes through here instead (`services._write_all_postgres`).
 
 While the new table fills, the old one is read as usual; writers of matches wait on the engine's state
-row, which the caller holds. At the end, writes to candidates and postings wait for about a second
-(the foreign keys are checked against rows that must not change meanwhile), and reads of the matches
-for the rename. Ids never come back: new rows take theirs from the old table's sequence, which the new
-table then owns, so a match id on an open page never points at another pair.
+row, which the caller holds. At the end, writes to candidates and postings wait for a second or two (1.47 s
+in a one-off probe at 1.7M rows: the foreign keys are checked against rows that must not change
+meanwhile), and reads of the matches for the rename. Ids never come back: new rows take theirs from the
+old table's sequence, which the new table then owns, so a match id on an open page never points at another
+pair.
 """
 
 import contextlib
