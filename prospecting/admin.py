@@ -3,7 +3,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -19,8 +19,8 @@ from tescforce.admin_mixins import (
 )
 from tescforce.exports import EXPORT_FORMATS
 
-from . import services, timezones
-from .forms import MeetingAdminForm, ProspectAdminForm, SettlementAdminForm, format_paris
+from . import services
+from .forms import MeetingAdminForm, ProspectAdminForm, SettlementAdminForm, format_local, format_paris
 from .models import (
     ExportLead,
     Meeting,
@@ -134,8 +134,7 @@ class MeetingInline(ScopedInline):
 
     @admin.display(description=_("heure locale"))
     def local_time(self, obj):
-        when = formats.date_format(obj.local_starts_at, "SHORT_DATETIME_FORMAT")
-        return f"{when} ({timezones.city(str(obj.timezone))})"
+        return format_local(obj)
 
     @admin.display(description=_("heure de Paris"))
     def paris_time(self, obj):
@@ -320,8 +319,7 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
 
     @admin.display(description=_("heure locale"), ordering="starts_at")
     def local_time(self, obj):
-        when = formats.date_format(obj.local_starts_at, "SHORT_DATETIME_FORMAT")
-        return f"{when} ({timezones.city(str(obj.timezone))})"
+        return format_local(obj)
 
     @admin.display(description=_("heure de Paris"), ordering="starts_at")
     def paris_time(self, obj):

@@ -104,6 +104,12 @@ def format_paris(value: dt.datetime) -> str:
     return formats.date_format(value.astimezone(ZoneInfo("Europe/Paris")), "DATETIME_FORMAT")
 
 
+def format_local(meeting) -> str:
+    """The meeting's time where it takes place, in the reader's short format, with that place's city."""
+    when = formats.date_format(meeting.local_starts_at, "SHORT_DATETIME_FORMAT")
+    return f"{when} ({timezones.city(str(meeting.timezone))})"
+
+
 class ProspectAdminForm(forms.ModelForm):
     """The stage is moved through `prospect_move`, so nonsense moves become field errors here."""
 
