@@ -376,6 +376,10 @@ def test_engine_selection_equals_brute_force():
         best = sorted(range(scores.shape[0]), key=lambda i, j=j: (-scores[i, j], i))[:matching.TOP_PER_POSTING]
         expected |= {(i, j) for i in best if scores[i, j] >= matching.MIN_SCORE}
     assert set(zip(top.cand.tolist(), top.post.tolist(), strict=True)) == expected
+    # Five chunks, each one's candidate lists picked in the second thread: the same arrays as in one chunk.
+    whole = matching.Engine(engine.candidates, engine.postings, [(1, 2), (3, 4)], today=TODAY, chunk_size=1000)
+    for name in ("cand", "post", "score", "for_posting", "for_candidate"):
+        assert getattr(top, name).tolist() == getattr(whole.top_matches(), name).tolist()
 
 
 def test_weights_add_up_to_one_hundred():
