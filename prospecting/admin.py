@@ -138,7 +138,7 @@ class MeetingInline(ScopedInline):
 
     @admin.display(description=_("heure de Paris"))
     def paris_time(self, obj):
-        return format_paris(obj.starts_at)
+        return format_paris(obj.starts_at, short=True)
 
     @admin.display(description=_("lieu ou lien"))
     def place_or_link(self, obj):
@@ -323,7 +323,7 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
 
     @admin.display(description=_("heure de Paris"), ordering="starts_at")
     def paris_time(self, obj):
-        return format_paris(obj.starts_at) if obj.starts_at else "—"
+        return format_paris(obj.starts_at, short=True) if obj.starts_at else "—"
 
     @admin.display(description=_("à compléter"), boolean=True)
     def to_complete_flag(self, obj):

@@ -100,8 +100,10 @@ class MeetingAdminForm(forms.ModelForm):
         return cleaned
 
 
-def format_paris(value: dt.datetime) -> str:
-    return formats.date_format(value.astimezone(ZoneInfo("Europe/Paris")), "DATETIME_FORMAT")
+def format_paris(value: dt.datetime, *, short: bool = False) -> str:
+    """The time in Paris, in the reader's format; `short` beside `format_local` in a list's row."""
+    return formats.date_format(value.astimezone(ZoneInfo("Europe/Paris")),
+                               "SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
 
 def format_local(meeting) -> str:

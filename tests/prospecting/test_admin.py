@@ -43,6 +43,7 @@ def test_meeting_set_in_taipei_is_stored_in_utc_and_shown_in_paris_time(client_f
     assert "08:00" in html  # Paris time shown beside it
     listing = client.get("/admin/prospecting/meeting/").content.decode()
     assert "10/03/2026 15:00 (Taipei)" in listing
+    assert "10/03/2026 08:00" in listing  # Paris time, in the same short format as the local one
 
 
 @pytest.mark.django_db
@@ -132,6 +133,7 @@ def test_prospect_page_lists_meetings_and_tools(client_for, prospecting_officer,
     past_meeting(prospect, timezone="Asia/Taipei", starts_at=dt.datetime(2026, 3, 10, 7, tzinfo=dt.UTC))
     html = client_for(prospecting_officer).get(f"/admin/prospecting/prospect/{prospect.pk}/change/").content.decode()
     assert "10/03/2026 15:00 (Taipei)" in html
+    assert "10/03/2026 08:00" in html
     assert f"/admin/prospecting/meeting/add/?prospect={prospect.pk}" in html
     assert f"/pilotage/prospection/prospects/{prospect.pk}/fiches/" in html
 
