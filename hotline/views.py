@@ -139,6 +139,7 @@ def candidate_card(request, public_id):
         "candidate": candidate,
         "timeline": selectors.candidate_timeline(candidate, user=request.user),
         "relocations": candidate.relocation_requests.select_related("owner"),
+        **_counts(request.user),
     })
 
 

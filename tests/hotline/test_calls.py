@@ -240,3 +240,20 @@ def test_relocation_request_needs_a_need_and_a_future_date(client_for, hotline_a
     past = client.post(url, {"need_housing": "on", "target_city": "Albi", "target_date": "2020-01-01"})
     assert "ne peut pas être dans le passé" in past.content.decode()
     assert not candidate.relocation_requests.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["", "rappels/", "relances/", "relances/en-retard/", "installations/", "candidate"])
+def test_every_hotline_tab_bar_shows_the_counts(client_for, hotline_agent, coordinator, candidate, page):
+    today = timezone.localdate()
+    CallbackRequest.objects.create(name="Hélène Dupont", email="helene@example.org", topic="other", message="?")
+    for days_late, owner in ((0, hotline_agent), (0, hotline_agent), (2, coordinator), (3, coordinator),
+                             (4, coordinator)):
+        HotlineCall.objects.create(candidate=candidate, topic="other", summary="À rappeler", follow_up_owner=owner,
+                                   follow_up_due=today - dt.timedelta(days=days_late))
+    url = f"/pilotage/hotline/candidat/{candidate.public_id}/" if page == "candidate" else f"/pilotage/hotline/{page}"
+    html = client_for(hotline_agent).get(url).content.decode()
+    # One call-back waiting; the agent's own follow-ups (two due today); three overdue, the team's.
+    assert '<span class="badge bg-danger">1</span>' in html
+    assert '<span class="badge bg-secondary">2</span>' in html
+    assert '<span class="badge bg-warning text-dark">3</span>' in html
