@@ -443,6 +443,8 @@ class RegistrationAdmin(RowLinksMixin, PersonSearchMixin, DomainErrorAdminMixin,
     search_fields = ["candidate__last_name", "candidate__first_name", "candidate__email", "session__title"]
     list_per_page = LONG_LIST_PER_PAGE
     paginator = DeferredJoinPaginator
+    # The count of every booking beside a filtered count: a second COUNT over 50,000 rows on every page.
+    show_full_result_count = False
     autocomplete_fields = ["session", "candidate"]
     list_select_related = ["candidate", "session"]
     readonly_fields = ["status", "walk_in", "created_at", "cancelled_at", "checked_in_at", "checked_in_by",

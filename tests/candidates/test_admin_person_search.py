@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from candidates import services
 from candidates.models import JobInterest
@@ -47,6 +48,17 @@ def test_a_booking_is_found_by_the_person_whatever_the_accents_or_by_the_session
     assert _found(client, REGISTRATIONS, "roques atelier") == []
     # Too short for the index: Django's own search, as before.
     assert _found(client, REGISTRATIONS, "Pa") == [paul]
+
+
+def test_a_searched_bookings_list_counts_the_bookings_once(client_for, coordinator, two_bookings):
+    """Only the rows found are counted: not every booking as well (a second COUNT over them all)."""
+    client = client_for(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(REGISTRATIONS, {"q": "albi"})
+    counts = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith("SELECT COUNT(") and '"events_registration"' in q["sql"]]
+    assert len(counts) == 1 and "albi" in counts[0].lower()
+    assert "1 résultat" in response.content.decode()
 
 
 def test_an_erased_person_s_bookings_are_not_found_by_their_former_name(client_for, coordinator, two_bookings):
