@@ -44,14 +44,6 @@ def _get_candidate(public_id) -> Candidate:
     return candidate
 
 
-def _counts(user) -> dict:
-    return {
-        "queue_count": selectors.callback_queue().count(),
-        "mine_count": selectors.follow_ups_for(owner=user).count(),
-        "overdue_count": selectors.overdue_follow_ups().count(),
-    }
-
-
 @role_required(test=permissions.can_see_hotline)
 def home(request):
     form = SearchForm(request.GET or None)
@@ -67,7 +59,6 @@ def home(request):
         "form": form, "results": results[: selectors.SEARCH_LIMIT], "more": len(results) > selectors.SEARCH_LIMIT,
         "callers": callers, "callbacks": callbacks,
         "searched": searched, "too_short": too_short, "min_length": search.MIN_TOKEN_LENGTH,
-        **_counts(request.user),
     }
     return render(request, "hotline/home.html", context)
 
@@ -139,7 +130,6 @@ def candidate_card(request, public_id):
         "candidate": candidate,
         "timeline": selectors.candidate_timeline(candidate, user=request.user),
         "relocations": candidate.relocation_requests.select_related("owner"),
-        **_counts(request.user),
     })
 
 
@@ -147,7 +137,6 @@ def candidate_card(request, public_id):
 def follow_ups(request):
     return render(request, "hotline/follow_ups.html", {
         "calls": selectors.follow_ups_for(owner=request.user), "today": timezone.localdate(), "mine": True,
-        **_counts(request.user),
     })
 
 
@@ -155,7 +144,6 @@ def follow_ups(request):
 def overdue(request):
     return render(request, "hotline/follow_ups.html", {
         "calls": selectors.overdue_follow_ups(), "today": timezone.localdate(), "mine": False,
-        **_counts(request.user),
     })
 
 
@@ -176,14 +164,14 @@ def follow_up_done(request, pk):
 @role_required(test=permissions.can_see_hotline)
 def queue(request):
     return render(request, "hotline/queue.html", {
-        "requests": selectors.callback_queue(), **_counts(request.user),
+        "requests": selectors.callback_queue(),
     })
 
 
 @role_required(test=permissions.can_see_hotline)
 def relocations(request):
     return render(request, "hotline/relocations.html", {
-        "requests": selectors.relocation_requests_active(), **_counts(request.user),
+        "requests": selectors.relocation_requests_active(),
     })
 
 
