@@ -206,7 +206,7 @@ def _copy_rows(cursor, model, rows: list[dict]) -> None:
     import datetime as _dt
     import uuid
 
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     lines = []
     for row in rows:
         values = []

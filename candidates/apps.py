@@ -7,9 +7,12 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidats")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from tescforce import desk, erasure, roles, scoping
 
         from . import pending, services, tasks, views  # noqa: F401 - tasks: registers the tasks services queue by name
+        from .search import register_sqlite_functions
         from .selectors import candidates_chosen_for_company_q, desk_qualification_context
 
         # What an erasure does outside the candidate's own rows (the routine is services.candidate_erase):
@@ -25,3 +28,4 @@ class CandidatesConfig(AppConfig):
                       template="candidates/desk/qualification.html",
                       allowed=lambda user: roles.has_role(user, roles.COORDINATORS),
                       get_context=desk_qualification_context, order=30)
+        connection_created.connect(register_sqlite_functions, dispatch_uid="candidates.search_functions")

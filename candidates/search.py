@@ -1,10 +1,11 @@
 """Finding candidates by what a person types: accents, case and phone formats do not matter.
 
 One search text per candidate (first name, last name and e-mail folded, phone as national digits),
-made by `public.tf_candidate_search()` on PostgreSQL (migration 0004, with a trigram index) and by the
-same function registered in Python on SQLite. The hotline's caller search and the candidate admin's
-search box both use it. The folded names alone (`name_expression()`, migration 0017 with its own
-trigram index) are what the hotline compares loosely to find a misspelt name.
+made by `public.tf_candidate_search()` on PostgreSQL (migration 0004) and by the same function registered
+in Python on SQLite, and kept in a generated column with a trigram index (`Candidate.search_text`,
+migration 0021). The hotline's caller search and the candidate admin's search box both use it. The
+folded names alone (`name_expression()`, `Candidate.name_text`, with its own trigram index) are what
+the hotline compares loosely to find a misspelt name.
 """
 
 import operator
@@ -92,14 +93,22 @@ def db_function(name: str, mirror, *fields: str) -> Func:
     return Func(*(F(field) for field in fields), function=function, output_field=TextField())
 
 
-def search_expression() -> Func:
-    """Return the expression of a candidate's search text, to annotate and filter on (`__contains`)."""
-    return db_function("tf_candidate_search", _search_text, "first_name", "last_name", "email", "phone")
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Give each new SQLite connection the search functions: the candidates' generated columns call them on
+    every write (`Candidate.search_text`, `Candidate.name_text`)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("tf_candidate_search", 4, _search_text, deterministic=True)
+        connection.connection.create_function("tf_candidate_name", 2, _name_text, deterministic=True)
 
 
-def name_expression() -> Func:
-    """Return the expression of a candidate's folded first and last names, to compare loosely (trigrams)."""
-    return db_function("tf_candidate_name", _name_text, "first_name", "last_name")
+def search_expression() -> F:
+    """Return a candidate's search text, to annotate and filter on (`__contains`)."""
+    return F("search_text")
+
+
+def name_expression() -> F:
+    """Return a candidate's folded first and last names, to compare loosely (trigrams)."""
+    return F("name_text")
 
 
 def searchable(candidates=None):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_mixins import LONG_LIST_PER_PAGE, CoordinatorsReadOnlyMixin
 
 AUDITED: list[tuple[str, str, dict[str, Any]]] = [
-    ("candidates", "Candidate", {"excluded_fields": ["link_generation"]}),
+    ("candidates", "Candidate", {"excluded_fields": ["link_generation", "search_text", "name_text"]}),
     ("companies", "JobPosting", {"excluded_fields": ["search_vector"]}),
     ("events", "Session", {}),
     ("matching", "Scorecard", {}),

@@ -1,0 +1,56 @@
+"""The search texts are columns the database writes with each row (`Candidate.search_text`, `name_text`): every
+way a name, e-mail or phone changes must show in the searches at once, on both backends."""
+
+import pytest
+
+from candidates import search
+from candidates.models import Candidate
+from candidates.services import candidate_erase
+from hotline import selectors
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _found(query: str) -> set[int]:
+    return {c.pk for c in selectors.caller_search(query=query)}
+
+
+def test_the_columns_hold_what_the_python_mirror_computes():
+    person = factories.CandidateFactory(first_name="Hélène", last_name="Dupont-Léger", email="H.Dupont@Example.org",
+                                        phone="+33612345678")
+    person.refresh_from_db()
+    assert person.search_text == search._search_text("Hélène", "Dupont-Léger", "H.Dupont@Example.org", "+33612345678")
+    assert person.search_text == "helene dupont-leger h.dupont@example.org 0612345678"
+    assert person.name_text == search._name_text("Hélène", "Dupont-Léger") == "helene dupont-leger"
+
+
+def test_a_renamed_person_is_found_by_the_new_name_only():
+    person = factories.CandidateFactory(first_name="Hélène", last_name="Roquès", email="hr@example.org",
+                                        phone="+33612345678")
+    assert _found("roques") == {person.pk}
+
+    person.last_name = "Castaing"
+    person.save()
+    assert _found("castaing helene") == {person.pk}
+    assert _found("roques") == set()
+
+    # A bulk update goes through no save(): the database still writes the columns.
+    Candidate.objects.filter(pk=person.pk).update(first_name="Anne", phone="+33798765432")
+    assert _found("anne castaing") == {person.pk}
+    assert _found("06 12 34") == set()
+    assert _found("07 98 76") == {person.pk}
+    # The misspelt name's pass reads the folded names column too.
+    close = selectors.caller_search(query="Castang")
+    assert [c.pk for c in close] == [person.pk] and close[0].close_match
+
+
+def test_an_erased_person_leaves_nothing_to_find():
+    person = factories.CandidateFactory(first_name="Hélène", last_name="Roquès", email="hr@example.org",
+                                        phone="+33612345678")
+    assert candidate_erase(candidate=person)
+    person.refresh_from_db()
+    assert "roques" not in person.search_text and "0612345678" not in person.search_text
+    assert "roques" not in person.name_text
+    for query in ("roques", "Rokes", "hr@example.org", "06 12 34 56 78"):
+        assert _found(query) == set(), query
