@@ -14,6 +14,13 @@ from tescforce.admin_mixins import follows_foreign_keys, search_words, words_in_
 
 from . import search
 
+# Up to this many people found, their ids go to the list's query as a list rather than a subquery.
+# PostgreSQL then knows how many they are and walks the list in its order testing each row against them
+# (registrations « dupont », 833 people: about 3 ms of SQL). Given the subquery, it expected as many
+# people and probed the candidates' table once per row walked (5,555 probes, 18 ms). A word that more
+# people hold stays a subquery, whose rows come early in any walk.
+FEW_PEOPLE = 1000
+
 
 class PersonSearchMixin:
     """For a ModelAdmin: `person_path` is the path to the candidate (e.g. "candidate", "interview__candidate");
@@ -29,7 +36,9 @@ class PersonSearchMixin:
         phone_hidden = f"{self.person_path}__phone" not in fields
         if not parsed.usable or (phone_hidden and any(token.isdigit() for token in parsed.tokens)):
             return super().get_search_results(request, queryset, search_term)
-        person = Q(**{f"{self.person_path}__in": search.matching_candidates(parsed).values("pk")})
+        people = search.matching_candidates(parsed).values_list("pk", flat=True)
+        few = list(people[:FEW_PEOPLE + 1])
+        person = Q(**{f"{self.person_path}__in": few if len(few) <= FEW_PEOPLE else people})
         others = [name for name in fields if not name.startswith(f"{self.person_path}__")]
         words = search_words(search_term)
         if others and words:
