@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db import connection
-from django.db.models import F, Func, Q, TextField
+from django.db.models import F, Q
 
 from tescforce.text import fold
 
@@ -75,22 +74,6 @@ def normalise_query(raw: str) -> SearchQuery:
     if _PHONE_LIKE.fullmatch(raw) and sum(ch.isdigit() for ch in raw) >= 2:
         return SearchQuery(tokens=(phone_digits(raw),), is_phone=True)
     return SearchQuery(tokens=tuple(fold(raw).split()), is_phone=False)
-
-
-def db_function(name: str, mirror, *fields: str) -> Func:
-    """Return the SQL function `name` over `fields`, to annotate and filter on.
-
-    On PostgreSQL a migration created it, with a trigram index on the same argument list, so PostgreSQL can
-    use that index; on SQLite `mirror`, its Python twin, is registered under the same name.
-    """
-    if connection.vendor == "sqlite":
-        # Registered on each use: SQLite connections come and go, and the call costs nothing.
-        connection.ensure_connection()
-        connection.connection.create_function(name, len(fields), mirror, deterministic=True)
-        function = name
-    else:
-        function = f"public.{name}"
-    return Func(*(F(field) for field in fields), function=function, output_field=TextField())
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:

@@ -7,6 +7,8 @@ class HotlineConfig(AppConfig):
     verbose_name = _("Hotline")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from candidates import records, space
         from tescforce import desk, erasure, permissions, roles, staff_tools
 
@@ -26,3 +28,4 @@ class HotlineConfig(AppConfig):
         desk.register("hotline", title=_("Hotline : à traiter aujourd'hui"), template="hotline/desk.html",
                       allowed=lambda user: roles.has_role(user, roles.HOTLINE) and permissions.can_see_hotline(user),
                       get_context=selectors.desk_context, order=10)
+        connection_created.connect(selectors.register_sqlite_functions, dispatch_uid="hotline.search_functions")

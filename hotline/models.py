@@ -6,7 +6,7 @@ never moved (migrations hotline/0001 and candidates/0014 change Django's state o
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -49,6 +49,16 @@ class HotlineCall(models.Model):
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("noté par"))
     created_at = models.DateTimeField(_("date de l'appel"), auto_now_add=True, db_index=True)
+    # What the search of callers who are not candidates compares (selectors.unregistered_caller_search),
+    # written by the database with the row, as the candidates' are (candidates 0021): the trigram index's
+    # rows are checked again without folding each name anew. Functions of migration 0004 (on SQLite,
+    # registered in Python by selectors.register_sqlite_functions).
+    caller_search_text = models.GeneratedField(
+        expression=Func(F("caller_name"), F("caller_key"), function="tf_caller_search"),
+        output_field=TextField(), db_persist=True, verbose_name=_("texte de recherche"))
+    caller_name_text = models.GeneratedField(
+        expression=Func(F("caller_name"), function="tf_caller_name"),
+        output_field=TextField(), db_persist=True, verbose_name=_("nom pour la recherche"))
 
     class Meta:
         db_table = "candidates_hotlinecall"

@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, StageChange
 from candidates.search import (
-    db_function,
     holds_every_token,
     matching_candidates,
     name_expression,
@@ -201,6 +200,14 @@ def _caller_search_text(name, key) -> str:
     return f"{fold(name or '')} {key or ''}"
 
 
+def register_sqlite_functions(sender, connection, **kwargs) -> None:
+    """Give each new SQLite connection the callers' search functions: the calls' generated columns call them
+    on every write (`HotlineCall.caller_search_text`, `caller_name_text`)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("tf_caller_search", 2, _caller_search_text, deterministic=True)
+        connection.connection.create_function("tf_caller_name", 1, _caller_name_text, deterministic=True)
+
+
 def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[HotlineCall]:
     """Return the latest calls of callers who are not candidates, found by name, phone or e-mail."""
     parsed = normalise_query(query)
@@ -209,10 +216,7 @@ def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) 
     qs = HotlineCall.objects.filter(candidate__isnull=True).select_related("logged_by")
     if parsed.is_phone:
         return list(qs.filter(caller_key__contains=parsed.tokens[0]).order_by("-created_at", "-pk")[:limit])
-    # The functions of hotline migration 0004, with the arguments of its trigram indexes.
-    qs = qs.annotate(search_text=db_function("tf_caller_search", _caller_search_text, "caller_name", "caller_key"),
-                     name_folded=db_function("tf_caller_name", _caller_name_text, "caller_name"))
-    condition, score = _fuzzy("search_text", "name_folded", parsed.tokens, indexed=True)
+    condition, score = _fuzzy("caller_search_text", "caller_name_text", parsed.tokens, indexed=True)
     with _trigram_transaction():
         return list(qs.filter(condition).annotate(score=score).order_by("-score", "-created_at", "-pk")[:limit])
 

@@ -1,5 +1,6 @@
-"""The search texts are columns the database writes with each row (`Candidate.search_text`, `name_text`): every
-way a name, e-mail or phone changes must show in the searches at once, on both backends."""
+"""The search texts are columns the database writes with each row (`Candidate.search_text`, `name_text`, and the
+unregistered callers' `HotlineCall.caller_search_text`, `caller_name_text`): every way a name, e-mail or phone
+changes must show in the searches at once, on both backends."""
 
 import pytest
 
@@ -7,6 +8,7 @@ from candidates import search
 from candidates.models import Candidate
 from candidates.services import candidate_erase
 from hotline import selectors
+from hotline.models import HotlineCall
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +56,36 @@ def test_an_erased_person_leaves_nothing_to_find():
     assert "roques" not in person.name_text
     for query in ("roques", "Rokes", "hr@example.org", "06 12 34 56 78"):
         assert _found(query) == set(), query
+
+
+def _calls_found(query: str) -> set[int]:
+    return {c.pk for c in selectors.unregistered_caller_search(query=query)}
+
+
+def test_an_unregistered_caller_s_columns_follow_every_write():
+    call = HotlineCall.objects.create(caller_name="Jérôme Roquès", caller_contact="06 11 22 33 44", topic="other",
+                                      summary="Appel")
+    call.refresh_from_db()
+    assert call.caller_search_text == selectors._caller_search_text("Jérôme Roquès", "0611223344")
+    assert call.caller_name_text == "jerome roques"
+    assert _calls_found("roques jerome") == _calls_found("Rokes") == _calls_found("06 11 22 33") == {call.pk}
+
+    call.caller_name = "Jérôme Castaing"
+    call.save()
+    assert _calls_found("castaing") == {call.pk} and _calls_found("roques") == set()
+    HotlineCall.objects.filter(pk=call.pk).update(caller_name="Anne Castaing")
+    assert _calls_found("anne castaing") == {call.pk} and _calls_found("jerome") == set()
+
+
+def test_an_erased_caller_s_calls_leave_nothing_to_find():
+    person = factories.CandidateFactory(first_name="Jérôme", last_name="Roquès", email="jr@example.org",
+                                        phone="+33611223344")
+    # Logged before the caller registered: found by the contact, blanked by the erasure.
+    call = HotlineCall.objects.create(caller_name="Jérôme Roquès", caller_contact="jr@example.org", topic="other",
+                                      summary="Appel")
+    assert _calls_found("roques") == {call.pk}
+    assert candidate_erase(candidate=person)
+    call.refresh_from_db()
+    assert call.caller_search_text.strip() == "" and call.caller_name_text == ""
+    for query in ("roques", "Rokes", "jr@example.org"):
+        assert _calls_found(query) == set(), query
