@@ -7,8 +7,6 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidats")
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
         from tescforce import desk, erasure, roles, scoping
 
         from . import pending, services, tasks, views  # noqa: F401 - tasks: registers the tasks services queue by name
@@ -28,4 +26,5 @@ class CandidatesConfig(AppConfig):
                       template="candidates/desk/qualification.html",
                       allowed=lambda user: roles.has_role(user, roles.COORDINATORS),
                       get_context=desk_qualification_context, order=30)
-        connection_created.connect(register_sqlite_functions, dispatch_uid="candidates.search_functions")
+        # The embedded database writes the search columns with the same folding (tescforce.text).
+        register_sqlite_functions()

@@ -4,8 +4,8 @@ One search text per candidate (first name, last name and e-mail folded, phone as
 made by `public.tf_candidate_search()` on PostgreSQL (migration 0004) and by the same function registered
 in Python on SQLite, and kept in a generated column with a trigram index (`Candidate.search_text`,
 migration 0021). The hotline's caller search and the candidate admin's search box both use it. The
-folded names alone (`name_expression()`, `Candidate.name_text`, with its own trigram index) are what
-the hotline compares loosely to find a misspelt name.
+folded names alone (`Candidate.name_text`, with its own trigram index) are what the hotline compares
+loosely to find a misspelt name.
 """
 
 import operator
@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import reduce
 
-from django.db.models import F, Q
+from django.db.models import Q
 
-from tescforce.text import fold
+from tescforce.text import fold, register_sqlite_function
 
 from .models import Candidate
 
@@ -76,37 +76,26 @@ def normalise_query(raw: str) -> SearchQuery:
     return SearchQuery(tokens=tuple(fold(raw).split()), is_phone=False)
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """Give each new SQLite connection the search functions: the candidates' generated columns call them on
-    every write (`Candidate.search_text`, `Candidate.name_text`)."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("tf_candidate_search", 4, _search_text, deterministic=True)
-        connection.connection.create_function("tf_candidate_name", 2, _name_text, deterministic=True)
-
-
-def search_expression() -> F:
-    """Return a candidate's search text, to annotate and filter on (`__contains`)."""
-    return F("search_text")
-
-
-def name_expression() -> F:
-    """Return a candidate's folded first and last names, to compare loosely (trigrams)."""
-    return F("name_text")
+def register_sqlite_functions() -> None:
+    """Give SQLite the twins of the functions the candidates' generated columns call
+    (`Candidate.search_text`, `Candidate.name_text`)."""
+    register_sqlite_function("tf_candidate_search", _search_text)
+    register_sqlite_function("tf_candidate_name", _name_text)
 
 
 def searchable(candidates=None):
-    """The living candidates (of `candidates`, or all), each with its search text as `search_norm`.
+    """The living candidates (of `candidates`, or all), to find by their search text (`search_text`).
 
     Erased people have no name, e-mail or phone left to find; leaving them out is also the condition of the
     partial trigram index, without which PostgreSQL reads every row (about 20 times slower).
     """
     candidates = Candidate.objects.all() if candidates is None else candidates
-    return candidates.filter(anonymised_at__isnull=True).annotate(search_norm=search_expression())
+    return candidates.filter(anonymised_at__isnull=True)
 
 
 def holds_every_token(parsed: SearchQuery) -> Q:
-    """The condition on `search_norm` (see `searchable`) that a candidate found by `parsed` meets."""
-    return reduce(operator.and_, (Q(search_norm__contains=token) for token in parsed.tokens), Q())
+    """The condition on `search_text` that a candidate found by `parsed` meets."""
+    return reduce(operator.and_, (Q(search_text__contains=token) for token in parsed.tokens), Q())
 
 
 def matching_candidates(parsed: SearchQuery, candidates=None):

@@ -7,8 +7,6 @@ class HotlineConfig(AppConfig):
     verbose_name = _("Hotline")
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
         from candidates import records, space
         from tescforce import desk, erasure, permissions, roles, staff_tools
 
@@ -28,4 +26,5 @@ class HotlineConfig(AppConfig):
         desk.register("hotline", title=_("Hotline : à traiter aujourd'hui"), template="hotline/desk.html",
                       allowed=lambda user: roles.has_role(user, roles.HOTLINE) and permissions.can_see_hotline(user),
                       get_context=selectors.desk_context, order=10)
-        connection_created.connect(selectors.register_sqlite_functions, dispatch_uid="hotline.search_functions")
+        # The embedded database writes the callers' search columns with the same folding (tescforce.text).
+        selectors.register_sqlite_functions()

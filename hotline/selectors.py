@@ -29,14 +29,13 @@ from candidates.models import Candidate, StageChange
 from candidates.search import (
     holds_every_token,
     matching_candidates,
-    name_expression,
     normalise_query,
     searchable,
 )
 from events.models import Registration
 from tescforce.permissions import can_see_hotline
 from tescforce.scoping import scope_queryset
-from tescforce.text import Fold, StrictWordSimilarity, fold
+from tescforce.text import Fold, StrictWordSimilarity, fold, register_sqlite_function
 
 from .models import CallbackRequest, HotlineCall, RelocationRequest
 
@@ -165,9 +164,9 @@ def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
 
     On PostgreSQL, run it inside `_trigram_transaction()` (the index's operator reads its threshold).
     """
-    condition, score = _fuzzy("search_norm", "name_folded", tokens, indexed=True)
+    condition, score = _fuzzy("search_text", "name_text", tokens, indexed=True)
     return (
-        searchable().annotate(name_folded=name_expression())
+        searchable()
         .filter(condition).exclude(pk__in=list(exclude)).annotate(score=score)
         .order_by("-score", "last_name", "first_name", "pk").prefetch_related(_last_calls())
     )
@@ -200,12 +199,11 @@ def _caller_search_text(name, key) -> str:
     return f"{fold(name or '')} {key or ''}"
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """Give each new SQLite connection the callers' search functions: the calls' generated columns call them
-    on every write (`HotlineCall.caller_search_text`, `caller_name_text`)."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("tf_caller_search", 2, _caller_search_text, deterministic=True)
-        connection.connection.create_function("tf_caller_name", 1, _caller_name_text, deterministic=True)
+def register_sqlite_functions() -> None:
+    """Give SQLite the twins of the functions the calls' generated columns call
+    (`HotlineCall.caller_search_text`, `caller_name_text`)."""
+    register_sqlite_function("tf_caller_search", _caller_search_text)
+    register_sqlite_function("tf_caller_name", _caller_name_text)
 
 
 def unregistered_caller_search(*, query: str, limit: int = OTHER_RESULTS_LIMIT) -> list[HotlineCall]:

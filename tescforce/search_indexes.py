@@ -37,3 +37,17 @@ def upper_trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.Run
                 schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
     return migrations.RunPython(forward, backward, elidable=False)
+
+
+def postgresql_statements(forward: list[str], backward: list[str]) -> migrations.RunPython:
+    """An operation running `forward` (and `backward` when migrated back) on PostgreSQL only: the rooms'
+    search functions and the trigram indexes on them, which SQLite does without."""
+    def run(statements):
+        def operation(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for sql in statements:
+                    schema_editor.execute(sql)
+
+        return operation
+
+    return migrations.RunPython(run(forward), run(backward), elidable=False)

@@ -17,6 +17,7 @@ on SQLite, with the same trigrams; `StrictWordSimilarity()` is either in SQL.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import snowballstemmer
@@ -188,11 +189,24 @@ class TextMatch(Func):
     output_field = BooleanField()
 
 
+# Python twins of the rooms' SQL functions (PostgreSQL has them from the rooms' migrations), by name.
+_ROOM_FUNCTIONS: dict[str, Callable] = {}
+
+
+def register_sqlite_function(name: str, twin: Callable) -> None:
+    """Have every new SQLite connection know `name` as `twin`: a room's SQL function, which its generated
+    columns call on each write (from the room's AppConfig.ready, before any connection)."""
+    _ROOM_FUNCTIONS[name] = twin
+
+
 def install_sqlite_functions(sender, connection, **kwargs) -> None:
-    """Give a new SQLite connection `tf_fold` and `tf_search` (hooked on `connection_created`)."""
+    """Give a new SQLite connection `tf_fold`, `tf_search` and the rooms' functions (hooked on
+    `connection_created`)."""
     if connection.vendor != "sqlite":
         return
     connection.connection.create_function("tf_fold", 1, fold, deterministic=True)
     connection.connection.create_function("tf_strict_word_similarity", 2, strict_word_similarity, deterministic=True)
     connection.connection.create_function(
         "tf_search", 3, lambda text, query, language: matches(text, query or "", language), deterministic=True)
+    for name, twin in _ROOM_FUNCTIONS.items():
+        connection.connection.create_function(name, twin.__code__.co_argcount, twin, deterministic=True)

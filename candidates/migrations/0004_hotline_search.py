@@ -1,6 +1,8 @@
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
+from tescforce.search_indexes import postgresql_statements
+
 # The hotline finds a caller by any part of their name, e-mail or phone, accents and case ignored.
 # `unaccent` is only STABLE, so an IMMUTABLE wrapper lets it appear in an index expression; the
 # search expression itself is a function so that the index and the queries share one definition.
@@ -31,15 +33,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -49,5 +42,5 @@ class Migration(migrations.Migration):
     operations = [
         TrigramExtension(),
         UnaccentExtension(),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgresql_statements(FORWARD, BACKWARD),
     ]

@@ -4,6 +4,8 @@
 # On SQLite the same function is registered in Python (candidates/search.py).
 from django.db import migrations
 
+from tescforce.search_indexes import postgresql_statements
+
 FORWARD = [
     r"""
     CREATE OR REPLACE FUNCTION public.tf_candidate_name(text, text) RETURNS text
@@ -22,15 +24,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -38,5 +31,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgresql_statements(FORWARD, BACKWARD),
     ]

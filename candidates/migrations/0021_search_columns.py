@@ -4,6 +4,8 @@
 # functions are registered in Python on each connection (candidates.search.register_sqlite_functions).
 from django.db import migrations, models
 
+from tescforce.search_indexes import postgresql_statements
+
 FORWARD = [
     "DROP INDEX IF EXISTS candidate_search_trgm_idx",
     "DROP INDEX IF EXISTS candidate_name_trgm_idx",
@@ -39,15 +41,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -72,5 +65,5 @@ class Migration(migrations.Migration):
                                        models.F("phone"), function="tf_candidate_search"),
                 output_field=models.TextField(), verbose_name="texte de recherche"),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgresql_statements(FORWARD, BACKWARD),
     ]

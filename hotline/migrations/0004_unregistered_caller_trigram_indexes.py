@@ -4,6 +4,8 @@
 # indexes, on the expressions the search uses, answer both. On SQLite the search folds in Python instead.
 from django.db import migrations
 
+from tescforce.search_indexes import postgresql_statements
+
 FORWARD = [
     r"""
     CREATE OR REPLACE FUNCTION public.tf_caller_name(text) RETURNS text
@@ -34,15 +36,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -51,5 +44,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgresql_statements(FORWARD, BACKWARD),
     ]

@@ -4,6 +4,8 @@
 # Python on each connection (hotline.selectors.register_sqlite_functions).
 from django.db import migrations, models
 
+from tescforce.search_indexes import postgresql_statements
+
 FORWARD = [
     "DROP INDEX IF EXISTS call_caller_search_trgm_idx",
     "DROP INDEX IF EXISTS call_caller_name_trgm_idx",
@@ -30,15 +32,6 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -61,5 +54,5 @@ class Migration(migrations.Migration):
                 expression=models.Func(models.F("caller_name"), models.F("caller_key"), function="tf_caller_search"),
                 output_field=models.TextField(), verbose_name="texte de recherche"),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False),
+        postgresql_statements(FORWARD, BACKWARD),
     ]
