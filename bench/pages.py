@@ -249,8 +249,8 @@ def candidate_tables() -> set[str]:
             | {relation.related_model._meta.db_table for relation in meta.related_objects})
 
 
-def profile(page: dict, client, top: int) -> None:
-    """One more cold render under cProfile: the functions where its time goes, by cumulative time."""
+def profile(page: dict, client, top: int, sort: str = "cumulative") -> None:
+    """One more cold render under cProfile: the functions where its time goes, ordered by `sort`."""
     import cProfile
     import io
     import pstats
@@ -258,7 +258,7 @@ def profile(page: dict, client, top: int) -> None:
     profiler = cProfile.Profile()
     profiler.runcall(render, page, client)
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     print("\n".join("    " + line for line in out.getvalue().splitlines() if line.strip()))
 
 
@@ -303,6 +303,8 @@ def main() -> None:
                         help="print each page's N costliest queries of the cold render, with their times")
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="after each page, cProfile one more cold render and print its N costliest functions")
+    parser.add_argument("--profile-sort", default="cumulative", choices=["cumulative", "tottime"],
+                        help="order of --profile's functions: with what they call (default) or by their own time")
     parser.add_argument("--misses", type=int, metavar="N", default=0,
                         help="instead, render N public URLs of each kind never requested before, drawn as bench/run.py "
                              "draws them, the cache kept between requests (what a visitor meets: see misses())")
@@ -357,7 +359,7 @@ def main() -> None:
             for ms, sql in result["costliest"][:args.queries]:
                 print(f"    {ms:6.1f} ms  {sql[:300]}")
             if args.profile:
-                profile(page, client, args.profile)
+                profile(page, client, args.profile, args.profile_sort)
     finally:
         Candidate.objects.filter(email__endswith=f"@{SIGNUP_DOMAIN}").delete()
     load = os.getloadavg()
