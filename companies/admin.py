@@ -182,6 +182,8 @@ class JobPostingAdmin(ExportForViewersMixin, ScopedModelAdmin):
     list_filter = ("status", "contract", "remote", "open_to_retraining", "job_family")
     search_fields = ("title", "company__name", "city")
     list_per_page = LONG_LIST_PER_PAGE
+    # Django counts every row again on each page for « (N au total) » beside a search or filter.
+    show_full_result_count = False
     date_hierarchy = "published_at"
     autocomplete_fields = ("company", "job_family", "skills_required", "skills_nice")
     readonly_fields = ("slug", "published_at", "ended_at", "created_by", "created_at", "updated_at")

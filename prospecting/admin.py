@@ -204,6 +204,8 @@ class ProspectAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin
     list_filter = ["stage", "country", "sector", "size", "campaign", "owner"]
     search_fields = ["name", "city", "website", "contacts__name", "contacts__email"]
     list_per_page = LONG_LIST_PER_PAGE
+    # Django counts every row again on each page for « (N au total) » beside a search or filter.
+    show_full_result_count = False
     list_select_related = ["sector", "owner"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["campaign"]
@@ -287,6 +289,8 @@ class MeetingAdmin(TeamUserFieldsMixin, ExportForViewersMixin, ScopedModelAdmin)
                    "is_online"]
     search_fields = ["prospect__name", "place", "notes", "next_step"]
     list_per_page = LONG_LIST_PER_PAGE
+    # Django counts every row again on each page for « (N au total) » beside a search or filter.
+    show_full_result_count = False
     list_select_related = ["prospect", "campaign", "officer"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["prospect", "campaign", "use_cases_shown", "member_companies"]

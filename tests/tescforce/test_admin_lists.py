@@ -128,3 +128,25 @@ def test_the_admin_search_can_find_its_rows_through_indexes_alone(coordinator, m
     assert "Seq Scan" not in plan and "BitmapOr" in plan, plan
     assert all(index in plan for index in indexes), plan
     assert f"Index Cond: ({foreign_key} = " in plan, plan  # the related rows found, as ids
+
+
+@pytest.mark.parametrize(("path", "table", "make", "word"), [
+    ("/admin/companies/jobposting/", "companies_jobposting",
+     lambda: factories.JobPostingFactory(title="Développeuse Python"), "python"),
+    ("/admin/prospecting/prospect/", "prospecting_prospect", lambda: factories.ProspectFactory(name="Cognitus"),
+     "cognitus"),
+    ("/admin/prospecting/meeting/", "prospecting_meeting",
+     lambda: factories.MeetingFactory(prospect=factories.ProspectFactory(name="Ubiik")), "ubiik"),
+])
+def test_a_long_list_counts_its_rows_once(client_for, coordinator, path, table, make, word):
+    """Searched or not, a long list counts the rows it shows, not every row again for « (N au total) »."""
+    make()
+    client = client_for(coordinator)
+    for params in ({}, {"q": word}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, params)
+        assert response.status_code == 200
+        counts = [q["sql"] for q in queries.captured_queries
+                  if q["sql"].startswith("SELECT COUNT(") and f'FROM "{table}"' in q["sql"]]
+        assert len(counts) == 1, counts
+        assert "1 " in response.content.decode().split('class="paginator"')[1][:200]
