@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from hotline.models import HotlineCall, RelocationRequest
+from hotline.models import CallbackRequest, HotlineCall, RelocationRequest
 from tescforce import roles
 from tests import factories
 
@@ -80,6 +80,31 @@ def test_on_a_phone_the_agent_reads_the_caller_s_whole_e_mail_and_number(phone_j
     expect(number).to_be_visible()
     assert number.bounding_box()["x"] + number.bounding_box()["width"] <= width
 
+
+
+def test_on_a_phone_an_unregistered_caller_s_row_keeps_its_button_on_screen(phone_journey):
+    """The callers who are not candidates and the call-back requests: each row a block on a phone, its action
+    inside the screen (the table used to scroll sideways with « Noter un nouvel appel » off screen)."""
+    agent = factories.UserFactory(username="hotline-phone", groups=[roles.HOTLINE])
+    HotlineCall.objects.create(caller_name="Visiteur salon Lefranc", caller_contact="visiteur.lefranc@example.org",
+                               topic=HotlineCall.Topic.RELOCATION, summary="Demande de la plaquette d'installation",
+                               logged_by=agent)
+    CallbackRequest.objects.create(name="Odile Lefranc", phone="+33639980141", email="odile.lefranc@example.org",
+                                   topic=HotlineCall.Topic.RELOCATION)
+    phone_journey.login(agent)
+    page = phone_journey.open("/pilotage/hotline/?q=lefranc", "unregistered callers on a phone")
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for name in ("Noter un nouvel appel", "Traiter"):
+        button = page.get_by_role("link", name=name, exact=True)
+        expect(button).to_be_visible()
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box, width)
+    contact = page.get_by_role("table", name="Appelants non inscrits").get_by_role("cell", name=re.compile("visiteur"))
+    expect(contact).to_have_attribute("data-label", "Contact")
+    box = contact.bounding_box()
+    assert box["x"] + box["width"] <= width, (box, width)
+    phone_journey.step("callers stacked")
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_hotline_agent_finds_a_misspelt_caller_and_opens_a_relocation_request(journey, lang):
