@@ -19,26 +19,6 @@ def refresh_vectors(sql: str, params: dict) -> int:
         return cursor.rowcount
 
 
-def upper_trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
-    """An operation creating each index `name: (table, column)`, and dropping them when migrated back.
-
-    The extension is created here if missing but never dropped: other rooms' indexes use it.
-    """
-    def forward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            for name, (table, column) in indexes.items():
-                schema_editor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)")
-
-    def backward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for name in indexes:
-                schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-    return migrations.RunPython(forward, backward, elidable=False)
-
-
 def postgresql_statements(forward: list[str], backward: list[str]) -> migrations.RunPython:
     """An operation running `forward` (and `backward` when migrated back) on PostgreSQL only: the rooms'
     search functions and the trigram indexes on them, which SQLite does without."""
@@ -51,3 +31,15 @@ def postgresql_statements(forward: list[str], backward: list[str]) -> migrations
         return operation
 
     return migrations.RunPython(run(forward), run(backward), elidable=False)
+
+
+def upper_trigram_indexes(indexes: dict[str, tuple[str, str]]) -> migrations.RunPython:
+    """An operation creating each index `name: (table, column)`, and dropping them when migrated back.
+
+    The extension is created here if missing but never dropped: other rooms' indexes use it.
+    """
+    return postgresql_statements(
+        ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
+         *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)"
+           for name, (table, column) in indexes.items())],
+        [f"DROP INDEX IF EXISTS {name}" for name in indexes])
