@@ -144,6 +144,10 @@ class MatchAdmin(ScopedModelAdmin):
     raw_id_fields = ("candidate", "posting")
     readonly_fields = ("candidate", "posting", "score", "explanation", "for_posting", "for_candidate", "computed_at")
 
+    @admin.display(description=_("explication"))
+    def explanation(self, obj):
+        return obj.explanation
+
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
         if self.is_recruiter(request):

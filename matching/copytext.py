@@ -2,7 +2,7 @@
 
 Each field is a block of byte columns, one row per line; a number's unused leading places hold NUL
 bytes, which are dropped at the end (NUL never occurs in COPY text), so every line ends up as long as
-its content. Only digits, letters and JSON punctuation are written: nothing needs escaping.
+its content. Only digits, letters and the bytea prefix's backslash (escaped) are written.
 """
 
 from __future__ import annotations
@@ -29,22 +29,6 @@ def number(values: np.ndarray) -> np.ndarray:
 
 def boolean(values: np.ndarray) -> np.ndarray:
     return np.where(np.asarray(values, dtype=bool), ord("t"), ord("f")).astype(np.uint8)[:, None]
-
-
-def numbers(values: np.ndarray, separator: str = ",") -> np.ndarray:
-    """Each row of a matrix of non-negative whole numbers, separated (a JSON array's inside)."""
-    n, m = values.shape
-    parts = []
-    for j in range(m):
-        if j:
-            parts.append(text(n, separator))
-        parts.append(number(values[:, j]))
-    return np.hstack(parts) if parts else np.zeros((n, 0), dtype=np.uint8)
-
-
-def digits(status: np.ndarray) -> np.ndarray:
-    """A matrix of small numbers, -1 for none, as a string of digits per row."""
-    return np.where(status >= 0, status + ord("0"), 0).astype(np.uint8)
 
 
 def bytea(values: np.ndarray) -> np.ndarray:

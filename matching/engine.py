@@ -674,7 +674,7 @@ def explain_codes(engine: Engine, cand: np.ndarray, post: np.ndarray) -> tuple[l
 
 # An explanation's codes packed in fixed-width bytes: the points of each part, then the statuses of
 # the required skills, then those of the nice-to-have ones, 2 bits each (status + 1; 0: no skill).
-# Exact, so a full recompute compares these bytes instead of the stored JSON.
+# Exact: the only stored form of an explanation (`unpack` reads it back), and what a full recompute compares.
 PACKED_WIDTH = len(COMPONENTS) + 2 * MAX_SKILLS_PER_LIST // 4
 
 
@@ -703,10 +703,26 @@ def pack_explanations(explanations: Sequence[dict]) -> list[bytes]:
     for kind in ("req", "nice"):
         status = np.full((n, MAX_SKILLS_PER_LIST), -1, dtype=np.int8)
         for i, e in enumerate(explanations):
-            codes = e[kind][:MAX_SKILLS_PER_LIST]
+            codes = e.get(kind, "")[:MAX_SKILLS_PER_LIST]
             status[i, :len(codes)] = [int(c) for c in codes]
         statuses.append(status)
     return [row.tobytes() for row in pack_arrays(points, *statuses)]
+
+
+def unpack(packed: bytes | memoryview | None) -> dict:
+    """Return the explanation codes (`explain`'s dict) held in packed bytes; {} for none, or for codes of
+    another width (written by an earlier format: the next full recompute writes them again)."""
+    data = bytes(packed) if packed is not None else b""
+    if len(data) != PACKED_WIDTH:
+        return {}
+    out: dict = {"v": 2, "pts": list(data[:len(COMPONENTS)])}
+    at = len(COMPONENTS)
+    for kind in ("req", "nice"):
+        codes = [(byte >> shift) & 3 for byte in data[at:at + MAX_SKILLS_PER_LIST // 4] for shift in (0, 2, 4, 6)]
+        # 0: past the posting's list, whose skills come first; 1 to 3: statuses "0" to "2".
+        out[kind] = "".join(str(code - 1) for code in codes if code)
+        at += MAX_SKILLS_PER_LIST // 4
+    return out
 
 
 def explain(engine: Engine, cand: np.ndarray, post: np.ndarray) -> list[dict]:

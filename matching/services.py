@@ -23,8 +23,8 @@ from .models import Match, MatchingRun
 logger = logging.getLogger(__name__)
 
 BATCH = 2000
-# What an upsert rewrites; `packed` always with `explanation`, or a full recompute would trust stale codes.
-UPDATE_FIELDS = ["score", "explanation", "packed", "for_posting", "for_candidate", "computed_at"]
+# What an upsert rewrites: `packed` holds the explanation.
+UPDATE_FIELDS = ["score", "packed", "for_posting", "for_candidate", "computed_at"]
 MAX_FAST_POSTINGS = 200  # changed postings scored at once against every candidate; past that, the full-data path
 
 
@@ -230,7 +230,7 @@ def _write(pairs, explanations, kept, stale, flags, stored) -> None:
         Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
     packed = matching.pack_explanations(explanations) if explanations else []
     Match.objects.bulk_create(
-        [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), explanation=e, packed=code,
+        [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), packed=code,
                for_posting=kept[(cid, pid)][0], for_candidate=kept[(cid, pid)][1], computed_at=now)
          for (cid, pid), e, code in zip(pairs, explanations, packed, strict=True)],
         batch_size=BATCH, update_conflicts=True, unique_fields=["candidate", "posting"],
@@ -302,7 +302,7 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
         Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
     for start in range(0, len(rows), BATCH):
         Match.objects.bulk_create(
-            [Match(candidate_id=c, posting_id=p, score=s, explanation=e, packed=code, for_posting=fp,
+            [Match(candidate_id=c, posting_id=p, score=s, packed=code, for_posting=fp,
                    for_candidate=fc, computed_at=now) for c, p, s, e, code, fp, fc in rows[start:start + BATCH]],
             update_conflicts=True, unique_fields=["candidate", "posting"], update_fields=UPDATE_FIELDS,
         )
@@ -313,7 +313,7 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
 COPY_ROWS = 100_000  # rows explained and sent at a time: the text of one batch is ~15 MB
 REBUILD_SHARE = 0.5  # past this share of the kept rows written, a new table costs less than writing in place
 SAMPLE_ROWS = 20_000  # stored pairs compared first, to tell a rewrite of most rows before writing any
-MATCH_COLUMNS = "candidate_id, posting_id, score, explanation, for_posting, for_candidate, packed"
+MATCH_COLUMNS = "candidate_id, posting_id, score, for_posting, for_candidate, packed"
 
 
 def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, stored: selectors.StoredPacked,
@@ -372,7 +372,7 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
         # Kept for the session: an outer transaction (a test's, a caller's) may run this twice.
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS match_changed (candidate_id bigint, posting_id bigint, "
-            "score smallint, explanation jsonb, for_posting boolean, for_candidate boolean, packed bytea, "
+            "score smallint, for_posting boolean, for_candidate boolean, packed bytea, "
             "is_new boolean, id bigint)")
         cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS match_stale (candidate_id bigint, posting_id bigint)")
         cursor.execute("TRUNCATE match_changed, match_stale")
@@ -400,7 +400,7 @@ def _write_all_postgres(engine: matching.Engine, top: matching.TopMatches, store
             _rebuild_from_changes(cursor, table, now)
         elif written:
             cursor.execute(
-                f"UPDATE {table} m SET score = n.score, explanation = n.explanation, "  # noqa: S608
+                f"UPDATE {table} m SET score = n.score, "  # noqa: S608
                 "for_posting = n.for_posting, for_candidate = n.for_candidate, packed = n.packed, computed_at = %s "
                 "FROM match_changed n WHERE NOT n.is_new AND m.candidate_id = n.candidate_id "
                 "AND m.posting_id = n.posting_id", [now])
@@ -476,11 +476,8 @@ def _copy_batches(engine, top, stored, stored_row, new_flags, now, *, marks: boo
             continue
         pick = np.arange(start, start + len(rows))[index]
         n = len(index)
-        explanation = [copytext.text(n, '{"v":2,"pts":['), copytext.numbers(points[index]),
-                       copytext.text(n, '],"req":"'), copytext.digits(req[index]),
-                       copytext.text(n, '","nice":"'), copytext.digits(nice[index]), copytext.text(n, '"}')]
         fields = [copytext.number(ids_c[top.cand[pick]]), copytext.number(ids_p[top.post[pick]]),
-                  copytext.number(points[index].sum(axis=1, dtype=np.int64)), np.hstack(explanation),
+                  copytext.number(points[index].sum(axis=1, dtype=np.int64)),
                   copytext.boolean(top.for_posting[pick]), copytext.boolean(top.for_candidate[pick]),
                   copytext.bytea(packed[index])]
         if every_row is not None:

@@ -286,9 +286,12 @@ def test_stale_rows_are_removed(skills, families):
 
 
 def _codes_agree_with_explanations():
-    rows = list(Match.objects.values_list("explanation", "packed"))
+    """Every row holds codes of the current width whose points add up to its score, read back unchanged."""
+    rows = list(Match.objects.all())
     assert rows
-    assert matching.pack_explanations([e for e, _p in rows]) == [bytes(p) for _e, p in rows]
+    assert all(len(bytes(m.packed)) == matching.PACKED_WIDTH for m in rows)
+    assert [sum(m.explanation["pts"]) for m in rows] == [m.score for m in rows]
+    assert matching.pack_explanations([m.explanation for m in rows]) == [bytes(m.packed) for m in rows]
 
 
 @pytest.mark.django_db
@@ -315,8 +318,7 @@ def test_full_recompute_over_a_full_table_rewrites_only_what_differs(skills, fam
     again = recompute()
     assert (again.written, again.deleted, again.kept) == (0, 0, len(wanted))
     rows = list(Match.objects.order_by("pk")[:4])
-    Match.objects.filter(pk=rows[0].pk).update(explanation={"v": 2, "pts": [0] * 7, "req": "", "nice": ""},
-                                               packed=None)
+    Match.objects.filter(pk=rows[0].pk).update(packed=None)
     Match.objects.filter(pk=rows[1].pk).update(for_posting=not rows[1].for_posting)
     Match.objects.filter(pk=rows[2].pk).update(packed=b"\x00\x01")  # codes of another width
     Match.objects.filter(pk=rows[3].pk).delete()
@@ -340,14 +342,28 @@ def test_full_recompute_with_nothing_left_to_match_empties_the_table(skills, fam
     assert not Match.objects.exists()
 
 
+def test_packed_codes_read_back_as_the_explanation_they_hold():
+    rng = random.Random(5)
+
+    def statuses():
+        return "".join(rng.choice("012") for _ in range(rng.choice([0, 1, 3, 4, 5, matching.MAX_SKILLS_PER_LIST])))
+
+    codes = [{"v": 2, "pts": [rng.randint(0, 40) for _ in matching.COMPONENTS], "req": statuses(),
+              "nice": statuses()} for _ in range(300)]
+    assert [matching.unpack(packed) for packed in matching.pack_explanations(codes)] == codes
+    # No codes, or codes of another width: no explanation rather than a wrong one.
+    assert matching.unpack(None) == matching.unpack(b"\x00\x01") == {}
+    match = Match(explanation=codes[0])
+    assert (match.packed, match.explanation) == (matching.pack_explanations(codes[:1])[0], codes[0])
+    match.explanation = {}
+    assert (match.packed, match.explanation) == (None, {})
+
+
 def test_copy_text_is_built_without_escapes_or_padding():
     values = np.array([0, 7, 10, 12345])
-    status = np.array([[2, 1, -1], [0, -1, -1], [-1, -1, -1], [1, 1, 1]], dtype=np.int8)
-    data = copytext.lines([copytext.number(values), copytext.boolean(values > 9), copytext.digits(status),
-                           copytext.numbers(np.array([[1, 22], [0, 0], [45, 3], [10, 100]])),
+    data = copytext.lines([copytext.number(values), copytext.boolean(values > 9),
                            copytext.bytea(np.array([[0, 255]] * 4, dtype=np.uint8))])
-    assert data == (b"0\tf\t21\t1,22\t\\\\x00ff\n" b"7\tf\t0\t0,0\t\\\\x00ff\n"
-                    b"10\tt\t\t45,3\t\\\\x00ff\n" b"12345\tt\t111\t10,100\t\\\\x00ff\n")
+    assert data == b"0\tf\t\\\\x00ff\n" b"7\tf\t\\\\x00ff\n" b"10\tt\t\\\\x00ff\n" b"12345\tt\t\\\\x00ff\n"
     assert copytext.lines([np.zeros((0, 1), dtype=np.uint8)]) == b""
 
 

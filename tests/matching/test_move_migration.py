@@ -55,9 +55,12 @@ def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, cl
 
     OldMatch = old.get_model("candidates", "Match")
     OldMatch.objects.all().delete()  # rows of our own only
+    codes = {"v": 2, "pts": [40, 15, 15, 10, 5, 2, 0], "req": "210", "nice": "02"}
     match = OldMatch.objects.create(candidate_id=shown.pk, posting_id=posting_a.pk, score=87, for_posting=True,
-                                    explanation={"pts": {"skills": 40}})
-    match_b = OldMatch.objects.create(candidate_id=other.pk, posting_id=posting_b.pk, score=55)
+                                    explanation=codes)
+    # An explanation of an earlier format: no codes can hold it.
+    match_b = OldMatch.objects.create(candidate_id=other.pk, posting_id=posting_b.pk, score=55,
+                                      explanation={"pts": {"skills": 40}})
     run, _new = old.get_model("candidates", "MatchingRun").objects.update_or_create(
         pk=1, defaults={"last_full_seconds": 1.5, "last_full_rows": 2})
     plan = old.get_model("candidates", "JobDatingAgenda").objects.create(
@@ -82,8 +85,11 @@ def test_rows_written_before_the_move_are_read_the_same_after_it(before_move, cl
     migrate_to_latest()
 
     moved = Match.objects.get(pk=match.pk)
+    # The explanation's JSON became its packed codes (matching 0006), read back the same.
     assert (moved.candidate_id, moved.posting_id, moved.score, moved.for_posting, moved.explanation) == (
-        shown.pk, posting_a.pk, 87, True, {"pts": {"skills": 40}})
+        shown.pk, posting_a.pk, 87, True, codes)
+    # Left without codes, shown without an explanation until the next full recompute writes the row again.
+    assert (Match.objects.get(pk=match_b.pk).packed, Match.objects.get(pk=match_b.pk).explanation) == (None, {})
     assert MatchingRun.objects.get(pk=run.pk).last_full_rows == 2
     moved_plan = JobDatingAgenda.objects.get(pk=plan.pk)
     assert (moved_plan.session_id, moved_plan.max_per_candidate) == (session.pk, 2)

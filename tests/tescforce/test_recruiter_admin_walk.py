@@ -45,7 +45,7 @@ def shared(coordinator, company_a, recruiter_a):
     Orientation.objects.create(candidate=candidate, company=company_a, posting=own_posting)
     Orientation.objects.create(candidate=candidate, company=other, posting=secret_posting, created_by=coordinator)
     JobInterest.objects.create(candidate=candidate, posting=public_posting, confirmed_at=timezone.now())
-    Match.objects.create(candidate=candidate, posting=public_posting, score=91, explanation={"why": "Zorglub"})
+    Match.objects.create(candidate=candidate, posting=public_posting, score=91)
     Match.objects.create(candidate=candidate, posting=own_posting, score=80)
     Qualification.objects.create(candidate=candidate, level="ready", motivation=5,
                                  notes="Entretien chez Zorglub Conseil prévu", qualified_by=coordinator)
