@@ -140,3 +140,31 @@ def test_coordinator_makes_a_new_session_from_an_old_one_in_six_clicks(journey, 
     assert copy.is_published and timezone.localdate(copy.starts_at) == new_day
     assert copy.company_participations.get().interview_slots == 5 and copy.programme_text == "9 h accueil"
     assert clicks.count <= MAX_CLICKS_FOR_A_NEW_SESSION, clicks.count
+
+
+def test_on_a_phone_a_suggested_candidate_s_row_keeps_its_orient_button_on_screen(phone_journey):
+    """The coordinator's suggestions for a posting: each row a block on a phone, the score and the person under
+    their labels, the explanation readable and « Orienter » inside the screen (four columns used to squeeze it
+    off the right edge)."""
+    from matching.models import Match
+
+    coordinator = factories.UserFactory(username="coordinatrice-phone", groups=[roles.COORDINATORS])
+    posting = factories.JobPostingFactory(title="Développeuse Java / Spring")
+    candidate = factories.CandidateFactory(first_name="Lina", last_name="Barthe")
+    factories.give_consent(candidate)
+    Match.objects.update_or_create(candidate=candidate, posting=posting, defaults={
+        "score": 76, "for_posting": True, "explanation": {"v": 2, "pts": [29, 15, 15, 0, 10, 4, 3]}})
+    phone_journey.login(coordinator)
+    page = phone_journey.open(f"/pilotage/rapprochements/offre/{posting.pk}/", "suggestions on a phone")
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    button = page.get_by_role("button", name=re.compile("^Orienter"))
+    expect(button).to_be_visible()
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    expect(page.get_by_role("cell", name=re.compile("76"))).to_have_attribute("data-label", "Score")
+    person = page.locator("td", has=page.get_by_role("link", name="Lina Barthe"))
+    expect(person).to_have_attribute("data-label", "Candidat·e")
+    page.get_by_text("Pourquoi ce score ?", exact=True).click()
+    expect(page.get_by_text("Métier recherché")).to_be_visible()
+    phone_journey.step("suggestions stacked")
