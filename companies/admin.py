@@ -92,6 +92,8 @@ class RecruiterAdmin(ScopedModelAdmin):
     list_display = ("__str__", "company", "job_title", "email", "language")
     list_select_related = ("user", "company")
     search_fields = ("user__first_name", "user__last_name", "user__email", "company__name")
+    # An order of its own: the model has none, and the autocomplete's pages would repeat or skip people.
+    ordering = ("user__last_name", "user__first_name", "pk")
     autocomplete_fields = ("company",)
     raw_id_fields = ("user",)
 

@@ -189,6 +189,9 @@ class SessionAdmin(ScopedModelAdmin):
     list_filter = ["edition", "city", "format", "is_published"]
     search_fields = ["title", "city", "venue"]
     date_hierarchy = "starts_at"
+    # Said here as well as on the model: the per-session counts group the rows, which drops the model's
+    # ordering, and the autocomplete's pages would then repeat or skip sessions.
+    ordering = ["starts_at", "pk"]
     autocomplete_fields = ["edition"]
     list_select_related = ["edition"]
     inlines = [SessionCompanyInline, SessionPartnerInline, RegistrationInline]
