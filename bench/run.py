@@ -359,11 +359,31 @@ def staff_scenarios(rng: random.Random, cookie: str) -> list[dict]:
         ("hotline_broad", "Hotline: a mail domain or a common first name",
          [f"{hotline}?q={quote(w)}" for w in sorted({email.rsplit("@", 1)[-1] for _, _, email, _ in people})
           + [first for first, _ in collections.Counter(first for first, *_ in people).most_common(10)]]),
+        # As callers' names are heard over the phone: found by the close-name search, not as typed.
+        ("hotline_misspelt", "Hotline: a misspelt name (a letter changed, dropped or swapped)",
+         [f"{hotline}?q={quote(misspelt(last, rng))}" for _, last, _, _ in people[:200]]),
         ("dashboard_cold", "Dashboard, cold (?fresh=1)", [f"{dashboard}?fresh=1"]),
         ("dashboard_warm", "Dashboard, warm", [dashboard]),
     ]
     return [{"key": key, "label": label, "kind": "staff",
              "items": [http_load.Get(url, staff) for url in urls]} for key, label, urls in rows]
+
+
+def misspelt(name: str, rng: random.Random) -> str:
+    """The name with one mistake a listener makes: a letter changed for one that sounds alike, a letter
+    dropped, or two letters swapped."""
+    word = name.lower()
+    if len(word) < 4:
+        return word
+    at = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(("change", "drop", "swap"))
+    if kind == "drop":
+        return word[:at] + word[at + 1:]
+    if kind == "swap" and word[at] != word[at + 1]:
+        return word[:at] + word[at + 1] + word[at] + word[at + 2:]
+    alike = {"c": "k", "k": "c", "q": "k", "s": "z", "z": "s", "i": "y", "y": "i", "e": "a", "a": "e", "o": "au",
+             "t": "d", "d": "t", "m": "n", "n": "m", "b": "p", "p": "b", "f": "ph", "v": "f", "g": "j", "j": "g"}
+    return word[:at] + alike.get(word[at], "e") + word[at + 1:]
 
 
 def form_scenarios(rng: random.Random, count: int) -> list[dict]:

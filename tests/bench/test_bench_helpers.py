@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import http_load  # noqa: E402 - bench/ is not a package
 import mix  # noqa: E402
 import pages  # noqa: E402
+import run  # noqa: E402
 
 BOARD = {"fr": "/fr/offres/", "en": "/en/offres/"}
 CHOICES = {"q": ["python", "réseau"], "city": ["Toulouse", "Albi"], "contract": ["cdi"]}
@@ -97,3 +98,16 @@ def test_the_tables_about_candidates_come_from_the_models():
     assert {"candidates_candidate", "candidates_candidate_skills", "candidates_stagechange", "events_registration",
             "candidates_match", "partners_referral", "tescforce_historicalcandidate"} <= tables
     assert not {"companies_jobposting", "events_session", "showroom_usecase"} & tables
+
+
+def test_a_misspelt_name_is_one_mistake_away_and_keeps_its_first_letter():
+    rng = random.Random(4)
+    for name in ["Roques", "Lefebvre", "Dupont", "Nguyen", "Barre"] * 20:
+        word, typo = name.lower(), run.misspelt(name, rng)
+        assert typo != word and typo[0] == word[0]
+        dropped = len(typo) == len(word) - 1 and any(word[:i] + word[i + 1:] == typo for i in range(len(word)))
+        swapped = len(typo) == len(word) and sorted(typo) == sorted(word)
+        changed = any(typo.startswith(word[:i]) and typo.endswith(word[i + 1:]) and len(typo) - len(word) in (0, 1)
+                      for i in range(1, len(word)))
+        assert dropped or swapped or changed, (name, typo)
+    assert run.misspelt("Li", rng) == "li"  # too short to hear wrong
