@@ -252,6 +252,25 @@ class Candidate(models.Model):
         return self.anonymised_at is not None
 
 
+class NameWord(models.Model):
+    """A word of the living candidates' names and how many of them hold it: where the hotline looks for the
+    words close to a misspelt name on PostgreSQL (a few thousand words rather than every candidate's name).
+
+    Kept by the database with every insert, rename, erasure and deletion of candidates (triggers of
+    migration 0022); a word nobody holds any more goes. Empty on SQLite, whose search compares every name.
+    """
+
+    word = models.TextField(_("mot"), primary_key=True)
+    holders = models.IntegerField(_("personnes"))
+
+    class Meta:
+        verbose_name = _("mot des noms")
+        verbose_name_plural = _("mots des noms")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 class LinkEmailSent(models.Model):
     """When a link was last e-mailed on request to a candidate, per purpose: the unique row lets the database
     decide that at most one such e-mail leaves every ten minutes (candidates.services.link_email_claim)."""

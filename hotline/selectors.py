@@ -25,7 +25,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidate, StageChange
+from candidates.models import Candidate, NameWord, StageChange
 from candidates.search import (
     holds_every_token,
     matching_candidates,
@@ -48,6 +48,7 @@ WALK_ROWS = 500
 # backend from deciding.
 FUZZY_THRESHOLD = 0.29
 FUZZY_MIN_LENGTH = 3
+CLOSE_WORDS = 30  # per misspelt token, the words of names closest to it that the search looks for
 ACTIVE_RELOCATION = (RelocationRequest.Status.OPEN, RelocationRequest.Status.IN_PROGRESS)
 
 
@@ -111,15 +112,31 @@ def may_be_misspelt(token: str) -> bool:
     return len(token) >= FUZZY_MIN_LENGTH and "@" not in token and not any(ch.isdigit() for ch in token)
 
 
-def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = False) -> tuple[Q, object]:
+def close_name_words(token: str) -> list[str]:
+    """The words of living candidates' names close to `token` (`NameWord`, PostgreSQL only), closest first.
+
+    Run inside `_trigram_transaction()`: the index's operator reads its threshold.
+    """
+    similarity = StrictWordSimilarity(Value(token), F("word"))
+    return list(NameWord.objects.filter(word__trigram_strict_word_similar=token)
+                .filter(GreaterThanOrEqual(similarity, FUZZY_THRESHOLD))
+                .order_by(similarity.desc(), "word").values_list("word", flat=True)[:CLOSE_WORDS])
+
+
+def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = False,
+           words: bool = False) -> tuple[Q, object]:
     """Return (condition, score) for rows whose `text` holds every token, or whose `name` has a word close to it.
 
     Only names are compared loosely: e-mail addresses and numbers share too many trigrams ("example.org")
     to mean anything. A token that `may_be_misspelt` says no to must be found as typed. The score adds,
     per token, 1 when it is found as typed, else its trigram similarity to the name. `indexed` adds
     pg_trgm's operator on `name`, so that PostgreSQL picks the close rows through a trigram index on
-    `name`; its threshold is set by `_trigram_threshold`.
+    `name`; its threshold is set by `_trigram_threshold`. With `words` (the candidates' names, on
+    PostgreSQL), the close words are looked up first (`close_name_words`) and the rows holding one of them
+    come through the index for each word as typed: a five-letter token close to thousands of names
+    otherwise had the index hand back each of them to be compared again.
     """
+    postgresql = connection.vendor == "postgresql"
     condition, parts = Q(), []
     for token in tokens:
         contained = Q(**{f"{text}__contains": token})
@@ -129,7 +146,10 @@ def _fuzzy(text: str, name: str, tokens: tuple[str, ...], *, indexed: bool = Fal
             continue
         similarity = StrictWordSimilarity(Value(token), F(name))
         close = Q(GreaterThanOrEqual(similarity, FUZZY_THRESHOLD))
-        if indexed and connection.vendor == "postgresql":
+        if words and postgresql:
+            close &= reduce(operator.or_, (Q(**{f"{name}__contains": word}) for word in close_name_words(token)),
+                            Q(pk__in=[]))
+        elif indexed and postgresql:
             close &= Q(**{f"{name}__trigram_strict_word_similar": token})
         condition &= contained | close
         parts.append(Case(When(contained, then=Value(1.0)), default=similarity, output_field=FloatField()))
@@ -164,7 +184,7 @@ def candidate_close_matches(*, tokens: tuple[str, ...], exclude=()) -> QuerySet:
 
     On PostgreSQL, run it inside `_trigram_transaction()` (the index's operator reads its threshold).
     """
-    condition, score = _fuzzy("search_text", "name_text", tokens, indexed=True)
+    condition, score = _fuzzy("search_text", "name_text", tokens, words=True)
     return (
         searchable()
         .filter(condition).exclude(pk__in=list(exclude)).annotate(score=score)

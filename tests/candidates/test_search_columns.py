@@ -5,7 +5,7 @@ changes must show in the searches at once, on both backends."""
 import pytest
 
 from candidates import search
-from candidates.models import Candidate
+from candidates.models import Candidate, NameWord
 from candidates.services import candidate_erase
 from hotline import selectors
 from hotline.models import HotlineCall
@@ -89,3 +89,46 @@ def test_an_erased_caller_s_calls_leave_nothing_to_find():
     assert call.caller_search_text.strip() == "" and call.caller_name_text == ""
     for query in ("roques", "Rokes", "jr@example.org"):
         assert _calls_found(query) == set(), query
+
+
+def _words() -> dict[str, int]:
+    return dict(NameWord.objects.values_list("word", "holders"))
+
+
+@pytest.mark.postgres  # kept by the database's triggers; SQLite compares every name instead
+def test_the_words_of_names_follow_every_write_and_leave_with_the_last_holder():
+    before = _words()
+    first = factories.CandidateFactory(first_name="Hélène", last_name="Roquès-Vidal")
+    second = factories.CandidateFactory(first_name="Hélène", last_name="Roquès")
+    words = _words()
+    assert words["roques"] == before.get("roques", 0) + 2 and words["vidal"] == before.get("vidal", 0) + 1
+    assert words["helene"] == before.get("helene", 0) + 2
+
+    # A save that leaves the name alone changes no word; a rename moves them, a bulk update too.
+    first.city = "Albi"
+    first.save()
+    assert _words() == words
+    first.last_name = "Castaing"
+    first.save()
+    Candidate.objects.filter(pk=second.pk).update(first_name="Anne")
+    words = _words()
+    assert words["roques"] == before.get("roques", 0) + 1 and "vidal" not in words
+    assert words["castaing"] == before.get("castaing", 0) + 1 and words["anne"] == before.get("anne", 0) + 1
+
+    # Erased or deleted, a person's words go with them: a rare name is nowhere to be found any more.
+    assert candidate_erase(candidate=second)
+    first.delete()
+    assert _words() == before
+    with selectors._trigram_transaction():
+        assert ("roques" in selectors.close_name_words("rokes")) == ("roques" in before)
+
+
+@pytest.mark.postgres
+def test_a_misspelt_name_is_found_through_the_close_words():
+    person = factories.CandidateFactory(first_name="Marie", last_name="Roques")
+    factories.CandidateFactory(first_name="Paul", last_name="Castaing")
+    with selectors._trigram_transaction():
+        assert "roques" in selectors.close_name_words("rokes")
+        assert "castaing" not in selectors.close_name_words("rokes")
+    close = selectors.caller_search(query="Rokes")
+    assert [c.pk for c in close] == [person.pk] and close[0].close_match
