@@ -150,3 +150,20 @@ def test_a_long_list_counts_its_rows_once(client_for, coordinator, path, table, 
                   if q["sql"].startswith("SELECT COUNT(") and f'FROM "{table}"' in q["sql"]]
         assert len(counts) == 1, counts
         assert "1 " in response.content.decode().split('class="paginator"')[1][:200]
+
+
+@pytest.mark.parametrize("lang, show_all", [("fr", "Tout afficher"), ("en", "Show all")])
+def test_show_all_is_offered_only_when_a_search_or_a_filter_narrows_the_list(client_for, coordinator, seven_people,
+                                                                           lang, show_all):
+    seven_people[0].last_name = "Roquebrune"
+    seven_people[0].save()
+    client = client_for(coordinator)
+    client.cookies["django_language"] = lang
+
+    def line(params):
+        return client.get("/admin/candidates/candidate/", params).content.decode()
+
+    assert show_all not in line({})  # the whole list is on screen already
+    searched = line({"q": "roquebrune"})
+    assert show_all in searched and ("1 résultat" if lang == "fr" else "1 result") in searched
+    assert show_all in line({"stage__exact": "registered"})
