@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 
 from companies.models import Company, JobPosting
-from tescforce.admin_mixins import LONG_LIST_PER_PAGE, ScopedInline, ScopedModelAdmin
+from tescforce.admin_mixins import LONG_LIST_PER_PAGE, ScopedExportItemsMixin, ScopedInline, ScopedModelAdmin
 from tescforce.exports import EXPORT_FORMATS
 from tescforce.permissions import is_coordinator
 from tescforce.scoping import recruiter_company_id
@@ -165,7 +165,7 @@ class CandidateAdminForm(forms.ModelForm):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(AutocompleteWhenPossibleMixin, ExportActionMixin, ScopedModelAdmin):
+class CandidateAdmin(AutocompleteWhenPossibleMixin, ScopedExportItemsMixin, ExportActionMixin, ScopedModelAdmin):
     form = CandidateAdminForm
     # E-mail and phone share a column, and "from another region" is a filter only: the list fits 1280 px.
     list_display = ("__str__", "contact_display", "stage", "profile", "source_campaign", "is_confirmed_display",
@@ -404,7 +404,7 @@ class CampaignFundingInline(AutocompleteWhenPossibleMixin, admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ExportActionMixin, ScopedModelAdmin):
+class CampaignAdmin(ScopedExportItemsMixin, ExportActionMixin, ScopedModelAdmin):
     list_display = ("name", "code", "city", "channel", "starts_on", "ends_on", "budget", "registrations_display",
                     "cost_display", "qualified_display", "hired_display")
     list_filter = ("channel", "city", "starts_on")

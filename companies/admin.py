@@ -21,6 +21,7 @@ from tescforce.admin_mixins import (
     LONG_LIST_PER_PAGE,
     DomainErrorAdminMixin,
     ScopedAdminMixin,
+    ScopedExportItemsMixin,
     ScopedInline,
     ScopedModelAdmin,
 )
@@ -41,7 +42,7 @@ from .services import (
 # Django 6 will assume https for scheme-less URLs; say so now (and silence the transition warning).
 
 
-class ExportForViewersMixin(ExportMixin):
+class ExportForViewersMixin(ScopedExportItemsMixin, ExportMixin):
     """CSV / XLSX of the rows on screen (filters and search kept), for those who may view them; the
     rows come from the scoped get_queryset, so a recruiter exports only their company's."""
 
@@ -49,10 +50,6 @@ class ExportForViewersMixin(ExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
-
-    def get_valid_export_item_pks(self, request):
-        # Rows picked by id must be rows this user sees (the default accepts every id of the table).
-        return self.get_queryset(request).values_list("pk", flat=True)
 
 
 class CompanySiteInline(ScopedInline):

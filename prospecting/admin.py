@@ -13,6 +13,7 @@ from showroom.models import ContactRequest
 from tescforce.admin_mixins import (
     LONG_LIST_PER_PAGE,
     RowLinksChangeList,
+    ScopedExportItemsMixin,
     ScopedInline,
     ScopedModelAdmin,
     country_column,
@@ -49,7 +50,7 @@ class TeamUserFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ExportForViewersMixin(ExportMixin):
+class ExportForViewersMixin(ScopedExportItemsMixin, ExportMixin):
     """Only people who may view the rows may export them (django-import-export lets any staff in otherwise)."""
 
     formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
