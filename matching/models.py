@@ -28,7 +28,7 @@ class Match(models.Model):
     for_candidate = models.BooleanField(_("dans le haut du classement du candidat"), default=False)
     computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
     # The explanation's codes in fixed-width bytes (matching.engine.pack_arrays), its only stored form: the
-    # same codes as JSON made a first fill's COPY two-thirds slower. Empty: compared as different.
+    # same codes kept as JSON were two-thirds of a first fill's COPY. Empty: compared as different.
     packed = models.BinaryField(_("codes de l'explication"), null=True, editable=False)
 
     class Meta:
