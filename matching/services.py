@@ -177,10 +177,8 @@ def _recompute_side(side: Axis, changed: set[int], today, started: float) -> Rec
 
         outcome = incremental.settle(side, stored, own_lists, other_lists, changed, own_ids.tolist(),
                                      other_ids.tolist())
-        explanations = _explain_in(engine, outcome.rescored) if outcome.rescored else []
-        if outcome.added:
-            explanations += _explain_in(full, outcome.added)
-        _write(outcome.rescored + outcome.added, explanations, outcome.kept, outcome.stale, outcome.flags, stored)
+        codes = _codes_in(engine, outcome.rescored) + (_codes_in(full, outcome.added) if outcome.added else [])
+        _write(outcome.rescored + outcome.added, codes, outcome.kept, outcome.stale, outcome.flags, stored)
     return RecomputeResult(written=len(outcome.rescored) + len(outcome.added) + len(outcome.flags),
                            deleted=len(outcome.stale), kept=len(outcome.kept), seconds=time.monotonic() - started)
 
@@ -209,12 +207,22 @@ def _slim_engine(posting_ids: set[int], related, today: dt.date) -> matching.Eng
     return matching.Engine(selectors.load_candidate_rows(skill_ids=wanted), posts, related, today=today)
 
 
-def _explain_in(engine: matching.Engine, pairs: list[tuple[int, int]]) -> list[dict]:
-    """Explanations of (candidate id, posting id) pairs, all of them rows and columns of `engine`."""
+def _codes(engine: matching.Engine, cand: np.ndarray, post: np.ndarray) -> list[tuple[int, bytes]]:
+    """(score, packed explanation codes) of pairs of rows and columns of `engine`: the codes are what is
+    stored, so no explanation dict is built only to be packed again."""
+    if not len(cand):
+        return []
+    points, req, nice = matching.explain_arrays(engine, cand, post)
+    return list(zip(points.sum(axis=1, dtype=np.int64).tolist(),
+                    [row.tobytes() for row in matching.pack_arrays(points, req, nice)], strict=True))
+
+
+def _codes_in(engine: matching.Engine, pairs: list[tuple[int, int]]) -> list[tuple[int, bytes]]:
+    """`_codes` of (candidate id, posting id) pairs, all of them rows and columns of `engine`."""
     rows = _positions(engine.candidates.ids, {cid for cid, _p in pairs})
     cols = _positions(engine.postings.ids, {pid for _c, pid in pairs})
-    return matching.explain(engine, np.array([rows[cid] for cid, _p in pairs], dtype=np.int64),
-                            np.array([cols[pid] for _c, pid in pairs], dtype=np.int64))
+    return _codes(engine, np.array([rows[cid] for cid, _p in pairs], dtype=np.int64),
+                  np.array([cols[pid] for _c, pid in pairs], dtype=np.int64))
 
 
 def _positions(ids: np.ndarray, wanted) -> dict[int, int]:
@@ -223,16 +231,15 @@ def _positions(ids: np.ndarray, wanted) -> dict[int, int]:
     return dict(zip(ids[index].tolist(), index.tolist(), strict=True))
 
 
-def _write(pairs, explanations, kept, stale, flags, stored) -> None:
-    """Delete the stale rows, upsert the pairs with their explanations, set the flags of the others."""
+def _write(pairs, codes, kept, stale, flags, stored) -> None:
+    """Delete the stale rows, upsert the pairs with their (score, codes), set the flags of the others."""
     now = timezone.now()
     for start in range(0, len(stale), BATCH):
         Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
-    packed = matching.pack_explanations(explanations) if explanations else []
     Match.objects.bulk_create(
-        [Match(candidate_id=cid, posting_id=pid, score=sum(e["pts"]), packed=code,
+        [Match(candidate_id=cid, posting_id=pid, score=score, packed=code,
                for_posting=kept[(cid, pid)][0], for_candidate=kept[(cid, pid)][1], computed_at=now)
-         for (cid, pid), e, code in zip(pairs, explanations, packed, strict=True)],
+         for (cid, pid), (score, code) in zip(pairs, codes, strict=True)],
         batch_size=BATCH, update_conflicts=True, unique_fields=["candidate", "posting"],
         update_fields=UPDATE_FIELDS,
     )
@@ -294,16 +301,14 @@ def _store(engine: matching.Engine, top: matching.TopMatches, *, stored, cand_id
     cand_index = np.searchsorted(ids_c, np.array([c for c, _p in to_write], dtype=np.int64))
     post_index = np.searchsorted(ids_p, np.array([p for _c, p in to_write], dtype=np.int64))
     now = timezone.now()
-    explanations = matching.explain(engine, cand_index, post_index) if to_write else []
-    packed = matching.pack_explanations(explanations) if explanations else []
-    rows = [(c, p, sum(e["pts"]), e, code, *kept[(c, p)])
-            for (c, p), e, code in zip(to_write, explanations, packed, strict=True)]
+    rows = [(c, p, score, code, *kept[(c, p)])
+            for (c, p), (score, code) in zip(to_write, _codes(engine, cand_index, post_index), strict=True)]
     for start in range(0, len(stale), BATCH):
         Match.objects.filter(pk__in=stale[start:start + BATCH]).delete()
     for start in range(0, len(rows), BATCH):
         Match.objects.bulk_create(
             [Match(candidate_id=c, posting_id=p, score=s, packed=code, for_posting=fp,
-                   for_candidate=fc, computed_at=now) for c, p, s, e, code, fp, fc in rows[start:start + BATCH]],
+                   for_candidate=fc, computed_at=now) for c, p, s, code, fp, fc in rows[start:start + BATCH]],
             update_conflicts=True, unique_fields=["candidate", "posting"], update_fields=UPDATE_FIELDS,
         )
     return RecomputeResult(written=len(rows), deleted=len(stale), kept=len(kept),
