@@ -13,19 +13,17 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 
 from tescforce.accounts import manageable_users
 from tescforce.admin_mixins import (
     LONG_LIST_PER_PAGE,
     DomainErrorAdminMixin,
+    ExportForViewersMixin,
     ScopedAdminMixin,
-    ScopedExportItemsMixin,
     ScopedInline,
     ScopedModelAdmin,
 )
-from tescforce.exports import EXPORT_FORMATS
 from tescforce.scoping import recruiter_company_id
 
 from .forms import CompanyAdminForm, JobPostingAdminForm
@@ -40,16 +38,6 @@ from .services import (
 )
 
 # Django 6 will assume https for scheme-less URLs; say so now (and silence the transition warning).
-
-
-class ExportForViewersMixin(ScopedExportItemsMixin, ExportMixin):
-    """CSV / XLSX of the rows on screen (filters and search kept), for those who may view them; the
-    rows come from the scoped get_queryset, so a recruiter exports only their company's."""
-
-    formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
 
 
 class CompanySiteInline(ScopedInline):

@@ -6,19 +6,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
 from showroom import admin as showroom_admin
 from showroom.models import ContactRequest
 from tescforce.admin_mixins import (
     LONG_LIST_PER_PAGE,
+    ExportForViewersMixin,
     RowLinksChangeList,
-    ScopedExportItemsMixin,
     ScopedInline,
     ScopedModelAdmin,
     country_column,
 )
-from tescforce.exports import EXPORT_FORMATS
 
 from . import services
 from .forms import MeetingAdminForm, ProspectAdminForm, SettlementAdminForm, format_local, format_paris
@@ -48,15 +46,6 @@ class TeamUserFieldsMixin:
         if db_field.name in self.team_user_fields:
             kwargs["queryset"] = team_users()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class ExportForViewersMixin(ScopedExportItemsMixin, ExportMixin):
-    """Only people who may view the rows may export them (django-import-export lets any staff in otherwise)."""
-
-    formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
 
 
 class ToCompleteFilter(admin.SimpleListFilter):

@@ -15,8 +15,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
+from import_export.admin import ExportMixin
 
 from .errors import DomainError
+from .exports import EXPORT_FORMATS
 from .permissions import is_coordinator
 from .scoping import recruiter_company_id, scope_queryset
 
@@ -274,6 +276,17 @@ class ScopedExportItemsMixin:
 
     def get_valid_export_item_pks(self, request):
         return self.get_queryset(request).values_list("pk", flat=True)
+
+
+class ExportForViewersMixin(ScopedExportItemsMixin, ExportMixin):
+    """CSV / XLSX of the rows on screen (filters and search kept), for those who may view them (django-import-export
+    lets any staff in otherwise); the rows come from the scoped get_queryset, so a recruiter exports only their
+    company's."""
+
+    formats = EXPORT_FORMATS  # formula-escaping CSV and XLSX
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
 
 class ScopedModelAdmin(RowLinksMixin, RelatedSearchMixin, ScopedAdminMixin, DomainErrorAdminMixin, admin.ModelAdmin):
