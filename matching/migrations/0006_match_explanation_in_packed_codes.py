@@ -8,30 +8,36 @@ from matching import engine
 BATCH = 2000
 
 
+def _rewrite(Match, rows, field: str, convert) -> None:
+    """Set `field` to `convert(value)` for each (pk, value) of `rows`, by batches; a value `convert` cannot take
+    (it returns None) is left alone."""
+    changed = []
+    for pk, value in rows.iterator(BATCH):
+        converted = convert(value)
+        if converted is not None:
+            changed.append(Match(pk=pk, **{field: converted}))
+        if len(changed) == BATCH:
+            Match.objects.bulk_update(changed, [field])
+            changed = []
+    Match.objects.bulk_update(changed, [field])
+
+
+def _packed(codes):
+    try:
+        return engine.pack_explanations([codes])[0]
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None  # another format: left empty, the next full recompute writes the row again
+
+
 def pack_from_json(apps, schema_editor):
     Match = apps.get_model("matching", "Match")
-    rows, changed = Match.objects.filter(packed__isnull=True).values_list("pk", "explanation").iterator(BATCH), []
-    for pk, codes in rows:
-        try:
-            packed = engine.pack_explanations([codes])[0]
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-            continue  # another format: left empty, the next full recompute writes the row again
-        changed.append(Match(pk=pk, packed=packed))
-        if len(changed) == BATCH:
-            Match.objects.bulk_update(changed, ["packed"])
-            changed = []
-    Match.objects.bulk_update(changed, ["packed"])
+    _rewrite(Match, Match.objects.filter(packed__isnull=True).values_list("pk", "explanation"), "packed", _packed)
 
 
 def json_from_packed(apps, schema_editor):
     Match = apps.get_model("matching", "Match")
-    changed = []
-    for pk, packed in Match.objects.exclude(packed__isnull=True).values_list("pk", "packed").iterator(BATCH):
-        changed.append(Match(pk=pk, explanation=engine.unpack(packed)))
-        if len(changed) == BATCH:
-            Match.objects.bulk_update(changed, ["explanation"])
-            changed = []
-    Match.objects.bulk_update(changed, ["explanation"])
+    _rewrite(Match, Match.objects.exclude(packed__isnull=True).values_list("pk", "packed"), "explanation",
+             engine.unpack)
 
 
 class Migration(migrations.Migration):
